@@ -2,11 +2,11 @@
 
 The board announces a call by playing short clips back to back, first in Arabic, then in English:
 chime, "ticket", the prefix letter, the number, "counter", the counter's number. Numbers are said as
-words by composing a few clips (Arabic joins the parts with "wa": ألف ومئتان واثنان وأربعون), so about
-350 clips cover every ticket up to 9999 in both languages. No online speech service is involved.
+words by composing a few clips (Arabic joins the parts with "wa": ألف ومئتان واثنان وأربعون), so
+about 400 clips cover every ticket up to 9999 in both languages. No online speech service is used.
 
-The clips are generated rather than committed (they are a few megabytes); ``scripts/bootstrap`` runs
-``python -m server.web.voice_build``, which does nothing when the clips already match this inventory.
+The clips are generated rather than committed (they are a few megabytes); ``scripts/bootstrap``
+runs ``python -m server.web.voice_build``, a no-op when the clips already match this inventory.
 Without them the board stays silent but works.
 
 Run: ``python -m server.web.voice_build [--dest DIR] [--force]``.
@@ -44,14 +44,16 @@ PHRASES = {
 }
 
 ENGLISH_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-ENGLISH_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+)  # fmt: skip
+ENGLISH_TENS = (
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+)  # fmt: skip
 
 
 def english_words(n: int) -> str:
-    """1..99 in English words; espeak would say "forty-two" too, but spelling it keeps it certain."""
+    """1..99 in English words (spelled here rather than left to espeak, so it is certain)."""
     if n < 20:
         return ENGLISH_UNITS[n]
     tens, units = divmod(n, 10)
@@ -59,7 +61,7 @@ def english_words(n: int) -> str:
 
 
 def inventory() -> dict[str, tuple[str, str]]:
-    """Every clip: name → (espeak voice, text). The board composes announcements from these names."""
+    """Every clip: name → (espeak voice, text); the board composes announcements from names."""
     clips: dict[str, tuple[str, str]] = {}
     for lang, phrases in PHRASES.items():
         for key, text in phrases.items():
