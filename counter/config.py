@@ -1,0 +1,98 @@
+"""The counter's settings: one TOML file, overridden by command-line flags, checked at start.
+
+Every setting has a safe default, so with no file and no flags the counter talks to a demo server on
+this machine and shows receipts on screen instead of printing them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import field_validator
+
+from nafitha.settings import Settings, load_settings
+from nafitha.text import LANGS
+
+DEFAULT_SERVER = "http://127.0.0.1:8000"
+_SIZE = re.compile(r"^([1-9][0-9]{2,4})x([1-9][0-9]{2,4})$")
+
+
+class CounterSettings(Settings):
+    """What one counter terminal needs to know about its place in the center."""
+
+    server: str = DEFAULT_SERVER
+    """Base URL of the center's server."""
+    counter: str = ""
+    """The counter id this terminal sits at (``c1``); empty: the clerk picks it at log-in."""
+    printer: str = ""
+    """Receipt printer setting as in ``docs/printers.md`` (``tcp://127.0.0.1:9100?width=80``,
+    ``usb://04b8:0e15``, ...); empty: no printer, receipts are shown on screen."""
+    scanner: str = ""
+    """Serial port of a barcode scanner (``/dev/ttyACM0``), ``wedge`` for a keyboard scanner, or
+    empty for none (references are then typed)."""
+    size: str = "1280x800"
+    """Window size in pixels, ``WIDTHxHEIGHT``."""
+    fullscreen: bool = False
+    language: str = "ar"
+    """The language shown at start (``ar`` or ``en``); each clerk may switch."""
+
+    @field_validator("server")
+    @classmethod
+    def _server_is_http(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:8000")
+        return value.rstrip("/")
+
+    @field_validator("counter")
+    @classmethod
+    def _counter_is_id(cls, value: str) -> str:
+        if value and not re.match(r"^[A-Za-z0-9_.-]{1,40}$", value):
+            raise ValueError("must be a counter id such as c1 (letters, digits, - _ .)")
+        return value
+
+    @field_validator("printer")
+    @classmethod
+    def _printer_has_scheme(cls, value: str) -> str:
+        if not value:
+            return value
+        from printers.errors import PrinterSettingError
+        from printers.setting import parse_setting
+
+        try:
+            parse_setting(value)
+        except PrinterSettingError as exc:
+            raise ValueError(exc.reason) from None
+        return value
+
+    @field_validator("size")
+    @classmethod
+    def _size_is_pixels(cls, value: str) -> str:
+        match = _SIZE.match(value)
+        if not match:
+            raise ValueError("must be WIDTHxHEIGHT in pixels, e.g. 1280x800")
+        width, height = int(match[1]), int(match[2])
+        if width < 640 or height < 480:
+            raise ValueError("must be at least 640x480")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_known(cls, value: str) -> str:
+        if value not in LANGS:
+            raise ValueError(f"must be one of {', '.join(LANGS)}")
+        return value
+
+    @property
+    def window_size(self) -> tuple[int, int]:
+        width, height = self.size.split("x")
+        return int(width), int(height)
+
+
+def load_counter_settings(
+    path: Path | str | None, overrides: dict[str, Any] | None = None
+) -> CounterSettings:
+    """The settings from ``path`` (defaults when None) with flags on top; bad values raise
+    :class:`nafitha.settings.ConfigError` naming the file, key and reason."""
+    return load_settings(CounterSettings, path, overrides)

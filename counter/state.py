@@ -1,0 +1,122 @@
+"""The counter's one state object: what the clerk sees, as Kivy properties the screens bind to.
+
+Only the UI thread writes here (background work hands its results back with ``Clock``), so screens
+never see half an update. The state holds no business rules: it mirrors what the server said.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from kivy.event import EventDispatcher
+from kivy.properties import (
+    BooleanProperty,
+    DictProperty,
+    ListProperty,
+    NumericProperty,
+    StringProperty,
+)
+
+from nafitha.text import both, normalize_lang
+
+
+class CounterState(EventDispatcher):
+    """Everything on the counter's screens, in one place."""
+
+    lang = StringProperty("ar")
+    screen = StringProperty("login")
+    """Name of the screen shown; the app's ScreenManager follows it."""
+    now = NumericProperty(0.0)
+    """Wall-clock seconds, ticked once a second so elapsed times on screen stay current."""
+
+    connected = BooleanProperty(True)
+    busy = BooleanProperty(False)
+    """An action is in flight: action buttons wait for its answer."""
+    notice = DictProperty({})
+    """The last message for the clerk, bilingual ({"ar", "en"}), from the server or the counter."""
+    notice_kind = StringProperty("info")
+    """``info``, ``error`` (a refused action) or ``offline`` (server unreachable)."""
+
+    server = StringProperty("")
+    user = StringProperty("")
+    role = StringProperty("")
+    token = StringProperty("")
+    counter_id = StringProperty("")
+    counter = DictProperty({})
+    """The counter's record from the server (id, number, name {ar,en}, services)."""
+
+    catalog = DictProperty({})
+    """Every service by id, as ``GET /services`` gives it (names, documents, workflow)."""
+    counters = ListProperty([])
+    """Every counter of the center, for transfers."""
+    services = ListProperty([])
+    """The clerk's services: dicts with ``id``, ``name``, ``waiting``, ``oldest_wait_s``."""
+
+    ticket = DictProperty({})
+    """The ticket at this counter (called or being served); empty when none."""
+    ticket_since = NumericProperty(0.0)
+    """Wall-clock time at which the ticket was last called or started, for the elapsed time."""
+
+    paused = BooleanProperty(False)
+    pause_reason = StringProperty("")
+
+    served_count = NumericProperty(0)
+    average_service_s = NumericProperty(0.0)
+
+    file = DictProperty({})
+    """The file on screen (opened or looked up), as the server gives it."""
+    receipt_image = StringProperty("")
+    """Path of the last receipt image shown on screen (when there is no printer)."""
+
+    last_event_id = StringProperty("")
+
+    def say(self, key: str, kind: str = "info", **params: object) -> None:
+        """Show one of the counter's own texts as the notice."""
+        self.notice = both(f"counter.{key}", **params)
+        self.notice_kind = kind
+
+    def say_message(self, message: dict[str, str], kind: str = "error") -> None:
+        """Show a bilingual message as the server sent it (an ApiError's ``message``)."""
+        self.notice = {"ar": message.get("ar", ""), "en": message.get("en", "")}
+        self.notice_kind = kind
+
+    def clear_notice(self) -> None:
+        self.notice = {}
+        self.notice_kind = "info"
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = normalize_lang(lang)
+
+    def toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "ar" else "ar"
+
+    def tick(self, *_: Any) -> None:
+        self.now = time.time()
+
+    def has_ticket(self) -> bool:
+        return bool(self.ticket)
+
+    def service_name(self, service_id: str, lang: str | None = None) -> str:
+        service = self.catalog.get(service_id) or {}
+        name = service.get("name") or {}
+        return name.get(lang or self.lang) or service_id
+
+    def counter_name(self, counter: dict[str, Any], lang: str | None = None) -> str:
+        name = counter.get("name") or {}
+        return name.get(lang or self.lang) or str(counter.get("id", ""))
+
+    def forget_session(self) -> None:
+        """Back to the log-in screen's blank state (after log-out or an expired token)."""
+        self.token = ""
+        self.user = ""
+        self.role = ""
+        self.ticket = {}
+        self.file = {}
+        self.services = []
+        self.paused = False
+        self.pause_reason = ""
+        self.served_count = 0
+        self.average_service_s = 0.0
+        self.receipt_image = ""
+        self.screen = "login"
