@@ -1,0 +1,129 @@
+"""A file's reference: short, unguessable, read aloud and typed on a keypad, with a typo check.
+
+Shape: 8 random characters of Crockford's base32 alphabet (40 bits from ``secrets``) and one check
+character from the same alphabet, printed ``XXXX-XXXX-C`` (``7KQ2-M9XD-4``).
+
+The check character makes the weighted sum of the nine symbols zero in GF(32) (field polynomial
+x^5 + x^2 + 1, weight of position i = alpha^(8-i) with alpha = x, a primitive element). This is a
+one-symbol Reed-Solomon check, the same as Damm's scheme with the quasigroup ``a∘b = alpha·a + b``:
+
+* a single substituted character changes the sum by ``e·alpha^k`` with ``e != 0``: always caught;
+* two swapped characters (adjacent or not) change it by ``(a-b)·alpha^k·(alpha^j - 1)``, and
+  ``alpha^j != 1`` for every ``j < 31``: always caught in a 9-character code.
+
+Crockford's own mod-37 check also catches both, but needs five extra symbols (``* ~ $ = U``)
+that are not on a keypad, are awkward to read aloud, and ``U`` is confused with ``V``; ours stays
+in the 32 symbols a keypad offers.
+
+Typing is forgiving the way Crockford intends: case is ignored, spaces and dashes are dropped,
+``O`` reads as ``0`` and ``I``/``L`` as ``1``, Arabic-Indic digits count as digits, full-width
+forms are folded (NFKC). ``U`` is not in the alphabet.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+BODY_LENGTH = 8
+LENGTH = BODY_LENGTH + 1
+MAX_INPUT = 64
+"""Longer input is refused before any work is done on it."""
+
+_VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
+_ALIASES = str.maketrans(
+    {
+        "O": "0",
+        "I": "1",
+        "L": "1",
+        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended (Persian) digits
+    }
+)
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.·/]+")
+_FIELD_POLY = 0b100101  # x^5 + x^2 + 1, irreducible over GF(2)
+
+
+def _times_alpha(value: int) -> int:
+    """``value · x`` in GF(32)."""
+    value <<= 1
+    if value & 0b100000:
+        value ^= _FIELD_POLY
+    return value
+
+
+def _fold(values: list[int]) -> int:
+    """Horner's sum of ``values`` weighted by powers of alpha (the last has weight 1)."""
+    total = 0
+    for value in values:
+        total = _times_alpha(total) ^ value
+    return total
+
+
+def check_symbol(body: str) -> str:
+    """The check character completing ``body`` (symbols of :data:`ALPHABET`)."""
+    return ALPHABET[_times_alpha(_fold([_VALUE[c] for c in body]))]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A valid reference, kept as its 9 canonical characters."""
+
+    code: str
+
+    @property
+    def printed(self) -> str:
+        """The form printed and shown: ``XXXX-XXXX-C``."""
+        return f"{self.code[:4]}-{self.code[4:8]}-{self.code[8]}"
+
+    def __str__(self) -> str:
+        return self.printed
+
+
+@dataclass(frozen=True)
+class Mistyped:
+    """The right length and alphabet, but the check character disagrees: a typo."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """Not a reference at all: ``reason`` is ``"length"`` or ``"alphabet"``."""
+
+    text: str
+    reason: str
+
+
+Parsed = Reference | Mistyped | Malformed
+
+
+def normalize(text: str) -> str:
+    """How people type a reference, folded to canonical symbols (not yet checked)."""
+    folded = unicodedata.normalize("NFKC", text[:MAX_INPUT]).upper()
+    return _SEPARATORS.sub("", folded).translate(_ALIASES)
+
+
+def parse_reference(text: str) -> Parsed:
+    """``text`` as typed, read as a :class:`Reference`, or why not."""
+    if len(text) > MAX_INPUT:
+        return Malformed(text[:MAX_INPUT], "length")
+    code = normalize(text)
+    if any(symbol not in _VALUE for symbol in code):
+        return Malformed(code, "alphabet")
+    if len(code) != LENGTH:
+        return Malformed(code, "length")
+    if _fold([_VALUE[c] for c in code]) != 0:
+        return Mistyped(code)
+    return Reference(code)
+
+
+def new_reference(randbits: Callable[[int], int] = secrets.randbits) -> Reference:
+    """A fresh random reference; ``randbits`` is the entropy source (``secrets`` by default)."""
+    number = randbits(5 * BODY_LENGTH)
+    body = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(BODY_LENGTH)))
+    return Reference(body + check_symbol(body))
