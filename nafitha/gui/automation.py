@@ -1,0 +1,358 @@
+"""Driving a running Kivy app from outside: tap a widget by name, press keys, read, screenshot.
+
+Kivy allows one window per process, so tests (and benchmarks) run the real app in a child process
+and talk to it over two pipes: :class:`AppProcess` is the outside end (standard library only, safe
+to use from pytest), :func:`serve_control` the inside end, started by the app when the environment
+variable ``NAFITHA_CONTROL_FDS="R,W"`` names the pipe ends it inherited. Each request is one JSON
+line ``{"cmd": ..., "args": {...}}``; each reply is ``{"ok": true, "value": ...}`` or
+``{"ok": false, "error": ...}``. Commands run on the UI thread (through the Clock), as a real
+touch would.
+
+Touches go through the window like a finger's: a tap lands at the widget's centre in window
+coordinates, so a widget covered by a popup is not reached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+CONTROL_ENV = "NAFITHA_CONTROL_FDS"
+Command = Callable[..., Any]
+
+
+class ControlError(RuntimeError):
+    """The app answered a command with an error, or did not answer in time."""
+
+
+# ---------------------------------------------------------------- inside the app (Kivy imported)
+
+
+def visible_widgets(root: Any = None) -> Iterator[Any]:
+    """Every widget attached to the window now (a screen manager holds only its current screen)."""
+    from kivy.core.window import Window
+
+    roots = [root] if root is not None else list(Window.children)
+    for top in roots:
+        yield from top.walk(restrict=True)
+
+
+def find(name: str, root: Any = None) -> Any:
+    """The visible widget whose ``name`` is ``name``; LookupError when there is none."""
+    for widget in visible_widgets(root):
+        if getattr(widget, "name", None) == name and not _is_screen(widget):
+            return widget
+    raise LookupError(f"no visible widget named {name!r}")
+
+
+def names(root: Any = None) -> list[str]:
+    """The names of every visible named widget, in tree order."""
+    return [
+        widget.name
+        for widget in visible_widgets(root)
+        if getattr(widget, "name", "") and not _is_screen(widget)
+    ]
+
+
+def _is_screen(widget: Any) -> bool:
+    from kivy.uix.screenmanager import Screen
+
+    return isinstance(widget, Screen)
+
+
+class _Finger:
+    """A touch event as the window's input providers would post it."""
+
+    def __new__(cls, x: float, y: float) -> Any:
+        from kivy.base import EventLoop
+        from kivy.input.motionevent import MotionEvent
+
+        class Finger(MotionEvent):
+            def depack(self, args: Sequence[float]) -> None:
+                self.sx, self.sy = args
+                self.profile = ["pos"]
+                super().depack(args)
+
+        _Finger.counter = getattr(_Finger, "counter", 0) + 1
+        window = EventLoop.window
+        return Finger(
+            "automation",
+            _Finger.counter,
+            [x / window.width, y / window.height],
+            is_touch=True,
+            type_id="touch",
+        )
+
+
+def tap(widget: Any, hold: float = 0.05) -> None:
+    """Press at the centre of ``widget`` now and release after ``hold`` seconds."""
+    from kivy.base import EventLoop
+    from kivy.clock import Clock
+
+    x, y = widget.to_window(*widget.center)
+    touch = _Finger(x, y)
+    EventLoop.post_dispatch_input("begin", touch)
+    Clock.schedule_once(lambda _dt: EventLoop.post_dispatch_input("end", touch), hold)
+
+
+_SPECIAL_KEYS = {"enter": 13, "backspace": 8, "escape": 27, "tab": 9}
+
+
+def press_key(key: str) -> None:
+    """One key as the keyboard sends it: a name from ``enter``/``backspace``/``escape``/``tab`` or
+    one character (which also produces text input, as a keyboard-wedge scanner does)."""
+    from kivy.core.window import Window
+
+    if key in _SPECIAL_KEYS:
+        code, text = _SPECIAL_KEYS[key], None
+    elif len(key) == 1:
+        code, text = ord(key.lower()), key
+    else:
+        raise ValueError(f"unknown key {key!r}")
+    Window.dispatch("on_key_down", code, 0, text, [])
+    if text:
+        Window.dispatch("on_textinput", text)
+    Window.dispatch("on_key_up", code, 0)
+
+
+def type_keys(keys: Sequence[str], interval: float, done: Callable[[], None]) -> None:
+    """Press ``keys`` one after another, ``interval`` seconds apart (0: all in this frame)."""
+    from kivy.clock import Clock
+
+    if interval <= 0:
+        for key in keys:
+            press_key(key)
+        done()
+        return
+    remaining = list(keys)
+
+    def step(_dt: float) -> None:
+        press_key(remaining.pop(0))
+        if remaining:
+            Clock.schedule_once(step, interval)
+        else:
+            done()
+
+    Clock.schedule_once(step, 0)
+
+
+def texts(root: Any = None) -> list[str]:
+    """The logical texts of every visible bidi label and button, in tree order."""
+    found: list[str] = []
+    for widget in visible_widgets(root):
+        for attr in ("logical", "title", "subtitle"):
+            value = getattr(widget, attr, None)
+            if isinstance(value, str) and value and value not in found[-3:]:
+                found.append(value)
+    return found
+
+
+def base_commands() -> dict[str, Command]:
+    """The commands every app answers; an app adds its own (``screen``, ``state``...)."""
+    from nafitha.gui.screenshot import save_screenshot
+
+    def tap_named(name: str, hold: float = 0.05) -> bool:
+        tap(find(name), hold)
+        return True
+
+    def describe(name: str) -> dict[str, Any]:
+        widget = find(name)
+        return {
+            "disabled": bool(widget.disabled),
+            "texts": texts(widget),
+            "pos": list(widget.to_window(*widget.pos)),
+            "size": list(widget.size),
+        }
+
+    return {
+        "ping": lambda: "pong",
+        "names": names,
+        "texts": lambda: texts(),
+        "describe": describe,
+        "tap": tap_named,
+        "key": lambda key: press_key(key) or True,
+        "screenshot": lambda path: str(save_screenshot(path)),
+        "window_size": lambda: _window_size(),
+    }
+
+
+def _window_size() -> list[int]:
+    from kivy.core.window import Window
+
+    return [int(Window.width), int(Window.height)]
+
+
+def serve_control(extra: Mapping[str, Command] | None = None) -> bool:
+    """Start answering commands on the pipes named in the environment; False when none are named.
+
+    ``type`` (keys at an interval) replies once the last key is pressed; every other command
+    replies when it has run. Call it once the app's root widget exists.
+    """
+    spec = os.environ.get(CONTROL_ENV)
+    if not spec:
+        return False
+    from kivy.clock import Clock
+
+    read_fd, write_fd = (int(part) for part in spec.split(","))
+    commands = {**base_commands(), **(extra or {})}
+    writer = os.fdopen(write_fd, "w", encoding="utf-8", buffering=1)
+    lock = threading.Lock()
+
+    def reply(payload: dict[str, Any]) -> None:
+        with lock:
+            writer.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")
+
+    def run(request: dict[str, Any]) -> None:
+        cmd, args = request.get("cmd", ""), request.get("args", {})
+        if cmd == "type":
+            try:
+                type_keys(
+                    args["keys"],
+                    float(args.get("interval", 0)),
+                    lambda: reply({"ok": True, "value": True}),
+                )
+            except (KeyError, ValueError, LookupError) as exc:
+                reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+            return
+        try:
+            value = commands[cmd](**args)
+        except Exception as exc:  # the reason goes back to the test, the app keeps running
+            reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+        else:
+            reply({"ok": True, "value": value})
+
+    def listen() -> None:
+        with os.fdopen(read_fd, encoding="utf-8") as reader:
+            for line in reader:
+                request = json.loads(line)
+                Clock.schedule_once(lambda _dt, request=request: run(request), 0)
+        Clock.schedule_once(lambda _dt: _stop_running_app(), 0)  # the driver hung up
+
+    threading.Thread(target=listen, name="gui-control", daemon=True).start()
+    return True
+
+
+def _stop_running_app() -> None:
+    from kivy.app import App
+
+    app = App.get_running_app()
+    if app is not None:
+        app.stop()
+
+
+# ---------------------------------------------------------------- outside the app (stdlib only)
+
+
+class AppProcess:
+    """A Kivy app started in a child process and driven through its control pipes.
+
+    ``argv`` starts the app (e.g. ``[python, -m, nafitha.cli, kiosk, ...]``); its output goes to
+    ``log_path`` so a failing test can show it.
+    """
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        log_path: os.PathLike[str] | str | None = None,
+        start_timeout: float = 60.0,
+    ) -> None:
+        to_app_r, self._to_app = os.pipe()
+        self._from_app, from_app_w = os.pipe()
+        environment = dict(os.environ if env is None else env)
+        environment[CONTROL_ENV] = f"{to_app_r},{from_app_w}"
+        environment.setdefault("KIVY_NO_ARGS", "1")
+        self.log_path = log_path
+        log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            list(argv),
+            env=environment,
+            pass_fds=(to_app_r, from_app_w),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        if log_path:
+            log.close()
+        os.close(to_app_r)
+        os.close(from_app_w)
+        self._buffer = b""
+        self.ready_after = self._wait_ready(start_timeout)
+
+    def _wait_ready(self, timeout: float) -> float:
+        """Seconds from spawn until the app answered its first ping."""
+        self.call("ping", timeout=timeout)
+        return time.monotonic() - self.started
+
+    def call(self, cmd: str, timeout: float = 10.0, **args: Any) -> Any:
+        """Run ``cmd`` in the app; its value, or :class:`ControlError` with the app's reason."""
+        line = json.dumps({"cmd": cmd, "args": args}, ensure_ascii=False) + "\n"
+        try:
+            os.write(self._to_app, line.encode("utf-8"))
+        except BrokenPipeError:
+            raise ControlError(
+                f"the app has exited ({self.process.poll()}): {self.log_tail()}"
+            ) from None
+        answer = self._read_line(timeout)
+        if not answer.get("ok"):
+            raise ControlError(f"{cmd}: {answer.get('error')}")
+        return answer.get("value")
+
+    def _read_line(self, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.process.poll() is not None:
+                raise ControlError(
+                    f"no answer from the app (exit {self.process.poll()}): {self.log_tail()}"
+                )
+            ready, _, _ = select.select([self._from_app], [], [], min(left, 0.5))
+            if ready:
+                chunk = os.read(self._from_app, 65536)
+                if not chunk:
+                    time.sleep(0.05)
+                self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def wait_for(
+        self, predicate: Callable[[], bool], timeout: float = 15.0, what: str = "condition"
+    ) -> None:
+        """Poll ``predicate`` (which usually calls the app) until true; ControlError otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.05)
+        raise ControlError(f"timed out after {timeout}s waiting for {what}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path:
+            return ""
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as log:
+                return "".join(log.readlines()[-lines:])
+        except OSError:
+            return ""
+
+    def close(self, timeout: float = 10.0) -> int:
+        """Ask the app to stop (closing its control pipe), then terminate it if it lingers."""
+        for fd in (self._to_app, self._from_app):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.terminate()
+            try:
+                return self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                return self.process.wait()

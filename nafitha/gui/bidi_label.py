@@ -1,0 +1,86 @@
+"""A Kivy label that shows Arabic shaped and right-to-left, and English left-to-right.
+
+Set ``logical`` (the text as written, in reading order) and ``rtl`` (the language's direction); the
+label wraps the logical text to its width by measuring each candidate line as it will be drawn,
+reorders each line with :func:`nafitha.text.visual`, and aligns the lines to the start side (right
+in Arabic). Kivy itself does no bidi (kivy/kivy#7704, #7918, #8189), so never put logical Arabic in
+``text`` directly.
+"""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, OptionProperty, StringProperty
+from kivy.uix.label import Label
+
+from nafitha.gui.fonts import register_fonts
+from nafitha.gui.theme import PALETTE
+from nafitha.gui.wrapping import wrap_logical
+from nafitha.text import visual
+
+Builder.load_string(
+    """
+<BidiLabel>:
+    text_size: (self.width, None) if self.auto_height else self.size
+    height: self.texture_size[1] if self.auto_height else self.height
+    size_hint_y: None if self.auto_height else self.size_hint_y
+    valign: "middle"
+    # room for ink past a glyph's advance (the hamza of an initial إ at the right edge, italics)
+    padding: self.font_size * 0.15, 0
+"""
+)
+
+
+class BidiLabel(Label):
+    """A label fed logical text; see the module docstring."""
+
+    name = StringProperty("")
+    """Found by this name in tests (:func:`nafitha.gui.automation.find`)."""
+    logical = StringProperty("")
+    """The text in reading order, Arabic or English or both."""
+    rtl = BooleanProperty(False)
+    """True when the language reads right-to-left: the paragraph direction and alignment."""
+    align = OptionProperty("start", options=["start", "center", "end"])
+    """Where lines sit: ``start`` is the right edge in Arabic and the left edge in English."""
+    auto_height = BooleanProperty(False)
+    """Grow to fit the wrapped text (in a scroll view or a vertical box), not a fixed size."""
+    wrap = BooleanProperty(True)
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("font_name", register_fonts())
+        kwargs.setdefault("color", PALETTE.text)
+        self._relayout = Clock.create_trigger(self._apply, -1)
+        super().__init__(**kwargs)
+        for prop in (
+            "logical",
+            "rtl",
+            "align",
+            "wrap",
+            "width",
+            "font_size",
+            "bold",
+            "font_name",
+            "padding",
+        ):
+            self.fbind(prop, self._relayout)
+        self._apply()
+
+    def visual_lines(self) -> list[str]:
+        """The lines as drawn (visual order), top to bottom."""
+        return self.text.split("\n") if self.text else []
+
+    def _measure(self) -> CoreLabel:
+        return CoreLabel(font_name=self.font_name, font_size=self.font_size, bold=self.bold)
+
+    def _apply(self, *_: object) -> None:
+        direction = "R" if self.rtl else "L"
+        width = self.width - self.padding[0] - self.padding[2] - 2 if self.wrap else 0
+        core = self._measure()
+        lines = wrap_logical(
+            self.logical, width, lambda line: core.get_extents(visual(line, direction))[0]
+        )
+        self.text = "\n".join(visual(line, direction) for line in lines)
+        start, end = ("right", "left") if self.rtl else ("left", "right")
+        self.halign = {"start": start, "center": "center", "end": end}[self.align]
