@@ -1,0 +1,124 @@
+"""What the kiosk and counter hand to the printer: a ticket and a file receipt, as plain values.
+
+Bilingual fields accept what the API returns (``{"ar": ..., "en": ...}``) or a :class:`Bilingual`;
+a plain string is used for both languages. Times are datetimes already in the center's time zone
+(the printer prints them as given). These values know nothing of the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """One text in Arabic and English."""
+
+    ar: str
+    en: str
+
+    @classmethod
+    def of(cls, value: Bilingual | Mapping[str, str] | str) -> Bilingual:
+        if isinstance(value, Bilingual):
+            return value
+        if isinstance(value, str):
+            return cls(value, value)
+        if isinstance(value, Mapping):
+            ar, en = value.get("ar") or "", value.get("en") or ""
+            if not ar and not en:
+                raise ValueError(f"a bilingual text needs ar or en, got {dict(value)!r}")
+            return cls(ar or en, en or ar)
+        raise TypeError(f"expected a bilingual text, got {type(value).__name__}")
+
+    def get(self, lang: str) -> str:
+        return self.ar if lang == "ar" else self.en
+
+
+def _texts(values: Iterable[Any]) -> tuple[Bilingual, ...]:
+    return tuple(Bilingual.of(value) for value in values)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A queue ticket the server has committed, as it is printed at the kiosk.
+
+    ``status_url`` is the ticket's phone page (``/t/{token}``), printed as a QR code.
+    ``estimated_wait_s`` None prints no estimate; ``people_ahead`` 0 prints "you are next".
+    """
+
+    center_name: Bilingual
+    number: str
+    service_name: Bilingual
+    issued_at: datetime
+    people_ahead: int
+    estimated_wait_s: int | None
+    status_url: str
+    documents: tuple[Bilingual, ...] = ()
+    priority: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "center_name", Bilingual.of(self.center_name))
+        object.__setattr__(self, "service_name", Bilingual.of(self.service_name))
+        object.__setattr__(self, "documents", _texts(self.documents))
+        if not self.number:
+            raise ValueError("a ticket needs a number")
+        if self.people_ahead < 0:
+            raise ValueError("people_ahead cannot be negative")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a file's workflow."""
+
+    id: str
+    name: Bilingual
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", Bilingual.of(self.name))
+
+
+@dataclass(frozen=True)
+class FileReceipt:
+    """The receipt a citizen keeps when a file is opened at a counter.
+
+    ``reference`` is printed as text, as a Code128 barcode (what a hand scanner reads) and, inside
+    ``track_url`` (the phone page ``/f/{reference}``), as a QR code. ``stages`` are in workflow
+    order; ``current_stage`` is the id of the one the file is in.
+    """
+
+    center_name: Bilingual
+    reference: str
+    service_name: Bilingual
+    opened_at: datetime
+    stages: tuple[Stage, ...]
+    current_stage: str | None
+    track_url: str
+    missing_documents: tuple[Bilingual, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "center_name", Bilingual.of(self.center_name))
+        object.__setattr__(self, "service_name", Bilingual.of(self.service_name))
+        object.__setattr__(
+            self,
+            "stages",
+            tuple(s if isinstance(s, Stage) else Stage(s["id"], s["name"]) for s in self.stages),
+        )
+        object.__setattr__(self, "missing_documents", _texts(self.missing_documents))
+        if not self.reference:
+            raise ValueError("a receipt needs a reference")
+        ids = [stage.id for stage in self.stages]
+        if self.current_stage is not None and self.current_stage not in ids:
+            raise ValueError(f"current_stage {self.current_stage!r} is not one of {ids}")
+
+
+@dataclass(frozen=True)
+class LayoutOptions:
+    """How to lay a ticket or receipt out: paper width in dots, languages, digits."""
+
+    width_dots: int = 576
+    lang: str = "both"  # "ar", "en" or "both"
+    digits: str = "western"  # "western" (0-9) or "eastern" (٠-٩) in Arabic lines
+    logo: bool = True
