@@ -1,0 +1,31 @@
+"""GET /api/v1/board (the board's state, public) and PUT /api/v1/board/message (managers)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from server.api.deps import MANAGERS, Ctx, allow
+from server.usecases import stats_live
+from server.usecases.context import Actor
+
+router = APIRouter(tags=["board"])
+
+
+class BoardMessageIn(BaseModel):
+    message: str = Field(max_length=1000)
+
+
+@router.get("/api/v1/board")
+def board_state(ctx: Ctx) -> dict[str, Any]:
+    """Today's latest calls, waiting per service, the message, and the event id to resume at."""
+    return stats_live.board_state(ctx)
+
+
+@router.put("/api/v1/board/message")
+def set_board_message(
+    body: BoardMessageIn, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*MANAGERS))]
+) -> dict[str, Any]:
+    return stats_live.set_board_message(ctx, actor, body.message)

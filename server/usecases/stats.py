@@ -1,0 +1,187 @@
+"""The manager's figures for a period of days, against the period just before it; CSV of tickets.
+
+Reads only the ``tickets_stats`` covering index (migration 020) for the days asked; the figures
+themselves are computed by :mod:`server.domain.stats`. Days are the center's calendar days, the same
+``day`` the ticket numbering uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from server.domain import stats
+from server.domain.errors import Refusal
+from server.usecases.catalog import Catalog, load_catalog
+from server.usecases.context import Actor, Context
+from server.usecases.ticket_view import iso
+
+MAX_DAYS = 731
+MANAGER_ROLES = frozenset({"manager", "admin"})
+_FACT_COLUMNS = (
+    "service, counter, clerk, state, issued_at, called_at, started_at, finished_at, quoted_wait_s"
+)
+
+
+def check_manager(actor: Actor) -> None:
+    if actor.kind != "person" or actor.role not in MANAGER_ROLES:
+        raise Refusal("forbidden", status=403)
+
+
+def parse_period(date_from: str, date_to: str) -> tuple[date, date]:
+    """Two ISO days, first not after last, at most two years apart; else ``bad_period``."""
+    try:
+        first, last = date.fromisoformat(date_from), date.fromisoformat(date_to)
+    except (TypeError, ValueError):
+        raise Refusal("bad_period", status=422, text_key="web.error_bad_period") from None
+    if first > last or (last - first).days >= MAX_DAYS:
+        raise Refusal("bad_period", status=422, text_key="web.error_bad_period")
+    return first, last
+
+
+class LocalHour:
+    """The center's local hour of a timestamp, fast: offsets cached per UTC hour."""
+
+    def __init__(self, timezone: str) -> None:
+        self.zone = ZoneInfo(timezone)
+        self._offsets: dict[int, int] = {}
+
+    def __call__(self, ts: float) -> int:
+        bucket = int(ts // 3600)
+        offset = self._offsets.get(bucket)
+        if offset is None:
+            moment = datetime.fromtimestamp(bucket * 3600, self.zone)
+            offset = int(moment.utcoffset().total_seconds())  # type: ignore[union-attr]
+            self._offsets[bucket] = offset
+        return int(((ts + offset) % 86400) // 3600)
+
+
+def read_facts(
+    db: sqlite_utils.Database, first: date, last: date, hour_of: LocalHour
+) -> list[stats.TicketFacts]:
+    rows = db.execute(
+        f"SELECT {_FACT_COLUMNS} FROM tickets INDEXED BY tickets_stats WHERE day BETWEEN ? AND ?",
+        [first.isoformat(), last.isoformat()],
+    )
+    return [
+        stats.TicketFacts(
+            service=r[0],
+            counter=r[1],
+            clerk=r[2],
+            hour=hour_of(r[4]),
+            status=r[3],
+            issued_at=r[4],
+            called_at=r[5],
+            started_at=r[6],
+            finished_at=r[7],
+            quoted_wait_s=r[8],
+        )
+        for r in rows
+    ]
+
+
+def targets(catalog: Catalog) -> dict[str, float]:
+    return {s.id: s.target_wait_min * 60.0 for s in catalog.services.values()}
+
+
+def _names(catalog: Catalog) -> dict[str, Any]:
+    return {
+        "services": {
+            s.id: {
+                "name": s.name.model_dump(),
+                "prefix": s.prefix,
+                "target_wait_s": s.target_wait_min * 60,
+            }
+            for s in catalog.services.values()
+        },
+        "counters": {
+            c.id: {"number": c.number, "name": c.name.model_dump()}
+            for c in catalog.counters.values()
+        },
+    }
+
+
+def period_stats(ctx: Context, actor: Actor, date_from: str, date_to: str) -> dict[str, Any]:
+    """Figures for ``date_from``..``date_to`` (inclusive) and for the same number of days before."""
+    check_manager(actor)
+    first, last = parse_period(date_from, date_to)
+    catalog = load_catalog(ctx)
+    days = (last - first).days + 1
+    prev_last = first - timedelta(days=1)
+    prev_first = prev_last - timedelta(days=days - 1)
+    hour_of = LocalHour(catalog.center.timezone)
+    target_s = targets(catalog)
+    with ctx.db.snapshot() as db:
+        current = stats.report(read_facts(db, first, last, hour_of), target_s)
+        previous = stats.summarize(read_facts(db, prev_first, prev_last, hour_of), target_s)
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "days": days,
+        **current.as_dict(),
+        "previous": {
+            "from": prev_first.isoformat(),
+            "to": prev_last.isoformat(),
+            "overall": previous.as_dict(),
+        },
+        "change": stats.compare(current.overall, previous),
+        "names": _names(catalog),
+    }
+
+
+TICKET_CSV_COLUMNS = (
+    "day", "number", "service", "priority", "state", "issued_at", "called_at", "started_at",
+    "finished_at", "wait_s", "service_s", "quoted_wait_s", "counter", "clerk", "recalls",
+    "transfers", "file",
+)  # fmt: skip
+
+
+def tickets_csv(ctx: Context, actor: Actor, date_from: str, date_to: str) -> Iterator[str]:
+    """The period's tickets as CSV rows (a header first), streamed in chunks."""
+    check_manager(actor)
+    first, last = parse_period(date_from, date_to)
+    catalog = load_catalog(ctx)
+    tz = catalog.center.timezone
+    db = ctx.db.read()
+    rows = db.execute(
+        "SELECT day, number, service, priority, state, issued_at, called_at, started_at,"
+        " finished_at, quoted_wait_s, counter, clerk, recalls, transfers, file FROM tickets"
+        " WHERE day BETWEEN ? AND ? ORDER BY id",
+        [first.isoformat(), last.isoformat()],
+    ).fetchall()
+    return _csv_chunks(_ticket_rows(rows, tz))
+
+
+def _ticket_rows(rows: list[tuple[Any, ...]], tz: str) -> Iterator[list[Any]]:
+    yield list(TICKET_CSV_COLUMNS)
+    for r in rows:
+        (day, number, service, priority, state, issued, called, started, finished, quoted,
+         counter, clerk, recalls, transfers, file) = r  # fmt: skip
+        wait = None if called is None else round(called - issued)
+        begin = started if started is not None else called
+        served = (
+            round(finished - begin) if state == "done" and finished and begin is not None else None
+        )
+        yield [
+            day, number, service, priority, state, iso(issued, tz), iso(called, tz),
+            iso(started, tz), iso(finished, tz), wait, served,
+            None if quoted is None else round(quoted), counter, clerk, recalls, transfers, file,
+        ]  # fmt: skip
+
+
+def _csv_chunks(rows: Iterator[list[Any]], per_chunk: int = 2000) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(["" if v is None else v for v in row])
+        if count % per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -1,0 +1,110 @@
+"""What the waiting hall's board shows right now, and the message line a manager sets for it.
+
+The board reads its whole state here once (and after each reconnect), then follows the event
+stream from ``last_event_id``: read in one snapshot, so no call falls between the two.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from server.domain.errors import Refusal
+from server.domain.hours import local_day, local_time
+from server.store.events import append_event
+from server.usecases.catalog import load_catalog
+from server.usecases.context import Actor, Context
+
+CALL_KINDS = ("ticket_called", "ticket_called_out_of_order", "ticket_recalled")
+BOARD_CALLS = 9
+MAX_MESSAGE = 200
+MESSAGE_ROLES = frozenset({"manager", "admin"})
+
+
+def _start_of_day(ts: float, timezone: str) -> float:
+    moment = local_time(ts, timezone)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+def board_state(ctx: Context) -> dict[str, Any]:
+    """Today's latest calls (newest first), waiting per service, the message, the last event id."""
+    catalog = load_catalog(ctx)
+    now = ctx.now()
+    timezone = catalog.center.timezone
+    day = local_day(now, timezone)
+    marks = ",".join("?" for _ in CALL_KINDS)
+    with ctx.db.snapshot() as db:
+        last = db.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+        calls = []
+        seen: set[str] = set()
+        for event_id, public in db.execute(
+            f"SELECT id, public FROM events WHERE kind IN ({marks}) AND at >= ?"
+            " AND public IS NOT NULL ORDER BY id DESC LIMIT ?",
+            [*CALL_KINDS, _start_of_day(now, timezone), BOARD_CALLS * 3],
+        ):
+            fields = json.loads(public)
+            number = fields.get("ticket")
+            if not number or number in seen:
+                continue  # a recall shows once, at its latest call
+            seen.add(number)
+            counter = fields.get("counter") or {}
+            calls.append(
+                {
+                    "event_id": event_id,
+                    "number": number,
+                    "counter": counter.get("id"),
+                    "counter_number": counter.get("number"),
+                }
+            )
+            if len(calls) == BOARD_CALLS:
+                break
+        waiting = dict(
+            db.execute(
+                "SELECT service, count(*) FROM tickets WHERE state = 'waiting' AND day = ?"
+                " GROUP BY service",
+                [day],
+            ).fetchall()
+        )
+        row = db.execute("SELECT message FROM board_messages ORDER BY id DESC LIMIT 1").fetchone()
+    return {
+        "center": catalog.center.name.model_dump(),
+        "timezone": timezone,
+        "calls": calls,
+        "waiting": [
+            {
+                "service": service.id,
+                "prefix": service.prefix,
+                "name": service.name.model_dump(),
+                "count": waiting.get(service.id, 0),
+            }
+            for service in catalog.services.values()
+            if service.active
+        ],
+        "message": row[0] if row else "",
+        "last_event_id": last,
+    }
+
+
+def set_board_message(ctx: Context, actor: Actor, message: str) -> dict[str, Any]:
+    """A manager sets the board's message line (empty clears it); boards show it at once."""
+    if actor.kind != "person" or actor.role not in MESSAGE_ROLES:
+        raise Refusal("forbidden", status=403)
+    text = " ".join(message.split())
+    if len(text) > MAX_MESSAGE:
+        raise Refusal("invalid_input", status=422, text_key="web.error_message_too_long")
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        tx.execute(
+            "INSERT INTO board_messages (at, actor, message) VALUES (?, ?, ?)",
+            [now, actor.name, text],
+        )
+        append_event(
+            tx,
+            "board_message",
+            at=now,
+            actor=actor.name,
+            data={"message": text},
+            public={"message": text},
+        )
+    ctx.on_event()
+    return {"message": text}

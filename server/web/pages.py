@@ -1,0 +1,159 @@
+"""The pages the server serves (board, phone pages, dashboard, admin) and their files.
+
+Every script, style sheet, font and sound comes from the project itself: ``/static/`` (this
+package's ``static/``), ``/fonts/`` (``assets/fonts``) and ``/sounds/`` (the generated voice clips).
+Handlers only pick the language and fill the page; the page's script reads the API.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi import APIRouter, Cookie, Header, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+
+from nafitha.paths import FONTS, SOUNDS
+from server.web.render import pick_lang, render_page
+
+STATIC = Path(__file__).resolve().parent / "static"
+_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".woff2": "font/woff2",
+    ".ogg": "audio/ogg",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+}
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\.[a-z0-9]+$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+_REFERENCE = re.compile(r"^[A-Za-z0-9 -]{1,40}$")
+
+router = APIRouter(include_in_schema=False)
+
+
+def _not_found() -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": "not_found", "message": {"ar": "غير موجود", "en": "Not found"}}},
+        status_code=404,
+    )
+
+
+def _file(folder: Path, name: str, max_age: int) -> FileResponse | JSONResponse:
+    """A file of ``folder`` by a plain relative name (no ``..``, no hidden files)."""
+    if not _SAFE_NAME.match(name):
+        return _not_found()
+    path = folder / name
+    media_type = _TYPES.get(path.suffix)
+    if media_type is None or not path.is_file():
+        return _not_found()
+    return FileResponse(
+        path, media_type=media_type, headers={"Cache-Control": f"public, max-age={max_age}"}
+    )
+
+
+@router.get("/static/{name:path}")
+def static_file(name: str) -> FileResponse | JSONResponse:
+    return _file(STATIC, name, max_age=300)
+
+
+@router.get("/fonts/{name}")
+def font_file(name: str) -> FileResponse | JSONResponse:
+    return _file(FONTS, name, max_age=86400)
+
+
+@router.get("/sounds/{name:path}")
+def sound_file(name: str) -> FileResponse | JSONResponse:
+    return _file(SOUNDS, name, max_age=0 if name.endswith(".json") else 86400)
+
+
+def _page(
+    page: str,
+    request: Request,
+    lang: str | None,
+    cookie_lang: str | None,
+    accept_language: str | None,
+    *,
+    title_key: str,
+    body_class: str,
+    page_data: dict[str, object] | None = None,
+) -> HTMLResponse:
+    chosen = pick_lang(lang, cookie_lang, accept_language)
+    body = render_page(
+        page, chosen, title_key=title_key, body_class=body_class, page_data=page_data
+    )
+    return HTMLResponse(body, headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
+
+
+LangQuery = Query(default=None, max_length=10)
+LangCookie = Cookie(default=None, alias="lang", max_length=10)
+AcceptLanguage = Header(default=None, max_length=500)
+
+
+@router.get("/board", response_class=HTMLResponse)
+def board_page(
+    request: Request,
+    lang: str | None = LangQuery,
+    cookie_lang: str | None = LangCookie,
+    accept_language: str | None = AcceptLanguage,
+) -> HTMLResponse:
+    return _page(
+        "board", request, lang, cookie_lang, accept_language,
+        title_key="web.board_title", body_class="board",
+    )  # fmt: skip
+
+
+@router.get("/t/{token}", response_class=HTMLResponse)
+def ticket_page(
+    token: str,
+    request: Request,
+    lang: str | None = LangQuery,
+    cookie_lang: str | None = LangCookie,
+    accept_language: str | None = AcceptLanguage,
+) -> HTMLResponse:
+    data = {"token": token if _TOKEN.match(token) else ""}
+    return _page(
+        "ticket", request, lang, cookie_lang, accept_language,
+        title_key="web.ticket_title", body_class="phone", page_data=data,
+    )  # fmt: skip
+
+
+@router.get("/f/{reference}", response_class=HTMLResponse)
+def file_page(
+    reference: str,
+    request: Request,
+    lang: str | None = LangQuery,
+    cookie_lang: str | None = LangCookie,
+    accept_language: str | None = AcceptLanguage,
+) -> HTMLResponse:
+    data = {"reference": reference if _REFERENCE.match(reference) else ""}
+    return _page(
+        "file", request, lang, cookie_lang, accept_language,
+        title_key="web.file_title", body_class="phone", page_data=data,
+    )  # fmt: skip
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request,
+    lang: str | None = LangQuery,
+    cookie_lang: str | None = LangCookie,
+    accept_language: str | None = AcceptLanguage,
+) -> HTMLResponse:
+    return _page(
+        "dashboard", request, lang, cookie_lang, accept_language,
+        title_key="web.dash_title", body_class="desk", page_data={"role": "manager"},
+    )  # fmt: skip
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(
+    request: Request,
+    lang: str | None = LangQuery,
+    cookie_lang: str | None = LangCookie,
+    accept_language: str | None = AcceptLanguage,
+) -> HTMLResponse:
+    return _page(
+        "admin", request, lang, cookie_lang, accept_language,
+        title_key="web.admin_title", body_class="desk", page_data={"role": "admin"},
+    )  # fmt: skip

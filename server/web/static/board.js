@@ -1,0 +1,273 @@
+// The waiting hall's board: the latest calls, waiting per service, the manager's message line, and a
+// spoken announcement of each call (chime, then Arabic, then English) from the project's own clips.
+// It runs for days without a reload: lists are bounded, the stream resumes by Last-Event-ID after a
+// server restart, and the whole state is re-read after every reconnect and once a minute.
+"use strict";
+
+const CALL_KINDS = new Set(["ticket_called", "ticket_called_out_of_order", "ticket_recalled"]);
+const MAX_CALLS = 9; // the newest one large, eight earlier ones below
+const MAX_PENDING_ANNOUNCEMENTS = 3; // after a long outage, say only the latest few
+
+// ------------------------------------------------------------------ voice
+const Voice = (() => {
+  let ctx = null;
+  let clips = null; // Set of clip names the server has (from the generated manifest)
+  let format = "ogg";
+  const buffers = new Map();
+  const queue = [];
+  let busy = false;
+  const played = []; // clip names in the order they were started (last 300), for tests and support
+
+  async function init() {
+    try {
+      const response = await fetch("/sounds/manifest.json", { cache: "no-cache" });
+      if (!response.ok) return false; // no clips built: the board stays silent but works
+      const manifest = await response.json();
+      clips = new Set(manifest.clips);
+      clips.add(manifest.chime);
+      format = manifest.format || "ogg";
+    } catch (_) {
+      return false;
+    }
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return false;
+    ctx = new Context();
+    return true;
+  }
+
+  function needsGesture() { return ctx !== null && ctx.state === "suspended"; }
+  function resume() { if (ctx) ctx.resume(); }
+
+  // The words of a number as clip names: Arabic joins parts with "wa" (ألف ومئتان واثنان وأربعون).
+  function numberClips(lang, n) {
+    if (!Number.isFinite(n) || n <= 0 || n > 9999) return [];
+    const parts = [];
+    const thousands = Math.floor(n / 1000);
+    const hundreds = Math.floor((n % 1000) / 100);
+    const rest = n % 100;
+    for (const value of [thousands * 1000, hundreds * 100, rest]) {
+      if (!value) continue;
+      const joined = lang === "ar" && parts.length > 0 && value < 1000;
+      parts.push(`${lang}/${joined ? "wa" : "n"}${value}`);
+    }
+    return parts;
+  }
+
+  // "A-042" at counter 3 → chime, ar: ticket A 42 counter 3, en: ticket A 42 counter 3.
+  function plan(number, counter) {
+    const match = /^([A-Za-z]*)-?0*(\d+)$/.exec(String(number).trim());
+    const letters = match ? match[1].toUpperCase().split("") : [];
+    const value = match ? parseInt(match[2], 10) : NaN;
+    const names = ["chime"];
+    for (const lang of ["ar", "en"]) {
+      names.push(`${lang}/ticket`);
+      letters.forEach((letter) => names.push(`${lang}/letter-${letter}`));
+      names.push(...numberClips(lang, value));
+      names.push(`${lang}/counter`);
+      names.push(...numberClips(lang, Number(counter)));
+    }
+    return clips ? names.filter((name) => clips.has(name)) : names;
+  }
+
+  async function load(name) {
+    if (buffers.has(name)) return buffers.get(name);
+    const response = await fetch(`/sounds/${name}.${format}`);
+    if (!response.ok) throw new Error(`clip ${name}: ${response.status}`);
+    const buffer = await ctx.decodeAudioData(await response.arrayBuffer());
+    buffers.set(name, buffer);
+    return buffer;
+  }
+
+  function announce(number, counter) {
+    if (!ctx) return;
+    queue.push(plan(number, counter));
+    while (queue.length > MAX_PENDING_ANNOUNCEMENTS) queue.shift();
+    if (!busy) drain();
+  }
+
+  async function drain() {
+    busy = true;
+    try {
+      while (queue.length) {
+        const names = queue.shift();
+        let loaded;
+        try {
+          loaded = await Promise.all(names.map(load));
+        } catch (err) {
+          console.warn("announcement skipped:", err);
+          continue;
+        }
+        let at = ctx.currentTime + 0.05;
+        loaded.forEach((buffer, i) => {
+          const source = ctx.createBufferSource();
+          source.buffer = buffer;
+          source.connect(ctx.destination);
+          source.start(at);
+          played.push(names[i]);
+          at += buffer.duration;
+        });
+        while (played.length > 300) played.shift();
+        const seconds = at - ctx.currentTime;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 1000) + 300));
+      }
+    } finally {
+      busy = false;
+    }
+  }
+
+  return { init, plan, announce, needsGesture, resume, played, get enabled() { return ctx !== null; } };
+})();
+
+// ------------------------------------------------------------------ board
+const Board = (() => {
+  let state = { center: null, timezone: undefined, calls: [], waiting: [], message: "" };
+  let stream = null;
+  let refreshTimer = null;
+  const seen = new Set(); // event ids already shown (bounded)
+  const ids = [];
+  const $ = (id) => document.getElementById(id);
+
+  function remember(id) {
+    if (id === null || id === undefined) return true;
+    const key = String(id);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    ids.push(key);
+    while (ids.length > 500) seen.delete(ids.shift());
+    return true;
+  }
+
+  function renderCalls(fresh) {
+    const [latest, ...earlier] = state.calls;
+    $("now-ticket").textContent = latest ? latest.number : "—";
+    $("now-counter").textContent = latest ? String(latest.counter_number ?? latest.counter ?? "") : "—";
+    const list = $("recent");
+    list.replaceChildren(
+      ...earlier.map((call) =>
+        NF.el("li", {},
+          NF.el("span", { class: "number", text: call.number }),
+          NF.el("span", { class: "to number", text: String(call.counter_number ?? call.counter ?? "") }),
+        ),
+      ),
+    );
+    if (fresh) {
+      const now = $("now");
+      now.classList.remove("fresh");
+      void now.offsetWidth; // restart the highlight animation
+      now.classList.add("fresh");
+    }
+  }
+
+  function renderWaiting() {
+    $("waiting").replaceChildren(
+      ...state.waiting.map((row) =>
+        NF.el("li", {},
+          NF.el("span", { class: "prefix number", text: row.prefix }),
+          NF.el("span", { text: NF.pick(row.name) }),
+          NF.el("span", { class: "count number", text: String(row.count) }),
+        ),
+      ),
+    );
+  }
+
+  function renderHeader() {
+    $("center-name").textContent = NF.pick(state.center);
+    $("message").textContent = state.message || "";
+    $("arrow").textContent = NF.lang === "ar" ? "←" : "→";
+  }
+
+  function renderAll() {
+    renderHeader();
+    renderCalls(false);
+    renderWaiting();
+  }
+
+  function tick() {
+    const options = { hour: "2-digit", minute: "2-digit", hour12: false };
+    if (state.timezone) options.timeZone = state.timezone;
+    try {
+      $("clock").textContent = new Date().toLocaleTimeString("en-GB", options);
+    } catch (_) {
+      $("clock").textContent = new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    }
+  }
+
+  async function loadState() {
+    const data = await NF.api("/api/v1/board");
+    state.center = data.center;
+    state.timezone = data.timezone;
+    state.calls = data.calls.slice(0, MAX_CALLS);
+    state.calls.forEach((call) => remember(call.event_id));
+    state.waiting = data.waiting;
+    state.message = data.message;
+    renderAll();
+    return data;
+  }
+
+  function scheduleRefresh(delay = 400) {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(async () => {
+      refreshTimer = null;
+      try {
+        const data = await NF.api("/api/v1/board");
+        state.waiting = data.waiting;
+        state.message = data.message;
+        renderWaiting();
+        renderHeader();
+      } catch (_) { /* the next event or the minute timer tries again */ }
+    }, delay);
+  }
+
+  function onEvent(message) {
+    const data = message.data && typeof message.data === "object" ? message.data : {};
+    const kind = data.kind || message.event;
+    const number = data.number || data.ticket;
+    if (CALL_KINDS.has(kind) && number) {
+      if (!remember(message.id)) return;
+      const counter = data.counter && typeof data.counter === "object" ? data.counter : {};
+      const call = { event_id: message.id, number, counter: counter.id, counter_number: counter.number };
+      state.calls = [call, ...state.calls.filter((c) => c.number !== number)].slice(0, MAX_CALLS);
+      renderCalls(true);
+      Voice.announce(number, counter.number);
+    } else if (kind === "board_message") {
+      state.message = data.message || "";
+      renderHeader();
+    }
+    scheduleRefresh();
+  }
+
+  function onLinkState(up) {
+    $("banner").classList.toggle("hidden", up);
+    if (up) scheduleRefresh(0);
+  }
+
+  async function start() {
+    tick();
+    setInterval(tick, 1000);
+    setInterval(() => scheduleRefresh(0), 60000);
+    NF.onLang(renderAll);
+    const soundButton = $("sound");
+    soundButton.addEventListener("click", () => { Voice.resume(); soundButton.classList.add("hidden"); });
+    Voice.init().then((enabled) => {
+      if (enabled && Voice.needsGesture()) soundButton.classList.remove("hidden");
+    });
+    let lastEventId = null;
+    for (;;) {
+      try {
+        const data = await loadState();
+        lastEventId = data.last_event_id;
+        break;
+      } catch (_) {
+        $("banner").classList.remove("hidden");
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    $("banner").classList.add("hidden");
+    stream = NF.stream("/api/v1/events", { lastEventId, onEvent, onState: onLinkState });
+  }
+
+  return { start, get state() { return state; }, get stream() { return stream; } };
+})();
+
+window.NFBoard = { Voice, Board };
+document.addEventListener("DOMContentLoaded", () => Board.start());

@@ -1,0 +1,206 @@
+// Shared by every page: texts and language switch, JSON calls with the API's error shape,
+// a Server-Sent Events reader that resumes by Last-Event-ID, and small formatting helpers.
+// Plain browser JavaScript, no libraries, nothing fetched from outside the server.
+"use strict";
+
+const NF = (() => {
+  const texts = JSON.parse(document.getElementById("nf-texts").textContent);
+  let lang = document.documentElement.lang || "ar";
+  const listeners = [];
+
+  function t(key, params) {
+    const entry = texts[key];
+    if (!entry) return key;
+    let text = entry[lang] || entry.ar;
+    if (params) {
+      for (const [name, value] of Object.entries(params)) text = text.split(`{${name}}`).join(value);
+    }
+    return text;
+  }
+
+  function applyTexts(root) {
+    (root || document).querySelectorAll("[data-t]").forEach((el) => {
+      el.textContent = t(el.dataset.t);
+    });
+    (root || document).querySelectorAll("[data-t-other]").forEach((el) => {
+      const entry = texts[el.dataset.tOther];
+      el.textContent = entry ? entry[lang === "ar" ? "en" : "ar"] : "";
+    });
+    (root || document).querySelectorAll("[data-t-label]").forEach((el) => {
+      el.setAttribute("aria-label", t(el.dataset.tLabel));
+    });
+  }
+
+  function setLang(next) {
+    lang = next === "en" ? "en" : "ar";
+    document.documentElement.lang = lang;
+    document.documentElement.dir = lang === "ar" ? "rtl" : "ltr";
+    document.cookie = `lang=${lang}; path=/; max-age=31536000; samesite=lax`;
+    const url = new URL(location.href);
+    if (url.searchParams.has("lang")) {
+      url.searchParams.set("lang", lang);
+      history.replaceState(null, "", url);
+    }
+    applyTexts();
+    listeners.forEach((fn) => fn(lang));
+  }
+
+  function onLang(fn) { listeners.push(fn); }
+
+  // A bilingual value from the API ({ar, en}) in the page's language.
+  function pick(value) {
+    if (value == null) return "";
+    if (typeof value === "string") return value;
+    return value[lang] || value.ar || value.en || "";
+  }
+
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(code);
+      this.status = status;
+      this.code = code;
+      this.bilingual = message;
+    }
+  }
+
+  async function api(path, options = {}) {
+    const headers = { Accept: "application/json" };
+    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    const token = options.token || sessionStorage.getItem("nf-token");
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const response = await fetch(path, {
+      method: options.method || "GET",
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      cache: "no-store",
+    });
+    if (response.status === 204) return null;
+    let data = null;
+    try { data = await response.json(); } catch (_) { data = null; }
+    if (!response.ok) {
+      const err = (data && data.error) || {};
+      throw new ApiError(response.status, err.code || `http_${response.status}`, err.message);
+    }
+    return data;
+  }
+
+  // Server-Sent Events over fetch, so the reconnect can send Last-Event-ID itself (EventSource gives
+  // up for good on some errors, e.g. a 502 from a restarting server). Calls onEvent({id, event,
+  // data}) for each message; onState(true/false) when the link comes up or goes down.
+  function stream(url, { lastEventId = null, onEvent, onState }) {
+    let stopped = false;
+    let delay = 250;
+    let controller = null;
+    let last = lastEventId;
+
+    async function connect() {
+      while (!stopped) {
+        controller = new AbortController();
+        let healthy = false;
+        try {
+          const headers = { Accept: "text/event-stream" };
+          if (last !== null && last !== undefined) headers["Last-Event-ID"] = String(last);
+          const response = await fetch(url, { headers, signal: controller.signal, cache: "no-store" });
+          if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
+          healthy = true;
+          delay = 250;
+          if (onState) onState(true);
+          await read(response.body.getReader());
+        } catch (_) {
+          // fall through to the retry below
+        }
+        if (stopped) return;
+        if (onState) onState(false);
+        await new Promise((resolve) => setTimeout(resolve, healthy ? 250 : delay));
+        delay = Math.min(delay * 2, 4000);
+      }
+    }
+
+    async function read(reader) {
+      const decoder = new TextDecoder();
+      let buffer = "";
+      let message = { id: null, event: "message", data: [] };
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let cut;
+        while ((cut = buffer.search(/\r?\n/)) >= 0) {
+          const line = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + (buffer[cut] === "\r" ? 2 : 1));
+          if (line === "") {
+            if (message.data.length) {
+              if (message.id !== null) last = message.id;
+              let data = message.data.join("\n");
+              try { data = JSON.parse(data); } catch (_) { /* plain text */ }
+              try { onEvent({ id: message.id, event: message.event, data }); } catch (e) { console.error(e); }
+            } else if (message.id !== null) {
+              last = message.id;
+            }
+            message = { id: null, event: "message", data: [] };
+            continue;
+          }
+          if (line.startsWith(":")) continue;
+          const colon = line.indexOf(":");
+          const field = colon < 0 ? line : line.slice(0, colon);
+          let value = colon < 0 ? "" : line.slice(colon + 1);
+          if (value.startsWith(" ")) value = value.slice(1);
+          if (field === "data") message.data.push(value);
+          else if (field === "event") message.event = value;
+          else if (field === "id") message.id = value;
+        }
+      }
+    }
+
+    connect();
+    return {
+      stop() { stopped = true; if (controller) controller.abort(); },
+      get lastEventId() { return last; },
+      set lastEventId(value) { last = value; },
+    };
+  }
+
+  function minutes(seconds) {
+    if (seconds == null) return "—";
+    return String(Math.max(0, Math.round(seconds / 60)));
+  }
+
+  function duration(seconds) {
+    if (seconds == null) return "—";
+    const s = Math.round(seconds);
+    if (s < 60) return `${s} ${t("web.seconds_short")}`;
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")} ${t("web.minutes_short")}`;
+  }
+
+  function percent(share) {
+    return share == null ? "—" : `${Math.round(share * 100)}%`;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    applyTexts();
+    document.querySelectorAll("[data-switch-lang]").forEach((button) => {
+      button.addEventListener("click", () => setLang(lang === "ar" ? "en" : "ar"));
+    });
+  });
+
+  return {
+    t, pick, api, ApiError, stream, setLang, onLang, applyTexts, minutes, duration, percent, el,
+    get lang() { return lang; },
+  };
+})();
