@@ -123,7 +123,7 @@ class Move:
 
 
 @dataclass(frozen=True)
-class Refusal:
+class MoveRefused:
     """A move the workflow does not allow; ``code`` is the API's error code."""
 
     code: str
@@ -142,48 +142,48 @@ def plan_move(
     *,
     reason: str | None = None,
     missing: Sequence[object] = (),
-) -> Move | Refusal:
+) -> Move | MoveRefused:
     """The move of a file in ``state`` to ``target`` by someone with ``role``, or why not."""
     if state.status == "cancelled":
-        return Refusal("file_cancelled")
+        return MoveRefused("file_cancelled")
     if state.status == "closed":
-        return Refusal("file_closed")
+        return MoveRefused("file_closed")
     has_reason = bool(reason and reason.strip())
     if target == CANCELLED:
         if not has_role(role, workflow.cancel_role):
-            return Refusal("role_not_allowed")
+            return MoveRefused("role_not_allowed")
         if not has_reason:
-            return Refusal("reason_required")
+            return MoveRefused("reason_required")
         return Move("cancel", state.stage, "cancelled")
     if target == MISSING:
         if not has_role(role, workflow.missing_role):
-            return Refusal("role_not_allowed")
+            return MoveRefused("role_not_allowed")
         if not missing:
-            return Refusal("missing_list_required")
+            return MoveRefused("missing_list_required")
         return Move("missing", state.stage, "missing_documents")
     try:
         goal = workflow.index(target)
     except KeyError:
-        return Refusal("unknown_stage")
+        return MoveRefused("unknown_stage")
     here = workflow.index(state.stage)
     if goal == here:
         if state.status != "missing_documents":
-            return Refusal("transition_not_allowed")
+            return MoveRefused("transition_not_allowed")
         if not has_role(role, workflow.stages[here].role):
-            return Refusal("role_not_allowed")
+            return MoveRefused("role_not_allowed")
         return Move("resume", target, "open")
     if goal > here:
         if any(not stage.optional for stage in workflow.stages[here + 1 : goal]):
-            return Refusal("transition_not_allowed")
+            return MoveRefused("transition_not_allowed")
         if not has_role(role, workflow.stages[goal].role):
-            return Refusal("role_not_allowed")
+            return MoveRefused("role_not_allowed")
         return Move("forward", target, "closed" if goal == len(workflow.stages) - 1 else "open")
     if not (
         has_role(role, workflow.stages[goal].role) and has_role(role, workflow.stages[here].role)
     ):
-        return Refusal("role_not_allowed")
+        return MoveRefused("role_not_allowed")
     if not has_reason:
-        return Refusal("reason_required")
+        return MoveRefused("reason_required")
     return Move("back", target, "open")
 
 

@@ -118,3 +118,27 @@ def test_any_text_parses_to_exactly_one_outcome(text: str) -> None:
     assert isinstance(parsed, Reference | Mistyped | Malformed)
     if isinstance(parsed, Reference):
         assert parse_reference(parsed.printed) == parsed
+
+
+def test_rate_limiter_refuses_past_the_burst_and_refills() -> None:
+    from server.domain.files_rate_limit import RateLimiter
+
+    limiter = RateLimiter(per_minute=6, burst=3)
+    assert [limiter.allow("a", 100.0) for _ in range(3)] == [0, 0, 0]
+    assert limiter.allow("a", 100.0) == 10  # one token every 10 s
+    assert limiter.allow("b", 100.0) == 0  # another client has its own bucket
+    assert limiter.allow("a", 104.0) == 6
+    assert limiter.allow("a", 110.5) == 0
+    assert limiter.allow("a", 110.5) > 0
+
+
+def test_rate_limiter_table_stays_bounded() -> None:
+    from server.domain.files_rate_limit import RateLimiter
+
+    limiter = RateLimiter(per_minute=60, burst=2, max_clients=100)
+    for i in range(1000):
+        limiter.allow(f"10.0.{i // 256}.{i % 256}", float(i))
+    assert len(limiter) <= 100
+    limiter.allow("busy", 2000.0)
+    limiter.allow("busy", 2000.0)
+    assert limiter.allow("busy", 2000.0) > 0

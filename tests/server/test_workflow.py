@@ -14,13 +14,15 @@ from server.domain.workflow import (
     MISSING,
     FileState,
     Move,
-    Refusal,
     Workflow,
     expected_ready_at,
     next_stages,
     overdue_by,
     plan_move,
     waits_on_citizen,
+)
+from server.domain.workflow import (
+    MoveRefused as Refused,
 )
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -63,54 +65,54 @@ def test_forward_to_the_next_stage() -> None:
 def test_optional_stage_may_be_skipped_but_not_a_required_one() -> None:
     assert plan_move(PASSPORT, at("check"), "review", "clerk").kind == "forward"
     assert plan_move(PASSPORT, at("check"), "security", "clerk").kind == "forward"
-    assert plan_move(PASSPORT, at("received"), "review", "clerk") == Refusal(
+    assert plan_move(PASSPORT, at("received"), "review", "clerk") == Refused(
         "transition_not_allowed"
     )
     assert next_stages(PASSPORT, at("check")) == ["security", "review"]
 
 
 def test_a_stage_needing_a_manager_refuses_a_clerk() -> None:
-    assert plan_move(PASSPORT, at("review"), "signature", "clerk") == Refusal("role_not_allowed")
+    assert plan_move(PASSPORT, at("review"), "signature", "clerk") == Refused("role_not_allowed")
     assert plan_move(PASSPORT, at("review"), "signature", "manager").kind == "forward"
     assert plan_move(PASSPORT, at("review"), "signature", "admin").kind == "forward"
-    assert plan_move(PASSPORT, at("review"), "signature", "kiosk") == Refusal("role_not_allowed")
+    assert plan_move(PASSPORT, at("review"), "signature", "kiosk") == Refused("role_not_allowed")
 
 
 def test_back_needs_a_reason_and_the_role_of_the_current_stage() -> None:
-    assert plan_move(PASSPORT, at("review"), "check", "clerk") == Refusal("reason_required")
-    assert plan_move(PASSPORT, at("review"), "check", "clerk", reason="  ") == Refusal(
+    assert plan_move(PASSPORT, at("review"), "check", "clerk") == Refused("reason_required")
+    assert plan_move(PASSPORT, at("review"), "check", "clerk", reason="  ") == Refused(
         "reason_required"
     )
     assert plan_move(PASSPORT, at("review"), "check", "clerk", reason="stamp") == Move(
         "back", "check", "open"
     )
-    assert plan_move(PASSPORT, at("signature"), "review", "clerk", reason="x") == Refusal(
+    assert plan_move(PASSPORT, at("signature"), "review", "clerk", reason="x") == Refused(
         "role_not_allowed"
     )
 
 
 def test_missing_documents_holds_the_file_and_resumes_it() -> None:
-    assert plan_move(PASSPORT, at("check"), MISSING, "clerk") == Refusal("missing_list_required")
+    assert plan_move(PASSPORT, at("check"), MISSING, "clerk") == Refused("missing_list_required")
     held = plan_move(PASSPORT, at("check"), MISSING, "clerk", missing=["photo"])
     assert held == Move("missing", "check", "missing_documents")
     state = at("check", "missing_documents")
     assert waits_on_citizen(PASSPORT, state)
     assert plan_move(PASSPORT, state, "check", "clerk") == Move("resume", "check", "open")
     assert plan_move(PASSPORT, state, "review", "clerk").status == "open"
-    assert plan_move(PASSPORT, at("check"), "check", "clerk") == Refusal("transition_not_allowed")
+    assert plan_move(PASSPORT, at("check"), "check", "clerk") == Refused("transition_not_allowed")
 
 
 def test_cancel_needs_a_manager_and_a_reason_and_is_final() -> None:
-    assert plan_move(PASSPORT, at("check"), CANCELLED, "clerk", reason="x") == Refusal(
+    assert plan_move(PASSPORT, at("check"), CANCELLED, "clerk", reason="x") == Refused(
         "role_not_allowed"
     )
-    assert plan_move(PASSPORT, at("check"), CANCELLED, "manager") == Refusal("reason_required")
+    assert plan_move(PASSPORT, at("check"), CANCELLED, "manager") == Refused("reason_required")
     assert plan_move(PASSPORT, at("check"), CANCELLED, "manager", reason="asked").status == (
         "cancelled"
     )
     cancelled = at("check", "cancelled")
     for target in ["review", "check", "received", MISSING, CANCELLED]:
-        assert plan_move(PASSPORT, cancelled, target, "admin", reason="x") == Refusal(
+        assert plan_move(PASSPORT, cancelled, target, "admin", reason="x") == Refused(
             "file_cancelled"
         )
 
@@ -118,13 +120,13 @@ def test_cancel_needs_a_manager_and_a_reason_and_is_final() -> None:
 def test_the_last_stage_closes_the_file() -> None:
     move = plan_move(PASSPORT, at("ready"), "delivered", "clerk")
     assert move == Move("forward", "delivered", "closed")
-    assert plan_move(PASSPORT, at("delivered", "closed"), "ready", "admin", reason="x") == Refusal(
+    assert plan_move(PASSPORT, at("delivered", "closed"), "ready", "admin", reason="x") == Refused(
         "file_closed"
     )
 
 
 def test_unknown_stage() -> None:
-    assert plan_move(PASSPORT, at("check"), "nowhere", "admin") == Refusal("unknown_stage")
+    assert plan_move(PASSPORT, at("check"), "nowhere", "admin") == Refused("unknown_stage")
 
 
 def test_overdue_only_past_the_expected_duration_of_a_center_stage() -> None:
@@ -181,7 +183,7 @@ def test_any_sequence_of_moves_keeps_the_file_consistent(steps) -> None:  # type
         move = plan_move(
             PASSPORT, state, target, role, reason="r" if with_reason else None, missing=["x"]
         )
-        if isinstance(move, Refusal):
+        if isinstance(move, Refused):
             continue
         assert move.stage in {s.id for s in PASSPORT.stages}
         if state.status in ("cancelled", "closed"):

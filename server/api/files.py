@@ -1,0 +1,148 @@
+"""Citizen files: open, move, find and read (staff), overdue (managers), public tracking.
+
+``GET /api/v1/track/{reference}`` needs no login and is rate-limited per client address (kiosk
+devices get their own, larger, bucket; signed-in staff are not limited): past the limit it answers
+429 with ``Retry-After`` and the contract's error body.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.api.deps import MANAGERS, STAFF, Ctx, allow, current_actor
+from server.api.errors import error_response
+from server.domain.files import NAME_MAX, NOTE_MAX, Citizen, normalize_id, normalize_phone
+from server.domain.files_rate_limit import RateLimiter
+from server.usecases import files
+from server.usecases.context import Actor, Context
+
+router = APIRouter(tags=["files"])
+Staff = Annotated[Actor, Depends(allow(*STAFF))]
+Managers = Annotated[Actor, Depends(allow(*MANAGERS))]
+Anyone = Annotated[Actor, Depends(current_actor)]
+Reference = Annotated[str, Field(max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CitizenIn(Strict):
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    national_id: str | None = Field(default=None, max_length=32, pattern=r"^[0-9A-Za-z \-/]*$")
+    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()\-]*$")
+
+
+class FileIn(Strict):
+    service: str = Field(min_length=1, max_length=64)
+    citizen: CitizenIn
+    documents_received: list[int] = Field(default_factory=list, max_length=50)
+    ticket: int | None = None
+    note: str | None = Field(default=None, max_length=NOTE_MAX)
+
+
+class BilingualIn(Strict):
+    ar: str = Field(min_length=1, max_length=200)
+    en: str = Field(min_length=1, max_length=200)
+
+
+class MoveIn(Strict):
+    stage: str = Field(min_length=1, max_length=64)
+    note: str | None = Field(default=None, max_length=NOTE_MAX)
+    reason: str | None = Field(default=None, max_length=NOTE_MAX)
+    missing: list[int | Annotated[str, Field(min_length=1, max_length=200)] | BilingualIn] = Field(
+        default_factory=list, max_length=30
+    )
+    version: int | None = Field(default=None, ge=0)
+
+
+@router.post("/api/v1/files", status_code=201)
+def open_file(body: FileIn, ctx: Ctx, actor: Staff) -> dict[str, Any]:
+    citizen = Citizen(
+        name=body.citizen.name.strip(),
+        national_id=normalize_id(body.citizen.national_id),
+        phone=normalize_phone(body.citizen.phone),
+    )
+    return files.open_file(
+        ctx, actor, body.service, citizen, body.documents_received, body.ticket, body.note
+    )
+
+
+@router.get("/api/v1/files")
+def find_files(
+    ctx: Ctx,
+    actor: Staff,
+    reference: Annotated[str | None, Query(max_length=64)] = None,
+    national_id: Annotated[str | None, Query(max_length=32)] = None,
+    phone: Annotated[str | None, Query(max_length=32)] = None,
+) -> dict[str, Any]:
+    found = files.find_files(
+        ctx, actor, reference, normalize_id(national_id), normalize_phone(phone)
+    )
+    return {"files": found}
+
+
+@router.get("/api/v1/files/overdue")
+def overdue_files(ctx: Ctx, actor: Managers) -> dict[str, Any]:
+    return files.overdue_files(ctx, actor)
+
+
+@router.get("/api/v1/files/{reference}")
+def get_file(reference: Reference, ctx: Ctx, actor: Staff) -> dict[str, Any]:
+    return files.get_file(ctx, actor, reference)
+
+
+@router.post("/api/v1/files/{reference}/stage")
+def move_file(reference: Reference, body: MoveIn, ctx: Ctx, actor: Staff) -> dict[str, Any]:
+    missing = [
+        item.model_dump() if isinstance(item, BilingualIn) else item for item in body.missing
+    ]
+    return files.move_file(
+        ctx, actor, reference, body.stage, body.note, body.reason, missing, body.version
+    )
+
+
+def _limiter(ctx: Context, name: str, per_minute: float, burst: int) -> RateLimiter:
+    limiter = ctx.cache.get(name)
+    if limiter is None:
+        limiter = ctx.cache[name] = RateLimiter(per_minute, burst)
+    return limiter
+
+
+def _retry_after(ctx: Context, actor: Actor, request: Request) -> int:
+    """0 when this lookup may go ahead, else the seconds the client must wait."""
+    settings = ctx.settings
+    if actor.kind == "person":
+        return 0
+    if actor.kind == "device":
+        factor = settings.track_device_factor
+        limiter = _limiter(
+            ctx,
+            "files_track_devices",
+            settings.track_per_minute * factor,
+            settings.track_burst * factor,
+        )
+        return limiter.allow(f"device:{actor.name}", ctx.now())
+    limiter = _limiter(ctx, "files_track", settings.track_per_minute, settings.track_burst)
+    address = request.client.host if request.client else "unknown"
+    return limiter.allow(f"address:{address}", ctx.now())
+
+
+@router.get(
+    "/api/v1/track/{reference}",
+    responses={429: {"description": "Too many lookups from this address; see Retry-After"}},
+)
+def track(reference: Reference, request: Request, ctx: Ctx, actor: Anyone) -> Any:
+    wait = _retry_after(ctx, actor, request)
+    if wait:
+        return error_response(
+            "track_rate_limited",
+            429,
+            "files.error_track_rate_limited",
+            headers={"Retry-After": str(wait)},
+            seconds=wait,
+        )
+    return files.track(ctx, reference)
