@@ -122,7 +122,7 @@ class TcpTransport(Transport):
         try:
             self._sock.settimeout(timeout_s)
             return self._sock.recv(size)
-        except TimeoutError:
+        except (TimeoutError, BlockingIOError):  # BlockingIOError: timeout 0 and nothing there
             return b""
         except OSError as exc:
             raise os_error(self.address, exc) from exc
