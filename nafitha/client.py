@@ -1,0 +1,341 @@
+"""The one HTTP client of the server's API, used by the kiosk, the counter and the tests.
+
+Every call has a timeout. Errors come back as :class:`ApiError` carrying the server's ``code`` and
+bilingual ``message``; a server that cannot be reached (refused, timed out, reset) raises
+:class:`ServerUnreachable`, a subclass, so the apps can show "offline" and retry.
+
+Retries happen only where repeating is safe: reads (GET) and ticket issue, which always carries an
+``Idempotency-Key`` (one per logical ticket, reused on each retry), so a retried request never makes
+a second ticket. Calling, actions and logins are never retried by this module.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+UNREACHABLE = {
+    "ar": "تعذّر الاتصال بالخادم. يرجى المحاولة بعد قليل.",
+    "en": "The server cannot be reached. Please try again shortly.",
+}
+
+
+class ApiError(Exception):
+    """A refusal from the server (or no answer): HTTP status, code and bilingual message."""
+
+    def __init__(self, status: int, code: str, message: dict[str, str]) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        super().__init__(f"{status} {code}: {message.get('en', '')}")
+
+
+class ServerUnreachable(ApiError):
+    """No answer: connection refused, timed out or cut. ``status`` is 0."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(0, "server_unreachable", UNREACHABLE)
+        self.detail = detail
+
+
+class Client:
+    """``Client(base_url, token=None, timeout=5.0)``: one server, one bearer token."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout: float = 5.0,
+        retries: int = 2,
+        retry_delay: float = 0.3,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.retries = retries
+        self.retry_delay = retry_delay
+        self.session = requests.Session()
+        self.role: str | None = None
+        self.counter: str | None = None
+
+    # ------------------------------------------------------------------ plumbing
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        headers.update(extra or {})
+        return headers
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        retry: bool = False,
+    ) -> Any:
+        """One API call; the decoded JSON answer (None for 204), or ApiError/ServerUnreachable."""
+        attempts = 1 + (self.retries if retry else 0)
+        for attempt in range(attempts):
+            try:
+                response = self.session.request(
+                    method,
+                    self.base_url + path,
+                    json=json_body,
+                    params=params,
+                    headers=self._headers(headers),
+                    timeout=self.timeout,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt + 1 < attempts:
+                    time.sleep(self.retry_delay * (attempt + 1))
+                    continue
+                raise ServerUnreachable(str(exc)) from exc
+            if response.status_code >= 500 and attempt + 1 < attempts:
+                time.sleep(self.retry_delay * (attempt + 1))
+                continue
+            return self._decode(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _decode(response: requests.Response) -> Any:
+        if response.status_code == 204:
+            return None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400:
+            error = body.get("error") if isinstance(body, dict) else None
+            if isinstance(error, dict):
+                raise ApiError(
+                    response.status_code, error.get("code", "error"), error.get("message", {})
+                )
+            text = response.text[:200]
+            raise ApiError(response.status_code, "http_error", {"ar": text, "en": text})
+        return body
+
+    # ------------------------------------------------------------------ public
+    def health(self) -> dict[str, Any]:
+        return self.request("GET", "/api/v1/health", retry=True)
+
+    def services(self) -> dict[str, Any]:
+        """``{"center", "categories", "services"}``; each service has ``open_now`` and documents."""
+        return self.request("GET", "/api/v1/services", retry=True)
+
+    def counters(self) -> list[dict[str, Any]]:
+        return self.request("GET", "/api/v1/counters", retry=True)
+
+    def ticket_status(self, token: str) -> dict[str, Any]:
+        return self.request("GET", f"/api/v1/tickets/public/{token}", retry=True)
+
+    # ------------------------------------------------------------------ people
+    def login(self, username: str, password: str, counter: str | None = None) -> dict[str, Any]:
+        """Sign in (at ``counter``); the token is kept for the following calls."""
+        answer = self.request(
+            "POST",
+            "/api/v1/auth/login",
+            json_body={"username": username, "password": password, "counter": counter},
+        )
+        self.token = answer["token"]
+        self.role = answer["role"]
+        self.counter = answer.get("counter")
+        return answer
+
+    def logout(self) -> None:
+        try:
+            self.request("POST", "/api/v1/auth/logout")
+        finally:
+            self.token = None
+            self.role = None
+            self.counter = None
+
+    # ------------------------------------------------------------------ kiosk
+    def issue_ticket(
+        self,
+        service: str,
+        priority: bool | None = None,
+        file: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]:
+        """A new ticket (201), retried safely under one idempotency key (made here if not given)."""
+        key = idempotency_key or uuid.uuid4().hex
+        body: dict[str, Any] = {"service": service, "priority": bool(priority)}
+        if file is not None:
+            body["file"] = file
+        return self.request(
+            "POST",
+            "/api/v1/tickets",
+            json_body=body,
+            headers={"Idempotency-Key": key},
+            retry=True,
+        )
+
+    def post_alert(self, kind: str, message: str = "", device: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"kind": kind, "message": message}
+        if device is not None:
+            body["device"] = device
+        return self.request("POST", "/api/v1/alerts", json_body=body)
+
+    # ------------------------------------------------------------------ counter
+    def call_next(self, counter: str) -> dict[str, Any] | None:
+        """The ticket called to ``counter``, or None when nobody waits."""
+        return self.request("POST", f"/api/v1/counters/{counter}/next")
+
+    def call_ticket(self, counter: str, ticket_id: int, reason: str) -> dict[str, Any]:
+        return self.request(
+            "POST", f"/api/v1/counters/{counter}/call/{ticket_id}", json_body={"reason": reason}
+        )
+
+    def ticket_action(self, ticket_id: int, action: str, **body: Any) -> dict[str, Any]:
+        """recall, no-show, start, finish, transfer (service=, counter=) or cancel a ticket."""
+        return self.request("POST", f"/api/v1/tickets/{ticket_id}/{action}", json_body=body or {})
+
+    def pause_counter(self, counter: str) -> dict[str, Any]:
+        return self.request("POST", f"/api/v1/counters/{counter}/pause")
+
+    def resume_counter(self, counter: str) -> dict[str, Any]:
+        return self.request("POST", f"/api/v1/counters/{counter}/resume")
+
+    def ticket(self, ticket_id: int) -> dict[str, Any]:
+        return self.request("GET", f"/api/v1/tickets/{ticket_id}", retry=True)
+
+    def clerk_today(self) -> dict[str, Any]:
+        """The signed-in clerk's day: ``served``, ``no_shows``, ``average_service_s``."""
+        return self.request("GET", "/api/v1/me/today", retry=True)
+
+    def queue(self) -> dict[str, Any]:
+        return self.request("GET", "/api/v1/queue", retry=True)
+
+    def alerts(self, include_resolved: bool = False) -> list[dict[str, Any]]:
+        return self.request("GET", "/api/v1/alerts", params={"all": include_resolved}, retry=True)
+
+    # ------------------------------------------------------------------ files (engineer F)
+    def open_file(
+        self,
+        service: str,
+        citizen: dict[str, Any],
+        documents_received: list[int] | None = None,
+        ticket: int | None = None,
+        note: str | None = None,
+    ) -> dict[str, Any]:
+        """Open a citizen's file (staff): ``citizen`` is ``{name, national_id?, phone?}``,
+        ``documents_received`` the positions of the service's documents handed in. The answer is
+        the staff view of the file, with its printed ``reference`` (docs/files.md)."""
+        body: dict[str, Any] = {
+            "service": service,
+            "citizen": citizen,
+            "documents_received": list(documents_received or []),
+        }
+        if ticket is not None:
+            body["ticket"] = ticket
+        if note is not None:
+            body["note"] = note
+        return self.request("POST", "/api/v1/files", json_body=body)
+
+    def move_file(
+        self,
+        reference: str,
+        stage: str,
+        note: str | None = None,
+        reason: str | None = None,
+        missing: list[Any] | None = None,
+        version: int | None = None,
+    ) -> dict[str, Any]:
+        """Move a file to ``stage`` (a workflow stage, ``missing_documents`` with ``missing``, or
+        ``cancelled`` with ``reason``); ``version`` refuses the move if the file moved since."""
+        body: dict[str, Any] = {"stage": stage}
+        for key, value in (
+            ("note", note),
+            ("reason", reason),
+            ("missing", missing),
+            ("version", version),
+        ):
+            if value is not None:
+                body[key] = value
+        return self.request("POST", f"/api/v1/files/{_segment(reference)}/stage", json_body=body)
+
+    def track(self, reference: str) -> dict[str, Any]:
+        """A file's public view by reference (no personal data); 429 ``track_rate_limited``."""
+        return self.request("GET", f"/api/v1/track/{_segment(reference)}", retry=True)
+
+    def get_file(self, reference: str) -> dict[str, Any]:
+        """A file's staff view: citizen, documents, full history (staff)."""
+        return self.request("GET", f"/api/v1/files/{_segment(reference)}", retry=True)
+
+    def find_files(
+        self,
+        reference: str | None = None,
+        national_id: str | None = None,
+        phone: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Files by reference, or by the citizen's national id and/or phone (staff)."""
+        params = {
+            k: v
+            for k, v in (("reference", reference), ("national_id", national_id), ("phone", phone))
+            if v
+        }
+        return self.request("GET", "/api/v1/files", params=params, retry=True)["files"]
+
+    def overdue_files(self) -> dict[str, Any]:
+        """Files past their stage's expected duration: counts by service and stage (managers)."""
+        return self.request("GET", "/api/v1/files/overdue", retry=True)
+
+    # ------------------------------------------------------------------ live events
+    def events(
+        self, last_event_id: int | str | None = None, read_timeout: float | None = 30.0
+    ) -> Iterator[dict[str, Any]]:
+        """Server-Sent Events as ``{"id", "event", "data"}`` dicts, until the connection ends.
+
+        Pass the last ``id`` seen to resume without missing an event.
+        """
+        headers = self._headers({"Accept": "text/event-stream"})
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        try:
+            response = self.session.get(
+                self.base_url + "/api/v1/events",
+                headers=headers,
+                stream=True,
+                timeout=(self.timeout, read_timeout),
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise ServerUnreachable(str(exc)) from exc
+        with response:
+            if response.status_code >= 400:
+                self._decode(response)
+            event: dict[str, Any] = {}
+            data: list[str] = []
+            try:
+                for line in response.iter_lines(decode_unicode=True):
+                    if line == "":
+                        if data:
+                            event["data"] = json.loads("\n".join(data))
+                            yield event
+                        event, data = {}, []
+                    elif line.startswith(":"):
+                        continue
+                    else:
+                        field, _, value = line.partition(":")
+                        value = value.removeprefix(" ")
+                        if field == "data":
+                            data.append(value)
+                        elif field in ("id", "event"):
+                            event[field] = (
+                                int(value) if field == "id" and value.isdigit() else value
+                            )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                raise ServerUnreachable(str(exc)) from exc
+
+
+def _segment(text: str) -> str:
+    """``text`` as one URL path segment (a typed reference may hold spaces or slashes)."""
+    return quote(text, safe="")

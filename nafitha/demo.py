@@ -1,0 +1,201 @@
+"""``nafitha demo``: a whole demo center on this machine, on the embedded default database.
+
+The demo keeps its SQLite file in ``--data`` (restarting on the same folder keeps tickets and
+numbering), creates the demo-only accounts (people ``admin``, ``manager``, ``clerk1``..``clerkN``
+with password ``demo``; kiosk tokens ``demo-kiosk-1``, ``demo-kiosk-2``), treats every service as
+open, and runs the parts as child processes:
+
+- the server (always; it also serves the web pages);
+- extra parts registered in :data:`EXTRA_PARTS` (virtual printer, kiosk, counter, ...): each is a
+  function ``(DemoSetup) -> Part | None``; GUI parts are skipped with ``--no-gui``;
+- steps registered in :data:`STEPS` run once the server answers (e.g. seeding history): each is a
+  function ``(DemoSetup) -> None``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEMO_PASSWORD = "demo"
+KIOSK_TOKENS = ("demo-kiosk-1", "demo-kiosk-2")
+DEFAULT_DATA = Path.home() / ".local" / "share" / "nafitha" / "demo"
+
+
+@dataclass
+class Part:
+    """One child process of the demo."""
+
+    name: str
+    argv: list[str]
+    gui: bool = False
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DemoSetup:
+    """What the parts and steps need to know about the running demo."""
+
+    url: str
+    host: str
+    port: int
+    data: Path
+    db: Path
+    center: Path
+    people: dict[str, str]  # username -> role
+    kiosk_tokens: tuple[str, ...]
+    gui: bool
+
+
+# Engineers add their parts and steps here with one line each, e.g.
+#   from printers.demo import virtual_printer_part;  EXTRA_PARTS.append(virtual_printer_part)
+EXTRA_PARTS: list[Callable[[DemoSetup], Part | None]] = []
+STEPS: list[Callable[[DemoSetup], None]] = []
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port of the server")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the demo data")
+    parser.add_argument("--no-gui", action="store_true", help="only the server and its web pages")
+    parser.add_argument("--center", type=Path, help="another center catalog TOML")
+
+
+def seed_demo(db: Path, center: Path | None = None) -> dict[str, str]:
+    """Create the demo accounts and kiosk tokens in ``db`` if missing; username -> role."""
+    from server.app import open_context
+    from server.config import DEFAULT_CENTER, ServerSettings
+    from server.domain.errors import Refusal
+    from server.usecases import people
+    from server.usecases.catalog import load_catalog
+    from server.usecases.context import SYSTEM
+
+    settings = ServerSettings(db=db, center_config=center or DEFAULT_CENTER, ignore_hours=True)
+    ctx = open_context(settings)
+    try:
+        clerks = max(len(load_catalog(ctx).counters), 2)
+        wanted = {"admin": "admin", "manager": "manager"}
+        wanted.update({f"clerk{i}": "clerk" for i in range(1, clerks + 1)})
+        existing = {p["username"] for p in people.list_people(ctx)}
+        for username, role in wanted.items():
+            if username not in existing:
+                people.create_person(ctx, SYSTEM, username, role, DEMO_PASSWORD)
+        devices = {d["id"] for d in people.list_devices(ctx)}
+        for token in KIOSK_TOKENS:
+            if token not in devices:
+                people.create_device(ctx, SYSTEM, token, "kiosk", token, token=token)
+        return wanted
+    except Refusal as exc:  # pragma: no cover - a broken demo database
+        raise SystemExit(f"nafitha demo: cannot prepare accounts: {exc.code}") from exc
+    finally:
+        ctx.db.close()
+
+
+def server_part(setup: DemoSetup) -> Part:
+    return Part(
+        "server",
+        [
+            sys.executable,
+            "-m",
+            "nafitha.cli",
+            "server",
+            "--db",
+            str(setup.db),
+            "--center",
+            str(setup.center),
+            "--host",
+            setup.host,
+            "--port",
+            str(setup.port),
+            "--ignore-hours",
+            "--public-url",
+            setup.url,
+        ],
+    )
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"nafitha demo: the server stopped (exit {process.returncode})")
+        try:
+            if requests.get(url + "/api/v1/health", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"nafitha demo: the server did not answer at {url} within {timeout}s")
+
+
+def _print_banner(setup: DemoSetup) -> None:
+    clerks = sorted((u for u, r in setup.people.items() if r == "clerk"), key=lambda u: int(u[5:]))
+    print(f"Nafitha demo center: {setup.url}")
+    print(f"  data folder  {setup.data}")
+    print(f"  API          {setup.url}/api/v1/health   (described at {setup.url}/openapi.json)")
+    print(f"  pages        {setup.url}/board  {setup.url}/dashboard")
+    print(f"  people       admin, manager, {clerks[0]}..{clerks[-1]}   password: {DEMO_PASSWORD}")
+    print(f"  kiosk tokens {', '.join(setup.kiosk_tokens)}")
+    print("  (these accounts exist only in the demo)  Ctrl+C stops the demo.", flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from server.config import DEFAULT_CENTER
+
+    data: Path = args.data.expanduser().resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    db = data / "nafitha.db"
+    center = (args.center or DEFAULT_CENTER).resolve()
+    people = seed_demo(db, center)
+    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
+    setup = DemoSetup(
+        url, args.host, args.port, data, db, center, people, KIOSK_TOKENS, gui=not args.no_gui
+    )
+    children: list[tuple[Part, subprocess.Popen[bytes]]] = []
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server = server_part(setup)
+        process = subprocess.Popen(server.argv, env={**os.environ, **server.env})
+        children.append((server, process))
+        _wait_until_up(url, process)
+        _print_banner(setup)
+        for step in STEPS:
+            step(setup)
+        for make in EXTRA_PARTS:
+            part = make(setup)
+            if part is None or (part.gui and not setup.gui):
+                continue
+            children.append((part, subprocess.Popen(part.argv, env={**os.environ, **part.env})))
+        while not stopping:
+            for part, child in children:
+                if child.poll() is not None and part.name == "server":
+                    print(f"nafitha demo: the server stopped (exit {child.returncode})")
+                    return 1
+            time.sleep(0.3)
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for _, child in reversed(children):
+            if child.poll() is None:
+                child.terminate()
+        for _, child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()

@@ -1,0 +1,1 @@
+"""HTTP handlers: parse and check input, call one use case, shape the answer."""

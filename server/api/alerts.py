@@ -1,0 +1,44 @@
+"""Device alerts: kiosks and counters report faults; staff list and clear them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.api.deps import DEVICES, STAFF, Ctx, allow
+from server.usecases import alerts
+from server.usecases.context import Actor
+
+router = APIRouter(tags=["alerts"])
+
+
+class AlertIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(min_length=1, max_length=64, description="e.g. paper_out, printer_offline")
+    message: str = Field(default="", max_length=500)
+    device: str | None = Field(default=None, max_length=64)
+
+
+@router.post("/api/v1/alerts", status_code=201)
+def post_alert(
+    body: AlertIn, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*DEVICES, *STAFF))]
+) -> dict[str, Any]:
+    return alerts.post_alert(ctx, actor, body.kind, body.message, body.device)
+
+
+@router.get("/api/v1/alerts")
+def list_alerts(
+    ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))], all: bool = False
+) -> list[dict[str, Any]]:
+    return alerts.list_alerts(ctx, include_resolved=all)
+
+
+@router.post("/api/v1/alerts/{alert_id}/resolve")
+def resolve_alert(
+    alert_id: Annotated[int, Path(ge=1, le=2**62)],
+    ctx: Ctx,
+    actor: Annotated[Actor, Depends(allow(*STAFF))],
+) -> dict[str, Any]:
+    return alerts.resolve_alert(ctx, actor, alert_id)

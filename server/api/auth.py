@@ -1,0 +1,41 @@
+"""POST /api/v1/auth/login and /logout: person sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.api.deps import STAFF, Ctx, allow, bearer_token
+from server.usecases import auth
+from server.usecases.context import Actor
+
+router = APIRouter(tags=["auth"])
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    counter: str | None = Field(default=None, max_length=64)
+
+
+@router.post("/api/v1/auth/login")
+def login(body: LoginIn, ctx: Ctx) -> dict[str, Any]:
+    return auth.login(ctx, body.username, body.password, body.counter)
+
+
+@router.post("/api/v1/auth/logout", status_code=204)
+def logout(
+    ctx: Ctx,
+    actor: Annotated[Actor, Depends(allow(*STAFF))],
+    token: Annotated[str | None, Depends(bearer_token)],
+) -> Response:
+    auth.logout(ctx, actor, token or "")
+    return Response(status_code=204)
+
+
+@router.get("/api/v1/auth/me")
+def me(actor: Annotated[Actor, Depends(allow(*STAFF))]) -> dict[str, Any]:
+    return {"username": actor.name, "role": actor.role, "counter": actor.counter}

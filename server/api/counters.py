@@ -1,0 +1,59 @@
+"""Counters: call next, call out of order, pause/resume; the staff's queue summary."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.api.deps import STAFF, Ctx, allow
+from server.usecases import calling, counters
+from server.usecases.context import Actor
+
+router = APIRouter(tags=["counters"])
+
+CounterId = Annotated[str, Path(max_length=64)]
+
+
+class CallIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=500, description="why this ticket is called out of order")
+
+
+@router.post("/api/v1/counters/{counter}/next", responses={204: {"description": "nobody waits"}})
+def call_next(counter: CounterId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]) -> Any:
+    ticket = calling.call_next(ctx, actor, counter)
+    if ticket is None:
+        return Response(status_code=204)
+    return ticket
+
+
+@router.post("/api/v1/counters/{counter}/call/{ticket_id}")
+def call_ticket(
+    counter: CounterId,
+    ticket_id: Annotated[int, Path(ge=1, le=2**62)],
+    body: CallIn,
+    ctx: Ctx,
+    actor: Annotated[Actor, Depends(allow(*STAFF))],
+) -> dict[str, Any]:
+    return calling.call_ticket(ctx, actor, counter, ticket_id, body.reason)
+
+
+@router.post("/api/v1/counters/{counter}/pause")
+def pause(
+    counter: CounterId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]
+) -> dict[str, Any]:
+    return counters.set_counter_status(ctx, actor, counter, "paused")
+
+
+@router.post("/api/v1/counters/{counter}/resume")
+def resume(
+    counter: CounterId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]
+) -> dict[str, Any]:
+    return counters.set_counter_status(ctx, actor, counter, "open")
+
+
+@router.get("/api/v1/queue")
+def queue(ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]) -> dict[str, Any]:
+    return counters.queue_summary(ctx)

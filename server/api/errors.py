@@ -1,0 +1,164 @@
+"""The one error shape of the API, produced here and nowhere else.
+
+Every refusal, validation failure, unknown path, oversized body and unexpected exception leaves the
+server as ``{"error": {"code": "...", "message": {"ar": "...", "en": "..."}}}`` with a 4xx/5xx
+status; ``tests/server/test_error_shape.py`` pins it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nafitha.text import MissingText, both
+from server.domain.errors import Refusal
+
+log = logging.getLogger("nafitha.server")
+
+# Status of each refusal code that is not a 409 conflict (the default).
+STATUS: dict[str, int] = {
+    "unknown_service": 404,
+    "unknown_counter": 404,
+    "ticket_not_found": 404,
+    "unknown_action": 404,
+    "unknown_person": 404,
+    "unknown_device": 404,
+    "unknown_category": 404,
+    "unknown_alert": 404,
+    "not_found": 404,
+    "unauthenticated": 401,
+    "token_expired": 401,
+    "bad_credentials": 401,
+    "forbidden": 403,
+    "not_at_counter": 403,
+    "malformed_json": 400,
+    "invalid_input": 422,
+    "reason_required": 422,
+    "invalid_catalog": 422,
+    "transfer_target_required": 422,
+    "body_too_large": 413,
+    "method_not_allowed": 405,
+    "too_many_attempts": 429,
+    "internal_error": 500,
+}
+
+
+def error_body(code: str, text_key: str | None = None, **params: Any) -> dict[str, Any]:
+    key = text_key or f"server.error_{code}"
+    try:
+        message = both(key, **params)
+    except (MissingText, KeyError, IndexError):
+        log.error("no catalog text %s for error %s %s", key, code, params)
+        message = {"ar": code, "en": code}
+    return {"error": {"code": code, "message": message}}
+
+
+def error_response(
+    code: str,
+    status: int | None = None,
+    text_key: str | None = None,
+    headers: dict[str, str] | None = None,
+    **params: Any,
+) -> JSONResponse:
+    return JSONResponse(
+        error_body(code, text_key, **params),
+        status_code=status or STATUS.get(code, 409),
+        headers=headers,
+    )
+
+
+def _refusal(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Refusal)
+    return error_response(exc.code, exc.status, exc.text_key, **exc.params)
+
+
+def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return error_response("malformed_json")
+    first = errors[0] if errors else {"loc": (), "msg": "invalid"}
+    field = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
+    return error_response("invalid_input", field=field or "body", reason=str(first.get("msg")))
+
+
+def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return error_response("not_found")
+    if exc.status_code == 405:
+        return error_response("method_not_allowed")
+    if exc.status_code == 401:
+        return error_response("unauthenticated")
+    if exc.status_code == 403:
+        return error_response("forbidden")
+    if exc.status_code == 413:
+        return error_response("body_too_large", limit="?")
+    if exc.status_code < 500:
+        return error_response(
+            "invalid_input", status=exc.status_code, field="request", reason=str(exc.detail)
+        )
+    return error_response("internal_error")
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response("internal_error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Refusal, _refusal)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with the error shape, before any handler runs."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response("body_too_large", limit=self.limit)
+        await response(scope, receive, send)

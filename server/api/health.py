@@ -1,0 +1,16 @@
+"""GET /api/v1/health: is the server up, which version, can it read its database."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from nafitha import __version__
+from server.api.deps import Ctx
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/api/v1/health")
+def health(ctx: Ctx) -> dict[str, object]:
+    ctx.db.read().execute("SELECT 1").fetchone()
+    return {"status": "ok", "version": __version__, "time": ctx.now()}

@@ -1,0 +1,73 @@
+"""Tickets: issue (kiosk), public status (anyone), actions (clerk)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Path, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.api.deps import KIOSKS, STAFF, Ctx, allow
+from server.usecases import tickets
+from server.usecases.context import Actor
+
+router = APIRouter(tags=["tickets"])
+
+TicketId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+class TicketIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    service: str = Field(min_length=1, max_length=64)
+    priority: bool = False
+    file: str | None = Field(default=None, max_length=64, description="a file reference, if any")
+
+
+class ActionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    service: str | None = Field(default=None, max_length=64, description="transfer: new service")
+    counter: str | None = Field(default=None, max_length=64, description="transfer: to a counter")
+    reason: str | None = Field(default=None, max_length=500)
+
+
+@router.post("/api/v1/tickets", status_code=201)
+def issue_ticket(
+    body: TicketIn,
+    ctx: Ctx,
+    response: Response,
+    actor: Annotated[Actor, Depends(allow(*KIOSKS, *STAFF))],
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> dict[str, Any]:
+    """A new ticket. Retrying with the same ``Idempotency-Key`` returns the same ticket (200)."""
+    ticket, created = tickets.issue_ticket(
+        ctx, actor, body.service, body.priority, body.file, idempotency_key
+    )
+    if not created:
+        response.status_code = 200
+    return ticket
+
+
+@router.get("/api/v1/tickets/public/{token}")
+def public_status(token: Annotated[str, Path(max_length=64)], ctx: Ctx) -> dict[str, Any]:
+    return tickets.public_status(ctx, token)
+
+
+@router.get("/api/v1/tickets/{ticket_id}")
+def get_ticket(
+    ticket_id: TicketId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]
+) -> dict[str, Any]:
+    return tickets.get_ticket(ctx, ticket_id)
+
+
+@router.post("/api/v1/tickets/{ticket_id}/{action}")
+def ticket_action(
+    ticket_id: TicketId,
+    action: Literal["recall", "no-show", "start", "finish", "transfer", "cancel"],
+    ctx: Ctx,
+    actor: Annotated[Actor, Depends(allow(*STAFF))],
+    body: ActionIn | None = None,
+) -> dict[str, Any]:
+    body = body or ActionIn()
+    return tickets.ticket_action(
+        ctx, actor, ticket_id, action, body.service, body.counter, body.reason
+    )

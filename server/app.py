@@ -1,0 +1,89 @@
+"""The FastAPI application: opened database, migrations, catalog import, routers, error shape.
+
+Routers are registered in ONE place, :data:`ROUTERS` below: a new part adds its module there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from nafitha import __version__
+from server.api.errors import BodyLimit, install_error_handlers
+from server.config import CenterConfig, ServerSettings, load_center_config
+from server.events import EventFeed
+from server.store.database import Database
+from server.store.migrate import migrate
+from server.usecases.catalog import import_center_config, load_catalog
+from server.usecases.context import Context
+
+log = logging.getLogger("nafitha.server")
+
+# Every router of the server, by module (each module has ``router``). Add yours with one line.
+ROUTERS: tuple[str, ...] = (
+    "server.api.health",
+    "server.api.catalog",
+    "server.api.auth",
+    "server.api.tickets",
+    "server.api.counters",
+    "server.api.alerts",
+    "server.api.admin",
+    "server.api.events",
+    "server.api.files",
+    "server.api.clerk_day",  # C: the counter's "today" figures
+    "server.api.stats",  # W
+    "server.api.stats_board",  # W
+    "server.web.pages",  # W
+)
+
+
+def open_context(
+    settings: ServerSettings,
+    clock: Callable[[], float] = time.time,
+    center: CenterConfig | None = None,
+) -> Context:
+    """The database opened and migrated, the center config imported, ready for use cases."""
+    db = Database(settings.db, timeout=settings.busy_timeout_s)
+    migrate(db)
+    ctx = Context(db=db, settings=settings, clock=clock)
+    import_center_config(ctx, center or load_center_config(settings.center_config))
+    return ctx
+
+
+def create_app(
+    settings: ServerSettings,
+    clock: Callable[[], float] = time.time,
+    center: CenterConfig | None = None,
+) -> FastAPI:
+    """The server for ``settings``; ``clock`` and ``center`` let tests inject time and a catalog."""
+    ctx = open_context(settings, clock, center)
+    feed = EventFeed(ctx.db, load_catalog(ctx).center.timezone, settings.event_poll_s)
+    ctx.on_event = feed.notify
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await feed.start()
+        try:
+            yield
+        finally:
+            await feed.stop()
+            ctx.db.close()
+
+    app = FastAPI(
+        title="Nafitha",
+        version=__version__,
+        description="Queue, kiosk and file tracking for a citizen service center (API v1).",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    app.state.feed = feed
+    install_error_handlers(app)
+    for name in ROUTERS:
+        app.include_router(importlib.import_module(name).router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app

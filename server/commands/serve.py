@@ -1,0 +1,126 @@
+"""``nafitha server``: run the center's server (one or several worker processes on one database)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", type=Path, help="server settings TOML (see docs/configuration.md)"
+    )
+    parser.add_argument(
+        "--center", type=Path, help="center catalog TOML (default: the demo center)"
+    )
+    parser.add_argument("--db", type=Path, help="SQLite database file")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument("--workers", type=int, help="worker processes sharing the database")
+    parser.add_argument("--public-url", help="base of the URLs printed in QR codes")
+    parser.add_argument(
+        "--ignore-hours",
+        action="store_true",
+        default=None,
+        help="treat every service as open (demos, drills)",
+    )
+    parser.add_argument(
+        "--set-password",
+        metavar="USER",
+        help="set USER's password (read from the terminal, or stdin) and exit; creates USER",
+    )
+    parser.add_argument(
+        "--role",
+        default="admin",
+        choices=("clerk", "manager", "admin"),
+        help="role of a person created by --set-password",
+    )
+
+
+def settings_from_args(args: argparse.Namespace):  # -> ServerSettings
+    from server.config import load_server_settings
+
+    return load_server_settings(
+        args.config,
+        {
+            "center_config": args.center,
+            "db": args.db,
+            "host": args.host,
+            "port": args.port,
+            "workers": args.workers,
+            "public_url": args.public_url,
+            "ignore_hours": args.ignore_hours,
+        },
+    )
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("new password: ")
+        if first != getpass.getpass("again: "):
+            raise SystemExit("nafitha server: the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def set_password(settings, username: str, role: str, password: str) -> str:
+    """Create ``username`` (with ``role``) or change their password; returns what was done."""
+    from server.app import open_context
+    from server.domain.errors import Refusal
+    from server.usecases import people
+    from server.usecases.context import SYSTEM
+
+    ctx = open_context(settings)
+    try:
+        try:
+            people.update_person(ctx, SYSTEM, username, password=password)
+            return "changed"
+        except Refusal:
+            people.create_person(ctx, SYSTEM, username, role, password)
+            return "created"
+    finally:
+        ctx.db.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = settings_from_args(args)
+    if args.set_password:
+        password = _read_password()
+        if len(password) < 8:
+            print("nafitha server: a password needs at least 8 characters", file=sys.stderr)
+            return 2
+        done = set_password(settings, args.set_password, args.role, password)
+        print(f"{args.set_password}: password {done}")
+        return 0
+    if settings.workers > 1:
+        from server.app import open_context
+
+        open_context(settings).db.close()  # migrate and import once, before the workers start
+        os.environ["NAFITHA_SERVER_SETTINGS"] = json.dumps(settings.model_dump(mode="json"))
+        uvicorn.run(
+            "server.asgi:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            access_log=False,
+        )
+        return 0
+    from server.app import create_app
+
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=False,
+    )
+    return 0

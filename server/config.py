@@ -1,0 +1,198 @@
+"""The two TOML files the server reads: its own settings, and the center's catalog.
+
+``ServerSettings`` says where and how the server runs (host, port, database, token lifetimes);
+``CenterConfig`` describes one center (categories, services with their documents and opening hours,
+counters, people). Both refuse unknown keys and fail at start with file, key and reason
+(:class:`nafitha.settings.ConfigError`). Every field is documented in ``docs/configuration.md``
+(a test checks that).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+
+from nafitha.paths import DEMO
+from nafitha.settings import ConfigError, Settings, load_settings, read_toml, validate_settings
+from server.domain.workflow import Workflow
+
+DEFAULT_CENTER = DEMO / "center.toml"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Role = Literal["clerk", "manager", "admin"]
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+
+
+class Bilingual(Settings):
+    """A text a citizen or clerk reads, in Arabic and English."""
+
+    ar: str = Field(min_length=1, max_length=300)
+    en: str = Field(min_length=1, max_length=300)
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            "must be 1-48 characters of a-z, 0-9 and '-', starting with a letter/digit"
+        )
+    return value
+
+
+class Hours(Settings):
+    """One opening window on the given weekdays, in the center's local time."""
+
+    days: list[Day] = Field(min_length=1)
+    open: time
+    close: time
+
+    @model_validator(mode="after")
+    def _open_before_close(self) -> Hours:
+        if self.open >= self.close:
+            raise ValueError("open must be before close")
+        return self
+
+
+class Category(Settings):
+    id: str
+    name: Bilingual
+    icon: str = ""
+
+    _id = field_validator("id")(_check_id)
+
+
+class Service(Settings):
+    id: str
+    category: str
+    prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
+    name: Bilingual
+    target_wait_min: int = Field(default=15, ge=1, le=600)
+    # Prior mean service time (seconds) used by the wait estimate before the day has data.
+    service_time_s: int = Field(default=300, ge=10, le=7200)
+    documents: list[Bilingual] = Field(default_factory=list)
+    hours: list[Hours] = Field(default_factory=list)  # empty = open whenever the center runs
+    workflow: str | None = None  # the id of one of the center's workflows (engineer F)
+    active: bool = True
+
+    _id = field_validator("id")(_check_id)
+
+
+class Counter(Settings):
+    id: str
+    number: int = Field(ge=1, le=999)
+    name: Bilingual
+    services: list[str] = Field(min_length=1)
+
+    _id = field_validator("id")(_check_id)
+
+
+class Person(Settings):
+    """A member of staff. Passwords never live in this file: set them with the CLI or the API."""
+
+    username: str = Field(pattern=r"^[a-z0-9._-]{2,32}$")
+    name: str = Field(default="", max_length=100)
+    role: Role = "clerk"
+
+
+class Center(Settings):
+    name: Bilingual
+    timezone: str = "Asia/Beirut"
+    public_url: str = "http://127.0.0.1:8000"
+    # How call-next orders waiting tickets after priority (see docs/server.md, "Call-next policy").
+    call_policy: Literal["longest_wait", "target_ratio"] = "longest_wait"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
+class CenterConfig(Settings):
+    center: Center
+    categories: list[Category] = Field(min_length=1)
+    services: list[Service] = Field(min_length=1)
+    counters: list[Counter] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    # File workflows (engineer F; server/domain/workflow.py, docs/files.md).
+    workflows: list[Workflow] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> CenterConfig:
+        _unique("categories", [c.id for c in self.categories])
+        _unique("services", [s.id for s in self.services])
+        _unique("counters", [c.id for c in self.counters])
+        _unique("counters (number)", [c.number for c in self.counters])
+        _unique("people", [p.username for p in self.people])
+        categories = {c.id for c in self.categories}
+        for i, service in enumerate(self.services):
+            if service.category not in categories:
+                raise ValueError(f"services[{i}].category: unknown category {service.category!r}")
+        _unique("workflows", [w.id for w in self.workflows])
+        workflows = {w.id for w in self.workflows}
+        for i, service in enumerate(self.services):
+            if service.workflow is not None and service.workflow not in workflows:
+                raise ValueError(f"services[{i}].workflow: unknown workflow {service.workflow!r}")
+        services = {s.id for s in self.services}
+        for i, counter in enumerate(self.counters):
+            for name in counter.services:
+                if name not in services:
+                    raise ValueError(f"counters[{i}].services: unknown service {name!r}")
+        return self
+
+
+def _unique(what: str, values: list[Any]) -> None:
+    seen: set[Any] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what}: duplicate {value!r}")
+        seen.add(value)
+
+
+class ServerSettings(Settings):
+    """How one server process runs; every key has a safe default."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    db: Path = Path("nafitha.db")
+    center_config: Path = DEFAULT_CENTER
+    workers: int = Field(default=1, ge=1, le=32)
+    person_token_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    ignore_hours: bool = False  # treat every service as open (the demo sets this)
+    max_body_bytes: int = Field(default=65536, ge=1024)
+    busy_timeout_s: float = Field(default=10.0, gt=0)
+    event_poll_s: float = Field(default=0.25, gt=0, le=10)
+    login_failures_before_delay: int = Field(default=5, ge=1)
+    public_url: str | None = None  # overrides the center's public_url when set
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "warning"
+    # Public file tracking (engineer F, docs/files.md): lookups per minute and burst per client
+    # address; a kiosk device gets ``track_device_factor`` times both; signed-in staff are free.
+    track_per_minute: float = Field(default=20.0, gt=0, le=6000)
+    track_burst: int = Field(default=10, ge=1, le=1000)
+    track_device_factor: int = Field(default=20, ge=1, le=1000)
+
+
+def load_center_config(path: Path | str) -> CenterConfig:
+    """The center catalog from ``path``; a bad field raises ConfigError naming file, key, reason."""
+    data = read_toml(path)
+    try:
+        return validate_settings(CenterConfig, data, path)
+    except ConfigError as exc:
+        # model-level checks report "key: reason" inside the message; lift the key out.
+        match = re.match(r"^Value error, ([\w\[\]. ()]+): (.*)$", exc.reason)
+        if exc.key == "" and match:
+            raise ConfigError(path, match.group(1), match.group(2)) from None
+        raise
+
+
+def load_server_settings(
+    path: Path | str | None, overrides: dict[str, Any] | None = None
+) -> ServerSettings:
+    return load_settings(ServerSettings, path, overrides)

@@ -1,0 +1,1 @@
+"""The store: SQLite through sqlite-utils (schema, migrations, queries, the event log)."""

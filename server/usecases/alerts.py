@@ -1,0 +1,77 @@
+"""Device faults (printer out of paper, scanner gone, ...) for the staff to see and clear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.domain.errors import Refusal
+from server.store.events import append_event
+from server.usecases.catalog import load_catalog
+from server.usecases.context import Actor, Context
+from server.usecases.ticket_view import iso
+
+
+def _view(row: Any, timezone: str) -> dict[str, Any]:
+    return {
+        "id": row[0],
+        "at": iso(row[1], timezone),
+        "kind": row[2],
+        "message": row[3],
+        "device": row[4],
+        "actor": row[5],
+        "resolved_at": iso(row[6], timezone),
+        "resolved_by": row[7],
+    }
+
+
+def post_alert(
+    ctx: Context, actor: Actor, kind: str, message: str, device: str | None = None
+) -> dict[str, Any]:
+    """Store a fault report; ``device`` defaults to the reporting device's own id."""
+    now = ctx.now()
+    device = device or actor.device
+    timezone = load_catalog(ctx).center.timezone
+    with ctx.db.write() as tx:
+        cursor = tx.execute(
+            "INSERT INTO alerts (at, kind, message, device, actor) VALUES (?, ?, ?, ?, ?)",
+            [now, kind, message, device, actor.name],
+        )
+        alert_id = cursor.lastrowid
+        append_event(
+            tx,
+            "alert_raised",
+            at=now,
+            actor=actor.name,
+            device=device,
+            counter=actor.counter,
+            data={"alert": alert_id, "kind": kind, "message": message},
+        )
+        row = tx.execute("SELECT * FROM alerts WHERE id = ?", [alert_id]).fetchone()
+    ctx.on_event()
+    return _view(row, timezone)
+
+
+def list_alerts(ctx: Context, include_resolved: bool = False) -> list[dict[str, Any]]:
+    timezone = load_catalog(ctx).center.timezone
+    sql = "SELECT * FROM alerts"
+    if not include_resolved:
+        sql += " WHERE resolved_at IS NULL"
+    sql += " ORDER BY id DESC LIMIT 200"
+    return [_view(r, timezone) for r in ctx.db.read().execute(sql)]
+
+
+def resolve_alert(ctx: Context, actor: Actor, alert_id: int) -> dict[str, Any]:
+    now = ctx.now()
+    timezone = load_catalog(ctx).center.timezone
+    with ctx.db.write() as tx:
+        changed = tx.execute(
+            "UPDATE alerts SET resolved_at = ?, resolved_by = ? WHERE id = ?"
+            " AND resolved_at IS NULL",
+            [now, actor.name, alert_id],
+        ).rowcount
+        row = tx.execute("SELECT * FROM alerts WHERE id = ?", [alert_id]).fetchone()
+        if row is None:
+            raise Refusal("unknown_alert", status=404)
+        if changed:
+            append_event(tx, "alert_resolved", at=now, actor=actor.name, data={"alert": alert_id})
+    return _view(row, timezone)

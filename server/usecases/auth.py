@@ -1,0 +1,158 @@
+"""Signing people in and out, and recognising a bearer token (a person's session or a device's)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from collections import defaultdict
+from typing import Any
+
+from server.domain.errors import Refusal
+from server.store.events import append_event
+from server.usecases.catalog import load_catalog
+from server.usecases.context import ANYONE, Actor, Context
+from server.usecases.passwords import check_password
+from server.usecases.ticket_view import counter_brief, iso
+
+FAILURE_WINDOW_S = 300.0
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginThrottle:
+    """Failed logins per username in this process: after N failures within 5 minutes, wait."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._failures: dict[str, list[float]] = defaultdict(list)
+        self._lock = threading.Lock()
+
+    def check(self, username: str, now: float) -> None:
+        with self._lock:
+            recent = [t for t in self._failures[username] if now - t < FAILURE_WINDOW_S]
+            self._failures[username] = recent
+            if len(recent) >= self.limit:
+                wait = int(FAILURE_WINDOW_S - (now - recent[0])) + 1
+                raise Refusal("too_many_attempts", status=429, seconds=wait)
+
+    def failed(self, username: str, now: float) -> None:
+        with self._lock:
+            self._failures[username].append(now)
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username, None)
+
+
+def _throttle(ctx: Context) -> LoginThrottle:
+    throttle = ctx.cache.get("login_throttle")
+    if throttle is None:
+        throttle = ctx.cache["login_throttle"] = LoginThrottle(
+            ctx.settings.login_failures_before_delay
+        )
+    return throttle
+
+
+def login(ctx: Context, username: str, password: str, counter: str | None = None) -> dict[str, Any]:
+    """A session token for a person; with ``counter``, the person takes that counter (it opens)."""
+    now = ctx.now()
+    throttle = _throttle(ctx)
+    throttle.check(username, time.monotonic())
+    catalog = load_catalog(ctx)
+    if counter is not None:
+        catalog.counter(counter)
+    row = (
+        ctx.db.read()
+        .execute("SELECT password_hash, role, active FROM people WHERE username = ?", [username])
+        .fetchone()
+    )
+    valid = check_password(row[0] if row else None, password)
+    if not valid or not row or not row[2]:
+        throttle.failed(username, time.monotonic())
+        raise Refusal("bad_credentials", status=401)
+    throttle.succeeded(username)
+    role = row[1]
+    token = secrets.token_urlsafe(32)
+    expires = now + ctx.settings.person_token_hours * 3600
+    with ctx.db.write() as tx:
+        tx.execute(
+            "INSERT INTO sessions (token_hash, username, counter, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [token_hash(token), username, counter, now, expires],
+        )
+        public = None
+        if counter is not None:
+            tx.execute(
+                "UPDATE counters SET status = 'open', clerk = ?, status_at = ? WHERE id = ?",
+                [username, now, counter],
+            )
+            public = {"counter": counter_brief(catalog, counter), "status": "open"}
+        append_event(
+            tx,
+            "person_signed_in",
+            at=now,
+            actor=username,
+            counter=counter,
+            data={"role": role},
+            public=public,
+        )
+    ctx.on_event()
+    return {
+        "token": token,
+        "role": role,
+        "username": username,
+        "counter": counter,
+        "expires_at": iso(expires, catalog.center.timezone),
+    }
+
+
+def logout(ctx: Context, actor: Actor, token: str) -> None:
+    """End this session; a clerk leaving a counter closes it."""
+    now = ctx.now()
+    catalog = load_catalog(ctx)
+    with ctx.db.write() as tx:
+        tx.execute(
+            "UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL",
+            [now, token_hash(token)],
+        )
+        public = None
+        if actor.counter:
+            closed = tx.execute(
+                "UPDATE counters SET status = 'closed', status_at = ? WHERE id = ? AND clerk = ?",
+                [now, actor.counter, actor.name],
+            ).rowcount
+            if closed:
+                public = {"counter": counter_brief(catalog, actor.counter), "status": "closed"}
+        append_event(
+            tx, "person_signed_out", at=now, actor=actor.name, counter=actor.counter, public=public
+        )
+    ctx.on_event()
+
+
+def authenticate(ctx: Context, token: str | None) -> Actor:
+    """Who holds ``token``: a person with a live session, an active device, or a refusal."""
+    if not token:
+        return ANYONE
+    digest = token_hash(token)
+    db = ctx.db.read()
+    row = db.execute(
+        "SELECT s.username, p.role, s.counter, s.expires_at, s.ended_at, p.active"
+        " FROM sessions s JOIN people p ON p.username = s.username WHERE s.token_hash = ?",
+        [digest],
+    ).fetchone()
+    if row is not None:
+        if row[4] is not None or not row[5]:
+            raise Refusal("unauthenticated", status=401)
+        if row[3] <= ctx.now():
+            raise Refusal("token_expired", status=401)
+        return Actor("person", row[0], row[1], row[2])
+    row = db.execute(
+        "SELECT id, kind FROM devices WHERE token_hash = ? AND active = 1", [digest]
+    ).fetchone()
+    if row is not None:
+        return Actor("device", row[0], row[1])
+    raise Refusal("unauthenticated", status=401)

@@ -1,0 +1,181 @@
+"""Calling tickets to a counter: the next one by policy, or a chosen one with a recorded reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from server.domain.call_next import Waiting, choose_next
+from server.domain.errors import Refusal
+from server.domain.hours import local_day
+from server.store.events import append_event
+from server.usecases.catalog import Catalog, load_catalog
+from server.usecases.context import Actor, Context
+from server.usecases.ticket_view import fetch_ticket, public_event_fields, staff_view
+
+STAFF_ROLES = frozenset({"clerk", "manager", "admin"})
+MAX_REASON = 500
+
+
+def check_at_counter(actor: Actor, counter: str) -> None:
+    """Only a person signed in at this very counter may call to it."""
+    if actor.kind != "person" or actor.role not in STAFF_ROLES:
+        raise Refusal("forbidden", status=403)
+    if actor.counter != counter:
+        raise Refusal("not_at_counter", status=403)
+
+
+def _heads(
+    tx: sqlite_utils.Database, counter_id: str, services: frozenset[str], day: str
+) -> list[Waiting]:
+    """The first waiting ticket of each service the counter serves, and of those sent to it.
+
+    Within one service both policies agree on the order (same target), so the policy only needs
+    each service's head to choose among.
+    """
+    heads: list[Waiting] = []
+    for service in sorted(services):
+        row = tx.execute(
+            "SELECT id, service, priority, issued_at, target_counter FROM tickets"
+            " WHERE state = 'waiting' AND day = ? AND service = ?"
+            " AND (target_counter IS NULL OR target_counter = ?)"
+            " ORDER BY priority DESC, issued_at, id LIMIT 1",
+            [day, service, counter_id],
+        ).fetchone()
+        if row:
+            heads.append(Waiting(row[0], row[1], bool(row[2]), row[3], row[4]))
+    row = tx.execute(
+        "SELECT id, service, priority, issued_at, target_counter FROM tickets"
+        " WHERE state = 'waiting' AND day = ? AND target_counter = ?"
+        " ORDER BY priority DESC, issued_at, id LIMIT 1",
+        [day, counter_id],
+    ).fetchone()
+    if row:
+        heads.append(Waiting(row[0], row[1], bool(row[2]), row[3], row[4]))
+    return heads
+
+
+def _check_counter_free(tx: sqlite_utils.Database, counter_id: str) -> None:
+    row = tx.execute("SELECT status FROM counters WHERE id = ?", [counter_id]).fetchone()
+    if row and row[0] == "paused":
+        raise Refusal("counter_paused")
+    busy = tx.execute(
+        "SELECT number FROM tickets WHERE counter = ? AND state IN ('called', 'serving') LIMIT 1",
+        [counter_id],
+    ).fetchone()
+    if busy:
+        raise Refusal("counter_busy", number=busy[0])
+
+
+def _policy_choice(
+    tx: sqlite_utils.Database, catalog: Catalog, counter_id: str, now: float, day: str
+) -> Waiting | None:
+    counter = catalog.counter(counter_id)
+    services = frozenset(counter.services)
+    targets = {s: catalog.services[s].target_wait_min * 60.0 for s in catalog.services}
+    return choose_next(
+        _heads(tx, counter_id, services, day),
+        counter_id,
+        services,
+        catalog.center.call_policy,
+        now,
+        targets,
+    )
+
+
+def _mark_called(
+    tx: sqlite_utils.Database,
+    catalog: Catalog,
+    actor: Actor,
+    ticket_id: int,
+    counter_id: str,
+    now: float,
+    kind: str,
+    data: dict[str, Any],
+) -> dict[str, Any]:
+    tx.execute(
+        "UPDATE tickets SET state = 'called', called_at = ?, counter = ?, clerk = ?,"
+        " target_counter = NULL WHERE id = ? AND state = 'waiting'",
+        [now, counter_id, actor.name, ticket_id],
+    )
+    tx.execute(
+        "UPDATE counters SET status = 'open', clerk = ?, status_at = ? WHERE id = ?"
+        " AND status = 'closed'",
+        [actor.name, now, counter_id],
+    )
+    row = fetch_ticket(tx, ticket_id)
+    append_event(
+        tx,
+        kind,
+        at=now,
+        actor=actor.name,
+        counter=counter_id,
+        ticket_id=ticket_id,
+        data={"number": row["number"], "service": row["service"], **data},
+        public=public_event_fields(row, catalog),
+    )
+    return row
+
+
+def call_next(ctx: Context, actor: Actor, counter_id: str) -> dict[str, Any] | None:
+    """Call the next ticket to ``counter_id`` by the center's policy; None when nobody waits."""
+    check_at_counter(actor, counter_id)
+    catalog = load_catalog(ctx)
+    catalog.counter(counter_id)
+    now = ctx.now()
+    day = local_day(now, catalog.center.timezone)
+    with ctx.db.write() as tx:
+        _check_counter_free(tx, counter_id)
+        chosen = _policy_choice(tx, catalog, counter_id, now, day)
+        if chosen is None:
+            return None
+        row = _mark_called(
+            tx,
+            catalog,
+            actor,
+            chosen.id,
+            counter_id,
+            now,
+            "ticket_called",
+            {"policy": catalog.center.call_policy},
+        )
+    ctx.on_event()
+    return staff_view(row, catalog)
+
+
+def call_ticket(
+    ctx: Context, actor: Actor, counter_id: str, ticket_id: int, reason: str | None
+) -> dict[str, Any]:
+    """Call one ticket out of order: a reason is required; the event names whom it passed."""
+    check_at_counter(actor, counter_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refusal("reason_required", status=422)
+    if len(reason) > MAX_REASON:
+        raise Refusal("invalid_input", status=422, field="reason", reason=f"> {MAX_REASON}")
+    catalog = load_catalog(ctx)
+    counter = catalog.counter(counter_id)
+    now = ctx.now()
+    day = local_day(now, catalog.center.timezone)
+    with ctx.db.write() as tx:
+        row = fetch_ticket(tx, ticket_id)
+        if row["state"] != "waiting":
+            raise Refusal("wrong_state", state=row["state"], action="call")
+        served = row["service"] in counter.services or row["target_counter"] == counter_id
+        if not served or (row["target_counter"] not in (None, counter_id)):
+            raise Refusal("counter_not_serving")
+        _check_counter_free(tx, counter_id)
+        due = _policy_choice(tx, catalog, counter_id, now, day)
+        row = _mark_called(
+            tx,
+            catalog,
+            actor,
+            ticket_id,
+            counter_id,
+            now,
+            "ticket_called_out_of_order",
+            {"reason": reason, "passed_over": due.id if due and due.id != ticket_id else None},
+        )
+    ctx.on_event()
+    return staff_view(row, catalog)

@@ -1,0 +1,234 @@
+"""The center's catalog (categories, services, counters) as the database holds it.
+
+The center config file seeds the catalog: at start, when the file differs from the one imported
+last (its hash is kept in ``meta``), its categories, services and counters replace the database's.
+Between changes of the file, an admin's edits through the API stand. Each process caches the
+catalog and reloads it when ``meta.catalog_version`` moves (every edit bumps it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from server.config import Category, Center, CenterConfig, Counter, Service
+from server.domain.errors import Refusal
+from server.domain.hours import is_open
+from server.store.events import append_event, canonical
+from server.usecases.context import SYSTEM, Actor, Context
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: int
+    center: Center
+    categories: tuple[Category, ...]
+    services: dict[str, Service]
+    counters: dict[str, Counter]
+    workflows: tuple[dict[str, Any], ...]
+
+    def service(self, service_id: str) -> Service:
+        service = self.services.get(service_id)
+        if service is None or not service.active:
+            raise Refusal("unknown_service", status=404, service=service_id)
+        return service
+
+    def counter(self, counter_id: str) -> Counter:
+        counter = self.counters.get(counter_id)
+        if counter is None:
+            raise Refusal("unknown_counter", status=404, counter=counter_id)
+        return counter
+
+    def counters_of(self, service_id: str) -> frozenset[str]:
+        return frozenset(c.id for c in self.counters.values() if service_id in c.services)
+
+    def counters_by_service(self) -> dict[str, frozenset[str]]:
+        return {s: self.counters_of(s) for s in self.services}
+
+
+def _meta(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _set_meta(tx: sqlite_utils.Database, key: str, value: str) -> None:
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def bump_version(tx: sqlite_utils.Database) -> None:
+    current = int(_meta(tx, "catalog_version") or 0)
+    _set_meta(tx, "catalog_version", str(current + 1))
+
+
+def load_catalog(ctx: Context) -> Catalog:
+    """This process's copy of the catalog, reloaded when another writer changed it."""
+    reader = ctx.db.read()
+    version = int(_meta(reader, "catalog_version") or 0)
+    cached: Catalog | None = ctx.cache.get("catalog")
+    if cached is not None and cached.version == version:
+        return cached
+    center_json = _meta(reader, "center")
+    if center_json is None:
+        raise RuntimeError("the catalog was never imported (import_center_config at start)")
+    catalog = Catalog(
+        version=version,
+        center=Center.model_validate_json(center_json),
+        categories=tuple(
+            Category.model_validate_json(r["data"])
+            for r in reader.query("SELECT data FROM categories ORDER BY position, id")
+        ),
+        services={
+            s.id: s
+            for s in (
+                Service.model_validate_json(r["data"])
+                for r in reader.query("SELECT data FROM services ORDER BY position, id")
+            )
+        },
+        counters={
+            c.id: c
+            for c in (
+                Counter.model_validate_json(r["data"])
+                for r in reader.query("SELECT data FROM counters ORDER BY number")
+            )
+        },
+        workflows=tuple(json.loads(_meta(reader, "workflows") or "[]")),
+    )
+    ctx.cache["catalog"] = catalog
+    return catalog
+
+
+def config_hash(config: CenterConfig) -> str:
+    return hashlib.sha256(canonical(config.model_dump(mode="json")).encode()).hexdigest()
+
+
+def write_category(tx: sqlite_utils.Database, category: Category, position: int) -> None:
+    tx.execute(
+        "INSERT INTO categories (id, position, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE"
+        " SET position = excluded.position, data = excluded.data",
+        [category.id, position, category.model_dump_json()],
+    )
+
+
+def write_service(tx: sqlite_utils.Database, service: Service, position: int) -> None:
+    tx.execute(
+        "INSERT INTO services (id, position, prefix, data) VALUES (?, ?, ?, ?) ON CONFLICT(id)"
+        " DO UPDATE SET position = excluded.position, prefix = excluded.prefix,"
+        " data = excluded.data",
+        [service.id, position, service.prefix, service.model_dump_json()],
+    )
+
+
+def write_counter(tx: sqlite_utils.Database, counter: Counter, position: int) -> None:
+    tx.execute(
+        "INSERT INTO counters (id, number, position, data) VALUES (?, ?, ?, ?) ON CONFLICT(id)"
+        " DO UPDATE SET number = excluded.number, position = excluded.position,"
+        " data = excluded.data",
+        [counter.id, counter.number, position, counter.model_dump_json()],
+    )
+
+
+def import_center_config(ctx: Context, config: CenterConfig, actor: Actor = SYSTEM) -> bool:
+    """Make the database's catalog the file's, unless this very file was imported already.
+
+    Services dropped from the file stay in the database as inactive (old tickets still name them);
+    counters dropped from the file are removed. People of the file are added (without password).
+    Returns True when something was imported.
+    """
+    digest = config_hash(config)
+    with ctx.db.write() as tx:
+        if _meta(tx, "center_config_hash") == digest:
+            return False
+        _set_meta(tx, "center", config.center.model_dump_json())
+        _set_meta(tx, "workflows", canonical([w.model_dump(mode="json") for w in config.workflows]))
+        tx.execute("DELETE FROM categories")
+        for i, category in enumerate(config.categories):
+            write_category(tx, category, i)
+        keep = {s.id for s in config.services}
+        for row in tx.execute("SELECT id, data FROM services").fetchall():
+            if row[0] not in keep:
+                old = Service.model_validate_json(row[1])
+                tx.execute(
+                    "UPDATE services SET data = ? WHERE id = ?",
+                    [old.model_copy(update={"active": False}).model_dump_json(), row[0]],
+                )
+        for i, service in enumerate(config.services):
+            write_service(tx, service, i)
+        counters = {c.id for c in config.counters}
+        tx.execute(
+            "UPDATE counters SET number = -rowid"  # free the numbers while they are renumbered
+        )
+        for row in tx.execute("SELECT id FROM counters").fetchall():
+            if row[0] not in counters:
+                tx.execute("DELETE FROM counters WHERE id = ?", [row[0]])
+        for i, counter in enumerate(config.counters):
+            write_counter(tx, counter, i)
+        now = ctx.now()
+        for person in config.people:
+            tx.execute(
+                "INSERT INTO people (username, name, role, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(username) DO NOTHING",
+                [person.username, person.name, person.role, now],
+            )
+        _set_meta(tx, "center_config_hash", digest)
+        bump_version(tx)
+        append_event(
+            tx,
+            "catalog_imported",
+            at=now,
+            actor=actor.name,
+            data={
+                "hash": digest,
+                "categories": len(config.categories),
+                "services": len(config.services),
+                "counters": len(config.counters),
+            },
+        )
+    ctx.cache.pop("catalog", None)
+    return True
+
+
+def service_is_open(ctx: Context, catalog: Catalog, service: Service, at: float) -> bool:
+    if ctx.settings.ignore_hours:
+        return True
+    return is_open(service.hours, at, catalog.center.timezone)
+
+
+def public_catalog(ctx: Context) -> dict[str, Any]:
+    """Categories and services with their documents and open-now flag (GET /api/v1/services)."""
+    catalog = load_catalog(ctx)
+    now = ctx.now()
+    services = [
+        {
+            **s.model_dump(mode="json", exclude={"active"}),
+            "open_now": service_is_open(ctx, catalog, s, now),
+        }
+        for s in catalog.services.values()
+        if s.active
+    ]
+    return {
+        "center": catalog.center.model_dump(mode="json"),
+        "categories": [c.model_dump(mode="json") for c in catalog.categories],
+        "services": services,
+    }
+
+
+def public_counters(ctx: Context) -> list[dict[str, Any]]:
+    """Counters with the services each serves and whether it is open (GET /api/v1/counters)."""
+    catalog = load_catalog(ctx)
+    status = {r["id"]: r for r in ctx.db.read().query("SELECT id, status, clerk FROM counters")}
+    return [
+        {
+            **c.model_dump(mode="json"),
+            "status": status.get(c.id, {}).get("status", "closed"),
+            "open": status.get(c.id, {}).get("status") == "open",
+        }
+        for c in catalog.counters.values()
+    ]

@@ -1,0 +1,102 @@
+"""A counter's working state (open, paused, closed) and the staff's view of the queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.domain.errors import Refusal
+from server.domain.hours import local_day
+from server.store.events import append_event
+from server.usecases.calling import check_at_counter
+from server.usecases.catalog import load_catalog
+from server.usecases.context import Actor, Context
+from server.usecases.ticket_view import counter_brief
+
+
+def set_counter_status(ctx: Context, actor: Actor, counter_id: str, status: str) -> dict[str, Any]:
+    """Pause or resume (open) a counter; paused counters are not counted in wait estimates."""
+    check_at_counter(actor, counter_id)
+    catalog = load_catalog(ctx)
+    catalog.counter(counter_id)
+    if status not in ("open", "paused"):
+        raise Refusal("unknown_action", status=404, action=status)
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        tx.execute(
+            "UPDATE counters SET status = ?, clerk = ?, status_at = ? WHERE id = ?",
+            [status, actor.name, now, counter_id],
+        )
+        append_event(
+            tx,
+            "counter_opened" if status == "open" else "counter_paused",
+            at=now,
+            actor=actor.name,
+            counter=counter_id,
+            public={"counter": counter_brief(catalog, counter_id), "status": status},
+        )
+    ctx.on_event()
+    return {"counter": counter_id, "status": status}
+
+
+def queue_summary(ctx: Context) -> dict[str, Any]:
+    """Per service: waiting count (and priority ones), oldest wait; per counter: status, current."""
+    catalog = load_catalog(ctx)
+    now = ctx.now()
+    day = local_day(now, catalog.center.timezone)
+    with ctx.db.snapshot() as db:
+        waiting = {
+            r[0]: r
+            for r in db.execute(
+                "SELECT service, count(*), sum(priority), min(issued_at) FROM tickets"
+                " WHERE state = 'waiting' AND day = ? GROUP BY service",
+                [day],
+            )
+        }
+        counters = {
+            r[0]: r for r in db.execute("SELECT id, status, clerk, status_at FROM counters")
+        }
+        current = {
+            r[0]: r
+            for r in db.execute(
+                "SELECT counter, number, state, id FROM tickets"
+                " WHERE state IN ('called', 'serving') AND counter IS NOT NULL"
+            )
+        }
+    services = []
+    for service in catalog.services.values():
+        if not service.active:
+            continue
+        row = waiting.get(service.id)
+        services.append(
+            {
+                "id": service.id,
+                "name": service.name.model_dump(),
+                "prefix": service.prefix,
+                "waiting": row[1] if row else 0,
+                "priority_waiting": row[2] if row else 0,
+                "oldest_wait_s": round(now - row[3]) if row else 0,
+                "target_wait_s": service.target_wait_min * 60,
+            }
+        )
+    counter_rows = []
+    for counter in catalog.counters.values():
+        state = counters.get(counter.id)
+        ticket = current.get(counter.id)
+        counter_rows.append(
+            {
+                **counter_brief(catalog, counter.id),  # type: ignore[dict-item]
+                "services": counter.services,
+                "status": state[1] if state else "closed",
+                "clerk": state[2] if state else None,
+                "current": {"id": ticket[3], "number": ticket[1], "state": ticket[2]}
+                if ticket
+                else None,
+            }
+        )
+    return {
+        "day": day,
+        "waiting": sum(s["waiting"] for s in services),
+        "services": services,
+        "counters": counter_rows,
+        "counters_open": sum(1 for c in counter_rows if c["status"] == "open"),
+    }

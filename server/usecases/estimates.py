@@ -1,0 +1,91 @@
+"""Reading what the wait estimate needs from the store, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from server.domain import estimate
+from server.usecases.catalog import Catalog
+
+
+def open_counters(db: sqlite_utils.Database) -> frozenset[str]:
+    return frozenset(r[0] for r in db.execute("SELECT id FROM counters WHERE status = 'open'"))
+
+
+def competing_services(catalog: Catalog, service: str) -> set[str]:
+    """The services that share at least one counter with ``service`` (itself included)."""
+    names = {service}
+    for counter in catalog.counters.values():
+        if service in counter.services:
+            names.update(counter.services)
+    return names
+
+
+def service_times(
+    db: sqlite_utils.Database, catalog: Catalog, services: set[str], day: str
+) -> dict[str, float]:
+    times: dict[str, float] = {}
+    for name in services:
+        durations = [
+            r[0]
+            for r in db.execute(
+                "SELECT finished_at - called_at FROM tickets WHERE service = ? AND day = ?"
+                " AND state = 'done' AND called_at IS NOT NULL"
+                " ORDER BY finished_at DESC LIMIT ?",
+                [name, day, estimate.RECENT],
+            )
+        ]
+        durations.reverse()
+        prior = catalog.services[name].service_time_s if name in catalog.services else 300
+        times[name] = estimate.service_time(prior, durations)
+    return times
+
+
+def ahead_by_service(
+    db: sqlite_utils.Database,
+    services: set[str],
+    day: str,
+    priority: bool,
+    issued_at: float | None = None,
+    ticket_id: int | None = None,
+) -> dict[str, int]:
+    """Waiting tickets of ``services`` called before a ticket with this priority and issue time.
+
+    With ``issued_at`` None: before a ticket issued now (every waiting ticket of equal priority).
+    """
+    marks = ",".join("?" * len(services))
+    sql = (
+        f"SELECT service, count(*) FROM tickets WHERE state = 'waiting' AND day = ?"
+        f" AND service IN ({marks}) AND target_counter IS NULL"
+    )
+    params: list[object] = [day, *services]
+    if issued_at is None:
+        sql += " AND priority >= ?"
+        params.append(int(priority))
+    else:
+        sql += (
+            " AND (priority > ? OR (priority = ? AND"
+            " (issued_at < ? OR (issued_at = ? AND id < ?))))"
+        )
+        params += [int(priority), int(priority), issued_at, issued_at, ticket_id or 0]
+    sql += " GROUP BY service"
+    return {r[0]: r[1] for r in db.execute(sql, params)}
+
+
+def quote(
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    service: str,
+    day: str,
+    priority: bool,
+    issued_at: float | None = None,
+    ticket_id: int | None = None,
+) -> tuple[int, float]:
+    """(people ahead in the same service, estimated seconds until called)."""
+    services = competing_services(catalog, service)
+    ahead = ahead_by_service(db, services, day, priority, issued_at, ticket_id)
+    times = service_times(db, catalog, {s for s in ahead if ahead[s]} | {service}, day)
+    wait = estimate.wait_seconds(
+        service, ahead, times, catalog.counters_by_service(), open_counters(db)
+    )
+    return ahead.get(service, 0), round(wait)

@@ -1,0 +1,146 @@
+"""Admin: people (staff accounts) and devices (kiosk tokens). Every change is an audited event."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from server.domain.errors import Refusal
+from server.store.events import append_event
+from server.usecases.auth import token_hash
+from server.usecases.context import Actor, Context
+from server.usecases.passwords import hash_password
+
+ROLES = ("clerk", "manager", "admin")
+DEVICE_KINDS = ("kiosk", "counter", "board")
+
+
+def list_people(ctx: Context) -> list[dict[str, Any]]:
+    return [
+        {
+            "username": r[0],
+            "name": r[1],
+            "role": r[2],
+            "active": bool(r[3]),
+            "has_password": bool(r[4]),
+        }
+        for r in ctx.db.read().execute(
+            "SELECT username, name, role, active, password_hash IS NOT NULL FROM people"
+            " ORDER BY username"
+        )
+    ]
+
+
+def create_person(
+    ctx: Context, actor: Actor, username: str, role: str, password: str | None, name: str = ""
+) -> dict[str, Any]:
+    hashed = hash_password(password) if password else None
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        if tx.execute("SELECT 1 FROM people WHERE username = ?", [username]).fetchone():
+            raise Refusal("duplicate_username", username=username)
+        tx.execute(
+            "INSERT INTO people (username, name, role, password_hash, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [username, name, role, hashed, now],
+        )
+        append_event(
+            tx,
+            "person_created",
+            at=now,
+            actor=actor.name,
+            data={"username": username, "role": role, "name": name},
+        )
+    return {
+        "username": username,
+        "name": name,
+        "role": role,
+        "active": True,
+        "has_password": hashed is not None,
+    }
+
+
+def update_person(
+    ctx: Context,
+    actor: Actor,
+    username: str,
+    role: str | None = None,
+    password: str | None = None,
+    name: str | None = None,
+    active: bool | None = None,
+) -> dict[str, Any]:
+    """Change a person's role, name, password or active flag; deactivating ends their sessions."""
+    hashed = hash_password(password) if password else None
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        if not tx.execute("SELECT 1 FROM people WHERE username = ?", [username]).fetchone():
+            raise Refusal("unknown_person", status=404, username=username)
+        changes: dict[str, Any] = {}
+        if role is not None:
+            changes["role"] = role
+        if name is not None:
+            changes["name"] = name
+        if active is not None:
+            changes["active"] = int(active)
+        if hashed is not None:
+            changes["password_hash"] = hashed
+        if changes:
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            tx.execute(
+                f"UPDATE people SET {sets} WHERE username = ?", [*changes.values(), username]
+            )
+        if active is False or hashed is not None:
+            tx.execute(
+                "UPDATE sessions SET ended_at = ? WHERE username = ? AND ended_at IS NULL",
+                [now, username],
+            )
+        audited = {k: v for k, v in changes.items() if k != "password_hash"}
+        append_event(
+            tx,
+            "person_updated",
+            at=now,
+            actor=actor.name,
+            data={"username": username, **audited, "password_changed": hashed is not None},
+        )
+    return next(p for p in list_people(ctx) if p["username"] == username)
+
+
+def list_devices(ctx: Context) -> list[dict[str, Any]]:
+    return [
+        {"id": r[0], "kind": r[1], "name": r[2], "active": bool(r[3])}
+        for r in ctx.db.read().execute("SELECT id, kind, name, active FROM devices ORDER BY id")
+    ]
+
+
+def create_device(
+    ctx: Context, actor: Actor, device_id: str, kind: str, name: str = "", token: str | None = None
+) -> dict[str, Any]:
+    """A device and its bearer token (shown once: only its hash is kept)."""
+    token = token or secrets.token_urlsafe(24)
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        if tx.execute("SELECT 1 FROM devices WHERE id = ?", [device_id]).fetchone():
+            raise Refusal("duplicate_device", device=device_id)
+        tx.execute(
+            "INSERT INTO devices (id, kind, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            [device_id, kind, name, token_hash(token), now],
+        )
+        append_event(
+            tx,
+            "device_created",
+            at=now,
+            actor=actor.name,
+            device=device_id,
+            data={"kind": kind, "name": name},
+        )
+    return {"id": device_id, "kind": kind, "name": name, "active": True, "token": token}
+
+
+def revoke_device(ctx: Context, actor: Actor, device_id: str) -> dict[str, Any]:
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        changed = tx.execute("UPDATE devices SET active = 0 WHERE id = ?", [device_id]).rowcount
+        if not changed:
+            raise Refusal("unknown_device", status=404, device=device_id)
+        append_event(tx, "device_revoked", at=now, actor=actor.name, device=device_id)
+    return {"id": device_id, "active": False}

@@ -1,0 +1,78 @@
+"""How a ticket row is shown: to staff (everything) and to the public (no names of people)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from server.domain.errors import Refusal
+from server.usecases.catalog import Catalog
+
+COLUMNS = (
+    "id, day, prefix, seq, number, service, priority, state, public_token, issued_at, called_at,"
+    " started_at, finished_at, counter, clerk, target_counter, device, file, idempotency_key,"
+    " recalls, transfers, quoted_wait_s"
+)
+
+
+def iso(ts: float | None, timezone: str) -> str | None:
+    """A timestamp as ISO 8601 in the center's local time, with its offset."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, ZoneInfo(timezone)).isoformat(timespec="seconds")
+
+
+def fetch_ticket(db: sqlite_utils.Database, ticket_id: int) -> dict[str, Any]:
+    cursor = db.execute(f"SELECT {COLUMNS} FROM tickets WHERE id = ?", [ticket_id])
+    row = cursor.fetchone()
+    if row is None:
+        raise Refusal("ticket_not_found", status=404)
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def counter_brief(catalog: Catalog, counter_id: str | None) -> dict[str, Any] | None:
+    if counter_id is None or counter_id not in catalog.counters:
+        return None
+    counter = catalog.counters[counter_id]
+    return {"id": counter.id, "number": counter.number, "name": counter.name.model_dump()}
+
+
+def service_brief(catalog: Catalog, service_id: str) -> dict[str, Any]:
+    service = catalog.services.get(service_id)
+    name = service.name.model_dump() if service else {"ar": service_id, "en": service_id}
+    return {"id": service_id, "name": name}
+
+
+def staff_view(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    tz = catalog.center.timezone
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "day": row["day"],
+        "service": service_brief(catalog, row["service"]),
+        "priority": bool(row["priority"]),
+        "state": row["state"],
+        "issued_at": iso(row["issued_at"], tz),
+        "called_at": iso(row["called_at"], tz),
+        "started_at": iso(row["started_at"], tz),
+        "finished_at": iso(row["finished_at"], tz),
+        "counter": counter_brief(catalog, row["counter"]),
+        "target_counter": row["target_counter"],
+        "clerk": row["clerk"],
+        "file": row["file"],
+        "recalls": row["recalls"],
+        "transfers": row["transfers"],
+    }
+
+
+def public_event_fields(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """What the board and phones may see of a ticket: number, service, counter."""
+    return {
+        "ticket": row["number"],
+        "service": service_brief(catalog, row["service"]),
+        "counter": counter_brief(catalog, row["counter"]),
+        "state": row["state"],
+    }
