@@ -37,3 +37,16 @@ def tickets_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get("/api/v1/stats/files.csv")
+def files_csv(
+    ctx: Ctx, actor: Manager, date_from: Annotated[Day, Query(alias="from")], to: Day
+) -> StreamingResponse:
+    chunks = stats.files_csv(ctx, actor, date_from, to)
+    name = f"files-{date_from}-{to}.csv"
+    return StreamingResponse(
+        chunks,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

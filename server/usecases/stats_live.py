@@ -15,7 +15,7 @@ from server.store.events import append_event
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Actor, Context
 
-CALL_KINDS = ("ticket_called", "ticket_called_out_of_order", "ticket_recalled")
+CALL_KINDS = ("ticket_called", "ticket_called_out_of_order", "ticket_recall")
 BOARD_CALLS = 9
 MAX_MESSAGE = 200
 MESSAGE_ROLES = frozenset({"manager", "admin"})

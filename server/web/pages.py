@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 
 from fastapi import APIRouter, Cookie, Header, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from nafitha.paths import FONTS, SOUNDS
+from server.domain.errors import Refusal
 from server.web.render import pick_lang, render_page
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -32,38 +33,29 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9 -]{1,40}$")
 router = APIRouter(include_in_schema=False)
 
 
-def _not_found() -> JSONResponse:
-    return JSONResponse(
-        {"error": {"code": "not_found", "message": {"ar": "غير موجود", "en": "Not found"}}},
-        status_code=404,
-    )
-
-
-def _file(folder: Path, name: str, max_age: int) -> FileResponse | JSONResponse:
+def _file(folder: Path, name: str, max_age: int) -> FileResponse:
     """A file of ``folder`` by a plain relative name (no ``..``, no hidden files)."""
-    if not _SAFE_NAME.match(name):
-        return _not_found()
     path = folder / name
     media_type = _TYPES.get(path.suffix)
-    if media_type is None or not path.is_file():
-        return _not_found()
+    if not _SAFE_NAME.match(name) or media_type is None or not path.is_file():
+        raise Refusal("not_found", status=404)
     return FileResponse(
         path, media_type=media_type, headers={"Cache-Control": f"public, max-age={max_age}"}
     )
 
 
 @router.get("/static/{name:path}")
-def static_file(name: str) -> FileResponse | JSONResponse:
+def static_file(name: str) -> FileResponse:
     return _file(STATIC, name, max_age=300)
 
 
 @router.get("/fonts/{name}")
-def font_file(name: str) -> FileResponse | JSONResponse:
+def font_file(name: str) -> FileResponse:
     return _file(FONTS, name, max_age=86400)
 
 
 @router.get("/sounds/{name:path}")
-def sound_file(name: str) -> FileResponse | JSONResponse:
+def sound_file(name: str) -> FileResponse:
     return _file(SOUNDS, name, max_age=0 if name.endswith(".json") else 86400)
 
 

@@ -4,7 +4,7 @@
 // server restart, and the whole state is re-read after every reconnect and once a minute.
 "use strict";
 
-const CALL_KINDS = new Set(["ticket_called", "ticket_called_out_of_order", "ticket_recalled"]);
+const CALL_KINDS = new Set(["ticket_called", "ticket_called_out_of_order", "ticket_recall"]);
 const MAX_CALLS = 9; // the newest one large, eight earlier ones below
 const MAX_PENDING_ANNOUNCEMENTS = 3; // after a long outage, say only the latest few
 

@@ -192,6 +192,72 @@ const NF = (() => {
     return node;
   }
 
+  // Staff pages: sign in (token kept for this tab only), check the role, then call ready().
+  function session(roles, ready) {
+    const loginBox = document.getElementById("login");
+    const content = document.getElementById("content");
+    const logout = document.getElementById("logout");
+    const form = document.getElementById("login-form");
+    const error = document.getElementById("login-error");
+
+    function showLogin(key) {
+      sessionStorage.removeItem("nf-token");
+      content.classList.add("hidden");
+      logout.classList.add("hidden");
+      loginBox.classList.remove("hidden");
+      error.textContent = key ? t(key) : "";
+      if (key) error.dataset.t = key; else delete error.dataset.t;
+    }
+
+    function enter(me) {
+      loginBox.classList.add("hidden");
+      content.classList.remove("hidden");
+      logout.classList.remove("hidden");
+      ready(me);
+    }
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      try {
+        const answer = await api("/api/v1/auth/login", {
+          method: "POST",
+          body: { username: data.get("username"), password: data.get("password") },
+        });
+        if (!roles.includes(answer.role)) return showLogin("web.login_role_refused");
+        sessionStorage.setItem("nf-token", answer.token);
+        form.reset();
+        enter({ username: data.get("username"), role: answer.role });
+      } catch (_) {
+        showLogin("web.login_failed");
+      }
+    });
+
+    logout.addEventListener("click", async () => {
+      try { await api("/api/v1/auth/logout", { method: "POST" }); } catch (_) { /* gone anyway */ }
+      showLogin(null);
+    });
+
+    if (!sessionStorage.getItem("nf-token")) return showLogin(null);
+    api("/api/v1/auth/me").then(
+      (me) => (roles.includes(me.role) ? enter(me) : showLogin("web.login_role_refused")),
+      () => showLogin(null),
+    );
+  }
+
+  // A file download from an endpoint that needs the bearer token.
+  async function download(path, filename) {
+    const token = sessionStorage.getItem("nf-token");
+    const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, null);
+    const url = URL.createObjectURL(await response.blob());
+    const link = el("a", { href: url, download: filename });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     applyTexts();
     document.querySelectorAll("[data-switch-lang]").forEach((button) => {
@@ -200,7 +266,7 @@ const NF = (() => {
   });
 
   return {
-    t, pick, api, ApiError, stream, setLang, onLang, applyTexts, minutes, duration, percent, el,
+    t, pick, api, ApiError, stream, setLang, session, download, onLang, applyTexts, minutes, duration, percent, el,
     get lang() { return lang; },
   };
 })();

@@ -1,0 +1,31 @@
+"""GET /api/v1/admin/catalog and /api/v1/admin/events: what the admin pages list (admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from server.api.deps import ADMINS, Ctx, allow
+from server.usecases import admin_pages
+from server.usecases.context import Actor
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+Admin = Annotated[Actor, Depends(allow(*ADMINS))]
+
+
+@router.get("/catalog")
+def full_catalog(ctx: Ctx, actor: Admin) -> dict[str, Any]:
+    """Categories, services (inactive too) and counters, as PUT /api/v1/admin/... takes them."""
+    return admin_pages.full_catalog(ctx, actor)
+
+
+@router.get("/events")
+def change_log(
+    ctx: Ctx,
+    actor: Admin,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+) -> list[dict[str, Any]]:
+    """The change log (ticket traffic left out), newest first."""
+    return admin_pages.change_log(ctx, actor, limit, before)

@@ -1,0 +1,342 @@
+// The manager's dashboard: the queue now (live), the board's message line, and a period's figures
+// against the previous period, with tables, SVG charts drawn here, overdue files and CSV exports.
+// Every figure carries its raw value in data-value, so tests compare it with their own computation.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let stats = null;
+  let queue = null;
+  let alerts = [];
+  let overdue = null;
+  let nowTimer = null;
+
+  // ---------------------------------------------------------------- formatting
+  function figure(value, kind) {
+    if (value === null || value === undefined) return "—";
+    if (kind === "duration") return NF.duration(value);
+    if (kind === "share") return NF.percent(value);
+    if (kind === "change") {
+      const sign = value > 0 ? "+" : "";
+      return `${sign}${Math.round(value * 100)}%`;
+    }
+    return String(value);
+  }
+
+  function cell(value, kind, name) {
+    return NF.el("td", { class: "num number", "data-figure": name, "data-value": value ?? "" }, figure(value, kind));
+  }
+
+  function isoDay(date) {
+    const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+    return local.toISOString().slice(0, 10);
+  }
+
+  // ---------------------------------------------------------------- now
+  async function loadNow() {
+    try {
+      [queue, alerts] = await Promise.all([NF.api("/api/v1/queue"), NF.api("/api/v1/alerts")]);
+      $("banner").classList.add("hidden");
+      renderNow();
+    } catch (err) {
+      if (err.status === 401) location.reload();
+      $("banner").classList.remove("hidden");
+    }
+  }
+
+  function renderNow() {
+    if (!queue) return;
+    const longest = Math.max(0, ...queue.services.map((s) => (s.waiting ? s.oldest_wait_s : 0)));
+    $("now-waiting").textContent = String(queue.waiting);
+    $("now-longest").textContent = NF.duration(longest);
+    $("now-open").textContent = String(queue.counters_open);
+    $("now-alerts").textContent = String(alerts.length);
+    $("now-services").tBodies[0].replaceChildren(
+      ...queue.services.filter((s) => s.waiting > 0).map((s) =>
+        NF.el("tr", {},
+          NF.el("td", {}, NF.el("span", { class: "pill number" }, s.prefix), " ", NF.pick(s.name)),
+          cell(s.waiting, "count", `now.${s.id}.waiting`),
+          NF.el("td", { class: `num number ${s.oldest_wait_s > s.target_wait_s ? "error" : ""}` }, NF.duration(s.oldest_wait_s)),
+        ),
+      ),
+    );
+    $("now-counters").tBodies[0].replaceChildren(
+      ...queue.counters.map((c) =>
+        NF.el("tr", {},
+          NF.el("td", { class: "number" }, String(c.number)),
+          NF.el("td", {}, NF.pick(c.name), " ",
+            NF.el("span", { class: `pill ${c.status}`, "data-t": `web.dash_counter_${c.status === "closed" ? "closed" : "open"}` },
+              NF.t(`web.dash_counter_${c.status === "closed" ? "closed" : "open"}`))),
+          NF.el("td", {}, c.status === "closed" ? "" : c.clerk || ""),
+          NF.el("td", { class: "number" }, c.current ? c.current.number : ""),
+        ),
+      ),
+    );
+    $("now-alerts-list").replaceChildren(
+      ...(alerts.length
+        ? alerts.map((a) => NF.el("li", {}, NF.el("span", { class: "number" }, (a.at || "").slice(11, 16)), ` ${a.device || ""} · ${a.kind}: ${a.message}`))
+        : [NF.el("li", { class: "muted", "data-t": "web.dash_no_alerts" }, NF.t("web.dash_no_alerts"))]),
+    );
+  }
+
+  function nowSoon() {
+    if (!nowTimer) nowTimer = setTimeout(() => { nowTimer = null; loadNow(); }, 1000);
+  }
+
+  // ---------------------------------------------------------------- period
+  const TILES = [
+    ["web.dash_tickets", "tickets", "count", "tickets"],
+    ["web.dash_served", "served", "count", "served"],
+    ["web.dash_no_shows", "no_shows", "count", "no_shows"],
+    ["web.dash_wait", "wait.mean", "duration", "wait_mean", "web.dash_mean"],
+    ["web.dash_wait", "wait.median", "duration", null, "web.dash_median"],
+    ["web.dash_wait", "wait.p90", "duration", "wait_p90", "web.dash_p90"],
+    ["web.dash_service_time", "service.mean", "duration", "service_mean", "web.dash_mean"],
+    ["web.dash_service_time", "service.median", "duration", null, "web.dash_median"],
+    ["web.dash_service_time", "service.p90", "duration", null, "web.dash_p90"],
+    ["web.dash_within_target", "within_target", "share", "within_target"],
+    ["web.dash_quoted", "quoted_mean_s", "duration", null],
+    ["web.dash_actual", "actual_mean_s", "duration", null],
+    ["web.dash_quote_error", "quote_error_mean_s", "duration", null],
+  ];
+
+  function get(object, path) {
+    return path.split(".").reduce((value, key) => (value == null ? undefined : value[key]), object);
+  }
+
+  function renderTiles() {
+    const overall = stats.overall;
+    $("previous-range").textContent = `${stats.previous.from} → ${stats.previous.to}`;
+    $("tiles").replaceChildren(
+      ...TILES.map(([label, path, kind, change, sub]) => {
+        const value = get(overall, path);
+        const delta = change ? stats.change[change] : null;
+        const good = path.startsWith("wait") || path.startsWith("service") || path === "no_shows" ? delta < 0 : delta > 0;
+        return NF.el("div", { class: "tile" },
+          NF.el("span", { class: "value number", "data-figure": `overall.${path}`, "data-value": value ?? "" }, figure(value, kind)),
+          NF.el("span", { class: "name" }, NF.t(label), sub ? ` · ${NF.t(sub)}` : ""),
+          delta === null || delta === undefined ? null
+            : NF.el("span", { class: `delta ${good ? "up" : "down"} number`, "data-figure": `change.${change}` }, ` ${figure(delta, "change")}`),
+        );
+      }),
+    );
+  }
+
+  const COLUMNS = [
+    ["web.dash_tickets", "tickets", "count"],
+    ["web.dash_served", "served", "count"],
+    ["web.dash_no_shows", "no_shows", "count"],
+    ["web.dash_wait", "wait.mean", "duration", "web.dash_mean"],
+    ["web.dash_wait", "wait.median", "duration", "web.dash_median"],
+    ["web.dash_wait", "wait.p90", "duration", "web.dash_p90"],
+    ["web.dash_service_time", "service.mean", "duration", "web.dash_mean"],
+    ["web.dash_service_time", "service.median", "duration", "web.dash_median"],
+    ["web.dash_service_time", "service.p90", "duration", "web.dash_p90"],
+    ["web.dash_within_target", "within_target", "share"],
+    ["web.dash_quoted", "quoted_mean_s", "duration"],
+    ["web.dash_actual", "actual_mean_s", "duration"],
+  ];
+
+  function groupLabel(group, key) {
+    if (group === "service") {
+      const s = stats.names.services[key];
+      return s ? `${s.prefix} · ${NF.pick(s.name)}` : key;
+    }
+    if (group === "counter") {
+      const c = stats.names.counters[key];
+      return c ? NF.pick(c.name) : key;
+    }
+    if (group === "hour") return `${String(key).padStart(2, "0")}:00`;
+    return String(key);
+  }
+
+  function renderTable(id, group) {
+    const head = NF.el("tr", {},
+      NF.el("th", { scope: "col" }, NF.t({ service: "web.file_service", counter: "web.board_counter", clerk: "web.dash_clerk_at", hour: "web.dash_by_hour" }[group])),
+      ...COLUMNS.map(([label, , , sub]) => NF.el("th", { class: "num", scope: "col" }, NF.t(label), sub ? NF.el("br") : null, sub ? NF.t(sub) : null)),
+    );
+    const rows = (stats[group] || []).map((row) =>
+      NF.el("tr", { "data-key": row.key },
+        NF.el("th", { scope: "row", class: group === "hour" ? "number" : null }, groupLabel(group, row.key)),
+        ...COLUMNS.map(([, path, kind]) => cell(get(row, path), kind, `${group}.${row.key}.${path}`)),
+      ),
+    );
+    $(id).replaceChildren(NF.el("thead", {}, head), NF.el("tbody", {}, ...rows));
+  }
+
+  // ---------------------------------------------------------------- charts (SVG, drawn here)
+  const SVG = "http://www.w3.org/2000/svg";
+  function svgEl(tag, attrs, text) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // Vertical bars, two series side by side, e.g. tickets and served per hour (time reads left to
+  // right in both languages, as on a clock).
+  function columnChart(svg, items) {
+    const width = 640, height = 260, left = 40, bottom = 28, top = 10;
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    const title = svg.querySelector("title");
+    svg.replaceChildren(title);
+    const max = Math.max(1, ...items.map((i) => i.a));
+    const band = (width - left - 10) / Math.max(1, items.length);
+    const scale = (v) => ((height - top - bottom) * v) / max;
+    svg.append(svgEl("line", { class: "axis", x1: left, y1: height - bottom, x2: width - 5, y2: height - bottom }));
+    for (const tick of [0, 0.5, 1]) {
+      const y = height - bottom - scale(max * tick);
+      svg.append(svgEl("text", { x: left - 6, y: y + 4, "text-anchor": "end", direction: "ltr" }, String(Math.round(max * tick))));
+    }
+    items.forEach((item, i) => {
+      const x = left + i * band + band * 0.1;
+      const w = band * 0.4;
+      svg.append(svgEl("rect", { class: "bar", x, y: height - bottom - scale(item.a), width: w, height: scale(item.a) }, undefined));
+      svg.append(svgEl("rect", { class: "bar second", x: x + w, y: height - bottom - scale(item.b), width: w, height: scale(item.b) }));
+      svg.append(svgEl("text", { x: x + w, y: height - 10, "text-anchor": "middle", direction: "ltr" }, item.label));
+    });
+  }
+
+  // Horizontal bars with names at the start side (right in Arabic), mean and p90 per service.
+  function barChart(svg, items) {
+    const rtl = NF.lang === "ar";
+    const rowH = 26, labelW = 230, width = 640;
+    const height = Math.max(40, items.length * rowH + 10);
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    const title = svg.querySelector("title");
+    svg.replaceChildren(title);
+    const max = Math.max(1, ...items.map((i) => Math.max(i.a, i.b)));
+    const room = width - labelW - 60;
+    items.forEach((item, i) => {
+      const y = 5 + i * rowH;
+      const wa = (room * item.a) / max;
+      const wb = (room * item.b) / max;
+      const xa = rtl ? width - labelW - wa : labelW;
+      const xb = rtl ? width - labelW - wb : labelW;
+      svg.append(svgEl("text", { x: rtl ? width - 4 : 4, y: y + 15, "text-anchor": "start", direction: rtl ? "rtl" : "ltr" }, item.label));
+      svg.append(svgEl("rect", { class: "bar second", x: xb, y: y + 2, width: wb, height: rowH - 8 }));
+      svg.append(svgEl("rect", { class: "bar", x: xa, y: y + 6, width: wa, height: rowH - 16 }));
+      svg.append(svgEl("text", { x: rtl ? xb - 4 : xb + wb + 4, y: y + 15, "text-anchor": rtl ? "end" : "start", direction: "ltr" },
+        `${(item.a / 60).toFixed(1)} / ${(item.b / 60).toFixed(1)}`));
+    });
+  }
+
+  function renderCharts() {
+    const hours = new Map((stats.hour || []).map((row) => [row.key, row]));
+    const keys = [...hours.keys()];
+    const first = keys.length ? Math.min(...keys) : 8;
+    const last = keys.length ? Math.max(...keys) : 14;
+    const items = [];
+    for (let h = first; h <= last; h++) {
+      const row = hours.get(h);
+      items.push({ label: String(h), a: row ? row.tickets : 0, b: row ? row.served : 0 });
+    }
+    $("chart-hours-title").textContent = NF.t("web.dash_chart_tickets_by_hour");
+    columnChart($("chart-hours"), items);
+    $("chart-services-title").textContent = NF.t("web.dash_chart_wait_by_service");
+    barChart($("chart-services"), (stats.service || []).filter((r) => r.wait.count > 0).map((row) => ({
+      label: groupLabel("service", row.key).slice(0, 34),
+      a: row.wait.mean || 0,
+      b: row.wait.p90 || 0,
+    })));
+  }
+
+  function renderStats() {
+    if (!stats) return;
+    renderTiles();
+    renderCharts();
+    renderTable("by-service", "service");
+    renderTable("by-counter", "counter");
+    renderTable("by-clerk", "clerk");
+    renderTable("by-hour", "hour");
+  }
+
+  async function loadStats() {
+    const from = $("from").value, to = $("to").value;
+    $("period-error").textContent = "";
+    try {
+      stats = await NF.api(`/api/v1/stats?from=${from}&to=${to}`);
+      renderStats();
+      document.body.dataset.statsLoaded = `${from}/${to}`;
+    } catch (err) {
+      $("period-error").textContent = NF.pick(err.bilingual) || NF.t("web.error_generic");
+    }
+  }
+
+  // ---------------------------------------------------------------- overdue files
+  async function loadOverdue() {
+    try {
+      overdue = await NF.api("/api/v1/files/overdue");
+    } catch (_) {
+      overdue = null;
+    }
+    renderOverdue();
+  }
+
+  function renderOverdue() {
+    const rows = overdue ? overdue.by_service_stage : [];
+    $("overdue").tBodies[0].replaceChildren(
+      ...(rows.length
+        ? rows.map((row) => NF.el("tr", {},
+            NF.el("td", {}, NF.pick(row.service.name)),
+            NF.el("td", {}, NF.pick(row.stage.name)),
+            cell(row.count, "count", `overdue.${row.service.id}.${row.stage.id}`)))
+        : [NF.el("tr", {}, NF.el("td", { colspan: 3, class: "muted" }, NF.t("web.dash_no_overdue")))]),
+    );
+  }
+
+  // ---------------------------------------------------------------- wiring
+  function setRange(days) {
+    const today = new Date();
+    const start = new Date(today.getTime() - (days - 1) * 86400000);
+    $("from").value = isoDay(start);
+    $("to").value = isoDay(today);
+    loadStats();
+  }
+
+  async function ready() {
+    const board = await NF.api("/api/v1/board");
+    $("message-input").value = board.message || "";
+    const params = new URL(location.href).searchParams;
+    if (params.get("from") && params.get("to")) {
+      $("from").value = params.get("from");
+      $("to").value = params.get("to");
+      loadStats();
+    } else {
+      setRange(7);
+    }
+    loadNow();
+    loadOverdue();
+    setInterval(loadNow, 15000);
+    setInterval(loadOverdue, 120000);
+    NF.stream("/api/v1/events", {
+      onEvent: (event) => { if (event.event !== "board_message") nowSoon(); },
+      onState: (up) => $("banner").classList.toggle("hidden", up),
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    NF.onLang(() => { renderNow(); renderStats(); renderOverdue(); });
+    $("period-form").addEventListener("submit", (event) => { event.preventDefault(); loadStats(); });
+    document.querySelectorAll("[data-days]").forEach((button) =>
+      button.addEventListener("click", () => setRange(Number(button.dataset.days))));
+    $("export-tickets").addEventListener("click", () =>
+      NF.download(`/api/v1/stats/tickets.csv?from=${$("from").value}&to=${$("to").value}`,
+        `tickets-${$("from").value}-${$("to").value}.csv`));
+    $("export-files").addEventListener("click", () =>
+      NF.download(`/api/v1/stats/files.csv?from=${$("from").value}&to=${$("to").value}`,
+        `files-${$("from").value}-${$("to").value}.csv`));
+    $("message-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await NF.api("/api/v1/board/message", { method: "PUT", body: { message: $("message-input").value } });
+        $("message-status").textContent = NF.t("web.dash_saved");
+        $("message-status").className = "ok";
+      } catch (err) {
+        $("message-status").textContent = NF.pick(err.bilingual) || NF.t("web.error_generic");
+        $("message-status").className = "error";
+      }
+    });
+    NF.session(["manager", "admin"], ready);
+  });
+})();
