@@ -38,6 +38,7 @@ ROUTERS: tuple[str, ...] = (
     "server.api.clerk_day",  # C: the counter's "today" figures
     "server.api.stats",  # W
     "server.api.stats_board",  # W
+    "server.api.admin_pages",  # W
     "server.web.pages",  # W
 )
 
