@@ -45,6 +45,6 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_counter_settings(args.config, overrides_from(args))
     os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from counter.app import run_counter
+    from counter.launch import run_counter
 
     return run_counter(settings)

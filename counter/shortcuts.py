@@ -40,7 +40,7 @@ SERVE: tuple[Shortcut, ...] = (
 
 DIALOG: tuple[Shortcut, ...] = (
     Shortcut(("escape",), "cancel", "Esc"),
-    Shortcut(("f11",), "confirm", "F11"),
+    Shortcut(("enter", "numpadenter", "f11"), "confirm", "Enter"),
     Shortcut(("f12",), "language_switch", "F12"),
 )
 
@@ -50,7 +50,10 @@ PAUSED: tuple[Shortcut, ...] = (
     Shortcut(("f10",), "logout", "F10"),
 )
 
-LOGIN: tuple[Shortcut, ...] = (Shortcut(("f12",), "language_switch", "F12"),)
+LOGIN: tuple[Shortcut, ...] = (
+    Shortcut(("enter", "numpadenter"), "login", "Enter"),
+    Shortcut(("f12",), "language_switch", "F12"),
+)
 
 BY_SCREEN: dict[str, tuple[Shortcut, ...]] = {
     "login": LOGIN,

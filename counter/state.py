@@ -21,6 +21,14 @@ from kivy.properties import (
 from nafitha.text import both, normalize_lang
 
 
+def service_id(ticket: dict[str, Any]) -> str:
+    """The service id of a ticket as the API shows it (``{"service": {"id", "name"}}``)."""
+    service = (ticket or {}).get("service")
+    if isinstance(service, dict):
+        return str(service.get("id", ""))
+    return str(service or "")
+
+
 class CounterState(EventDispatcher):
     """Everything on the counter's screens, in one place."""
 
@@ -46,6 +54,8 @@ class CounterState(EventDispatcher):
     counter = DictProperty({})
     """The counter's record from the server (id, number, name {ar,en}, services)."""
 
+    center = DictProperty({})
+    """The center's name and public URL, as the server describes itself."""
     catalog = DictProperty({})
     """Every service by id, as ``GET /services`` gives it (names, documents, workflow)."""
     counters = ListProperty([])

@@ -1,0 +1,129 @@
+"""The counter's answers to :mod:`nafitha.gui.automation`: its state, keys by name, fields, and a
+timed call-next for the benchmark. Active only when a driver started the app with control pipes."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.core.window import Keyboard, Window
+
+from nafitha.gui.automation import find, serve_control
+
+STATE_FIELDS = (
+    "screen",
+    "lang",
+    "connected",
+    "busy",
+    "notice",
+    "notice_kind",
+    "user",
+    "role",
+    "counter_id",
+    "ticket",
+    "services",
+    "paused",
+    "pause_reason",
+    "served_count",
+    "average_service_s",
+    "file",
+    "receipt_image",
+    "center",
+)
+
+
+def press_named_key(name: str) -> bool:
+    """One key by its Kivy name (``f1``, ``spacebar``, ``r``, ``escape``) through the window, as
+    the keyboard driver would deliver it."""
+    code = Keyboard.keycodes[name]
+    text = name if len(name) == 1 else (" " if name == "spacebar" else None)
+    Window.dispatch("on_key_down", code, 0, text, [])
+    if text:
+        Window.dispatch("on_textinput", text)
+    Window.dispatch("on_key_up", code, 0)
+    return True
+
+
+class CallTimer:
+    """Time from the call-next key to the called ticket's number drawn on screen."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.timings: list[float] = []
+        self._started = 0.0
+        self._before = ""
+
+    def start(self) -> bool:
+        label = find("ticket_number")
+        self._before = label.text
+        self._started = time.perf_counter()
+        self.app.state.bind(ticket=self._on_ticket)
+        press_named_key("f1")
+        return True
+
+    def _on_ticket(self, *_: Any) -> None:
+        self.app.state.unbind(ticket=self._on_ticket)
+        Window.bind(on_flip=self._on_flip)
+
+    def _on_flip(self, *_: Any) -> None:
+        label = find("ticket_number")
+        if label.text == self._before:
+            return  # the texture is not updated yet: wait for the next frame
+        Window.unbind(on_flip=self._on_flip)
+        self.timings.append(time.perf_counter() - self._started)
+
+    def taken(self) -> list[float]:
+        done, self.timings = self.timings, []
+        return done
+
+
+def serve_counter_control(app: Any) -> bool:
+    """Answer a driver's commands if one started this app (see :func:`serve_control`)."""
+    timer = CallTimer(app)
+
+    def state() -> dict[str, Any]:
+        return {name: _plain(getattr(app.state, name)) for name in STATE_FIELDS}
+
+    def fill(name: str, text: str) -> bool:
+        find(name).text = text
+        return True
+
+    def focus(name: str) -> bool:
+        find(name).focus = True
+        return True
+
+    def goto(screen: str) -> bool:
+        app.state.screen = screen
+        return True
+
+    def check(name: str, checked: bool) -> bool:
+        find(name).checked = checked
+        return True
+
+    def frame() -> bool:
+        Clock.tick_draw()
+        return True
+
+    return serve_control(
+        {
+            "state": state,
+            "press": press_named_key,
+            "fill": fill,
+            "focus": focus,
+            "goto": goto,
+            "check": check,
+            "frame": frame,
+            "time_call_next": timer.start,
+            "call_timings": timer.taken,
+        }
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Kivy's observable containers as plain JSON-able values."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value

@@ -1,0 +1,23 @@
+"""The counter's screens, one module and one ``.kv`` file each, reachable by name."""
+
+from __future__ import annotations
+
+from counter.screens.files import FilesScreen
+from counter.screens.login import LoginScreen
+from counter.screens.open_file import OpenFileScreen
+from counter.screens.pause import PauseScreen
+from counter.screens.paused import PausedScreen
+from counter.screens.receipt import ReceiptScreen
+from counter.screens.serve import ServeScreen
+from counter.screens.transfer import TransferScreen
+
+SCREENS = (
+    LoginScreen,
+    ServeScreen,
+    TransferScreen,
+    PauseScreen,
+    PausedScreen,
+    OpenFileScreen,
+    FilesScreen,
+    ReceiptScreen,
+)

@@ -1,0 +1,29 @@
+"""Pause the counter with a reason (a common one in one tap, or typed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from counter.screens.base import CounterScreen, load_kv
+
+load_kv(__file__)
+
+REASONS = ("reason_break", "reason_prayer", "reason_meeting", "reason_system")
+
+
+class PauseScreen(CounterScreen):
+    def on_pre_enter(self, *_: Any) -> None:
+        self.ids.reason.text = ""
+
+    def on_enter(self, *_: Any) -> None:
+        self.ids.reason.focus = True
+
+    def choose(self, key: str) -> None:
+        self.ids.reason.text = self.app.tr(key, self.app.state.lang)
+
+    def action_confirm(self) -> None:
+        self.app.actions.pause(self.ids.reason.text)
+
+    def action_cancel(self) -> None:
+        self.app.state.clear_notice()
+        self.app.state.screen = "serve"

@@ -1,0 +1,138 @@
+"""Serving: call next, the called ticket, its actions, the clerk's services live, and today's
+figures. The screen a clerk lives in; every action has a key shown on its button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.clock import Clock
+
+from counter.screens.base import CounterScreen, load_kv
+from counter.state import service_id
+from nafitha.gui.bidi_label import BidiLabel
+from nafitha.gui.theme import PALETTE
+
+load_kv(__file__)
+
+
+class ServeScreen(CounterScreen):
+    def on_kv_post(self, *_: Any) -> None:
+        state = self.app.state
+        self._rebuild = Clock.create_trigger(self._show_services, 0)
+        for prop in ("services", "lang", "catalog"):
+            state.fbind(prop, self._rebuild)
+        state.fbind("now", self._tick_services)
+
+    # ------------------------------------------------------------ texts the .kv binds
+
+    def ticket_line(self, ticket: dict[str, Any], lang: str) -> str:
+        if not ticket:
+            return self.app.tr("no_ticket", lang)
+        return self.app.state.service_name(service_id(ticket), lang)
+
+    def ticket_status(self, ticket: dict[str, Any], lang: str) -> str:
+        if not ticket:
+            return ""
+        key = "ticket_serving" if ticket.get("state") == "serving" else "ticket_called"
+        return self.app.tr(key, lang)
+
+    def priority_text(self, ticket: dict[str, Any], lang: str) -> str:
+        if not (ticket or {}).get("priority"):
+            return ""
+        if ticket.get("file"):
+            return f"{self.app.tr('priority', lang)}: {self.app.tr('priority_return', lang)}"
+        return self.app.tr("priority", lang)
+
+    def waited_text(self, ticket: dict[str, Any], now: float, lang: str) -> str:
+        if not ticket:
+            return ""
+        minutes = self.app.minutes(self.app.waited_s(ticket, now))
+        text = self.app.tr("waited", lang, minutes=minutes)
+        if ticket.get("file"):
+            text += "  ·  " + self.app.tr("ticket_file", lang, reference=ticket["file"])
+        return text
+
+    def today_text(self, count: float, average: float, lang: str) -> str:
+        return "{}: {}  ·  {}".format(
+            self.app.tr("today", lang),
+            self.app.tr("served_today", lang, count=int(count)),
+            self.app.tr("average_service", lang, minutes=round(average / 60, 1)),
+        )
+
+    def who_text(self, user: str, counter: dict[str, Any], counter_id: str, lang: str) -> str:
+        name = self.app.state.counter_name(counter, lang) if counter else counter_id
+        return self.app.tr("clerk_at_counter", lang, user=user, counter=name)
+
+    # ------------------------------------------------------------ services, live
+
+    def _show_services(self, *_: Any) -> None:
+        box = self.ids.services
+        box.clear_widgets()
+        state = self.app.state
+        for row in state.services:
+            label = BidiLabel(
+                size_hint_y=None,
+                height=74,
+                font_size=19,
+                rtl=state.lang == "ar",
+                color=PALETTE.text,
+                padding=(10, 4),
+            )
+            label.name = f"service_{row['id']}"
+            label.row = row
+            self._fill_service(label)
+            box.add_widget(label)
+
+    def _tick_services(self, *_: Any) -> None:
+        for label in self.ids.services.children:
+            self._fill_service(label)
+
+    def _fill_service(self, label: Any) -> None:
+        state, row = self.app.state, label.row
+        lang = state.lang
+        waiting = int(row.get("waiting") or 0)
+        if waiting:
+            oldest = (row.get("oldest_wait_s") or 0) + (state.now - row.get("as_of", state.now))
+            second = "{}  ·  {}".format(
+                self.app.tr("waiting_count", lang, count=waiting),
+                self.app.tr("oldest_wait", lang, minutes=self.app.minutes(oldest)),
+            )
+        else:
+            second = self.app.tr("nobody_waiting_service", lang)
+        label.logical = f"{state.service_name(row['id'], lang)}\n{second}"
+        label.bold = waiting > 0
+
+    # ------------------------------------------------------------ actions
+
+    def action_call_next(self) -> None:
+        self.app.actions.call_next()
+
+    def action_recall(self) -> None:
+        self.app.actions.recall()
+
+    def action_no_show(self) -> None:
+        self.app.actions.no_show()
+
+    def action_start(self) -> None:
+        self.app.actions.start()
+
+    def action_finish(self) -> None:
+        self.app.actions.finish()
+
+    def action_transfer(self) -> None:
+        if self.app.state.ticket:
+            self.app.state.screen = "transfer"
+
+    def action_pause(self) -> None:
+        if not self.app.state.ticket:  # finish or transfer the citizen first
+            self.app.state.screen = "pause"
+
+    def action_open_file(self) -> None:
+        if self.app.state.ticket:
+            self.app.state.screen = "open_file"
+
+    def action_files(self) -> None:
+        self.app.state.screen = "files"
+
+    def action_logout(self) -> None:
+        self.app.actions.logout()

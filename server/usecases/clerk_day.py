@@ -1,0 +1,40 @@
+"""A clerk's own day so far: how many citizens they served and their average service time.
+
+Read-only, for the clerk's counter terminal (``GET /api/v1/me/today``); managers see everyone's
+figures in the statistics.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.domain.errors import Refusal
+from server.domain.hours import local_day
+from server.usecases.catalog import load_catalog
+from server.usecases.context import Actor, Context
+
+
+def clerk_today(ctx: Context, actor: Actor) -> dict[str, Any]:
+    """Tickets ``actor`` finished today (center's day), and their mean start-to-finish time."""
+    if actor.person is None:
+        raise Refusal("forbidden", status=403)
+    catalog = load_catalog(ctx)
+    day = local_day(ctx.now(), catalog.center.timezone)
+    with ctx.db.snapshot() as db:
+        served, total, timed = db.execute(
+            "SELECT count(*), sum(finished_at - coalesce(started_at, called_at)),"
+            " count(coalesce(started_at, called_at)) FROM tickets"
+            " WHERE state = 'done' AND day = ? AND clerk = ?",
+            [day, actor.person],
+        ).fetchone()
+        no_shows = db.execute(
+            "SELECT count(*) FROM tickets WHERE state = 'no_show' AND day = ? AND clerk = ?",
+            [day, actor.person],
+        ).fetchone()[0]
+    return {
+        "day": day,
+        "clerk": actor.person,
+        "served": served,
+        "no_shows": no_shows,
+        "average_service_s": round(total / timed, 1) if timed else 0.0,
+    }
