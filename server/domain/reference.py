@@ -1,7 +1,7 @@
 """A file's reference: short, unguessable, read aloud and typed on a keypad, with a typo check.
 
 Shape: 8 random characters of Crockford's base32 alphabet (40 bits from ``secrets``) and one check
-character from the same alphabet, printed ``XXXX-XXXX-C`` (``7KQ2-M9XD-4``).
+character from the same alphabet, printed ``XXXX-XXXX-C`` (``7KQ2-M9XD-M``).
 
 The check character makes the weighted sum of the nine symbols zero in GF(32) (field polynomial
 x^5 + x^2 + 1, weight of position i = alpha^(8-i) with alpha = x, a primitive element). This is a

@@ -179,7 +179,8 @@ def open_file(
         )
         if ticket is not None:
             tx.execute(
-                "UPDATE tickets SET file = ? WHERE id = ? AND file IS NULL", [reference, ticket]
+                "UPDATE tickets SET file = ? WHERE id = ? AND file IS NULL",
+                [printed(reference), ticket],
             )
         append_event(
             tx,
