@@ -82,6 +82,8 @@ def _launch(
     process = subprocess.Popen(
         argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
     )
+    if log:
+        out.close()  # the child holds its own copy; the parent's would leak (ResourceWarning)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(url + "/api/v1/health", timeout=40)
