@@ -39,8 +39,10 @@ class CitizenIn(Strict):
 class FileIn(Strict):
     service: str = Field(min_length=1, max_length=64)
     citizen: CitizenIn
-    documents_received: list[int] = Field(default_factory=list, max_length=50)
-    ticket: int | None = None
+    documents_received: list[Annotated[int, Field(ge=0, le=999)]] = Field(
+        default_factory=list, max_length=50
+    )
+    ticket: int | None = Field(default=None, ge=1, le=2**62)
     note: str | None = Field(default=None, max_length=NOTE_MAX)
 
 
@@ -53,10 +55,12 @@ class MoveIn(Strict):
     stage: str = Field(min_length=1, max_length=64)
     note: str | None = Field(default=None, max_length=NOTE_MAX)
     reason: str | None = Field(default=None, max_length=NOTE_MAX)
-    missing: list[int | Annotated[str, Field(min_length=1, max_length=200)] | BilingualIn] = Field(
-        default_factory=list, max_length=30
-    )
-    version: int | None = Field(default=None, ge=0)
+    missing: list[
+        Annotated[int, Field(ge=0, le=999)]
+        | Annotated[str, Field(min_length=1, max_length=200)]
+        | BilingualIn
+    ] = Field(default_factory=list, max_length=30)
+    version: int | None = Field(default=None, ge=0, le=2**31)
 
 
 @router.post("/api/v1/files", status_code=201)
