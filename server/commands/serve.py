@@ -89,7 +89,10 @@ def set_password(settings, username: str, role: str, password: str) -> str:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from server.config import load_center_config
+
     settings = settings_from_args(args)
+    load_center_config(settings.center_config)  # a bad catalog stops here, naming file and key
     if args.set_password:
         password = _read_password()
         if len(password) < 8:

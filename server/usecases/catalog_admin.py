@@ -25,8 +25,14 @@ def _check_whole(
     """The catalog after the edit must still be a valid center config (references, uniqueness)."""
     catalog = load_catalog(ctx)
     try:
-        CenterConfig(
-            center=catalog.center, categories=categories, services=services, counters=counters
+        CenterConfig.model_validate(
+            {
+                "center": catalog.center,
+                "categories": categories,
+                "services": services,
+                "counters": counters,
+                "workflows": list(catalog.workflows),
+            }
         )
     except ValidationError as exc:
         first = exc.errors()[0]
