@@ -47,7 +47,8 @@ def draw_logo(size: int = 512, colour: tuple[int, int, int, int] = (0, 0, 0, 255
 @cache
 def logo_for_print(height: int, path: Path = LOGO_FILE) -> Image.Image:
     """The logo file as a 1-bit image ``height`` dots tall (aspect kept), on white."""
-    source = Image.open(path).convert("RGBA")
+    with Image.open(path) as opened:
+        source = opened.convert("RGBA")
     width = max(1, round(source.width * height / source.height))
     source = source.resize((width, height), Image.Resampling.LANCZOS)
     white = Image.new("RGBA", source.size, (255, 255, 255, 255))

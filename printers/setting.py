@@ -188,10 +188,8 @@ def _target(scheme: str, parts, text: str) -> tuple[str, int]:
             )
         return queue, 0
     # serial and file take a path: serial:///dev/ttyUSB0, file:///dev/usb/lp0
-    if (
-        netloc and scheme == "serial" and not path
-    ):  # serial://loop or serial://rfc2217 style targets
-        return netloc, 0
+    if scheme == "serial" and netloc == "loop" and not path:  # pyserial's loop:// (tests)
+        return "loop", 0
     if netloc:
         raise PrinterSettingError(text, f"{scheme}:// needs an absolute path: {scheme}:///dev/...")
     if not path.startswith("/"):

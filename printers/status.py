@@ -129,7 +129,11 @@ def decode_status(answers: dict[int, int]) -> PrinterStatus:
 
 
 def encode_status(state: str) -> dict[int, int]:
-    """The bytes a printer in ``state`` answers to DLE EOT 1..4 (what the virtual printer sends)."""
+    """The bytes a printer in ``state`` answers to DLE EOT 1..4 (what the virtual printer sends).
+
+    ``ok`` is accepted for ``ready`` (the word the virtual printer's options use).
+    """
+    state = READY if state == "ok" else state
     answers = {1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12}
     if state == NEAR_END:
         answers[4] |= 0x0C

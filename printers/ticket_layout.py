@@ -81,7 +81,7 @@ def render_ticket(ticket: Ticket, options: LayoutOptions) -> Image.Image:
 
     page.text("  /  ".join(label("ticket_title", lang, options) for lang in langs), langs[0], 24)
     page.fitted_text(ticket.number, 170)
-    page.gap(6)
+    page.gap(16)
     if ticket.priority:
         bilingual_lines(
             page,

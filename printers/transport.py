@@ -206,7 +206,7 @@ class DummyTransport(Transport):
     def write(self, data: bytes) -> None:
         self._job.append(data)
         if self.state != "silent":
-            answers = encode_status("ready" if self.state == "ok" else self.state)
+            answers = encode_status(self.state)
             for n, answer in answers.items():
                 self._answers.extend(bytes((answer,)) * data.count(status_request(n)))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import queue
 
 import serial
 
@@ -65,7 +66,7 @@ class SerialTransport(Transport):
             for start in range(0, len(data), CHUNK):
                 self._port.write(data[start : start + CHUNK])
             self._port.flush()
-        except serial.SerialTimeoutException as exc:
+        except (serial.SerialTimeoutException, queue.Full) as exc:  # Full: loop:// with no reader
             raise PrinterError("timeout", detail=f"{self.url}: write timed out") from exc
         except (serial.SerialException, OSError) as exc:
             raise self._error(exc) from exc

@@ -147,7 +147,7 @@ class VirtualPrinter:
                 self.status_requests += 1
             answered.append(self.state)
             if self.state != "silent":
-                byte = encode_status("ready" if self.state == "ok" else self.state)[n]
+                byte = encode_status(self.state)[n]
                 with contextlib.suppress(OSError):
                     conn.sendall(bytes((byte,)))
 

@@ -1,0 +1,65 @@
+"""What goes to paper is what was laid out: our ESC/POS bytes decoded back give the same image."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageChops
+
+from printers.decode import decode_pages
+from printers.encode import encode_page
+from printers.errors import PrinterError
+from printers.printing import Printer
+
+
+def same_pixels(a: Image.Image, b: Image.Image) -> bool:
+    return (
+        a.size == b.size and ImageChops.difference(a.convert("L"), b.convert("L")).getbbox() is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "cut"),
+    [
+        ("dummy://?profile=TM-T20II", "full"),
+        ("dummy://?profile=TM-T20II&cut=part", "part"),
+        ("dummy://?profile=POS-5890", "none"),  # no cutter on this model: feed only
+        ("dummy://?width=58&cut=none", "none"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["ar", "both"])
+def test_decoded_bytes_equal_the_layout(ticket, setting, cut, lang):
+    printer = Printer(setting)
+    image = printer.render_ticket(ticket, lang)
+    data = encode_page(image, printer.setting)
+    pages = decode_pages(data, printer.setting.width_dots)
+    assert len(pages) == 1
+    page = pages[0]
+    assert page.mode == cut
+    assert same_pixels(page.image.crop((0, 0, image.width, image.height)), image)
+    feed = page.image.crop((0, image.height, page.image.width, page.image.height))
+    assert feed.height > 0 and feed.convert("L").getextrema() == (255, 255)  # fed before the cut
+
+
+def test_receipt_bytes_are_a_raster_image_then_a_cut(receipt):
+    printer = Printer("dummy://?width=80")
+    image = printer.render_receipt(receipt)
+    data = encode_page(image, printer.setting)
+    assert data.startswith(b"\x1b@\x1dv0\x00")  # ESC @, then GS v 0 normal density
+    assert data.endswith(b"\x1dV\x00")  # GS V 0: full cut, after the feed
+    assert image.height > 960  # so python-escpos split it in fragments, and they join back
+    assert data.count(b"\x1dv0") == 2
+    assert same_pixels(decode_pages(data)[0].image.crop((0, 0, *image.size)), image)
+
+
+def test_layout_is_already_one_bit_so_nothing_is_dithered(ticket):
+    image = Printer("dummy://").render_ticket(ticket)
+    assert image.mode == "1"
+    assert image.width == 576
+
+
+def test_an_image_wider_than_the_paper_is_refused():
+    printer = Printer("dummy://?width=58")
+    with pytest.raises(PrinterError) as caught:
+        encode_page(Image.new("1", (576, 40), 1), printer.setting)
+    assert caught.value.code == "too_wide"
+    assert "576" in caught.value.message["en"]
