@@ -205,3 +205,172 @@ def compare(current: Summary, previous: Summary) -> dict[str, float | None]:
         "service_mean": change(current.service.mean, previous.service.mean),
         "within_target": change(current.within_target, previous.within_target),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Day aggregates: what a long period's figures are merged from. Counts, sums and shares merge
+# exactly; percentiles come from histograms of durations in buckets 2 % wide (a bucket's value is
+# its geometric middle), so a percentile over months is within about 1 % of the exact one.
+
+BUCKET_RATIO = 1.02
+_LOG_RATIO = math.log(BUCKET_RATIO)
+
+
+def bucket_of(seconds: float) -> int:
+    """Bucket 0 holds durations under a second; bucket b >= 1 holds [r^(b-1), r^b)."""
+    return 0 if seconds < 1 else 1 + int(math.log(seconds) / _LOG_RATIO)
+
+
+def bucket_value(bucket: int) -> float:
+    return 0.5 if bucket == 0 else BUCKET_RATIO ** (bucket - 0.5)
+
+
+def histogram_percentile(hist: Mapping[int, int], q: float) -> float | None:
+    """The ``q`` quantile of the counted durations (interpolated as :func:`percentile`)."""
+    total = sum(hist.values())
+    if total == 0:
+        return None
+    position = (total - 1) * q
+    low_rank = math.floor(position)
+    high_rank = min(low_rank + 1, total - 1)
+    low = high = None
+    seen = 0
+    for bucket in sorted(hist):
+        seen += hist[bucket]
+        if low is None and seen > low_rank:
+            low = bucket_value(bucket)
+        if seen > high_rank:
+            high = bucket_value(bucket)
+            break
+    assert low is not None and high is not None
+    return low + (high - low) * (position - low_rank)
+
+
+@dataclass
+class Aggregate:
+    """Additive figures of a group of tickets (one day, one service, ...)."""
+
+    tickets: int = 0
+    served: int = 0
+    no_shows: int = 0
+    cancelled: int = 0
+    wait_n: int = 0
+    wait_sum: float = 0.0
+    service_n: int = 0
+    service_sum: float = 0.0
+    within: int = 0
+    quoted_n: int = 0
+    quoted_sum: float = 0.0
+    actual_sum: float = 0.0
+    quote_error_sum: float = 0.0
+    wait_hist: dict[int, int] = field(default_factory=dict)
+    service_hist: dict[int, int] = field(default_factory=dict)
+
+    def add(self, fact: TicketFacts, target_s: Mapping[str, float]) -> None:
+        self.tickets += 1
+        if fact.status == DONE:
+            self.served += 1
+        elif fact.status == NO_SHOW:
+            self.no_shows += 1
+        elif fact.status == CANCELLED:
+            self.cancelled += 1
+        wait = fact.wait_s
+        if wait is not None:
+            self.wait_n += 1
+            self.wait_sum += wait
+            b = bucket_of(wait)
+            self.wait_hist[b] = self.wait_hist.get(b, 0) + 1
+            target = target_s.get(fact.service)
+            if target is not None and wait <= target:
+                self.within += 1
+            if fact.quoted_wait_s is not None:
+                self.quoted_n += 1
+                self.quoted_sum += fact.quoted_wait_s
+                self.actual_sum += wait
+                self.quote_error_sum += abs(wait - fact.quoted_wait_s)
+        service = fact.service_s
+        if service is not None:
+            self.service_n += 1
+            self.service_sum += service
+            b = bucket_of(service)
+            self.service_hist[b] = self.service_hist.get(b, 0) + 1
+
+    def merge(self, other: Aggregate) -> None:
+        for name in (
+            "tickets", "served", "no_shows", "cancelled", "wait_n", "wait_sum", "service_n",
+            "service_sum", "within", "quoted_n", "quoted_sum", "actual_sum", "quote_error_sum",
+        ):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mine, theirs in (
+            (self.wait_hist, other.wait_hist),
+            (self.service_hist, other.service_hist),
+        ):
+            for bucket, count in theirs.items():
+                mine[bucket] = mine.get(bucket, 0) + count
+
+    def summary(self) -> Summary:
+        def spread(n: int, total: float, hist: Mapping[int, int]) -> Spread:
+            if n == 0:
+                return Spread(0, None, None, None)
+            return Spread(
+                n, total / n, histogram_percentile(hist, 0.5), histogram_percentile(hist, 0.9)
+            )
+
+        q = self.quoted_n
+        return Summary(
+            tickets=self.tickets,
+            served=self.served,
+            no_shows=self.no_shows,
+            cancelled=self.cancelled,
+            wait=spread(self.wait_n, self.wait_sum, self.wait_hist),
+            service=spread(self.service_n, self.service_sum, self.service_hist),
+            within_target=self.within / self.wait_n if self.wait_n else None,
+            quoted_mean_s=self.quoted_sum / q if q else None,
+            actual_mean_s=self.actual_sum / q if q else None,
+            quote_error_mean_s=self.quote_error_sum / q if q else None,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["wait_hist"] = {str(k): v for k, v in self.wait_hist.items()}
+        data["service_hist"] = {str(k): v for k, v in self.service_hist.items()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Aggregate:
+        values = dict(data)
+        values["wait_hist"] = {int(k): v for k, v in data["wait_hist"].items()}  # type: ignore[union-attr]
+        values["service_hist"] = {int(k): v for k, v in data["service_hist"].items()}  # type: ignore[union-attr]
+        return cls(**values)  # type: ignore[arg-type]
+
+
+OVERALL = ("all", "")
+
+
+def aggregate_groups(
+    facts: Iterable[TicketFacts], target_s: Mapping[str, float]
+) -> dict[tuple[str, Hashable], Aggregate]:
+    """One aggregate for all the tickets (key ``OVERALL``) and one per value of each grouping."""
+    groups: dict[tuple[str, Hashable], Aggregate] = {OVERALL: Aggregate()}
+    for fact in facts:
+        groups[OVERALL].add(fact, target_s)
+        for name, key in GROUPINGS.items():
+            value = key(fact)
+            if value is None:
+                continue
+            group = groups.get((name, value))
+            if group is None:
+                group = groups[(name, value)] = Aggregate()
+            group.add(fact, target_s)
+    return groups
+
+
+def report_from_aggregates(groups: Mapping[tuple[str, Hashable], Aggregate]) -> Report:
+    members: dict[str, dict[Hashable, Summary]] = {name: {} for name in GROUPINGS}
+    for name, key in sorted(
+        groups, key=lambda k: (k[0], str(k[1]) if k[0] != "hour" else f"{k[1]:02d}")
+    ):
+        if (name, key) != OVERALL:
+            members[name][key] = groups[(name, key)].summary()
+    overall = groups.get(OVERALL, Aggregate()).summary()
+    return Report(overall=overall, groups=members)

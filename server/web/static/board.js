@@ -160,7 +160,7 @@ const Board = (() => {
 
   function renderWaiting() {
     $("waiting").replaceChildren(
-      ...state.waiting.map((row) =>
+      ...state.waiting.filter((row) => row.count > 0).map((row) =>
         NF.el("li", {},
           NF.el("span", { class: "prefix number", text: row.prefix }),
           NF.el("span", { text: NF.pick(row.name) }),

@@ -1,0 +1,81 @@
+"""Fixtures of the web tests: headless Chromium (Debian's, driven by Playwright) and pages that
+record every request they make, so a test can check nothing left the server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.support.server import RunningServer, demo_server  # noqa: F401 - a fixture
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",  # a TV board runs with this flag
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Recorded:
+    """A browser page and every URL it asked for."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+
+    def outside(self, server_url: str) -> list[str]:
+        home = urlsplit(server_url).netloc
+        return [
+            u
+            for u in self.requests
+            if not u.startswith(("data:", "blob:")) and urlsplit(u).netloc != home
+        ]
+
+
+@pytest.fixture
+def open_page(browser: object) -> Iterator[object]:
+    """``open_page(width, height, lang=None)`` → a :class:`Recorded` page in a fresh context."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900, locale: str = "ar-LB") -> Recorded:
+        context = browser.new_context(  # type: ignore[attr-defined]
+            viewport={"width": width, "height": height}, locale=locale
+        )
+        contexts.append(context)
+        page = context.new_page()
+        recorded = Recorded(page)
+        page.on("request", lambda request: recorded.requests.append(request.url))
+        return recorded
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login_in_page(page: object, server: RunningServer, username: str) -> None:
+    """Sign in through the page's own form."""
+    page.fill("#login-form input[name=username]", username)  # type: ignore[attr-defined]
+    page.fill("#login-form input[name=password]", server.password)  # type: ignore[attr-defined]
+    page.click("#login-form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#content:not(.hidden)")  # type: ignore[attr-defined]
