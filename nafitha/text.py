@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 import arabic_reshaper
-from bidi import get_display
+from bidi.algorithm import get_display  # the Rust `bidi.get_display` mirrors no brackets
 
 from nafitha.paths import I18N
 
