@@ -16,6 +16,29 @@ from printers.errors import PrinterError
 from printers.setting import PrinterSetting
 
 INIT = b"\x1b@"  # ESC @: clear the buffer and modes left by a previous job
+FRAGMENT_HEIGHT = 960  # rows per GS v 0 command, as python-escpos splits tall images
+_INVERT = bytes(255 - i for i in range(256))  # Pillow's 1 is white; ESC/POS's 1 is a black dot
+
+
+def raster_commands(image: Image.Image, fragment_height: int = FRAGMENT_HEIGHT) -> bytes:
+    """``GS v 0`` commands printing ``image``: the bytes python-escpos's ``image()`` sends.
+
+    python-escpos converts every image through RGBA, grey and a dither, which costs ~10 ms for
+    an already 1-bit page; this produces the identical bytes (a test compares them) in ~1 ms.
+    """
+    page = image if image.mode == "1" else image.convert("1")
+    if page.width % 8:  # pad with white so the row padding bits do not print black
+        padded = Image.new("1", ((page.width + 7) // 8 * 8, page.height), 1)
+        padded.paste(page, (0, 0))
+        page = padded
+    data = page.tobytes().translate(_INVERT)
+    row = page.width // 8
+    commands = []
+    for top in range(0, page.height, fragment_height):
+        rows = min(fragment_height, page.height - top)
+        header = b"\x1dv0\x00" + row.to_bytes(2, "little") + rows.to_bytes(2, "little")
+        commands.append(header + data[top * row : (top + rows) * row])
+    return b"".join(commands)
 
 
 @cache
@@ -44,7 +67,7 @@ def encode_page(image: Image.Image, setting: PrinterSetting) -> bytes:
         )
     encoder = escpos_encoder(setting)
     encoder._raw(INIT)
-    encoder.image(image, impl="bitImageRaster", fragment_height=960)
+    encoder._raw(raster_commands(image))
     if setting.cut == "none":
         encoder.print_and_feed(6)
     else:

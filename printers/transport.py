@@ -104,6 +104,8 @@ class TcpTransport(Transport):
             self._sock = socket.create_connection(
                 (self.setting.target, self.setting.port), timeout=self.timeout_s
             )
+            # status requests are 3-byte writes awaiting a reply: do not let Nagle hold them
+            self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except socket.gaierror as exc:
             raise PrinterError.of("no_such_device", detail=str(exc), target=self.address) from exc
         except OSError as exc:

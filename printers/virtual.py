@@ -151,6 +151,7 @@ class VirtualPrinter:
                 with contextlib.suppress(OSError):
                     conn.sendall(bytes((byte,)))
 
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         decoder = EscposDecoder(self.width_dots, on_status=answer)
         requests = unknown = 0
         conn.settimeout(0.2)

@@ -69,7 +69,7 @@ def test_arabic_ocr_reads_the_service_name_word_for_word(ticket, tmp_path, width
 
 
 def test_unshaped_arabic_does_not_pass_the_ocr_check(tmp_path):
-    """The check can fail: the same words drawn without raqm (unjoined, left to right) are not read."""
+    """The check can fail: the words drawn without raqm (unjoined, left to right) are not read."""
     face = ImageFont.truetype(str(FONT_BOLD), 48, layout_engine=ImageFont.Layout.BASIC)
     image = Image.new("L", (576, 120), 255)
     ImageDraw.Draw(image).text((20, 20), SERVICE["ar"], font=face, fill=0)

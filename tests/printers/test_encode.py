@@ -63,3 +63,17 @@ def test_an_image_wider_than_the_paper_is_refused():
         encode_page(Image.new("1", (576, 40), 1), printer.setting)
     assert caught.value.code == "too_wide"
     assert "576" in caught.value.message["en"]
+
+
+@pytest.mark.parametrize("width", [384, 576, 500])
+def test_raster_commands_are_byte_for_byte_what_python_escpos_sends(ticket, width):
+    """Our fast raster path must equal python-escpos's ``image()`` (GS v 0, 960-row fragments)."""
+    from escpos.printer import Dummy
+
+    from printers.encode import raster_commands
+
+    image = Printer("dummy://?width=80").render_ticket(ticket, "both")  # 1259 rows: 2 fragments
+    image = image.crop((0, 0, width, image.height))
+    reference = Dummy(profile="TM-T20II")
+    reference.image(image, impl="bitImageRaster", fragment_height=960)
+    assert raster_commands(image) == reference.output

@@ -1,4 +1,4 @@
-"""Layout rules: Arabic wraps in logical order, texts come from the catalog, and the PNGs to look at."""
+"""Layout rules: Arabic wraps in logical order, waits read naturally; and the PNGs to look at."""
 
 from __future__ import annotations
 

@@ -120,7 +120,8 @@ def test_permission_denied_names_the_group_to_join(tmp_path):
         "from printers.printing import Printer\n"
         "from printers.errors import PrinterError\n"
         f"try:\n    Printer('file://{node}?status=off').send(b'x')\n"
-        "except PrinterError as e:\n    print(e.code); print(e.message['en']); print(e.message['ar'])\n"
+        "except PrinterError as e:\n"
+        "    print(e.code); print(e.message['en']); print(e.message['ar'])\n"
     )
     out = subprocess.run(
         ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code],

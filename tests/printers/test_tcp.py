@@ -1,4 +1,4 @@
-"""tcp:// against a real listener, the virtual printer: normal, paper out, near end, silent, refused."""
+"""tcp:// against real listeners (the virtual printer): ok, paper out, near end, silent, refused."""
 
 from __future__ import annotations
 
