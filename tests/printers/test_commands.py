@@ -59,8 +59,10 @@ def test_virtual_printer_process_prints_what_print_test_sends(tmp_path, capsys):
     port = free_port()
     out = tmp_path / "printed"
     process = subprocess.Popen(
-        [sys.executable, "-m", "nafitha.cli", "print", "virtual", "--listen", f"127.0.0.1:{port}"]
-        + ["--out", str(out)],
+        [
+            *(sys.executable, "-m", "nafitha.cli", "print", "virtual"),
+            *("--listen", f"127.0.0.1:{port}", "--out", str(out)),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
