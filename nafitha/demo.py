@@ -59,6 +59,10 @@ class DemoSetup:
 EXTRA_PARTS: list[Callable[[DemoSetup], Part | None]] = []
 STEPS: list[Callable[[DemoSetup], None]] = []
 
+from printers.demo import virtual_printer_part  # noqa: E402  (printers/: the virtual printer)
+
+EXTRA_PARTS.append(virtual_printer_part)
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
