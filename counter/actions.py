@@ -206,7 +206,8 @@ class CounterActions:
                 return
             self._set_ticket(ticket)
             self.state.file = {}
-            self.state.say("ticket_called", number=ticket["number"])
+            self.state.say("done_called", number=ticket["number"])
+            self.refresh_queue()
             if ticket.get("file"):
                 self.lookup_file(ticket["file"], show=False)
 
@@ -221,6 +222,8 @@ class CounterActions:
 
         def done(answer: dict[str, Any]) -> None:
             self.state.say(said, number=ticket["number"])
+            if action == "transfer":
+                self.refresh_queue()
             if clears:
                 self._set_ticket(None)
                 self.refresh_today()
@@ -337,7 +340,9 @@ class CounterActions:
         """Tell the staff the counter's printer failed (best effort: the clerk already knows)."""
         self._do(
             lambda: self.client.post_alert(
-                "printer", error.message, device=f"counter:{self.state.counter_id}"
+                str(getattr(error, "code", "printer_error")),
+                str((getattr(error, "message", None) or {}).get("en", error)),
+                device=f"counter-{self.state.counter_id}",
             ),
             lambda _answer: None,
             busy=False,

@@ -1,0 +1,69 @@
+"""A whole serving session with the keyboard only: no touch, shortcuts shown on the buttons."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+
+def test_a_clerk_serves_with_the_keyboard_only(demo_server, counters):
+    kiosk = demo_server.client(demo_server.kiosk_token)
+    manager = demo_server.login("manager")
+    plain = kiosk.issue_ticket("birth-registration")
+    elderly = kiosk.issue_ticket("death-registration", priority=True)
+
+    app = counters(demo_server.url, "c3", lang="en")
+    app.wait(lambda s: s["screen"] == "login", "the log-in screen")
+    # the username field has the focus; Tab moves on, Enter logs in
+    app.type_text("clerk3")
+    app.press("tab")
+    app.type_text(demo_server.password)
+    app.press("enter")
+    app.wait(lambda s: s["screen"] == "serve" and len(s["services"]) == 3, "the serve screen")
+
+    # the shortcuts are on the buttons
+    assert app.describe("call_next")["texts"] == ["Call next  ·  F1 / Space"]
+    assert app.describe("recall")["texts"] == ["Recall  ·  R"]
+
+    # Space calls: the elderly citizen first (priority), shown as such
+    app.press("spacebar")
+    state = app.wait(lambda s: s["ticket"].get("number") == elderly["number"], "the call")
+    assert state["ticket"]["priority"] is True
+    assert app.describe("ticket_priority")["texts"] == ["Priority"]
+    app.press("r")
+    app.wait(lambda s: s["ticket"].get("recalls") == 1, "the recall")
+    app.press("s")
+    app.wait(lambda s: s["ticket"].get("state") == "serving", "serving")
+    app.press("f")
+    app.wait(lambda s: not s["ticket"] and s["served_count"] == 1, "finished")
+    assert manager.ticket(elderly["id"])["state"] == "done"
+
+    # F1 calls the next one; N marks it a no-show
+    app.press("f1")
+    app.wait(lambda s: s["ticket"].get("number") == plain["number"], "the second call")
+    app.press("n")
+    app.wait(lambda s: not s["ticket"], "the no-show")
+    assert manager.ticket(plain["id"])["state"] == "no_show"
+
+    # P opens the pause form with the reason field focused: letters typed there are text, not
+    # shortcuts ("p", "r", "n", "s" and "f" all appear below); Enter confirms
+    app.press("p")
+    app.wait(lambda s: s["screen"] == "pause", "the pause form")
+    app.type_text("printer refill")
+    app.press("enter")
+    state = app.wait(lambda s: s["screen"] == "paused", "paused")
+    assert state["pause_reason"] == "printer refill"
+    app.press("p")
+    app.wait(lambda s: s["screen"] == "serve" and not s["paused"], "resumed")
+
+    # L goes to files, Escape comes back, F12 switches the language, F10 logs out
+    app.press("l")
+    app.wait(lambda s: s["screen"] == "files", "the files screen")
+    app.press("escape")
+    app.wait(lambda s: s["screen"] == "serve", "back to serving")
+    app.press("f12")
+    app.wait(lambda s: s["lang"] == "ar", "Arabic")
+    assert app.describe("recall")["texts"] == ["إعادة النداء  ·  R"]
+    app.press("f10")
+    app.wait(lambda s: s["screen"] == "login" and not s["user"], "logged out")
