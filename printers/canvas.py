@@ -8,6 +8,7 @@ drawn in grey (antialiased glyphs) and thresholded to the 1-bit image a thermal 
 
 from __future__ import annotations
 
+import threading
 from functools import cache, lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
@@ -33,10 +34,16 @@ def text_args(lang: str) -> dict[str, str]:
     )
 
 
+# A FreeType face is not safe to use from two threads at once (a kiosk may render a preview on
+# the UI thread while its print worker renders): shaping and drawing hold this lock.
+_FREETYPE = threading.Lock()
+
+
 @lru_cache(maxsize=4096)
 def measure(text: str, face: ImageFont.FreeTypeFont, lang: str) -> float:
     """The advance width of ``text`` shaped by raqm (cached: labels repeat on every ticket)."""
-    return face.getlength(text, **text_args(lang))
+    with _FREETYPE:
+        return face.getlength(text, **text_args(lang))
 
 
 @lru_cache(maxsize=1024)
@@ -47,9 +54,10 @@ def line_ink(text: str, face: ImageFont.FreeTypeFont, lang: str) -> tuple[Image.
     rendered lines are kept.
     """
     args = text_args(lang)
-    left, top, right, bottom = face.getbbox(text, anchor="ls", **args)
-    ink = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
-    ImageDraw.Draw(ink).text((-left, -top), text, font=face, fill=255, anchor="ls", **args)
+    with _FREETYPE:
+        left, top, right, bottom = face.getbbox(text, anchor="ls", **args)
+        ink = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+        ImageDraw.Draw(ink).text((-left, -top), text, font=face, fill=255, anchor="ls", **args)
     return ink, left, top
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from printers.canvas import font
+from printers.canvas import font, line_ink
 
 ESC, GS, DLE = 0x1B, 0x1D, 0x10
 DEFAULT_LINE_DOTS = 30  # ESC 2: the default line spacing (~1/6 inch at 203 dpi)
@@ -128,10 +128,9 @@ class EscposDecoder:
             return
         text = self._text.decode("cp437", errors="replace")
         self._text.clear()
-        face = font(TEXT_SIZE)
-        length = round(face.getlength(text))
-        strip = Image.new("1", (max(1, length), max(self._line_dots, TEXT_SIZE + 6)), 1)
-        ImageDraw.Draw(strip).text((0, 0), text, font=face, fill=0)
+        ink, left, top = line_ink(text, font(TEXT_SIZE), "en")
+        strip = Image.new("1", (max(1, left + ink.width), max(self._line_dots, TEXT_SIZE + 6)), 1)
+        strip.paste(0, (max(0, left), TEXT_SIZE + top), mask=ink)
         self._place(strip)
 
     def _cut(self, mode: str, events: Events) -> None:
