@@ -26,7 +26,7 @@ def moment(epoch: float) -> datetime:
 
 
 def _docs(text: str) -> tuple[Bilingual, ...]:
-    return tuple(json.loads(text))
+    return () if text == "[]" else tuple(json.loads(text))
 
 
 def _rows(cursor: Any) -> list[dict[str, Any]]:
