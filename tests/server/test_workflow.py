@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from server.domain.workflow import (
     MISSING,
     FileState,
     Move,
+    Stage,
     Workflow,
     expected_ready_at,
     next_stages,
@@ -196,3 +198,10 @@ def test_any_sequence_of_moves_keeps_the_file_consistent(steps) -> None:  # type
         if move.status == "closed":
             assert move.stage == PASSPORT.last.id
         state = FileState(move.stage, move.status, state.stage_entered_at)
+
+
+@pytest.mark.parametrize("model", [Workflow, Stage], ids=lambda m: m.__name__)
+def test_every_workflow_key_is_documented(model: type) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "files.md").read_text(encoding="utf-8")
+    for name in model.model_fields:  # type: ignore[attr-defined]
+        assert f"`{name}`" in doc, f"{model.__name__}.{name} is not in docs/files.md"
