@@ -77,3 +77,7 @@ def test_raster_commands_are_byte_for_byte_what_python_escpos_sends(ticket, widt
     reference = Dummy(profile="TM-T20II")
     reference.image(image, impl="bitImageRaster", fragment_height=960)
     assert raster_commands(image) == reference.output
+
+
+def test_warm_up_touches_no_printer():
+    Printer("tcp://192.0.2.1:9100?timeout=0.1").warm_up()  # an unroutable address: no I/O happens
