@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from server.api.deps import MANAGERS, STAFF, Ctx, allow, current_actor
 from server.api.errors import error_response
@@ -31,7 +31,9 @@ class Strict(BaseModel):
 
 
 class CitizenIn(Strict):
-    name: str = Field(min_length=1, max_length=NAME_MAX)
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+        max_length=NAME_MAX
+    )
     national_id: str | None = Field(default=None, max_length=32, pattern=r"^[0-9A-Za-z \-/]*$")
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()\-]*$")
 

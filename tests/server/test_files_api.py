@@ -395,6 +395,7 @@ def test_bad_input_is_a_clear_4xx_and_writes_nothing(server: Server) -> None:
         ({"service": "civil-extract"}, 422, "invalid_input"),
         ({"citizen": citizen}, 422, "invalid_input"),
         ({"service": "civil-extract", "citizen": {"name": ""}}, 422, "invalid_input"),
+        ({"service": "civil-extract", "citizen": {"name": "   "}}, 422, "invalid_input"),
         ({"service": "civil-extract", "citizen": {"name": "x" * 121}}, 422, "invalid_input"),
         ({"service": "civil-extract", "citizen": citizen, "note": "n" * 501}, 422, "invalid_input"),
         (

@@ -116,3 +116,17 @@ def test_every_file_change_is_one_event_in_an_intact_chain(app_env: AppEnv) -> N
     assert checked > 0 and problems == []
     personal = db.execute("SELECT data FROM events WHERE kind = 'file_opened'").fetchone()[0]
     assert '"N"' not in personal and "citizen_digest" in personal
+
+
+def test_a_skipped_optional_stage_shows_as_skipped(app_env: AppEnv) -> None:
+    env = app_env
+    clerk = env.login("clerk1", "c1")
+    reference = open_file(env, clerk, "passport-new", [0, 1, 2, 3])
+    move(env, clerk, reference, "document-check")
+    answer = move(env, clerk, reference, "security-check")  # fingerprints taken earlier
+    assert answer["history"][-1]["kind"] == "forward"
+    states = {
+        s["id"]: s["state"] for s in env.http.get(f"/api/v1/track/{reference}").json()["stages"]
+    }
+    assert states["biometrics"] == "skipped" and states["document-check"] == "done"
+    assert states["security-check"] == "current" and states["printing"] == "next"
