@@ -86,7 +86,11 @@ class PrinterStatus:
         if self.state in codes:
             return PrinterError(codes[self.state], detail=f"status bytes {self.raw}")
         if self.state == UNKNOWN:
-            return PrinterError("timeout", detail="no answer to DLE EOT status requests")
+            return PrinterError(
+                "timeout",
+                detail="no answer to DLE EOT status requests (a printer that never answers "
+                "them needs status=off in its setting)",
+            )
         return None
 
 
