@@ -79,6 +79,8 @@ class Printer:
         self.setting = parse_setting(setting) if isinstance(setting, str) else setting
 
     def options(self, lang: str | None = None) -> LayoutOptions:
+        if lang not in (None, "ar", "en", "both"):
+            raise ValueError(f"lang must be ar, en or both, not {lang!r}")
         return LayoutOptions(
             width_dots=self.setting.width_dots,
             lang=lang or self.setting.lang,
