@@ -219,7 +219,7 @@ def main() -> int:
         size = db.stat().st_size / 2**20
         print(
             f"database: {files_n} files, {history_n} history rows, {size:.0f} MiB "
-            f"(built in {built:.0f} s)"
+            f"(ready in {built:.0f} s)"
         )
 
         settings = Path(folder) / "server.toml"
