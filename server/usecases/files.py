@@ -95,7 +95,10 @@ def _show(ctx: Context, catalog: Catalog, file: CitizenFile, staff: bool) -> dic
     shape = staff_view if staff else public_view
     workflow = _workflow_of(ctx, catalog, file)
     name = _service_name(catalog, file.service)
-    return shape(file, workflow, name, store.moment(ctx.now()), catalog.center.timezone)
+    view = shape(file, workflow, name, store.moment(ctx.now()), catalog.center.timezone)
+    base = (ctx.settings.public_url or catalog.center.public_url).rstrip("/")
+    view["track_url"] = f"{base}/f/{printed(file.reference)}"  # the receipt's QR code
+    return view
 
 
 def _digest(citizen: Citizen) -> str:

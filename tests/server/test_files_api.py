@@ -111,6 +111,7 @@ def test_full_lifecycle_from_a_served_ticket_to_delivery(server: Server) -> None
     assert parse_reference(reference).printed == reference
     assert file["status"] == "open" and file["stage"]["id"] == "received"
     assert file["ticket"] == ticket["id"] and file["version"] == 1
+    assert file["track_url"] == f"{server.url}/f/{reference}"  # the test server's public URL
     assert server.call("GET", f"/api/v1/tickets/{ticket['id']}", "fclerk").json()["file"] == (
         reference
     )
@@ -326,6 +327,25 @@ def test_the_tracking_answer_holds_no_personal_data(server: Server) -> None:
     assert not {"citizen", "note", "opened_by", "documents_received", "ticket"} & set(body)
     for entry in body["history"]:
         assert set(entry) == {"at", "kind", "stage", "stage_name", "status", "note"}
+    assert set(body) == {
+        "reference",
+        "service",
+        "workflow",
+        "status",
+        "status_name",
+        "stage",
+        "stages",
+        "opened_at",
+        "stage_entered_at",
+        "expected_ready_at",
+        "ready",
+        "waits_on_citizen",
+        "overdue",
+        "missing_documents",
+        "where",
+        "history",
+        "track_url",
+    }
 
 
 def test_concurrent_moves_on_one_file_leave_one_consistent_history(server: Server) -> None:
