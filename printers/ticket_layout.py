@@ -51,25 +51,31 @@ def format_when(when, lang: str, options: LayoutOptions) -> str:
     return localized(when.strftime("%d/%m/%Y  %H:%M"), lang, options)
 
 
+def names_order(options: LayoutOptions) -> tuple[str, str]:
+    """Names (center, service) always print in both languages: the chosen one first."""
+    return ("en", "ar") if options.lang == "en" else ("ar", "en")
+
+
 def header(page: Page, center_name: Bilingual, options: LayoutOptions) -> None:
-    """Logo and the center's name, shared by tickets and receipts."""
+    """Logo and the center's name in both languages, shared by tickets and receipts."""
     if options.logo:
         page.paste(logo_for_print(round(88 * page.scale)))
         page.gap(6)
-    for lang in languages(options):
-        page.text(center_name.get(lang), lang, 30 if lang == "ar" else 24, bold=lang == "ar")
+    first, second = names_order(options)
+    page.text(center_name.get(first), first, 30 if first == "ar" else 26, bold=True)
+    page.text(center_name.get(second), second, 24 if second == "ar" else 22)
 
 
 def bilingual_lines(
     page: Page, text: Bilingual, options: LayoutOptions, size: int, bold: bool = False
 ) -> None:
-    for lang in languages(options):
-        page.text(
-            localized(text.get(lang), lang, options),
-            lang,
-            size if lang == "ar" else size - 4,
-            bold=bold,
-        )
+    """A name in both languages, whatever ``lang``: the chosen language first and larger.
+
+    A citizen who reads English still shows the clerk the Arabic name, and the other way round.
+    """
+    first, second = names_order(options)
+    page.text(localized(text.get(first), first, options), first, size, bold=bold)
+    page.text(localized(text.get(second), second, options), second, size - 6, bold=False)
 
 
 def render_ticket(ticket: Ticket, options: LayoutOptions) -> Image.Image:
@@ -83,13 +89,8 @@ def render_ticket(ticket: Ticket, options: LayoutOptions) -> Image.Image:
     page.fitted_text(ticket.number, 170)
     page.gap(16)
     if ticket.priority:
-        bilingual_lines(
-            page,
-            Bilingual.of({lang: t("printers.ticket_priority", lang) for lang in ("ar", "en")}),
-            options,
-            26,
-            bold=True,
-        )
+        for lang in langs:
+            page.text(label("ticket_priority", lang, options), lang, 26, bold=True)
     bilingual_lines(page, ticket.service_name, options, 34, bold=True)
     page.rule(dashed=True)
 

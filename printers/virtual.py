@@ -6,8 +6,9 @@
         printer.state = "paper_out"                              # answers change at once
 
 ``nafitha print virtual --listen 127.0.0.1:9100 --out DIR`` runs one until Ctrl-C. States: ok,
-near_end, paper_out, cover_open, offline, error, silent (never answers a status request). While
-the paper is out or the cover open, jobs are received but nothing is printed, as on a real printer.
+near_end, paper_out, cover_open, offline, error, silent (never answers a status request); a running
+one follows the word written in ``DIR/state``. While the paper is out or the cover open, jobs are
+received but nothing is printed, as on a real printer.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class VirtualPrinter:
         self._sock: socket.socket | None = None
         self._threads: list[threading.Thread] = []
         self._next_number = 1
+        self._ignored = ""
 
     @property
     def state(self) -> str:
@@ -80,6 +82,9 @@ class VirtualPrinter:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             numbers = [int(m[1]) for p in self.out_dir.iterdir() if (m := _PAGE_FILE.match(p.name))]
             self._next_number = max(numbers, default=0) + 1
+            (self.out_dir / "state").write_text(
+                self.state + "\n", encoding="utf-8"
+            )  # start as told
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((self.host, self.port))
@@ -126,9 +131,28 @@ class VirtualPrinter:
             return list(self.pages[:count])
 
     # -- serving -------------------------------------------------------------------------------
+    def _follow_state_file(self) -> None:
+        """``echo paper_out > DIR/state`` changes the answers of a running virtual printer."""
+        if not self.out_dir:
+            return
+        try:
+            wanted = (self.out_dir / "state").read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return
+        if wanted != self.state:
+            if wanted in STATES:
+                self.state = wanted
+                self.log(f"state is now {wanted} (from {self.out_dir / 'state'})")
+            elif wanted != self._ignored:
+                self.log(
+                    f"ignored state {wanted!r} in {self.out_dir / 'state'}: not one of {STATES}"
+                )
+            self._ignored = wanted
+
     def _accept(self) -> None:
         assert self._sock is not None
         while not self._stop.is_set():
+            self._follow_state_file()
             try:
                 conn, peer = self._sock.accept()
             except TimeoutError:

@@ -116,3 +116,16 @@ def test_the_state_can_change_while_running(virtual_printer, ticket):
 
 def status_of(virtual_printer):
     return printer_status(virtual_printer.url)
+
+
+def test_a_running_virtual_printer_follows_its_state_file(virtual_printer):
+    (virtual_printer.out_dir / "state").write_text("paper_out\n", encoding="utf-8")
+    deadline = time.monotonic() + 5
+    while virtual_printer.state != "paper_out" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert status_of(virtual_printer).state == "paper_out"
+    (virtual_printer.out_dir / "state").write_text("jammed", encoding="utf-8")
+    time.sleep(0.5)
+    assert virtual_printer.state == "paper_out"
+    log = (virtual_printer.out_dir / "printer.log").read_text(encoding="utf-8")
+    assert "state is now paper_out" in log and "ignored state 'jammed'" in log
