@@ -70,6 +70,9 @@ class VirtualPrinter:
         if value not in STATES:
             raise ValueError(f"state must be one of {', '.join(STATES)}")
         self._state = value
+        out_dir = getattr(self, "out_dir", None)
+        if out_dir is not None and out_dir.is_dir():  # keep DIR/state saying what we answer
+            (out_dir / "state").write_text(value + "\n", encoding="utf-8")
 
     @property
     def url(self) -> str:
