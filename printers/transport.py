@@ -149,9 +149,14 @@ class FileTransport(Transport):
         path = self.setting.target
         try:
             is_char = os.path.exists(path) and os.stat(path).st_mode & 0o170000 == 0o020000
-            flags = (os.O_RDWR | os.O_NOCTTY) if is_char else (os.O_WRONLY | os.O_APPEND)
-            self._fd = os.open(path, flags)
-            self.can_read = is_char
+            if is_char:
+                try:
+                    self._fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+                    self.can_read = True
+                except PermissionError:  # write-only access still prints, without status
+                    self._fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
+            else:
+                self._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         except OSError as exc:
             raise os_error(path, exc) from exc
 
