@@ -17,6 +17,7 @@ const Voice = (() => {
   const queue = [];
   let busy = false;
   const played = []; // clip names in the order they were started (last 300), for tests and support
+  const announced = []; // every announcement accepted, as its clip names (last 50)
 
   async function init() {
     try {
@@ -80,7 +81,10 @@ const Voice = (() => {
 
   function announce(number, counter) {
     if (!ctx) return;
-    queue.push(plan(number, counter));
+    const names = plan(number, counter);
+    announced.push(names);
+    while (announced.length > 50) announced.shift();
+    queue.push(names);
     while (queue.length > MAX_PENDING_ANNOUNCEMENTS) queue.shift();
     if (!busy) drain();
   }
@@ -115,7 +119,7 @@ const Voice = (() => {
     }
   }
 
-  return { init, plan, announce, needsGesture, resume, played, get enabled() { return ctx !== null; } };
+  return { init, plan, announce, needsGesture, resume, played, announced, get enabled() { return ctx !== null; } };
 })();
 
 // ------------------------------------------------------------------ board
@@ -145,8 +149,8 @@ const Board = (() => {
     list.replaceChildren(
       ...earlier.map((call) =>
         NF.el("li", {},
-          NF.el("span", { class: "number", text: call.number }),
-          NF.el("span", { class: "to number", text: String(call.counter_number ?? call.counter ?? "") }),
+          NF.el("span", { class: "number ticket", text: call.number }),
+          NF.el("span", { class: "to number", text: `${NF.lang === "ar" ? "←" : "→"} ${call.counter_number ?? call.counter ?? ""}` }),
         ),
       ),
     );
@@ -173,6 +177,7 @@ const Board = (() => {
   function renderHeader() {
     $("center-name").textContent = NF.pick(state.center);
     $("message").textContent = state.message || "";
+    $("message").classList.toggle("hidden", !state.message);
     $("arrow").textContent = NF.lang === "ar" ? "←" : "→";
   }
 

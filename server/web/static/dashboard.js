@@ -155,7 +155,14 @@
       NF.el("th", { scope: "col" }, NF.t({ service: "web.file_service", counter: "web.board_counter", clerk: "web.dash_clerk_at", hour: "web.dash_by_hour" }[group])),
       ...COLUMNS.map(([label, , , sub]) => NF.el("th", { class: "num", scope: "col" }, NF.t(label), sub ? NF.el("br") : null, sub ? NF.t(sub) : null)),
     );
-    const rows = (stats[group] || []).map((row) =>
+    const ordered = [...(stats[group] || [])];
+    if (group === "counter") {
+      const number = (row) => (stats.names.counters[row.key] || { number: 1e9 }).number;
+      ordered.sort((a, b) => number(a) - number(b));
+    } else if (group === "clerk") {
+      ordered.sort((a, b) => String(a.key).localeCompare(String(b.key), "en", { numeric: true }));
+    }
+    const rows = ordered.map((row) =>
       NF.el("tr", { "data-key": row.key },
         NF.el("th", { scope: "row", class: group === "hour" ? "number" : null }, groupLabel(group, row.key)),
         ...COLUMNS.map(([, path, kind]) => cell(get(row, path), kind, `${group}.${row.key}.${path}`)),
@@ -206,7 +213,7 @@
     const title = svg.querySelector("title");
     svg.replaceChildren(title);
     const max = Math.max(1, ...items.map((i) => Math.max(i.a, i.b)));
-    const room = width - labelW - 60;
+    const room = width - labelW - 95;
     items.forEach((item, i) => {
       const y = 5 + i * rowH;
       const wa = (room * item.a) / max;

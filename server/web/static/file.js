@@ -32,7 +32,7 @@
       ...file.stages.map((stage) =>
         NF.el("li", { class: stage.state, "aria-current": stage.state === "current" ? "step" : null },
           NF.pick(stage.name),
-          entered.has(stage.id) ? NF.el("span", { class: "muted number", text: `  ${day(entered.get(stage.id))}` }) : null,
+          entered.has(stage.id) ? NF.el("span", { class: "muted number when", text: day(entered.get(stage.id)) }) : null,
         ),
       ),
     );

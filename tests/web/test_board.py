@@ -1,0 +1,171 @@
+"""The waiting hall's board in real headless Chromium against a real server process."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from nafitha.client import ApiError
+from nafitha.paths import SOUNDS
+from tests.support.server import RunningServer, running_server
+
+pytestmark = pytest.mark.browser
+
+
+def expected_clips(number: str, counter: int) -> list[str]:
+    """How the announcement must sound, written out independently of board.js."""
+    prefix, digits = number.split("-")
+    value = int(digits)
+
+    def words(lang: str, n: int) -> list[str]:
+        parts = [n // 1000 * 1000, n % 1000 // 100 * 100, n % 100]
+        out: list[str] = []
+        for part in parts:
+            if part:
+                joined = lang == "ar" and out and part < 1000
+                out.append(f"{lang}/{'wa' if joined else 'n'}{part}")
+        return out
+
+    clips = ["chime"]
+    for lang in ("ar", "en"):
+        clips += [f"{lang}/ticket", *(f"{lang}/letter-{c}" for c in prefix)]
+        clips += [*words(lang, value), f"{lang}/counter", *words(lang, counter)]
+    return clips
+
+
+def issue(server: RunningServer, service: str, count: int = 1) -> list[dict]:
+    kiosk = server.client(server.kiosk_token)
+    return [kiosk.issue_ticket(service, idempotency_key=str(uuid.uuid4())) for _ in range(count)]
+
+
+def open_board(open_page, server: RunningServer, lang: str = "ar"):
+    recorded = open_page(1920, 1080)
+    page = recorded.page
+    page.goto(f"{server.url}/board?lang={lang}")
+    page.wait_for_function("window.NFBoard && window.NFBoard.Board.stream !== null")
+    return recorded
+
+
+def shown_ticket(page) -> str:
+    return page.eval_on_selector("#now-ticket", "el => el.textContent")
+
+
+def test_voice_clips_exist_for_every_announcement_the_board_plans() -> None:
+    manifest = json.loads((SOUNDS / "manifest.json").read_text(encoding="utf-8"))
+    for number, counter in (("A-001", 1), ("B-042", 12), ("PA-1242", 60), ("Z-999", 7)):
+        for clip in expected_clips(number, counter):
+            assert clip in manifest["clips"] or clip == manifest["chime"], clip
+            assert (SOUNDS / f"{clip}.{manifest['format']}").stat().st_size > 1000
+
+
+def test_a_call_reaches_the_board_within_a_second_and_is_announced(
+    demo_server: RunningServer, open_page, artifacts: Path
+) -> None:
+    issue(demo_server, "civil-extract", 3)
+    recorded = open_board(open_page, demo_server)
+    page = recorded.page
+    clerk = demo_server.login("clerk1", counter="c1")
+    called = clerk.call_next("c1")
+    answered = time.monotonic()
+    page.wait_for_function(
+        "n => document.getElementById('now-ticket').textContent === n", arg=called["number"]
+    )
+    seen_after = time.monotonic() - answered
+    assert seen_after < 1.0, f"the board showed the call after {seen_after:.2f}s"
+    assert page.eval_on_selector("#now-counter", "el => el.textContent") == str(
+        called["counter"]["number"]
+    )
+    assert "fresh" in page.get_attribute("#now", "class")
+
+    # The announcement: every clip fetched, decoded and started, in order.
+    want = expected_clips(called["number"], called["counter"]["number"])
+    page.wait_for_function(
+        "n => window.NFBoard.Voice.played.length >= n", arg=len(want), timeout=10000
+    )
+    assert page.evaluate("window.NFBoard.Voice.played.slice()")[-len(want) :] == want
+    # A large number is said as words composed from clips (ألف ومئتان واثنان وأربعون).
+    assert page.evaluate("window.NFBoard.Voice.plan('PA-1242', 60)") == expected_clips(
+        "PA-1242", 60
+    )
+
+    clerk.ticket_action(called["id"], "start")
+    clerk.ticket_action(called["id"], "finish")
+    second = clerk.call_next("c1")
+    page.wait_for_function(
+        "n => document.getElementById('now-ticket').textContent === n", arg=second["number"]
+    )
+    earlier = page.eval_on_selector_all("#recent li .ticket", "els => els.map(e => e.textContent)")
+    assert called["number"] in earlier
+    page.screenshot(path=str(artifacts / "web-board-ar.png"))
+    assert recorded.outside(demo_server.url) == []
+
+
+def test_the_manager_message_line_appears_on_the_board(
+    demo_server: RunningServer, open_page
+) -> None:
+    recorded = open_board(open_page, demo_server, "en")
+    manager = demo_server.login("manager")
+    manager.request(
+        "PUT", "/api/v1/board/message", json_body={"message": "  Closed Friday  for repairs "}
+    )
+    recorded.page.wait_for_function(
+        "document.getElementById('message').textContent === 'Closed Friday for repairs'"
+    )
+    clerk = demo_server.login("clerk2")
+    with pytest.raises(ApiError) as refused:
+        clerk.request("PUT", "/api/v1/board/message", json_body={"message": "hi"})
+    assert refused.value.status == 403
+
+
+def test_the_board_resumes_after_a_server_restart_without_losing_calls(
+    tmp_path: Path, open_page, artifacts: Path
+) -> None:
+    with running_server(tmp_path / "restart") as server:
+        issue(server, "civil-extract", 4)
+        recorded = open_board(open_page, server)
+        page = recorded.page
+        clerk = server.login("clerk1", counter="c1")
+        first = clerk.call_next("c1")
+        page.wait_for_function(
+            "n => document.getElementById('now-ticket').textContent === n", arg=first["number"]
+        )
+        # The board loses the server: it is killed as in a power cut, and the board's reconnects
+        # are held off until two more calls have been made on the restarted server.
+        page.route("**/api/v1/events", lambda route: route.abort())
+        server.kill()
+        page.wait_for_selector("#banner:not(.hidden)")
+        server = server.restart()
+        try:
+            clerk = server.login("clerk1", counter="c1")
+            clerk.ticket_action(first["id"], "no-show")
+            second = clerk.call_next("c1")
+            clerk.ticket_action(second["id"], "no-show")
+            third = clerk.call_next("c1")
+            assert shown_ticket(page) == first["number"]
+            page.unroute("**/api/v1/events")
+            page.wait_for_function(
+                "n => document.getElementById('now-ticket').textContent === n",
+                arg=third["number"],
+                timeout=15000,
+            )
+            page.wait_for_selector("#banner.hidden", state="attached")
+            earlier = page.eval_on_selector_all(
+                "#recent li .ticket", "els => els.map(e => e.textContent)"
+            )
+            assert earlier[:2] == [second["number"], first["number"]]
+            # Both missed calls are announced, each once (queued behind the one playing).
+            desk = third["counter"]["number"]
+            page.wait_for_function("window.NFBoard.Voice.announced.length >= 3", timeout=15000)
+            assert page.evaluate("window.NFBoard.Voice.announced.slice()") == [
+                expected_clips(first["number"], desk),
+                expected_clips(second["number"], desk),
+                expected_clips(third["number"], desk),
+            ]
+            page.screenshot(path=str(artifacts / "web-board-after-restart.png"))
+            assert recorded.outside(server.url) == []
+        finally:
+            server.stop()
