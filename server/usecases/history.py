@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -266,3 +267,20 @@ def seed_history(
     with ctx.db.write() as tx:
         append_event(tx, "history_seeded", at=ctx.now(), actor=actor.name, data=summary)
     return summary
+
+
+def seed_demo_history(db: Path, center: Path, days: int) -> dict[str, Any] | None:
+    """``nafitha demo --history DAYS``: past days for a demo database that has no past yet."""
+    from server.app import open_context
+    from server.config import ServerSettings
+    from server.usecases.context import SYSTEM
+
+    if days <= 0:
+        return None
+    ctx = open_context(ServerSettings(db=db, center_config=center, ignore_hours=True))
+    try:
+        if has_history(ctx):
+            return None
+        return seed_history(ctx, SYSTEM, days)
+    finally:
+        ctx.db.close()
