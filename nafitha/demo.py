@@ -70,6 +70,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the demo data")
     parser.add_argument("--no-gui", action="store_true", help="only the server and its web pages")
     parser.add_argument("--center", type=Path, help="another center catalog TOML")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=21,
+        metavar="DAYS",
+        help="simulate this many past days of tickets when the data folder has none (0: none)",
+    )
 
 
 def seed_demo(db: Path, center: Path | None = None) -> dict[str, str]:
@@ -160,6 +167,10 @@ def run(args: argparse.Namespace) -> int:
     db = data / "nafitha.db"
     center = (args.center or DEFAULT_CENTER).resolve()
     people = seed_demo(db, center)
+    from server.usecases.history import seed_demo_history  # W: the dashboard's past days
+
+    if seeded := seed_demo_history(db, center, args.history):
+        print(f"nafitha demo: {seeded['tickets']} past tickets over {seeded['days']} days")
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     setup = DemoSetup(
         url, args.host, args.port, data, db, center, people, KIOSK_TOKENS, gui=not args.no_gui
