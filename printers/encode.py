@@ -8,11 +8,11 @@ feed on cutter-less 58 mm printers.
 from __future__ import annotations
 
 import copy
-from functools import cache
 
 from PIL import Image
 
 from printers.errors import PrinterError
+from printers.profiles import profile_data
 from printers.setting import PrinterSetting
 
 INIT = b"\x1b@"  # ESC @: clear the buffer and modes left by a previous job
@@ -41,19 +41,12 @@ def raster_commands(image: Image.Image, fragment_height: int = FRAGMENT_HEIGHT) 
     return b"".join(commands)
 
 
-@cache
-def _profile_data(name: str) -> dict:
-    from escpos.capabilities import get_profile
-
-    return get_profile(name).profile_data
-
-
 def escpos_encoder(setting: PrinterSetting):
     """A python-escpos ``Dummy`` collecting the bytes, with the setting's profile and width."""
+    data = copy.deepcopy(profile_data(setting.profile or "default"))  # sets up the cache first
     from escpos.printer import Dummy
 
     encoder = Dummy(profile=setting.profile or "default")
-    data = copy.deepcopy(_profile_data(setting.profile or "default"))
     data.setdefault("media", {}).setdefault("width", {})["pixels"] = setting.width_dots
     encoder.profile.profile_data = data  # this instance only: the paper the center loaded
     return encoder

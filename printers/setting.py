@@ -79,10 +79,10 @@ def _width_dots(value: str, setting: str) -> int:
 
 
 def _profile_width(profile: str, setting: str) -> int | None:
-    from escpos.capabilities import get_profile  # heavy: loads the capability database
+    from printers.profiles import profile_data  # heavy: loads the capability database
 
     try:
-        data = get_profile(profile).profile_data
+        data = profile_data(profile)
     except Exception as exc:  # escpos raises its own NotSupported or KeyError for unknown names
         raise PrinterSettingError(
             setting, f"unknown printer profile {profile!r} (see python-escpos capabilities)"
