@@ -64,6 +64,16 @@ from printers.demo import virtual_printer_part  # noqa: E402  (printers/: the vi
 EXTRA_PARTS.append(virtual_printer_part)
 
 
+def _demo_files(setup: DemoSetup) -> None:
+    """Sample files to track (engineer F), imported only when the demo runs."""
+    from server.usecases.files_demo import demo_files_step
+
+    demo_files_step(setup)
+
+
+STEPS.append(_demo_files)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port of the server")

@@ -130,3 +130,21 @@ def test_a_skipped_optional_stage_shows_as_skipped(app_env: AppEnv) -> None:
     }
     assert states["biometrics"] == "skipped" and states["document-check"] == "done"
     assert states["security-check"] == "current" and states["printing"] == "next"
+
+
+def test_the_demo_sample_files_show_each_situation(app_env: AppEnv) -> None:
+    from server.usecases.files_demo import seed_demo_files
+
+    made = seed_demo_files(app_env.ctx)
+    assert len(made) == 5
+    seen = {}
+    for reference, _service, shows in made:
+        tracked = app_env.http.get(f"/api/v1/track/{reference}").json()
+        seen[shows] = (tracked["status"], tracked["ready"], tracked["overdue"])
+    assert seen == {
+        "ready for pickup": ("open", True, False),
+        "a document missing": ("missing_documents", False, False),
+        "overdue at the ministry": ("open", False, True),
+        "in progress": ("open", False, False),
+        "closed": ("closed", False, False),
+    }
