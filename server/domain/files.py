@@ -142,8 +142,12 @@ def _stage_list(workflow: Workflow, file: CitizenFile) -> list[dict[str, object]
 
 
 def _where(workflow: Workflow, file: CitizenFile) -> Bilingual | None:
-    """Where the citizen goes: the current stage's place, else the place of the ready stage."""
-    if file.status in ("cancelled", "closed"):
+    """Where the citizen goes: the current stage's place, else the place of the ready stage.
+
+    None for a finished file, and for one held for missing documents: the citizen brings them
+    with a new ticket for the file's service (a return visit), not to the pickup counter.
+    """
+    if file.status != "open":
         return None
     current = workflow.stage(file.stage)
     if current.where is not None:

@@ -85,6 +85,7 @@ def test_public_view_names_no_person_and_no_reason() -> None:
     assert view["reference"] == "7KQ2-M9XD-M"
     assert view["missing_documents"] == [{"ar": "صورة", "en": "photo"}]
     assert view["waits_on_citizen"] and view["expected_ready_at"] is None
+    assert view["where"] is None  # held for a document: a return visit, not the pickup counter
     assert view["opened_at"] == "2026-11-23T10:00:00+02:00"  # the center's local time
     staff = staff_view(file, PASSPORT, {"ar": "جواز", "en": "Passport"}, T0, "Asia/Beirut")
     assert staff["citizen"]["name"] == "Private Name" and staff["history"][1]["reason"] == "secret"
