@@ -256,11 +256,9 @@ def move_file(
         )
         if isinstance(plan, MoveRefused):
             raise refuse(plan.code, _STATUS[plan.code], stage=stage, current=file.stage)
-        entered = (
-            now
-            if plan.stage != file.stage or plan.kind == "resume"
-            else (file.stage_entered_at.timestamp())
-        )
+        # the stage clock restarts on a new stage and when work resumes after missing documents
+        restarts = plan.stage != file.stage or plan.kind == "resume"
+        entered = now if restarts else file.stage_entered_at.timestamp()
         entry = HistoryEntry(
             seq=moves + 1,
             at=store.moment(now),
