@@ -255,13 +255,26 @@ def _merged(
     return groups
 
 
+def read_rows(db: sqlite_utils.Database, first: date, last: date) -> list[tuple[Any, ...]]:
+    return db.execute(
+        f"SELECT {_FACT_COLUMNS} FROM tickets INDEXED BY tickets_stats WHERE day BETWEEN ? AND ?",
+        [first.isoformat(), last.isoformat()],
+    ).fetchall()
+
+
 def _report(
-    ctx: Context, catalog: Catalog, first: date, last: date, hour_of: LocalHour
+    ctx: Context,
+    catalog: Catalog,
+    first: date,
+    last: date,
+    hour_of: LocalHour,
+    overall_only: bool = False,
 ) -> stats.Report:
     target_s = targets(catalog)
     if (last - first).days + 1 <= EXACT_DAYS:
         with ctx.db.snapshot() as db:
-            return stats.report(read_facts(db, first, last, hour_of), target_s)
+            rows = read_rows(db, first, last)
+        return stats.report_from_rows(rows, target_s, hour_of, overall_only)
     ensure_day_aggregates(ctx, catalog, first, last)
     settled = _settled_until(ctx, catalog)
     ensure_month_aggregates(ctx, first, min(last, settled))
@@ -285,7 +298,7 @@ def period_stats(ctx: Context, actor: Actor, date_from: str, date_to: str) -> di
     prev_first = prev_last - timedelta(days=days - 1)
     hour_of = LocalHour(catalog.center.timezone)
     current = _report(ctx, catalog, first, last, hour_of)
-    previous = _report(ctx, catalog, prev_first, prev_last, hour_of).overall
+    previous = _report(ctx, catalog, prev_first, prev_last, hour_of, overall_only=True).overall
     return {
         "from": first.isoformat(),
         "to": last.isoformat(),

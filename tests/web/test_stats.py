@@ -206,3 +206,13 @@ def test_a_demo_with_a_past_is_not_seeded_again(tmp_path: Path) -> None:
     first = history.seed_demo_history(db, DEFAULT_CENTER, 3)
     assert first is not None and first["tickets"] > 0
     assert history.seed_demo_history(db, DEFAULT_CENTER, 3) is None
+
+
+def test_the_columnar_report_equals_the_one_built_from_facts(seeded: Context) -> None:
+    catalog = load_catalog(seeded)
+    hour_of = stats_usecase.LocalHour(catalog.center.timezone)
+    first, last = date(2026, 11, 2), date(2026, 11, 8)
+    target_s = stats_usecase.targets(catalog)
+    facts = stats_usecase.read_facts(seeded.db.read(), first, last, hour_of)
+    rows = stats_usecase.read_rows(seeded.db.read(), first, last)
+    assert stats.report_from_rows(rows, target_s, hour_of) == stats.report(facts, target_s)
