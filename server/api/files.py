@@ -15,10 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from server.api.deps import MANAGERS, STAFF, Ctx, allow, current_actor
 from server.api.errors import error_response
-from server.domain.files import NAME_MAX, NOTE_MAX, Citizen, normalize_id, normalize_phone
-from server.domain.files_rate_limit import RateLimiter
-from server.usecases import files
-from server.usecases.context import Actor, Context
+from server.domain.files import NAME_MAX, NOTE_MAX, Citizen
+from server.usecases import files, files_track
+from server.usecases.context import Actor
 
 router = APIRouter(tags=["files"])
 Staff = Annotated[Actor, Depends(allow(*STAFF))]
@@ -68,11 +67,7 @@ class MoveIn(Strict):
 
 @router.post("/api/v1/files", status_code=201)
 def open_file(body: FileIn, ctx: Ctx, actor: Staff) -> dict[str, Any]:
-    citizen = Citizen(
-        name=body.citizen.name.strip(),
-        national_id=normalize_id(body.citizen.national_id),
-        phone=normalize_phone(body.citizen.phone),
-    )
+    citizen = Citizen(body.citizen.name, body.citizen.national_id, body.citizen.phone)
     return files.open_file(
         ctx, actor, body.service, citizen, body.documents_received, body.ticket, body.note
     )
@@ -86,10 +81,7 @@ def find_files(
     national_id: Annotated[str | None, Query(max_length=32)] = None,
     phone: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict[str, Any]:
-    found = files.find_files(
-        ctx, actor, reference, normalize_id(national_id), normalize_phone(phone)
-    )
-    return {"files": found}
+    return {"files": files.find_files(ctx, actor, reference, national_id, phone)}
 
 
 @router.get("/api/v1/files/overdue")
@@ -112,38 +104,13 @@ def move_file(reference: Reference, body: MoveIn, ctx: Ctx, actor: Staff) -> dic
     )
 
 
-def _limiter(ctx: Context, name: str, per_minute: float, burst: int) -> RateLimiter:
-    limiter = ctx.cache.get(name)
-    if limiter is None:
-        limiter = ctx.cache[name] = RateLimiter(per_minute, burst)
-    return limiter
-
-
-def _retry_after(ctx: Context, actor: Actor, request: Request) -> int:
-    """0 when this lookup may go ahead, else the seconds the client must wait."""
-    settings = ctx.settings
-    if actor.kind == "person":
-        return 0
-    if actor.kind == "device":
-        factor = settings.track_device_factor
-        limiter = _limiter(
-            ctx,
-            "files_track_devices",
-            settings.track_per_minute * factor,
-            settings.track_burst * factor,
-        )
-        return limiter.allow(f"device:{actor.name}", ctx.now())
-    limiter = _limiter(ctx, "files_track", settings.track_per_minute, settings.track_burst)
-    address = request.client.host if request.client else "unknown"
-    return limiter.allow(f"address:{address}", ctx.now())
-
-
 @router.get(
     "/api/v1/track/{reference}",
     responses={429: {"description": "Too many lookups from this address; see Retry-After"}},
 )
 def track(reference: Reference, request: Request, ctx: Ctx, actor: Anyone) -> Any:
-    wait = _retry_after(ctx, actor, request)
+    address = request.client.host if request.client else "unknown"
+    wait = files_track.track_retry_after(ctx, actor, address)
     if wait:
         return error_response(
             "track_rate_limited",

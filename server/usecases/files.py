@@ -19,6 +19,8 @@ from server.domain.files import (
     Citizen,
     CitizenFile,
     HistoryEntry,
+    normalize_id,
+    normalize_phone,
     printed,
     public_view,
     split_documents,
@@ -120,8 +122,15 @@ def open_file(
     ticket: int | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
-    """A new file at its workflow's first stage; documents not received are recorded as missing."""
+    """A new file at its workflow's first stage; documents not received are recorded as missing.
+
+    The national id and phone are kept in one form (``normalize_id``, ``normalize_phone``) so a
+    later search matches however they are typed.
+    """
     require_staff(actor)
+    citizen = Citizen(
+        citizen.name.strip(), normalize_id(citizen.national_id), normalize_phone(citizen.phone)
+    )
     catalog = load_catalog(ctx)
     service = catalog.services.get(service_id)
     if service is None or not service.active:
@@ -347,6 +356,7 @@ def find_files(
     require_staff(actor)
     if reference:
         return [get_file(ctx, actor, reference)]
+    national_id, phone = normalize_id(national_id), normalize_phone(phone)
     if not (national_id or phone):
         raise refuse("search_needs_a_key", 422)
     catalog = load_catalog(ctx)
