@@ -172,3 +172,21 @@ def test_csv_export_of_the_day_matches_the_database(history_server: RunningServe
     )
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "forbidden"
+
+
+def test_files_export_has_no_personal_data(history_server: RunningServer) -> None:
+    server = history_server
+    opened = server.login("clerk1").open_file(
+        "civil-extract", {"name": "Karim Nassar", "national_id": "778899", "phone": "70111222"}, []
+    )
+    today = opened["opened_at"][:10]
+    answer = requests.get(
+        f"{server.url}/api/v1/stats/files.csv",
+        params={"from": today, "to": today},
+        headers={"Authorization": f"Bearer {server.login('manager').token}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert opened["reference"] in [r["reference"] for r in rows]
+    assert "Karim" not in answer.text and "778899" not in answer.text

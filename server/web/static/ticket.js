@@ -56,7 +56,13 @@
     await refresh();
     if (!ticket) return;
     NF.stream("/api/v1/events", {
-      onEvent: () => soon(),
+      // Only what can move this ticket: its own service's queue, its number, counters opening.
+      onEvent: (message) => {
+        const data = message.data || {};
+        const kind = data.kind || message.event || "";
+        const service = data.service && data.service.id;
+        if (!ticket || service === ticket.service.id || data.ticket === ticket.number || kind.startsWith("counter_")) soon(500);
+      },
       onState: (up) => { $("banner").classList.toggle("hidden", up); if (up) soon(0); },
     });
     setInterval(() => soon(0), 30000);
