@@ -22,6 +22,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from nafitha.client import ApiError
 from server.domain.reference import ALPHABET, Mistyped, new_reference, parse_reference
 from tests.support.server import running_server
 
@@ -540,3 +541,37 @@ def test_enumeration_hits_the_rate_limit_per_address_then_recovers(server: Serve
     assert enumerator.get(server.url + path, timeout=10).status_code == 404
     enumerator.close()
     neighbour.close()
+
+
+def test_moves_from_two_worker_processes_serialize_into_one_history(tmp_path: Path) -> None:
+    """The same race as above, against two server processes sharing the database file."""
+    with running_server(tmp_path / "two", workers=2) as running:
+        clerks = [
+            running.login(name, counter) for name, counter in [("clerk1", "c1"), ("clerk2", "c2")]
+        ]
+        reference = clerks[0].open_file("civil-extract", {"name": "W"}, [0, 1])["reference"]
+        results: list[str] = []
+        barrier = threading.Barrier(10)
+
+        def race(i: int) -> None:
+            client = clerks[i % 2]
+            stage = "document-check" if i % 2 else "registry"
+            barrier.wait()
+            for _ in range(3):
+                try:
+                    client.move_file(reference, stage, reason="again")
+                    results.append("moved")
+                except ApiError as refused:
+                    results.append(refused.code)
+
+        threads = [threading.Thread(target=race, args=(i,)) for i in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert set(results) <= {"moved", "transition_not_allowed"} and results.count("moved") >= 2
+        history = clerks[0].get_file(reference)["history"]
+        assert [h["seq"] for h in history] == list(range(1, len(history) + 1))
+        assert len(history) == 1 + results.count("moved")
+        for previous, current in pairwise(history):
+            assert current["from_stage"] == previous["stage"]
