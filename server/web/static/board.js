@@ -206,6 +206,7 @@ const Board = (() => {
     state.waiting = data.waiting;
     state.message = data.message;
     renderAll();
+    tick();
     return data;
   }
 
