@@ -225,7 +225,7 @@ def bucket_value(bucket: int) -> float:
     return 0.5 if bucket == 0 else BUCKET_RATIO ** (bucket - 0.5)
 
 
-def histogram_percentile(hist: Mapping[int, int], q: float) -> float | None:
+def histogram_percentile(hist: Mapping[int, int] | Mapping[str, int], q: float) -> float | None:
     """The ``q`` quantile of the counted durations (interpolated as :func:`percentile`)."""
     total = sum(hist.values())
     if total == 0:
@@ -235,12 +235,12 @@ def histogram_percentile(hist: Mapping[int, int], q: float) -> float | None:
     high_rank = min(low_rank + 1, total - 1)
     low = high = None
     seen = 0
-    for bucket in sorted(hist):
-        seen += hist[bucket]
+    for bucket in sorted(hist, key=int):
+        seen += hist[bucket]  # type: ignore[index]
         if low is None and seen > low_rank:
-            low = bucket_value(bucket)
+            low = bucket_value(int(bucket))
         if seen > high_rank:
-            high = bucket_value(bucket)
+            high = bucket_value(int(bucket))
             break
     assert low is not None and high is not None
     return low + (high - low) * (position - low_rank)
@@ -263,8 +263,9 @@ class Aggregate:
     quoted_sum: float = 0.0
     actual_sum: float = 0.0
     quote_error_sum: float = 0.0
-    wait_hist: dict[int, int] = field(default_factory=dict)
-    service_hist: dict[int, int] = field(default_factory=dict)
+    # bucket (as text, the way JSON keeps it) -> count
+    wait_hist: dict[str, int] = field(default_factory=dict)
+    service_hist: dict[str, int] = field(default_factory=dict)
 
     def add(self, fact: TicketFacts, target_s: Mapping[str, float]) -> None:
         self.tickets += 1
@@ -278,7 +279,7 @@ class Aggregate:
         if wait is not None:
             self.wait_n += 1
             self.wait_sum += wait
-            b = bucket_of(wait)
+            b = str(bucket_of(wait))
             self.wait_hist[b] = self.wait_hist.get(b, 0) + 1
             target = target_s.get(fact.service)
             if target is not None and wait <= target:
@@ -292,7 +293,7 @@ class Aggregate:
         if service is not None:
             self.service_n += 1
             self.service_sum += service
-            b = bucket_of(service)
+            b = str(bucket_of(service))
             self.service_hist[b] = self.service_hist.get(b, 0) + 1
 
     def merge(self, other: Aggregate) -> None:
@@ -305,11 +306,12 @@ class Aggregate:
             (self.wait_hist, other.wait_hist),
             (self.service_hist, other.service_hist),
         ):
+            get = mine.get
             for bucket, count in theirs.items():
-                mine[bucket] = mine.get(bucket, 0) + count
+                mine[bucket] = get(bucket, 0) + count
 
     def summary(self) -> Summary:
-        def spread(n: int, total: float, hist: Mapping[int, int]) -> Spread:
+        def spread(n: int, total: float, hist: Mapping[str, int]) -> Spread:
             if n == 0:
                 return Spread(0, None, None, None)
             return Spread(
@@ -331,17 +333,11 @@ class Aggregate:
         )
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
-        data["wait_hist"] = {str(k): v for k, v in self.wait_hist.items()}
-        data["service_hist"] = {str(k): v for k, v in self.service_hist.items()}
-        return data
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Aggregate:
-        values = dict(data)
-        values["wait_hist"] = {int(k): v for k, v in data["wait_hist"].items()}  # type: ignore[union-attr]
-        values["service_hist"] = {int(k): v for k, v in data["service_hist"].items()}  # type: ignore[union-attr]
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**data)  # type: ignore[arg-type]
 
 
 OVERALL = ("all", "")

@@ -127,7 +127,9 @@ def _serve(
         if rng.random() < 0.08:
             continue  # this clerk is away today
         for desk in range(parallel):
-            clerk = f"clerk{index + 1}" if parallel == 1 else f"clerk{index + 1}-{desk + 1}"
+            # a scaled-up center: each counter's desks staffed from a team of at most six
+            team = f"-{desk % 6 + 1}" if parallel > 1 else ""
+            clerk = f"clerk{index + 1}{team}"
             services = tuple(s for s in counter.services if s in queues)
             start = opening + rng.uniform(0, 600)
             desks.append((start, len(desks), counter.id, clerk, services))

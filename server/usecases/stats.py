@@ -110,7 +110,7 @@ def _names(catalog: Catalog) -> dict[str, Any]:
     }
 
 
-EXACT_DAYS = 31  # periods up to this long are computed from every ticket
+EXACT_TICKETS = 60_000  # periods holding up to this many tickets are computed from every one
 SETTLED_DAYS = 2  # days older than this are final: their aggregates are kept (not yesterday)
 
 
@@ -262,6 +262,13 @@ def read_rows(db: sqlite_utils.Database, first: date, last: date) -> list[tuple[
     ).fetchall()
 
 
+def count_tickets(db: sqlite_utils.Database, first: date, last: date) -> int:
+    return db.execute(
+        "SELECT count(*) FROM tickets INDEXED BY tickets_stats WHERE day BETWEEN ? AND ?",
+        [first.isoformat(), last.isoformat()],
+    ).fetchone()[0]
+
+
 def _report(
     ctx: Context,
     catalog: Catalog,
@@ -269,26 +276,27 @@ def _report(
     last: date,
     hour_of: LocalHour,
     overall_only: bool = False,
-) -> stats.Report:
+) -> tuple[stats.Report, bool]:
+    """The period's report, and whether it was computed from every ticket (exact)."""
     target_s = targets(catalog)
-    if (last - first).days + 1 <= EXACT_DAYS:
+    settled = _settled_until(ctx, catalog)
+    if first > settled or count_tickets(ctx.db.read(), first, last) <= EXACT_TICKETS:
         with ctx.db.snapshot() as db:
             rows = read_rows(db, first, last)
-        return stats.report_from_rows(rows, target_s, hour_of, overall_only)
+        return stats.report_from_rows(rows, target_s, hour_of, overall_only), True
     ensure_day_aggregates(ctx, catalog, first, last)
-    settled = _settled_until(ctx, catalog)
     ensure_month_aggregates(ctx, first, min(last, settled))
     with ctx.db.snapshot() as db:
         groups = _merged(db, first, last, settled, hour_of, target_s)
-    return stats.report_from_aggregates(groups)
+    return stats.report_from_aggregates(groups), False
 
 
 def period_stats(ctx: Context, actor: Actor, date_from: str, date_to: str) -> dict[str, Any]:
     """Figures for ``date_from``..``date_to`` (inclusive) and for the same number of days before.
 
-    Up to :data:`EXACT_DAYS` days every figure is computed from the tickets themselves; longer
-    periods merge kept day aggregates, where medians and 90th percentiles come from histograms
-    (within about 1 %), and counts, means and shares stay exact.
+    A period of up to :data:`EXACT_TICKETS` tickets is computed from the tickets themselves; a
+    bigger one merges kept day and month aggregates, where medians and 90th percentiles come from
+    histograms (within about 1 %), and counts, means and shares stay exact.
     """
     check_manager(actor)
     first, last = parse_period(date_from, date_to)
@@ -297,13 +305,13 @@ def period_stats(ctx: Context, actor: Actor, date_from: str, date_to: str) -> di
     prev_last = first - timedelta(days=1)
     prev_first = prev_last - timedelta(days=days - 1)
     hour_of = LocalHour(catalog.center.timezone)
-    current = _report(ctx, catalog, first, last, hour_of)
-    previous = _report(ctx, catalog, prev_first, prev_last, hour_of, overall_only=True).overall
+    current, exact = _report(ctx, catalog, first, last, hour_of)
+    previous = _report(ctx, catalog, prev_first, prev_last, hour_of, overall_only=True)[0].overall
     return {
         "from": first.isoformat(),
         "to": last.isoformat(),
         "days": days,
-        "exact": days <= EXACT_DAYS,
+        "exact": exact,
         **current.as_dict(),
         "previous": {
             "from": prev_first.isoformat(),

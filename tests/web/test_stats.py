@@ -143,13 +143,13 @@ def test_simulated_days_look_like_a_center(seeded: Context) -> None:
 def test_long_periods_from_aggregates_agree_with_the_exact_figures(seeded: Context) -> None:
     exact = stats_usecase.period_stats(seeded, MANAGER, "2026-09-21", "2026-10-20")
     assert exact["exact"] and exact["overall"]["tickets"] > 3000
-    saved = stats_usecase.EXACT_DAYS
-    stats_usecase.EXACT_DAYS = 1
+    saved = stats_usecase.EXACT_TICKETS
+    stats_usecase.EXACT_TICKETS = 0
     try:
         merged = stats_usecase.period_stats(seeded, MANAGER, "2026-09-21", "2026-10-20")
         again = stats_usecase.period_stats(seeded, MANAGER, "2026-09-21", "2026-10-20")
     finally:
-        stats_usecase.EXACT_DAYS = saved
+        stats_usecase.EXACT_TICKETS = saved
     assert not merged["exact"] and again == merged  # kept aggregates give the same answer
     months = seeded.db.read().execute("SELECT DISTINCT month FROM stats_months").fetchall()
     assert ("2026-10",) not in months  # October is not whole in the period
@@ -167,12 +167,12 @@ def test_long_periods_from_aggregates_agree_with_the_exact_figures(seeded: Conte
 
 
 def test_a_period_spanning_whole_months_uses_month_rows(seeded: Context) -> None:
-    saved = stats_usecase.EXACT_DAYS
-    stats_usecase.EXACT_DAYS = 1
+    saved = stats_usecase.EXACT_TICKETS
+    stats_usecase.EXACT_TICKETS = 0
     try:
         merged = stats_usecase.period_stats(seeded, MANAGER, "2026-09-10", "2026-11-15")
     finally:
-        stats_usecase.EXACT_DAYS = saved
+        stats_usecase.EXACT_TICKETS = saved
     months = {r[0] for r in seeded.db.read().execute("SELECT DISTINCT month FROM stats_months")}
     assert "2026-10" in months
     count = (
