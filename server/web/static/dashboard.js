@@ -107,6 +107,7 @@
   function renderTiles() {
     const overall = stats.overall;
     $("previous-range").textContent = `${stats.previous.from} → ${stats.previous.to}`;
+    $("approximate").classList.toggle("hidden", stats.exact !== false);
     $("tiles").replaceChildren(
       ...TILES.map(([label, path, kind, change, sub]) => {
         const value = get(overall, path);
