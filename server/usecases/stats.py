@@ -26,6 +26,7 @@ from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import iso
 
 MAX_DAYS = 731
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # and the period before stays a date
 MANAGER_ROLES = frozenset({"manager", "admin"})
 _FACT_COLUMNS = (
     "service, counter, clerk, state, issued_at, called_at, started_at, finished_at, quoted_wait_s"
@@ -43,7 +44,7 @@ def parse_period(date_from: str, date_to: str) -> tuple[date, date]:
         first, last = date.fromisoformat(date_from), date.fromisoformat(date_to)
     except (TypeError, ValueError):
         raise Refusal("bad_period", status=422, text_key="web.error_bad_period") from None
-    if first > last or (last - first).days >= MAX_DAYS:
+    if first > last or (last - first).days >= MAX_DAYS or first < EARLIEST or last > LATEST:
         raise Refusal("bad_period", status=422, text_key="web.error_bad_period")
     return first, last
 

@@ -184,7 +184,14 @@ def test_a_period_spanning_whole_months_uses_month_rows(seeded: Context) -> None
 
 
 @pytest.mark.parametrize(
-    ("first", "last"), [("2026-11-10", "2026-11-01"), ("2024-01-01", "2026-11-01"), ("x", "y")]
+    ("first", "last"),
+    [
+        ("2026-11-10", "2026-11-01"),
+        ("2024-01-01", "2026-11-01"),
+        ("x", "y"),
+        ("0001-01-01", "0001-01-02"),
+        ("9999-12-30", "9999-12-31"),
+    ],
 )
 def test_bad_periods_are_refused(seeded: Context, first: str, last: str) -> None:
     with pytest.raises(Refusal) as refused:
