@@ -169,3 +169,21 @@ def test_the_board_resumes_after_a_server_restart_without_losing_calls(
             assert recorded.outside(server.url) == []
         finally:
             server.stop()
+
+
+def test_without_voice_clips_the_board_still_shows_calls(
+    demo_server: RunningServer, open_page
+) -> None:
+    recorded = open_page(1920, 1080)
+    page = recorded.page
+    page.route("**/sounds/manifest.json", lambda route: route.fulfill(status=404, body="{}"))
+    page.goto(f"{demo_server.url}/board")
+    page.wait_for_function("window.NFBoard && window.NFBoard.Board.stream !== null")
+    issue(demo_server, "death-registration")
+    clerk = demo_server.login("clerk3", counter="c3")
+    called = clerk.call_next("c3")
+    page.wait_for_function(
+        "n => document.getElementById('now-ticket').textContent === n", arg=called["number"]
+    )
+    assert page.evaluate("window.NFBoard.Voice.enabled") is False
+    assert page.evaluate("window.NFBoard.Voice.announced.length") == 0
