@@ -89,8 +89,10 @@ def board_page(
     cookie_lang: str | None = LangCookie,
     accept_language: str | None = AcceptLanguage,
 ) -> HTMLResponse:
+    # The board is bilingual; its first language is Arabic unless the TV is told otherwise
+    # (a TV browser's own language says nothing about the hall).
     return _page(
-        "board", request, lang, cookie_lang, accept_language,
+        "board", request, lang, cookie_lang, None,
         title_key="web.board_title", body_class="board",
     )  # fmt: skip
 
