@@ -15,6 +15,7 @@ share them, and ``docs/web.md`` states them for managers):
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -378,56 +379,28 @@ def report_from_aggregates(groups: Mapping[tuple[str, Hashable], Aggregate]) -> 
 # each row feeding its five groups, then one sort per group. Same definitions as summarize().
 
 
-class _Exact:
-    __slots__ = (
-        "actual", "cancelled", "no_shows", "quote_error", "quoted", "quoted_n", "served",
-        "services", "tickets", "waits", "within",
-    )  # fmt: skip
+Item = tuple[str, "float | None", "float | None", bool, "float | None"]
+# (state, wait, service time, waited within target, quoted wait) of one ticket
 
-    def __init__(self) -> None:
-        self.tickets = self.served = self.no_shows = self.cancelled = self.within = 0
-        self.quoted_n = 0
-        self.quoted = self.actual = self.quote_error = 0.0
-        self.waits: list[float] = []
-        self.services: list[float] = []
 
-    def add(
-        self, state: str, wait: float | None, service: float | None, inside: bool,
-        quoted: float | None,
-    ) -> None:  # fmt: skip
-        self.tickets += 1
-        if state == DONE:
-            self.served += 1
-        elif state == NO_SHOW:
-            self.no_shows += 1
-        elif state == CANCELLED:
-            self.cancelled += 1
-        if wait is not None:
-            self.waits.append(wait)
-            if inside:
-                self.within += 1
-            if quoted is not None:
-                self.quoted_n += 1
-                self.quoted += quoted
-                self.actual += wait
-                self.quote_error += abs(wait - quoted)
-        if service is not None:
-            self.services.append(service)
-
-    def summary(self) -> Summary:
-        n, q = len(self.waits), self.quoted_n
-        return Summary(
-            tickets=self.tickets,
-            served=self.served,
-            no_shows=self.no_shows,
-            cancelled=self.cancelled,
-            wait=Spread.of(self.waits),
-            service=Spread.of(self.services),
-            within_target=self.within / n if n else None,
-            quoted_mean_s=self.quoted / q if q else None,
-            actual_mean_s=self.actual / q if q else None,
-            quote_error_mean_s=self.quote_error / q if q else None,
-        )
+def _summary_of(items: Sequence[Item]) -> Summary:
+    """The :class:`Summary` of prepared items: a few passes in comprehensions, no per-row calls."""
+    states = Counter(item[0] for item in items)
+    waits = [item[1] for item in items if item[1] is not None]
+    quoted = [(item[4], item[1]) for item in items if item[1] is not None and item[4] is not None]
+    q = len(quoted)
+    return Summary(
+        tickets=len(items),
+        served=states[DONE],
+        no_shows=states[NO_SHOW],
+        cancelled=states[CANCELLED],
+        wait=Spread.of(waits),
+        service=Spread.of(item[2] for item in items if item[2] is not None),
+        within_target=sum(1 for item in items if item[3]) / len(waits) if waits else None,
+        quoted_mean_s=sum(x for x, _ in quoted) / q if q else None,
+        actual_mean_s=sum(a for _, a in quoted) / q if q else None,
+        quote_error_mean_s=sum(abs(a - x) for x, a in quoted) / q if q else None,
+    )
 
 
 def report_from_rows(
@@ -435,8 +408,8 @@ def report_from_rows(
     overall_only: bool = False,
 ) -> Report:  # fmt: skip
     """The exact :class:`Report` of these ticket rows (``hour_of``: local hour of a timestamp)."""
-    overall = _Exact()
-    groups: dict[str, dict[Hashable, _Exact]] = {name: {} for name in GROUPINGS}
+    everything: list[Item] = []
+    groups: dict[str, dict[Hashable, list[Item]]] = {name: {} for name in GROUPINGS}
     by_service, by_counter = groups["service"], groups["counter"]
     by_clerk, by_hour = groups["clerk"], groups["hour"]
     for service, counter, clerk, state, issued, called, started, finished, quoted in rows:
@@ -446,24 +419,25 @@ def report_from_rows(
             begin = started if started is not None else called
             served = None if begin is None else max(0.0, finished - begin)
         target = target_s.get(service)
-        inside = wait is not None and target is not None and wait <= target
-        overall.add(state, wait, served, inside, quoted)
+        item = (state, wait, served, wait is not None and target is not None and wait <= target,
+                quoted)  # fmt: skip
+        everything.append(item)
         if overall_only:
             continue
         for table, key in (
             (by_service, service), (by_counter, counter), (by_clerk, clerk),
             (by_hour, hour_of(issued)),
         ):  # fmt: skip
-            if key is None:
-                continue
-            acc = table.get(key)
-            if acc is None:
-                acc = table[key] = _Exact()
-            acc.add(state, wait, served, inside, quoted)
+            if key is not None:
+                members = table.get(key)
+                if members is None:
+                    table[key] = [item]
+                else:
+                    members.append(item)
     return Report(
-        overall=overall.summary(),
+        overall=_summary_of(everything),
         groups={
-            name: {key: acc.summary() for key, acc in sorted(members.items())}
+            name: {key: _summary_of(items) for key, items in sorted(members.items())}
             for name, members in groups.items()
         },
     )
