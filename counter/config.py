@@ -30,8 +30,9 @@ class CounterSettings(Settings):
     """Receipt printer setting as in ``docs/printers.md`` (``tcp://127.0.0.1:9100?width=80``,
     ``usb://04b8:0e15``, ...); empty: no printer, receipts are shown on screen."""
     scanner: str = ""
-    """Serial port of a barcode scanner (``/dev/ttyACM0``), ``wedge`` for a keyboard scanner, or
-    empty for none (references are then typed)."""
+    """Barcode scanner: a serial port (``/dev/ttyACM0``) or pyserial URL (``socket://host:port``),
+    ``wedge`` for a scanner that types like a keyboard (then only function keys are shortcuts),
+    or empty for none (references are typed)."""
     size: str = "1280x800"
     """Window size in pixels, ``WIDTHxHEIGHT``."""
     fullscreen: bool = False
@@ -64,6 +65,16 @@ class CounterSettings(Settings):
             parse_setting(value)
         except PrinterSettingError as exc:
             raise ValueError(exc.reason) from None
+        return value
+
+    @field_validator("scanner")
+    @classmethod
+    def _scanner_exists(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() in ("", "none", "wedge") or "://" in value:
+            return value.lower() if value.lower() in ("none", "wedge") else value
+        if not Path(value).exists():
+            raise ValueError(f"no such serial port {value!r} (is the scanner plugged in?)")
         return value
 
     @field_validator("size")
