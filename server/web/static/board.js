@@ -70,12 +70,21 @@ const Voice = (() => {
     return clips ? names.filter((name) => clips.has(name)) : names;
   }
 
+  // Decoded clips are kept, the most recently used first, up to MAX_DECODED (about 25 MB): a
+  // board running for weeks would otherwise end up holding every number it ever said.
+  const MAX_DECODED = 80;
   async function load(name) {
-    if (buffers.has(name)) return buffers.get(name);
+    if (buffers.has(name)) {
+      const kept = buffers.get(name);
+      buffers.delete(name);
+      buffers.set(name, kept);
+      return kept;
+    }
     const response = await fetch(`/sounds/${name}.${format}`);
     if (!response.ok) throw new Error(`clip ${name}: ${response.status}`);
     const buffer = await ctx.decodeAudioData(await response.arrayBuffer());
     buffers.set(name, buffer);
+    while (buffers.size > MAX_DECODED) buffers.delete(buffers.keys().next().value);
     return buffer;
   }
 
