@@ -28,28 +28,31 @@ DEVICES = ("kiosk", "counter", "board")
 _bearer = HTTPBearer(auto_error=False, description="A person's session token or a device token")
 
 
-def get_context(request: Request) -> Context:
+async def get_context(request: Request) -> Context:
     return request.app.state.ctx
 
 
 Ctx = Annotated[Context, Depends(get_context)]
 
 
-def bearer_token(
+async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str | None:
     return credentials.credentials if credentials else None
 
 
-def current_actor(ctx: Ctx, token: Annotated[str | None, Depends(bearer_token)]) -> Actor:
-    """Anyone (no token), a person, or a device; a bad or expired token is refused (401)."""
+async def current_actor(ctx: Ctx, token: Annotated[str | None, Depends(bearer_token)]) -> Actor:
+    """Anyone (no token), a person, or a device; a bad or expired token is refused (401).
+
+    Async on purpose: one indexed lookup is cheaper on the event loop than a threadpool hop.
+    """
     return authenticate(ctx, token)
 
 
 def allow(*roles: str) -> Callable[..., Actor]:
     """A dependency admitting only these roles (people's roles or device kinds)."""
 
-    def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+    async def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
         if actor.kind == "anonymous":
             raise Refusal("unauthenticated", status=401)
         if actor.role not in roles:

@@ -4,6 +4,7 @@ Writes: :meth:`Database.write` serializes every write of this process on one con
 lock and opens ``BEGIN IMMEDIATE``, so the write lock of the file is taken before anything is read;
 several server processes on one file then queue on SQLite's own lock (busy timeout), never on a
 "database is locked" error half-way through, and numbering/claiming stays atomic across processes.
+Writes queued at the same moment share one commit (group commit), so a burst costs one fsync.
 
 Durability: WAL with ``synchronous=FULL`` fsyncs the WAL on every commit, so a ticket the server
 acknowledged survives a power cut (``NORMAL`` would only survive a process crash).
@@ -40,6 +41,18 @@ def connect(path: Path | str, timeout: float = 10.0) -> sqlite3.Connection:
     return conn
 
 
+MAX_GROUP = 64
+
+
+class _Group:
+    """Writes sharing one commit: each waits on ``done`` and sees ``error`` if the commit failed."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+        self.members = 0
+
+
 class Database:
     """One SQLite file: a lock-guarded writer connection and a connection per reading thread."""
 
@@ -49,22 +62,70 @@ class Database:
         self.timeout = timeout
         self._writer = sqlite_utils.Database(connect(self.path, timeout))
         self._write_lock = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._queued = 0
+        self._group: _Group | None = None
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
-        """One write transaction (``BEGIN IMMEDIATE``): commit on success, rollback on error."""
-        with self._write_lock:
-            conn = self._writer.conn
-            conn.execute("BEGIN IMMEDIATE")
+        """One write transaction: all or nothing, and durable once the ``with`` block has exited.
+
+        Group commit: each write runs alone on the writer connection, inside a savepoint of a
+        ``BEGIN IMMEDIATE`` transaction. When other threads of this process are queued to write,
+        the transaction is left open for them and the last of the group commits (one fsync for
+        all); everyone returns only after that commit. A write that raises rolls back to its
+        savepoint and leaves the others intact; a failed commit raises in every member.
+        """
+        with self._queue_lock:
+            self._queued += 1
+        self._write_lock.acquire()
+        with self._queue_lock:
+            self._queued -= 1
+        conn = self._writer.conn
+        failure: BaseException | None = None
+        try:
+            if self._group is None:
+                conn.execute("BEGIN IMMEDIATE")
+                self._group = _Group()
+            group = self._group
+            conn.execute("SAVEPOINT write_one")
             try:
                 yield self._writer
-            except BaseException:
+            except BaseException as exc:
+                failure = exc
+                conn.execute("ROLLBACK TO write_one")
+            conn.execute("RELEASE write_one")
+            group.members += 1
+            with self._queue_lock:
+                leave_open = self._queued > 0 and group.members < MAX_GROUP
+            if not leave_open:
+                self._group = None
+                try:
+                    conn.execute("COMMIT")
+                except BaseException as exc:
+                    group.error = exc
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                group.done.set()
+        except BaseException:
+            # The connection itself failed (BEGIN or SAVEPOINT): end the group, unblock its members.
+            if self._group is not None:
+                self._group.error = RuntimeError("the write transaction failed")
+                self._group.done.set()
+                self._group = None
+            if conn.in_transaction:
                 conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+            self._write_lock.release()
+            raise
+        self._write_lock.release()
+        group.done.wait()
+        if failure is not None:
+            raise failure
+        if group.error is not None:
+            raise group.error
 
     def read(self) -> sqlite_utils.Database:
         """This thread's reading connection (autocommit; each statement sees committed data)."""

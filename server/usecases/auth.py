@@ -11,7 +11,7 @@ from typing import Any
 
 from server.domain.errors import Refusal
 from server.store.events import append_event
-from server.usecases.catalog import load_catalog
+from server.usecases.catalog import catalog_with, load_catalog
 from server.usecases.context import ANYONE, Actor, Context
 from server.usecases.passwords import check_password
 from server.usecases.ticket_view import counter_brief, iso
@@ -62,7 +62,7 @@ def login(ctx: Context, username: str, password: str, counter: str | None = None
     now = ctx.now()
     throttle = _throttle(ctx)
     throttle.check(username, time.monotonic())
-    catalog = load_catalog(ctx)
+    catalog = catalog_with(ctx, counter=counter)
     if counter is not None:
         catalog.counter(counter)
     row = (

@@ -10,7 +10,7 @@ from server.domain.call_next import Waiting, choose_next
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
 from server.store.events import append_event
-from server.usecases.catalog import Catalog, load_catalog
+from server.usecases.catalog import Catalog, catalog_with
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import fetch_ticket, public_event_fields, staff_view
 
@@ -121,7 +121,7 @@ def _mark_called(
 def call_next(ctx: Context, actor: Actor, counter_id: str) -> dict[str, Any] | None:
     """Call the next ticket to ``counter_id`` by the center's policy; None when nobody waits."""
     check_at_counter(actor, counter_id)
-    catalog = load_catalog(ctx)
+    catalog = catalog_with(ctx, counter=counter_id)
     catalog.counter(counter_id)
     now = ctx.now()
     day = local_day(now, catalog.center.timezone)
@@ -154,7 +154,7 @@ def call_ticket(
         raise Refusal("reason_required", status=422)
     if len(reason) > MAX_REASON:
         raise Refusal("invalid_input", status=422, field="reason", reason=f"> {MAX_REASON}")
-    catalog = load_catalog(ctx)
+    catalog = catalog_with(ctx, counter=counter_id)
     counter = catalog.counter(counter_id)
     now = ctx.now()
     day = local_day(now, catalog.center.timezone)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
@@ -30,6 +31,7 @@ class Catalog:
     services: dict[str, Service]
     counters: dict[str, Counter]
     workflows: tuple[dict[str, Any], ...]
+    _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def service(self, service_id: str) -> Service:
         service = self.services.get(service_id)
@@ -44,10 +46,30 @@ class Catalog:
         return counter
 
     def counters_of(self, service_id: str) -> frozenset[str]:
-        return frozenset(c.id for c in self.counters.values() if service_id in c.services)
+        return self.counters_by_service().get(service_id, frozenset())
 
     def counters_by_service(self) -> dict[str, frozenset[str]]:
-        return {s: self.counters_of(s) for s in self.services}
+        """Service id -> the counters serving it (computed once per catalog version)."""
+        cached = self._derived.get("counters_by_service")
+        if cached is None:
+            cached = {
+                s: frozenset(c.id for c in self.counters.values() if s in c.services)
+                for s in self.services
+            }
+            self._derived["counters_by_service"] = cached
+        return cached
+
+    def competing(self, service_id: str) -> frozenset[str]:
+        """The services sharing at least one counter with ``service_id`` (itself included)."""
+        key = f"competing:{service_id}"
+        cached = self._derived.get(key)
+        if cached is None:
+            names = {service_id}
+            for counter in self.counters.values():
+                if service_id in counter.services:
+                    names.update(counter.services)
+            cached = self._derived[key] = frozenset(names)
+        return cached
 
 
 def _meta(db: sqlite_utils.Database, key: str) -> str | None:
@@ -68,11 +90,22 @@ def bump_version(tx: sqlite_utils.Database) -> None:
     _set_meta(tx, "catalog_version", str(current + 1))
 
 
-def load_catalog(ctx: Context) -> Catalog:
-    """This process's copy of the catalog, reloaded when another writer changed it."""
+CHECK_EVERY_S = 1.0  # how stale another process's catalog edit may look here
+
+
+def load_catalog(ctx: Context, fresh: bool = False) -> Catalog:
+    """This process's copy of the catalog, reloaded when a writer changed it.
+
+    Edits made by this process drop the cache at once; edits by other worker processes are seen
+    within ``CHECK_EVERY_S`` (the version in ``meta`` is checked at most that often).
+    """
+    cached: Catalog | None = ctx.cache.get("catalog")
+    checked = ctx.cache.get("catalog_checked", 0.0)
+    if cached is not None and not fresh and time.monotonic() - checked < CHECK_EVERY_S:
+        return cached
     reader = ctx.db.read()
     version = int(_meta(reader, "catalog_version") or 0)
-    cached: Catalog | None = ctx.cache.get("catalog")
+    ctx.cache["catalog_checked"] = time.monotonic()
     if cached is not None and cached.version == version:
         return cached
     center_json = _meta(reader, "center")
@@ -102,6 +135,17 @@ def load_catalog(ctx: Context) -> Catalog:
         workflows=tuple(json.loads(_meta(reader, "workflows") or "[]")),
     )
     ctx.cache["catalog"] = catalog
+    return catalog
+
+
+def catalog_with(ctx: Context, service: str | None = None, counter: str | None = None) -> Catalog:
+    """The catalog, re-checked at once if it lacks ``service`` or ``counter`` (just added by
+    another worker process), so a fresh edit is never refused as unknown."""
+    catalog = load_catalog(ctx)
+    if (service is not None and service not in catalog.services) or (
+        counter is not None and counter not in catalog.counters
+    ):
+        catalog = load_catalog(ctx, fresh=True)
     return catalog
 
 

@@ -8,7 +8,7 @@ from server.domain.errors import Refusal
 from server.domain.hours import local_day
 from server.store.events import append_event
 from server.usecases.calling import check_at_counter
-from server.usecases.catalog import load_catalog
+from server.usecases.catalog import catalog_with, load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import counter_brief
 
@@ -16,7 +16,7 @@ from server.usecases.ticket_view import counter_brief
 def set_counter_status(ctx: Context, actor: Actor, counter_id: str, status: str) -> dict[str, Any]:
     """Pause or resume (open) a counter; paused counters are not counted in wait estimates."""
     check_at_counter(actor, counter_id)
-    catalog = load_catalog(ctx)
+    catalog = catalog_with(ctx, counter=counter_id)
     catalog.counter(counter_id)
     if status not in ("open", "paused"):
         raise Refusal("unknown_action", status=404, action=status)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import sqlite_utils
 
 from server.domain import estimate
@@ -14,18 +17,33 @@ def open_counters(db: sqlite_utils.Database) -> frozenset[str]:
 
 def competing_services(catalog: Catalog, service: str) -> set[str]:
     """The services that share at least one counter with ``service`` (itself included)."""
-    names = {service}
-    for counter in catalog.counters.values():
-        if service in counter.services:
-            names.update(counter.services)
-    return names
+    return set(catalog.competing(service))
+
+
+SERVICE_TIME_TTL_S = 5.0
+
+
+def forget_service_time(cache: dict[str, Any], day: str, service: str) -> None:
+    """A ticket of ``service`` just finished here: recompute its service time next time."""
+    cache.pop(f"service_time:{day}:{service}", None)
 
 
 def service_times(
-    db: sqlite_utils.Database, catalog: Catalog, services: set[str], day: str
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    services: set[str],
+    day: str,
+    cache: dict[str, Any] | None = None,
 ) -> dict[str, float]:
+    """Expected service time per service; cached a few seconds (it moves slowly)."""
     times: dict[str, float] = {}
+    now = time.monotonic()
     for name in services:
+        key = f"service_time:{day}:{name}"
+        hit = cache.get(key) if cache is not None else None
+        if hit is not None and now - hit[0] < SERVICE_TIME_TTL_S:
+            times[name] = hit[1]
+            continue
         durations = [
             r[0]
             for r in db.execute(
@@ -38,6 +56,8 @@ def service_times(
         durations.reverse()
         prior = catalog.services[name].service_time_s if name in catalog.services else 300
         times[name] = estimate.service_time(prior, durations)
+        if cache is not None:
+            cache[key] = (now, times[name])
     return times
 
 
@@ -80,11 +100,12 @@ def quote(
     priority: bool,
     issued_at: float | None = None,
     ticket_id: int | None = None,
+    cache: dict[str, Any] | None = None,
 ) -> tuple[int, float]:
     """(people ahead in the same service, estimated seconds until called)."""
     services = competing_services(catalog, service)
     ahead = ahead_by_service(db, services, day, priority, issued_at, ticket_id)
-    times = service_times(db, catalog, {s for s in ahead if ahead[s]} | {service}, day)
+    times = service_times(db, catalog, {s for s in ahead if ahead[s]} | {service}, day, cache)
     wait = estimate.wait_seconds(
         service, ahead, times, catalog.counters_by_service(), open_counters(db)
     )

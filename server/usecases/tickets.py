@@ -9,9 +9,9 @@ from server.domain.errors import Refusal
 from server.domain.hours import local_day
 from server.domain.tickets import format_number, next_state
 from server.store.events import append_event
-from server.usecases.catalog import load_catalog, service_is_open
+from server.usecases.catalog import catalog_with, load_catalog, service_is_open
 from server.usecases.context import Actor, Context
-from server.usecases.estimates import quote
+from server.usecases.estimates import forget_service_time, quote
 from server.usecases.files_return import route_return_visit
 from server.usecases.ticket_view import fetch_ticket, public_event_fields, staff_view
 
@@ -40,7 +40,7 @@ def issue_ticket(
     # A return visit for a file (engineer F, docs/files.md): routed to the file's service, with
     # priority when the file waits on the citizen; the reference is checked and stored printed.
     service_id, priority, file = route_return_visit(ctx, service_id, priority, file)
-    catalog = load_catalog(ctx)
+    catalog = catalog_with(ctx, service=service_id)
     service = catalog.service(service_id)
     now = ctx.now()
     if not service_is_open(ctx, catalog, service, now):
@@ -61,7 +61,7 @@ def issue_ticket(
             " ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last",
             [day, service.prefix],
         ).fetchone()[0]
-        ahead, wait = quote(tx, catalog, service.id, day, priority)
+        ahead, wait = quote(tx, catalog, service.id, day, priority, cache=ctx.cache)
         cursor = tx.execute(
             "INSERT INTO tickets (day, prefix, seq, number, service, priority, state, public_token,"
             " issued_at, device, file, idempotency_key, quoted_wait_s)"
@@ -119,6 +119,7 @@ def ticket_for_kiosk(
             bool(row["priority"]),
             row["issued_at"],
             row["id"],
+            ctx.cache,
         )
     else:
         ahead, wait = 0, 0
@@ -151,6 +152,7 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
                 bool(ticket["priority"]),
                 ticket["issued_at"],
                 ticket["id"],
+                ctx.cache,
             )
     staff = staff_view(ticket, catalog)
     return {
@@ -195,7 +197,7 @@ def ticket_action(
     """recall, no-show, start, finish, transfer (to ``service`` and/or ``counter``), cancel."""
     if action == "call":
         raise Refusal("unknown_action", status=404, action=action)
-    catalog = load_catalog(ctx)
+    catalog = catalog_with(ctx, service=service, counter=counter)
     now = ctx.now()
     if action == "transfer":
         if service is None and counter is None:
@@ -252,5 +254,7 @@ def ticket_action(
             },
             public=public,
         )
+    if action == "finish":
+        forget_service_time(ctx.cache, row["day"], row["service"])
     ctx.on_event()
     return staff_view(updated, catalog)
