@@ -159,7 +159,7 @@ def test_admin_pages(demo_server: RunningServer, open_page, artifacts: Path, lan
     login_in_page(page, demo_server, "admin")
     page.wait_for_selector("#services tbody tr")
     check_page(recorded, demo_server, lang, artifacts / f"web-page-admin-services-{lang}.png")
-    for tab in ("counters", "people", "devices", "audit"):
+    for tab in ("categories", "counters", "people", "devices", "audit"):
         page.click(f"[data-tab={tab}]")
         page.wait_for_selector(f"#tab-{tab}:not(.hidden) tbody tr")
         page.screenshot(path=str(artifacts / f"web-page-admin-{tab}-{lang}.png"), full_page=True)
@@ -178,6 +178,14 @@ def test_admin_edits_are_saved_and_audited(demo_server: RunningServer, open_page
     names = {s["id"]: s["name"]["en"] for s in demo_server.client().services()["services"]}
     assert names["criminal-record"] == "Criminal record certificate (Form 1)"
 
+    page.click("[data-tab=categories]")
+    category = page.locator('#categories tr[data-id="vehicles"]')
+    category.locator("input[name=name_en]").fill("Vehicles and driving licences")
+    category.locator("button").click()
+    page.wait_for_selector("#status.ok")
+    names = {c["id"]: c["name"]["en"] for c in demo_server.client().services()["categories"]}
+    assert names["vehicles"] == "Vehicles and driving licences"
+
     page.click("[data-tab=people]")
     page.fill("#person-form input[name=username]", "newclerk")
     page.fill("#person-form input[name=password]", "s3cret-pass")
@@ -188,5 +196,5 @@ def test_admin_edits_are_saved_and_audited(demo_server: RunningServer, open_page
     page.click("[data-tab=audit]")
     page.wait_for_selector("#audit tbody tr")
     log = page.inner_text("#audit")
-    assert "service_saved" in log and "person_created" in log
+    assert "service_saved" in log and "category_saved" in log and "person_created" in log
     assert "s3cret-pass" not in log

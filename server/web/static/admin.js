@@ -13,6 +13,8 @@
   }
 
   async function act(fn) {
+    $("status").className = "";
+    $("status").textContent = "";
     try {
       await fn();
       say("web.admin_saved", false);
@@ -31,6 +33,28 @@
     const box = NF.el("input", { type: "checkbox", name, "aria-label": label });
     box.checked = Boolean(checked);
     return box;
+  }
+
+  // ---------------------------------------------------------------- categories
+  function renderCategories() {
+    const rows = catalog.categories.map((category) => {
+      const nameAr = input("name_ar", category.name.ar, { label: NF.t("web.admin_name_ar"), dir: "rtl", size: 28 });
+      const nameEn = input("name_en", category.name.en, { label: NF.t("web.admin_name_en"), dir: "ltr", size: 28 });
+      const save = NF.el("button", {
+        type: "button",
+        onclick: () => act(async () => {
+          const body = { ...category, name: { ar: nameAr.value, en: nameEn.value } };
+          await NF.api(`/api/v1/admin/categories/${encodeURIComponent(category.id)}`, { method: "PUT", body });
+          await loadCatalog();
+        }),
+      }, NF.t("web.admin_save"));
+      return NF.el("tr", { "data-id": category.id },
+        NF.el("td", { class: "number" }, category.id), NF.el("td", {}, nameAr), NF.el("td", {}, nameEn), NF.el("td", {}, save));
+    });
+    $("categories").replaceChildren(
+      NF.el("thead", {}, NF.el("tr", {}, th("web.admin_id"), th("web.admin_name_ar"), th("web.admin_name_en"), NF.el("td"))),
+      NF.el("tbody", {}, ...rows),
+    );
   }
 
   // ---------------------------------------------------------------- services
@@ -92,6 +116,7 @@
 
   async function loadCatalog() {
     catalog = await NF.api("/api/v1/admin/catalog");
+    renderCategories();
     renderServices();
     renderCounters();
   }
@@ -161,7 +186,7 @@
   }
 
   // ---------------------------------------------------------------- wiring
-  const loaders = { services: loadCatalog, counters: loadCatalog, people: loadPeople, devices: loadDevices, audit: loadAudit };
+  const loaders = { categories: loadCatalog, services: loadCatalog, counters: loadCatalog, people: loadPeople, devices: loadDevices, audit: loadAudit };
 
   function showTab(name) {
     document.querySelectorAll("[data-panel]").forEach((panel) => panel.classList.toggle("hidden", panel.id !== `tab-${name}`));
@@ -174,7 +199,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-tab]").forEach((button) => button.addEventListener("click", () => showTab(button.dataset.tab)));
-    NF.onLang(() => { if (catalog) { renderServices(); renderCounters(); } });
+    NF.onLang(() => { if (catalog) { renderCategories(); renderServices(); renderCounters(); } });
     $("person-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const form = new FormData(event.target);
