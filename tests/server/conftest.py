@@ -19,7 +19,7 @@ import pytest
 
 from nafitha.demo import seed_demo
 from server.app import create_app
-from server.config import ServerSettings
+from server.config import CenterConfig, ServerSettings
 from server.usecases.context import Context
 
 with warnings.catch_warnings():  # starlette warns about httpx once, at import
@@ -88,11 +88,14 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def make_env(seeded_db: Path, folder: Path, **settings: Any) -> Iterator[AppEnv]:
+def make_env(
+    seeded_db: Path, folder: Path, center: CenterConfig | None = None, **settings: Any
+) -> Iterator[AppEnv]:
+    """An AppEnv on a copy of the seeded database (``center`` replaces the demo catalog)."""
     db_path = folder / "nafitha.db"
     shutil.copy(seeded_db, db_path)
     clock = FakeClock()
-    app = create_app(ServerSettings(db=db_path, **settings), clock=clock)
+    app = create_app(ServerSettings(db=db_path, **settings), clock=clock, center=center)
     with TestClient(app) as http:
         yield AppEnv(http, app.state.ctx, clock, db_path)
 

@@ -101,6 +101,7 @@ def start_server(
     center: Path | None = None,
     extra_args: Sequence[str] = (),
     seed: bool = True,
+    ignore_hours: bool = True,
 ) -> RunningServer:
     """``nafitha server`` on a free port with its database in ``data``; demo accounts seeded."""
     data.mkdir(parents=True, exist_ok=True)
@@ -118,7 +119,7 @@ def start_server(
         "127.0.0.1",
         "--port",
         str(port),
-        "--ignore-hours",
+        *(["--ignore-hours"] if ignore_hours else []),
         "--workers",
         str(workers),
         "--public-url",
