@@ -1,0 +1,165 @@
+"""From the clerk's call-next key to the called ticket drawn on the counter's screen.
+
+    .venv/bin/python bench/counter.py [--calls 40]
+
+Starts a real ``nafitha server`` (demo accounts) and the real counter app under a private Xvfb
+(1280x800, software GL), signed in as clerk1 at c1. Inside the app (one clock), the figure runs from
+the F1 key event entering the window to the first frame flipped with the new ticket number in its
+label: the HTTP call on the action worker, the hand-back to the UI thread, the label's re-layout
+and one frame. Each ticket is then marked no-show (N) so the next call can go.
+
+Two rounds: the server idle, then under the load of the server benchmark (``bench/load.py``'s
+generator: kiosks issuing and clerks calling at other counters). In the same run, the references:
+the API call alone (``POST /counters/c2/next`` round trip from a plain client, under the same
+conditions) and the app's own drawing cost (F12, the language switch, which re-lays out every label
+of every screen and calls no server, to the first frame showing it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from nafitha.gui.automation import AppProcess
+from tests.support.server import RunningServer, running_server
+from tests.support.xvfb import xvfb_display
+
+
+def pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def line(name: str, samples_ms: list[float]) -> str:
+    if not samples_ms:
+        return f"{name:<46} (no samples)"
+    return (
+        f"{name:<46} n={len(samples_ms):>3}  median {statistics.median(samples_ms):7.1f} ms"
+        f"  p90 {pct(samples_ms, 0.9):7.1f} ms  max {max(samples_ms):7.1f} ms"
+    )
+
+
+def wait(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise TimeoutError("condition not met")
+
+
+def start_app(server: RunningServer, log: Path) -> AppProcess:
+    argv = [
+        sys.executable,
+        "-m",
+        "nafitha.cli",
+        "counter",
+        "--server",
+        server.url,
+        "--counter",
+        "c1",
+        "--size",
+        "1280x800",
+        "--lang",
+        "en",
+    ]
+    app = AppProcess(argv, log_path=log)
+    app.call("fill", name="username", text="clerk1")
+    app.call("fill", name="password", text=server.password)
+    app.call("press", name="enter")
+    wait(lambda: app.call("state")["screen"] == "serve" and app.call("state")["services"])
+    return app
+
+
+def key_to_screen(app: AppProcess, calls: int) -> list[float]:
+    """``calls`` timed call-next presses, each ticket then marked no-show."""
+    samples: list[float] = []
+    for _ in range(calls):
+        app.call("time_key", name="f1", watch="ticket_number")
+        taken = wait(lambda: app.call("key_timings"))
+        samples.extend(taken)
+        wait(lambda: app.call("state")["ticket"])
+        app.call("press", name="n")
+        wait(lambda: not app.call("state")["ticket"] and not app.call("state")["busy"])
+    return [s * 1000 for s in samples]
+
+
+def screen_floor(app: AppProcess, rounds: int) -> list[float]:
+    """F12 (every label re-laid out, no server) to the first frame showing it, timed in the app."""
+    samples: list[float] = []
+    for _ in range(rounds):
+        app.call("time_key", name="f12", watch="recall")
+        samples.extend(wait(lambda: app.call("key_timings")))
+    return [s * 1000 for s in samples]
+
+
+def api_alone(server: RunningServer, calls: int) -> list[float]:
+    clerk = server.login("clerk2", counter="c2")
+    samples = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        ticket = clerk.call_next("c2")
+        samples.append((time.perf_counter() - started) * 1000)
+        if ticket is None:
+            break
+        clerk.ticket_action(ticket["id"], "no-show")
+    return samples
+
+
+def issue(server: RunningServer, service: str, count: int) -> None:
+    kiosk = server.client(server.kiosk_token)
+    for _ in range(count):
+        kiosk.issue_ticket(service)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=40)
+    args = parser.parse_args()
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    try:
+        from bench import load
+    except ImportError as exc:  # the server's benchmark not in this tree yet
+        load = None
+        print(f"(bench/load.py not importable: {exc}; the loaded round is skipped)")
+
+    with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp) / "server") as server:
+        issue(server, "criminal-record", 2 * args.calls)  # c1 only: nobody else takes them
+        issue(server, "document-legalization", 2 * args.calls)  # c2 only: the API reference
+        with xvfb_display() as display:
+            os.environ["DISPLAY"] = display
+            app = start_app(server, Path(tmp) / "counter.log")
+            try:
+                print(f"counter bench: {args.calls} calls per round, window 1280x800 on Xvfb")
+                print(line("idle: key -> ticket on screen", key_to_screen(app, args.calls)))
+                print(line("idle: API call alone (reference)", api_alone(server, args.calls)))
+                print(line("idle: F12 relabel all, no server (reference)", screen_floor(app, 20)))
+                if load is None:
+                    return 0
+                with load.background_load(server) as running:
+                    time.sleep(2.0)  # let the load settle
+                    loaded = key_to_screen(app, args.calls)
+                    reference = api_alone(server, args.calls)
+                    floor = screen_floor(app, 20)
+                    summary = running.summary()
+                print(f"load: {summary}")
+                print(line("loaded: key -> ticket on screen", loaded))
+                print(line("loaded: API call alone (reference)", reference))
+                print(line("loaded: F12 relabel all, no server (reference)", floor))
+            finally:
+                app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
