@@ -1,4 +1,4 @@
-"""The event log's hash chain detects an edited, a deleted and a truncated event; so does the CLI."""
+"""The hash chain detects an edited, a deleted and a truncated event; so does the CLI."""
 
 from __future__ import annotations
 

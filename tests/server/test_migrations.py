@@ -21,7 +21,7 @@ def test_older_schema_database_is_upgraded_keeping_its_data(tmp_path: Path) -> N
     with db.write() as tx:
         tx.execute(
             "INSERT INTO tickets (day, prefix, seq, number, service, state, public_token,"
-            " issued_at) VALUES ('2026-11-20', 'A', 1, 'A-001', 'civil-extract', 'done', 'tok', 1.0)"
+            " issued_at) VALUES ('2026-11-20', 'A', 1, 'A-001', 'civil-extract', 'done', 't', 1)"
         )
     assert "alerts" not in db.read().table_names()
     db.close()
