@@ -147,11 +147,44 @@ def texts(root: Any = None) -> list[str]:
     """The logical texts of every visible bidi label and button, in tree order."""
     found: list[str] = []
     for widget in visible_widgets(root):
-        for attr in ("logical", "title", "subtitle"):
+        attrs = ("logical", "title", "subtitle") if hasattr(widget, "logical") or hasattr(
+            widget, "title"
+        ) else ("text",)
+        for attr in attrs:
             value = getattr(widget, attr, None)
             if isinstance(value, str) and value and value not in found[-3:]:
                 found.append(value)
     return found
+
+
+def tap_when_still(
+    name: str, hold: float, reply: Callable[[dict[str, Any]], None], frames: int = 40
+) -> None:
+    """Tap ``name`` once it has kept the same place and size for two frames (laid out and drawn,
+    as a person sees it: a screen rebuilt a moment ago is not tapped at its old place)."""
+    from kivy.clock import Clock
+
+    seen: list[tuple[float, ...]] = []
+
+    def check(_dt: float) -> None:
+        try:
+            widget = find(name)
+        except LookupError as exc:
+            if len(seen) >= frames:
+                reply({"ok": False, "error": f"LookupError: {exc}"})
+                return
+            seen.append(())
+            Clock.schedule_once(check, 0)
+            return
+        where = (*widget.to_window(*widget.pos), *widget.size)
+        if len(seen) >= 2 and seen[-1] == where == seen[-2] or len(seen) >= frames:
+            tap(widget, hold)
+            reply({"ok": True, "value": True})
+            return
+        seen.append(where)
+        Clock.schedule_once(check, 0)
+
+    Clock.schedule_once(check, 0)
 
 
 def base_commands() -> dict[str, Command]:
@@ -211,6 +244,12 @@ def serve_control(extra: Mapping[str, Command] | None = None) -> bool:
 
     def run(request: dict[str, Any]) -> None:
         cmd, args = request.get("cmd", ""), request.get("args", {})
+        if cmd == "tap":
+            tap_when_still(args.get("name", ""), float(args.get("hold", 0.05)), reply)
+            return
+        if cmd == "screenshot":  # after two frames: laid out and drawn, as a person sees it
+            Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt2: later(cmd, args), 0), 0)
+            return
         if cmd == "type":
             try:
                 type_keys(
@@ -227,6 +266,12 @@ def serve_control(extra: Mapping[str, Command] | None = None) -> bool:
             reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
         else:
             reply({"ok": True, "value": value})
+
+    def later(cmd: str, args: dict[str, Any]) -> None:
+        try:
+            reply({"ok": True, "value": commands[cmd](**args)})
+        except Exception as exc:  # the reason goes back to the test
+            reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
 
     def listen() -> None:
         with os.fdopen(read_fd, encoding="utf-8") as reader:

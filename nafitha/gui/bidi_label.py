@@ -9,6 +9,7 @@ in Arabic). Kivy itself does no bidi (kivy/kivy#7704, #7918, #8189), so never pu
 
 from __future__ import annotations
 
+from bidi import get_display
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
@@ -18,7 +19,7 @@ from kivy.uix.label import Label
 from nafitha.gui.fonts import register_fonts
 from nafitha.gui.theme import PALETTE
 from nafitha.gui.wrapping import wrap_logical
-from nafitha.text import visual
+from nafitha.text import has_arabic, visual
 
 Builder.load_string(
     """
@@ -31,6 +32,14 @@ Builder.load_string(
     padding: self.font_size * 0.15, 0
 """
 )
+
+
+def line_visual(line: str, rtl: bool) -> str:
+    """One logical line in drawing order. In a right-to-left paragraph even a line with no Arabic
+    (the "08:00–12:00" that wrapped onto its own line) is ordered right-to-left, as around it."""
+    if rtl and not has_arabic(line):
+        return get_display(line, base_dir="R")
+    return visual(line, "R" if rtl else "L")
 
 
 class BidiLabel(Label):
@@ -51,7 +60,7 @@ class BidiLabel(Label):
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("font_name", register_fonts())
         kwargs.setdefault("color", PALETTE.text)
-        self._relayout = Clock.create_trigger(self._apply, -1)
+        self._relayout = Clock.create_trigger(self._apply, 0)
         super().__init__(**kwargs)
         for prop in (
             "logical",
@@ -75,12 +84,11 @@ class BidiLabel(Label):
         return CoreLabel(font_name=self.font_name, font_size=self.font_size, bold=self.bold)
 
     def _apply(self, *_: object) -> None:
-        direction = "R" if self.rtl else "L"
         width = self.width - self.padding[0] - self.padding[2] - 2 if self.wrap else 0
         core = self._measure()
         lines = wrap_logical(
-            self.logical, width, lambda line: core.get_extents(visual(line, direction))[0]
+            self.logical, width, lambda line: core.get_extents(line_visual(line, self.rtl))[0]
         )
-        self.text = "\n".join(visual(line, direction) for line in lines)
+        self.text = "\n".join(line_visual(line, self.rtl) for line in lines)
         start, end = ("right", "left") if self.rtl else ("left", "right")
         self.halign = {"start": start, "center": "center", "end": end}[self.align]

@@ -56,14 +56,9 @@ class BigButton(ButtonBehavior, BidiLabel):
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("color", PALETTE.on_primary)
-        super().__init__(**kwargs)
         target = touch_target()
-        self.fbind("height", self._keep_target, target, "height")
-        self.fbind("width", self._keep_target, target, "width")
-
-    def _keep_target(self, target: float, side: str, *_: object) -> None:
-        if getattr(self, side) < target:
-            setattr(self, side, target)
+        kwargs.setdefault("size_hint_min", (target, target))  # layouts never squeeze it smaller
+        super().__init__(**kwargs)
 
 
 class IconButton(ButtonBehavior, BoxLayout):
@@ -103,9 +98,7 @@ class IconButton(ButtonBehavior, BoxLayout):
         ):
             self.fbind(prop, self._update)
         self._update()
-        target = touch_target()
-        if self.height < target:
-            self.height = target
+        self.size_hint_min_y = touch_target()
 
     def _update(self, *_: object) -> None:
         self._image.source = self.icon
@@ -118,6 +111,7 @@ class IconButton(ButtonBehavior, BoxLayout):
             label.logical = text
             label.rtl = self.rtl
             label.color = self.text_color
+            label.disabled_color = self.text_color  # a closed service stays readable
             label.font_size = size
         self._subtitle.size_hint_y = 0.7 if self.subtitle else 0.001
         self._subtitle.opacity = 1 if self.subtitle else 0

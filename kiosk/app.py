@@ -1,0 +1,367 @@
+"""The kiosk app: screens, the state they show, and the actions their buttons call.
+
+The app is given its core objects (settings, server client, printer, scanner) rather than making
+them, so tests and the demo choose real or dummy ones. Every server or printer call goes through
+:class:`~kiosk.background.Background`; nothing here waits on the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.properties import NumericProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.alerts import AlertOutbox
+from kiosk.background import Background
+from kiosk.catalog import Catalog, parse_catalog
+from kiosk.config import KioskSettings
+from kiosk.issuing import TicketIssuer
+from kiosk.printing import TicketPrinter
+from kiosk.references import LENGTH, compact
+from kiosk.state import KioskState
+from kiosk.tracking import FileLookup
+from nafitha.gui.automation import serve_control
+from nafitha.gui.fonts import register_fonts
+from nafitha.gui.theme import PALETTE
+from nafitha.scanner import DummyScanner, Scanner, ScanError
+from nafitha.text import t
+
+log = logging.getLogger("nafitha.kiosk")
+
+CATALOG_REFRESH_S = 60.0
+SCANS_IGNORED_ON = ("issuing", "ticket", "confirm")
+BACK = {
+    "language": "welcome",
+    "categories": "language",
+    "services": "categories",
+    "documents": "services",
+    "track_entry": "welcome",
+    "track_result": "track_entry",
+}
+
+
+class KioskApp(App):
+    title = "Nafitha kiosk"
+    scale = NumericProperty(1.0)
+
+    def __init__(
+        self,
+        settings: KioskSettings,
+        client: Any,
+        printer: TicketPrinter,
+        scanner: Scanner | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+        self.client = client
+        self.printer = printer
+        self.scanner = scanner or DummyScanner()
+        self.state = KioskState(lang=settings.lang)
+        self.started_at = time.perf_counter()
+        self.first_frame_s: float | None = None
+        self._last_touch = time.monotonic()
+        self._ticket_since: float | None = None
+        self._confirm_back = "documents"
+        self._catalog_event: Any = None
+
+    # ------------------------------------------------------------------ building
+    def build(self) -> ScreenManager:
+        from kiosk.screens import SCREENS
+        from kiosk.widgets import Header  # noqa: F401 - registers the kv rules the screens use
+
+        register_fonts()
+        Window.clearcolor = PALETTE.background
+        self.background = Background()
+        self.alerts = AlertOutbox(self.background, self.client, self.settings.device_name)
+        self.issuer = TicketIssuer(
+            self.state,
+            self.background,
+            self.client,
+            self.printer,
+            self.alerts,
+            self.go,
+            self.settings.retry_interval_s,
+        )
+        self.lookup = FileLookup(self.state, self.background, self.client, self.go)
+        Window.bind(on_resize=self._resized)
+        self._resized(Window, *Window.size)
+        self.manager = ScreenManager(transition=NoTransition())
+        for screen in SCREENS:
+            self.manager.add_widget(screen())
+        self.state.bind(catalog=self._catalog_changed)
+        Window.bind(on_touch_down=self._touched, on_key_down=self._touched)
+        Clock.schedule_interval(self._tick, 0.5)
+        return self.manager
+
+    def on_start(self) -> None:
+        self.scanner.start(self._scanned_on_any_thread, self._scan_error_on_any_thread)
+        self._load_catalog()
+        serve_control(self.control_commands())
+        Clock.schedule_once(self._first_frame, 0)
+
+    def on_stop(self) -> None:
+        self.scanner.stop()
+        self.background.shutdown()
+
+    def _first_frame(self, _dt: float) -> None:
+        self.first_frame_s = time.perf_counter() - self.started_at
+
+    def _resized(self, _window: Any, width: int, height: int) -> None:
+        self.scale = min(width, height) / 1080
+        self.state.portrait = height >= width
+
+    # ------------------------------------------------------------------ texts for the kv files
+    def tr(self, key: str, lang: str, **params: Any) -> str:
+        return t(key, lang, **params)
+
+    @staticmethod
+    def field(data: Any, *path: str) -> Any:
+        """``data[path[0]][path[1]]…`` or "" when any step is missing.
+
+        The kv files call this with the state's dict as an argument: kv re-evaluates an expression
+        when an argument property changes, but not a ``dict.get`` chain on it.
+        """
+        for key in path:
+            if not isinstance(data, dict) or key not in data or data[key] is None:
+                return ""
+            data = data[key]
+        return data
+
+    def center_name(self, lang: str, catalog: Catalog) -> str:
+        return catalog.center_name.get(lang) or t("common.center_name", lang)
+
+    def service_name(self, service_id: str, lang: str, catalog: Catalog) -> str:
+        service = catalog.services.get(service_id)
+        return service.title(lang) if service else ""
+
+    def wait_text(self, ticket: dict[str, Any], lang: str) -> str:
+        if not ticket:
+            return ""
+        ahead = int(ticket.get("people_ahead") or 0)
+        if ahead == 0:
+            return t("kiosk.you_are_next", lang)
+        text = t("kiosk.people_ahead", lang, count=ahead)
+        wait = ticket.get("estimated_wait_s")
+        if wait:
+            text += " · " + t("kiosk.estimated_wait", lang, minutes=max(1, round(wait / 60)))
+        return text
+
+    def print_text(self, phase: str, error: dict[str, Any], lang: str) -> str:
+        if phase == "printing":
+            return t("kiosk.printing", lang)
+        if phase == "printed":
+            return t("kiosk.take_ticket", lang)
+        if phase == "failed":
+            reason = (error.get("message") or {}).get(lang, "")
+            return t("kiosk.print_failed", lang, reason=reason)
+        return ""
+
+    # ------------------------------------------------------------------ navigation
+    def go(self, name: str) -> None:
+        self._last_touch = time.monotonic()
+        if name == "ticket":
+            self._ticket_since = None
+        self.manager.current = name
+        self.state.history.append(name)
+
+    def back(self) -> None:
+        current = self.manager.current
+        if current == "confirm":
+            self.go(self._confirm_back)
+        else:
+            self.go(BACK.get(current, "welcome"))
+
+    def home(self) -> None:
+        """Back to the welcome screen in the default language, whatever was under way."""
+        self.issuer.cancel()
+        self.issuer.finish()
+        self.state.start_over(self.settings.lang)
+        self.go("welcome")
+
+    def switch_lang(self) -> None:
+        self.state.lang = "en" if self.state.lang == "ar" else "ar"
+
+    # ------------------------------------------------------------------ the ticket flow
+    def choose_language(self, lang: str) -> None:
+        self.state.lang = lang
+        self.go("categories")
+
+    def choose_category(self, category_id: str) -> None:
+        self.state.category_id = category_id
+        self.state.page = 0
+        self.go("services")
+
+    def choose_service(self, service_id: str) -> None:
+        self.state.service_id = service_id
+        self.state.file_reference = ""
+        self.state.priority = "none"
+        self._confirm_back = "documents"
+        self.go("documents")
+
+    def quick_service(self, service_id: str) -> None:
+        """From the welcome screen: straight to confirming (the second tap prints)."""
+        service = self.state.catalog.services.get(service_id)
+        if service is None or not service.is_open:
+            return
+        self.state.service_id = service_id
+        self.state.category_id = service.category
+        self.state.file_reference = ""
+        self.state.priority = "none"
+        self._confirm_back = "welcome"
+        self.go("confirm")
+
+    def set_priority(self, choice: str) -> None:
+        self.state.priority = choice
+
+    def confirm(self) -> None:
+        self.issuer.confirm()
+
+    def cancel_issue(self) -> None:
+        refused = self.state.issue_phase == "refused"
+        self.issuer.cancel()
+        if refused and self.state.category_id:
+            self.go("services")
+        elif refused:
+            self.go("welcome")
+        else:
+            self.go("confirm")
+
+    # ------------------------------------------------------------------ where is my file
+    def key_in(self, symbol: str) -> None:
+        if len(compact(self.state.reference_input)) < LENGTH:
+            self.state.reference_input = compact(self.state.reference_input + symbol)
+        self.state.track_error = {}
+        self.state.scan_error = {}
+
+    def key_back(self) -> None:
+        self.state.reference_input = self.state.reference_input[:-1]
+        self.state.track_error = {}
+
+    def key_clear(self) -> None:
+        self.state.reference_input = ""
+        self.state.track_error = {}
+
+    def search(self) -> None:
+        self.lookup.look_up(self.state.reference_input)
+
+    def ticket_for_file(self) -> None:
+        """A return visit: a ticket for the file's service, linked to the file."""
+        track = self.state.track
+        if not track.get("waits_on_citizen"):
+            return
+        self.state.file_reference = compact(track.get("reference", ""))
+        self.state.service_id = (track.get("service") or {}).get("id", "")
+        self.state.priority = "none"
+        self._confirm_back = "track_result"
+        self.go("confirm")
+
+    def scanned(self, text: str) -> None:
+        """A code from the scanner (on the UI thread): look the file up, from any calm screen."""
+        self._last_touch = time.monotonic()
+        if self.manager.current in SCANS_IGNORED_ON:
+            return
+        if self.manager.current != "track_entry":
+            self.go("track_entry")
+        self.lookup.look_up(text)
+
+    def _scanned_on_any_thread(self, text: str) -> None:
+        Clock.schedule_once(lambda _dt: self.scanned(text), 0)
+
+    def _scan_error_on_any_thread(self, error: ScanError) -> None:
+        def show(_dt: float) -> None:
+            self.state.scan_error = {"code": error.code, "message": dict(error.message)}
+
+        Clock.schedule_once(show, 0)
+
+    # ------------------------------------------------------------------ the catalog
+    def _load_catalog(self, *_: object) -> None:
+        self.background.run(self.client.services, self._catalog_loaded, self._catalog_failed)
+
+    def _catalog_loaded(self, payload: dict[str, Any]) -> None:
+        self.state.catalog = parse_catalog(payload)
+        self.state.catalog_loaded = True
+        self.state.server_ok = True
+        self.alerts.flush()
+        self._catalog_event = Clock.schedule_once(self._load_catalog, CATALOG_REFRESH_S)
+
+    def _catalog_failed(self, error: Exception) -> None:
+        log.warning("services not loaded: %r", error)
+        self.state.server_ok = False
+        self._catalog_event = Clock.schedule_once(
+            self._load_catalog, self.settings.retry_interval_s
+        )
+
+    def _catalog_changed(self, *_: object) -> None:
+        if self.manager.current in ("welcome", "categories", "services"):
+            self.manager.current_screen.refresh()
+
+    # ------------------------------------------------------------------ idle and timers
+    def _touched(self, *_: object) -> None:
+        self._last_touch = time.monotonic()
+
+    def _tick(self, _dt: float) -> None:
+        now = time.monotonic()
+        current = self.manager.current
+        if current == "ticket" and self.state.print_phase in ("printed", "failed"):
+            if self._ticket_since is None:
+                self._ticket_since = now
+            limit = self.settings.ticket_screen_s
+            if self.state.print_phase == "failed":
+                limit *= 3
+            if now - max(self._ticket_since, self._last_touch) > limit:
+                self.home()
+            return
+        if current != "welcome" and now - self._last_touch > self.settings.idle_timeout_s:
+            self.home()
+        elif current == "welcome" and self.state.lang != self.settings.lang:
+            if now - self._last_touch > self.settings.idle_timeout_s:
+                self.state.lang = self.settings.lang
+
+    # ------------------------------------------------------------------ automation (tests, bench)
+    def control_commands(self) -> dict[str, Any]:
+        def snapshot() -> dict[str, Any]:
+            state = self.state
+            return {
+                "screen": self.manager.current,
+                "lang": state.lang,
+                "rtl": state.rtl,
+                "portrait": state.portrait,
+                "server_ok": state.server_ok,
+                "catalog_loaded": state.catalog_loaded,
+                "service_id": state.service_id,
+                "category_id": state.category_id,
+                "priority": state.priority,
+                "file_reference": state.file_reference,
+                "issue_phase": state.issue_phase,
+                "attempts": state.attempts,
+                "ticket": dict(state.ticket),
+                "refusal": dict(state.refusal),
+                "print_phase": state.print_phase,
+                "print_error": dict(state.print_error),
+                "alert_sent": state.alert_sent,
+                "alerts_sent": list(self.alerts.sent),
+                "alerts_pending": len(self.alerts.pending),
+                "reference_input": state.reference_input,
+                "track_phase": state.track_phase,
+                "track": dict(state.track),
+                "track_error": dict(state.track_error),
+                "scan_error": dict(state.scan_error),
+                "timings": dict(state.timings),
+                "first_frame_s": self.first_frame_s,
+                "history": list(state.history),
+            }
+
+        return {
+            "screen": lambda: self.manager.current,
+            "state": snapshot,
+            "scan": lambda text: self.scanned(text) or True,
+            "go": lambda name: self.go(name) or True,
+            "home": lambda: self.home() or True,
+        }

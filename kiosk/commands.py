@@ -1,0 +1,71 @@
+"""``nafitha kiosk``: run the entrance kiosk.
+
+    nafitha kiosk                                   # a local demo server, no printer, keyboard scanner
+    nafitha kiosk --config /etc/nafitha/kiosk.toml
+    nafitha kiosk --server http://10.0.0.2:8000 --token T --printer tcp://10.0.0.9:9100 \\
+                  --scanner /dev/ttyACM0 --size 1920x1080 --fullscreen
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="the kiosk's TOML settings (docs/kiosk.md)")
+    parser.add_argument("--server", help="the center's server URL (default http://127.0.0.1:8000)")
+    parser.add_argument("--token", help="this kiosk's device token (default demo-kiosk-1)")
+    parser.add_argument("--printer", help="printer setting, e.g. tcp://HOST:9100 (docs/printers.md)")
+    parser.add_argument("--scanner", help='"wedge", "none", or a serial port such as /dev/ttyACM0')
+    parser.add_argument("--size", help="window size WIDTHxHEIGHT, e.g. 1080x1920 or 1920x1080")
+    parser.add_argument(
+        "--fullscreen", action="store_true", default=None, help="fill the screen (a real kiosk)"
+    )
+    parser.add_argument("--lang", choices=("ar", "en"), help="the welcome screen's language")
+
+
+def overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        key: getattr(args, key, None)
+        for key in ("server", "token", "printer", "scanner", "size", "fullscreen", "lang")
+    }
+
+
+def configure_window(width: int, height: int, fullscreen: bool) -> None:
+    """Kivy's window settings, which must be set before its window module is imported."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    from kivy.config import Config
+
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "resizable", "0" if fullscreen else "1")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+
+
+def run(args: argparse.Namespace) -> int:
+    import serial
+
+    from kiosk.config import load_kiosk_settings
+    from nafitha.settings import ConfigError
+    from nafitha.scanner import open_scanner
+
+    settings = load_kiosk_settings(args.config, overrides(args))
+    source = args.config or "<command line>"
+    try:
+        scanner = open_scanner(settings.scanner, settings.scanner_baudrate)
+    except (serial.SerialException, OSError) as exc:
+        raise ConfigError(source, "scanner", f"cannot open {settings.scanner!r}: {exc}") from None
+    configure_window(*settings.window_size, settings.fullscreen)
+
+    from kiosk.app import KioskApp
+    from nafitha.client import Client
+    from printers import Printer
+
+    client = Client(settings.server, token=settings.token, timeout=settings.request_timeout_s)
+    KioskApp(settings, client, Printer(settings.printer), scanner).run()
+    return 0

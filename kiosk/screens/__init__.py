@@ -1,0 +1,25 @@
+"""The kiosk's screens: one class and one ``.kv`` file each, all reachable by name."""
+
+from kiosk.screens.categories import CategoriesScreen
+from kiosk.screens.confirm import ConfirmScreen
+from kiosk.screens.documents import DocumentsScreen
+from kiosk.screens.issuing import IssuingScreen
+from kiosk.screens.language import LanguageScreen
+from kiosk.screens.services import ServicesScreen
+from kiosk.screens.ticket import TicketScreen
+from kiosk.screens.track_entry import TrackEntryScreen
+from kiosk.screens.track_result import TrackResultScreen
+from kiosk.screens.welcome import WelcomeScreen
+
+SCREENS = (
+    WelcomeScreen,
+    LanguageScreen,
+    CategoriesScreen,
+    ServicesScreen,
+    DocumentsScreen,
+    ConfirmScreen,
+    IssuingScreen,
+    TicketScreen,
+    TrackEntryScreen,
+    TrackResultScreen,
+)

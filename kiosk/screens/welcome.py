@@ -1,0 +1,38 @@
+"""The idle screen: take a ticket, the most requested services (two taps to a ticket), find a file."""
+
+from __future__ import annotations
+
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.icons import icon_path
+from kiosk.screens.base import KioskScreen, load_kv
+from nafitha.gui.buttons import IconButton
+
+load_kv(__file__)
+
+
+class WelcomeScreen(KioskScreen):
+    screen_name = "welcome"
+
+    def refresh(self) -> None:
+        app = self.app
+        state = app.state
+        grid: GridLayout = self.ids.quick
+        grid.clear_widgets()
+        grid.cols = 1 if state.portrait else 2
+        grid.orientation = "rl-tb" if state.rtl else "lr-tb"
+        for service in state.catalog.quick_services(app.settings.quick_services):
+            category = state.catalog.category(service.category)
+            button = IconButton(
+                name=f"quick_{service.id}",
+                icon=icon_path(category.icon),
+                title=service.title(state.lang),
+                subtitle=service.title("en" if state.lang == "ar" else "ar"),
+                rtl=state.rtl,
+                title_size=app.scale * 36,
+                subtitle_size=app.scale * 26,
+                size_hint_y=None,
+                height=app.scale * 150,
+            )
+            button.bind(on_release=lambda _b, sid=service.id: app.quick_service(sid))
+            grid.add_widget(button)

@@ -1,0 +1,152 @@
+"""A citizen gets a ticket at the real kiosk (Xvfb) from a real server, printed on the virtual printer."""
+
+from __future__ import annotations
+
+import zxingcpp
+from PIL import Image
+
+import pytest
+
+from printers.virtual import VirtualPrinter
+from tests.kiosk.driver import Kiosk, arabic_ocr, english_ocr, start_kiosk
+from tests.support.server import RunningServer
+
+pytestmark = pytest.mark.gui
+
+SERVICE = "civil-extract"
+CATEGORY = "civil-status"
+SERVICE_AR = "إخراج قيد فردي"
+
+
+@pytest.fixture(scope="module")
+def kiosk(display, artifacts, workdir, demo_server: RunningServer, paper: VirtualPrinter):
+    app = start_kiosk(workdir, artifacts, demo_server.url, paper.url)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def manager(demo_server: RunningServer):
+    return demo_server.login("manager")
+
+
+@pytest.fixture
+def fresh(kiosk: Kiosk) -> Kiosk:
+    kiosk.home()
+    return kiosk
+
+
+def waiting(manager, service: str) -> int:
+    queue = manager.queue()
+    rows = queue.get("services", queue)
+    for row in rows:
+        if row.get("service") == service or row.get("id") == service:
+            return int(row.get("waiting", 0))
+    return 0
+
+
+def decoded_qr(page: Image.Image) -> list[str]:
+    return [code.text for code in zxingcpp.read_barcodes(page.convert("L"))]
+
+
+def test_arabic_path_from_welcome_to_a_printed_ticket(
+    fresh: Kiosk, manager, paper: VirtualPrinter
+):
+    kiosk = fresh
+    pages_before = len(paper.pages)
+    waiting_before = waiting(manager, SERVICE)
+    kiosk.shot("ar_welcome")
+    kiosk.tap_to("get_ticket", "language")
+    kiosk.shot("ar_language")
+    kiosk.tap_to("lang_ar", "categories")
+    kiosk.shot("ar_categories")
+    kiosk.tap_to(f"category_{CATEGORY}", "services")
+    services_png = kiosk.shot("ar_services")
+    kiosk.tap_to(f"service_{SERVICE}", "documents")
+    kiosk.shot("ar_documents")
+    kiosk.tap_to("continue", "confirm")
+    kiosk.tap("priority_elderly")
+    kiosk.wait_state(lambda s: s["priority"] == "elderly", "the priority choice")
+    kiosk.shot("ar_confirm")
+    kiosk.tap_to("print_ticket", "ticket")
+    state = kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
+    kiosk.shot("ar_ticket")
+
+    ticket = state["ticket"]
+    assert state["lang"] == "ar" and state["rtl"]
+    # the server holds exactly this one ticket, with the priority chosen
+    assert waiting(manager, SERVICE) == waiting_before + 1
+    stored = manager.ticket(ticket["id"])
+    assert stored["number"] == ticket["number"] and stored["priority"] is True
+    assert stored["service"]["id"] == SERVICE
+    # the paper: one page whose QR code is the ticket's phone page
+    page = paper.wait_for_pages(pages_before + 1)[-1]
+    assert decoded_qr(page) == [ticket["status_url"]]
+    # the screen: the number in big, and Arabic a reader (OCR) reads word for word
+    assert ticket["number"] in kiosk.texts("ticket_number")
+    assert SERVICE_AR in arabic_ocr(services_png)
+
+
+def test_english_path_shows_english_left_to_right(fresh: Kiosk, paper: VirtualPrinter):
+    kiosk = fresh
+    kiosk.tap("switch_lang")
+    kiosk.wait_state(lambda s: s["lang"] == "en", "English")
+    kiosk.shot("en_welcome")
+    kiosk.tap_to("get_ticket", "language")
+    kiosk.shot("en_language")
+    kiosk.tap_to("lang_en", "categories")
+    kiosk.shot("en_categories")
+    kiosk.tap_to(f"category_{CATEGORY}", "services")
+    services_png = kiosk.shot("en_services")
+    kiosk.tap_to(f"service_{SERVICE}", "documents")
+    kiosk.shot("en_documents")
+    kiosk.tap_to("continue", "confirm")
+    kiosk.shot("en_confirm")
+    kiosk.tap_to("print_ticket", "ticket")
+    state = kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
+    kiosk.shot("en_ticket")
+    assert not state["rtl"] and state["priority"] == "none"
+    assert "Individual civil status extract" in english_ocr(services_png)
+
+
+def test_two_taps_from_welcome_to_a_ticket_for_a_common_service(
+    fresh: Kiosk, paper: VirtualPrinter
+):
+    kiosk = fresh
+    pages_before = len(paper.pages)
+    quick = [n for n in kiosk.names() if n.startswith("quick_") and n != "quick_title"]
+    assert len(quick) >= 3
+    kiosk.tap_to(quick[0], "confirm")  # tap one
+    kiosk.tap_to("print_ticket", "ticket")  # tap two
+    state = kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
+    assert state["service_id"] == quick[0].removeprefix("quick_")
+    assert len(paper.wait_for_pages(pages_before + 1)) == pages_before + 1
+
+
+def test_the_ticket_screen_returns_to_welcome_by_itself_in_the_default_language(fresh: Kiosk):
+    kiosk = fresh
+    kiosk.tap_to("get_ticket", "language")
+    kiosk.tap_to("lang_en", "categories")
+    # the kiosk is configured with a 15 s ticket screen; "Done" is the citizen's way back
+    kiosk.tap_to(f"category_{CATEGORY}", "services")
+    kiosk.tap_to(f"service_{SERVICE}", "documents")
+    kiosk.tap_to("continue", "confirm")
+    kiosk.tap_to("print_ticket", "ticket")
+    kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
+    kiosk.tap_to("done", "welcome")
+    state = kiosk.state()
+    assert state["lang"] == "ar" and state["ticket"] == {} and state["service_id"] == ""
+
+
+def test_back_and_header_buttons_are_mirrored_in_arabic(fresh: Kiosk):
+    kiosk = fresh
+    kiosk.tap_to("get_ticket", "language")
+    kiosk.tap_to("lang_ar", "categories")
+    back_ar = kiosk.app.call("describe", name="back")["pos"][0]
+    kiosk.tap("switch_lang")
+    kiosk.wait_state(lambda s: s["lang"] == "en", "English")
+    kiosk.shot("en_categories_switched")
+    back_en = kiosk.app.call("describe", name="back")["pos"][0]
+    width = kiosk.app.call("window_size")[0]
+    assert back_ar > width / 2 > back_en  # right edge in Arabic, left edge in English
+    kiosk.tap_to("back", "language")
