@@ -1,0 +1,131 @@
+"""A real ``nafitha server`` process: live events with resume, online backup, the client's errors."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from nafitha.client import ApiError, Client, ServerUnreachable
+from nafitha.paths import ROOT
+from tests.support.ports import free_port
+from tests.support.server import RunningServer, demo_server  # noqa: F401 - the fixture
+
+
+def test_live_events_carry_calls_and_resume_after_last_event_id(
+    demo_server: RunningServer,  # noqa: F811
+) -> None:
+    kiosk = demo_server.client(demo_server.kiosk_token)
+    clerk = demo_server.login("clerk2", counter="c2")
+    first = kiosk.issue_ticket("family-extract")
+    clerk.call_next("c2")
+    events = list(_take(demo_server.client().events(last_event_id=0), "ticket_called", 1))
+    called = events[-1]
+    assert called["data"]["ticket"] == first["number"]
+    assert called["data"]["counter"]["number"] == 2
+    assert "clerk" not in called["data"] and "actor" not in called["data"]
+    clerk.ticket_action(first["id"], "no-show")
+    second = kiosk.issue_ticket("family-extract")
+    clerk.call_next("c2")
+    # A board that saw `called` reconnects with its id and gets what it missed, in order.
+    resumed = list(
+        _take(demo_server.client().events(last_event_id=called["id"]), "ticket_called", 1)
+    )
+    assert resumed[0]["id"] == called["id"] + 1
+    assert [e["event"] for e in resumed][-1] == "ticket_called"
+    assert resumed[-1]["data"]["ticket"] == second["number"]
+
+
+def test_events_arrive_live_to_a_waiting_subscriber(demo_server: RunningServer) -> None:  # noqa: F811
+    got: list[dict] = []
+    ready = threading.Event()
+
+    def listen() -> None:
+        stream = demo_server.client().events(read_timeout=20)
+        ready.set()
+        got.extend(_take(stream, "ticket_issued", 1))
+
+    thread = threading.Thread(target=listen)
+    thread.start()
+    ready.wait(10)
+    time.sleep(0.5)
+    ticket = demo_server.client(demo_server.kiosk_token).issue_ticket("id-card")
+    thread.join(20)
+    assert got and got[-1]["data"]["ticket"] == ticket["number"]
+
+
+def _take(stream, kind: str, count: int):
+    seen = 0
+    for event in stream:
+        yield event
+        if event.get("event") == kind:
+            seen += 1
+            if seen == count:
+                return
+
+
+def test_backup_of_a_running_server_is_consistent(
+    demo_server: RunningServer,
+    tmp_path: Path,
+) -> None:
+    kiosk = demo_server.client(demo_server.kiosk_token)
+    for _ in range(20):
+        kiosk.issue_ticket("civil-extract")
+    dest = tmp_path / "copy.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "nafitha.cli", "backup", str(dest), "--db", str(demo_server.db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    copy = sqlite3.connect(dest)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT count(*) FROM tickets").fetchone()[0] >= 20
+    copy.close()
+    audit = subprocess.run(
+        [sys.executable, "-m", "nafitha.cli", "audit", "verify", "--db", str(dest)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert audit.returncode == 0, audit.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "nafitha.cli", "backup", str(dest), "--db", str(demo_server.db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 1 and "exists" in again.stderr
+
+
+def test_client_raises_server_errors_with_code_and_both_languages(
+    demo_server: RunningServer,  # noqa: F811
+) -> None:
+    with pytest.raises(ApiError) as caught:
+        demo_server.client(demo_server.kiosk_token).issue_ticket("no-such-service")
+    assert caught.value.status == 404 and caught.value.code == "unknown_service"
+    assert caught.value.message["ar"] and caught.value.message["en"]
+    assert demo_server.login("clerk3", counter="c3").call_next("c3") is None
+
+
+def test_client_reports_an_unreachable_server() -> None:
+    client = Client(f"http://127.0.0.1:{free_port()}", timeout=0.5, retries=1, retry_delay=0.01)
+    with pytest.raises(ServerUnreachable) as caught:
+        client.health()
+    assert caught.value.code == "server_unreachable" and caught.value.message["ar"]
+
+
+def test_retried_issue_with_one_key_makes_one_ticket(demo_server: RunningServer) -> None:  # noqa: F811
+    kiosk = demo_server.client(demo_server.kiosk_token)
+    one = kiosk.issue_ticket("criminal-record", idempotency_key="same-key")
+    two = kiosk.issue_ticket("criminal-record", idempotency_key="same-key")
+    assert one["id"] == two["id"]
