@@ -137,6 +137,9 @@ def test_dashboard_figures_equal_an_independent_computation(
         page.locator('[data-figure="change.tickets"]').inner_text().strip()
         == f"{sign}{round(change * 100)}%"
     )
+    # A kiosk's printer runs out of paper: the alert reaches the manager within seconds.
+    server.client(server.kiosk_token).post_alert("paper_out", "Printer out of paper")
+    page.wait_for_selector("#now-alerts-list li:has-text('Printer out of paper')", timeout=10000)
     page.screenshot(path=str(artifacts / "web-dashboard-en.png"), full_page=True)
 
     # The same page in Arabic, right to left, after the switch.

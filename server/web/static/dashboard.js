@@ -315,7 +315,7 @@
     }
     loadNow();
     loadOverdue();
-    setInterval(loadNow, 15000);
+    setInterval(loadNow, 5000); // device alerts are not on the public stream: ask often
     setInterval(loadOverdue, 120000);
     NF.stream("/api/v1/events", {
       onEvent: (event) => { if (event.event !== "board_message") nowSoon(); },
