@@ -21,6 +21,7 @@ from nafitha.demo import seed_demo
 from server.app import create_app
 from server.config import CenterConfig, ServerSettings
 from server.usecases.context import Context
+from tests.support.server import demo_server  # noqa: F401 - a real server process per module
 
 with warnings.catch_warnings():  # starlette warns about httpx once, at import
     warnings.simplefilter("ignore")

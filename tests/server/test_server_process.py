@@ -14,11 +14,11 @@ import pytest
 from nafitha.client import ApiError, Client, ServerUnreachable
 from nafitha.paths import ROOT
 from tests.support.ports import free_port
-from tests.support.server import RunningServer, demo_server  # noqa: F401 - the fixture
+from tests.support.server import RunningServer
 
 
 def test_live_events_carry_calls_and_resume_after_last_event_id(
-    demo_server: RunningServer,  # noqa: F811
+    demo_server: RunningServer,
 ) -> None:
     kiosk = demo_server.client(demo_server.kiosk_token)
     clerk = demo_server.login("clerk2", counter="c2")
@@ -41,7 +41,7 @@ def test_live_events_carry_calls_and_resume_after_last_event_id(
     assert resumed[-1]["data"]["ticket"] == second["number"]
 
 
-def test_events_arrive_live_to_a_waiting_subscriber(demo_server: RunningServer) -> None:  # noqa: F811
+def test_events_arrive_live_to_a_waiting_subscriber(demo_server: RunningServer) -> None:
     got: list[dict] = []
     ready = threading.Event()
 
@@ -108,7 +108,7 @@ def test_backup_of_a_running_server_is_consistent(
 
 
 def test_client_raises_server_errors_with_code_and_both_languages(
-    demo_server: RunningServer,  # noqa: F811
+    demo_server: RunningServer,
 ) -> None:
     with pytest.raises(ApiError) as caught:
         demo_server.client(demo_server.kiosk_token).issue_ticket("no-such-service")
@@ -124,7 +124,7 @@ def test_client_reports_an_unreachable_server() -> None:
     assert caught.value.code == "server_unreachable" and caught.value.message["ar"]
 
 
-def test_retried_issue_with_one_key_makes_one_ticket(demo_server: RunningServer) -> None:  # noqa: F811
+def test_retried_issue_with_one_key_makes_one_ticket(demo_server: RunningServer) -> None:
     kiosk = demo_server.client(demo_server.kiosk_token)
     one = kiosk.issue_ticket("criminal-record", idempotency_key="same-key")
     two = kiosk.issue_ticket("criminal-record", idempotency_key="same-key")
