@@ -1,4 +1,4 @@
-"""A real ``nafitha server`` process: live events with resume, online backup, the client's errors."""
+"""A real `nafitha server` process: live events with resume, online backup, client errors."""
 
 from __future__ import annotations
 
