@@ -1,5 +1,5 @@
-"""The server restarted in the middle of serving: the counter says so, keeps the ticket, comes
-back by itself and carries on."""
+"""The server killed and restarted in the middle of serving: the counter says so, keeps the
+ticket, comes back by itself and carries on."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_the_counter_survives_a_server_restart_mid_session(tmp_path, counters):
         app.tap("call_next")
         app.wait(lambda s: s["ticket"].get("number") == first["number"], "the call")
 
-        server.stop()
+        server.kill()  # a crash or a power cut of the server box
         state = app.wait(lambda s: not s["connected"], "the counter to notice", timeout=20)
         assert state["notice_kind"] == "offline"
         assert state["ticket"]["number"] == first["number"]  # what the clerk was doing stays
@@ -50,4 +50,5 @@ def test_the_counter_survives_a_server_restart_mid_session(tmp_path, counters):
                 "the live count after the restart",
             )
         finally:
+            app.close()  # its event stream would hold the server's graceful stop
             restarted.stop()
