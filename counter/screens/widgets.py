@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.core.text import Label as CoreLabel
+from kivy.graphics import Color, Rectangle
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.textinput import TextInput
 
-from nafitha.gui.bidi_label import BidiLabel
+from nafitha.gui.bidi_label import BidiLabel  # noqa: F401  (the .kv rules use it)
 from nafitha.gui.buttons import BigButton
 from nafitha.gui.fonts import register_fonts
-from nafitha.text import has_arabic
+from nafitha.text import has_arabic, visual
 
 register_fonts()
 Builder.load_file(str(Path(__file__).with_name("widgets.kv")))
@@ -27,8 +29,9 @@ class CounterField(TextInput):
     """A one-line text field a test can find by ``name``; Enter is left to the screen's keys.
 
     Kivy's text input does no Arabic shaping or bidi: while the field is not being edited, Arabic
-    text is drawn by a :class:`BidiLabel` laid over it (shaped, right to left), and the raw text
-    is hidden; while editing, the raw text shows.
+    text is drawn shaped and right to left on the field's ``canvas.after`` (the input clears its
+    own canvas on every change, so no child widget can hold it) and the raw text is hidden; while
+    editing, the raw text shows.
     """
 
     name = StringProperty("")
@@ -36,21 +39,43 @@ class CounterField(TextInput):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._ink = tuple(self.foreground_color)
-        self._shaped = BidiLabel(rtl=True, color=self._ink, wrap=False)
-        self.add_widget(self._shaped)
+        with self.canvas.after:
+            self._shaped_colour = Color(*self._ink)
+            self._shaped = Rectangle(size=(0, 0))
         for prop in ("focus", "text", "pos", "size", "font_size", "padding"):
             self.fbind(prop, self._show_shaped)
         self._show_shaped()
 
+    @property
+    def shaped(self) -> bool:
+        """Whether the text is drawn shaped over the field now."""
+        return not self.focus and has_arabic(self.text)
+
     def _show_shaped(self, *_: object) -> None:
-        shaped = not self.focus and has_arabic(self.text)
-        label = self._shaped
-        label.logical = self.text if shaped else ""
-        label.font_size = self.font_size
-        label.pos = (self.x + self.padding[0], self.y)
-        label.size = (self.width - self.padding[0] - self.padding[2], self.height)
         red, green, blue, alpha = self._ink
-        self.foreground_color = (red, green, blue, 0 if shaped else alpha)
+        if not self.shaped:
+            self._shaped.size = (0, 0)
+            self.foreground_color = (red, green, blue, alpha)
+            return
+        label = CoreLabel(
+            text=visual(self.text, "R"), font_name=self.font_name, font_size=self.font_size
+        )
+        label.refresh()
+        texture = label.texture
+        room = self.width - self.padding[0] - self.padding[2]
+        width = min(texture.width, room)
+        self._shaped.texture = texture
+        self._shaped.size = (width, texture.height)
+        self._shaped.tex_coords = (
+            (1 - width / texture.width, 1, 1, 1, 1, 0, 1 - width / texture.width, 0)
+            if texture.width > width
+            else texture.tex_coords
+        )
+        self._shaped.pos = (
+            self.right - self.padding[2] - width,
+            self.center_y - texture.height / 2,
+        )
+        self.foreground_color = (red, green, blue, 0)
 
 
 class Row(GridLayout):
