@@ -41,6 +41,8 @@ SERVE: tuple[Shortcut, ...] = (
 DIALOG: tuple[Shortcut, ...] = (
     Shortcut(("escape",), "cancel", "Esc"),
     Shortcut(("enter", "numpadenter", "f11"), "confirm", "Enter"),
+    Shortcut(("down",), "next_choice", "Down"),
+    Shortcut(("up",), "previous_choice", "Up"),
     Shortcut(("f12",), "language_switch", "F12"),
 )
 

@@ -21,6 +21,19 @@ class PauseScreen(CounterScreen):
     def choose(self, key: str) -> None:
         self.ids.reason.text = self.app.tr(key, self.app.state.lang)
 
+    def _step(self, by: int) -> None:
+        texts = [self.app.tr(key, self.app.state.lang) for key in REASONS]
+        here = texts.index(self.ids.reason.text) if self.ids.reason.text in texts else -1
+        if here < 0 and by < 0:
+            here = 0
+        self.choose(REASONS[(here + by) % len(REASONS)])
+
+    def action_next_choice(self) -> None:
+        self._step(1)
+
+    def action_previous_choice(self) -> None:
+        self._step(-1)
+
     def action_confirm(self) -> None:
         self.app.actions.pause(self.ids.reason.text)
 

@@ -58,6 +58,28 @@ class TransferScreen(CounterScreen):
             for button in box.children:
                 button.selected = button.name == f"to_{kind}_{value}"
 
+    def _choices(self) -> list[ChoiceButton]:
+        # children are kept last-first; the screen shows services, then counters, top down
+        return [*reversed(self.ids.services.children), *reversed(self.ids.counters.children)]
+
+    def _step(self, by: int) -> None:
+        choices = self._choices()
+        if not choices:
+            return
+        names = [button.name for button in choices]
+        here = next((i for i, b in enumerate(choices) if b.selected), -1 if by > 0 else 0)
+        button = choices[(here + by) % len(names)]
+        kind, _, value = button.name.removeprefix("to_").partition("_")
+        self.choose(kind, value)
+        scroller = button.parent.parent
+        scroller.scroll_to(button, padding=10, animate=False)
+
+    def action_next_choice(self) -> None:
+        self._step(1)
+
+    def action_previous_choice(self) -> None:
+        self._step(-1)
+
     def action_confirm(self) -> None:
         if not self.target:
             self.app.state.say("choose_target", "error")

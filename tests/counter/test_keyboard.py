@@ -39,12 +39,27 @@ def test_a_clerk_serves_with_the_keyboard_only(demo_server, counters):
     app.wait(lambda s: not s["ticket"] and s["served_count"] == 1, "finished")
     assert manager.ticket(elderly["id"])["state"] == "done"
 
-    # F1 calls the next one; N marks it a no-show
+    # F1 calls the next one; T, Down twice then Up (the first other service), a note, Enter
     app.press("f1")
     app.wait(lambda s: s["ticket"].get("number") == plain["number"], "the second call")
+    app.press("t")
+    app.wait(lambda s: s["screen"] == "transfer", "the transfer form")
+    app.press("down")
+    app.press("down")
+    app.press("up")
+    app.type_text("wrong window")
+    app.press("enter")
+    app.wait(lambda s: s["screen"] == "serve" and not s["ticket"], "the transfer")
+    moved = manager.ticket(plain["id"])
+    assert moved["state"] == "waiting" and moved["service"]["id"] == "civil-extract"
+
+    # the third: N marks it a no-show
+    third = kiosk.issue_ticket("marriage-registration")
+    app.press("f1")
+    app.wait(lambda s: s["ticket"].get("number") == third["number"], "the third call")
     app.press("n")
     app.wait(lambda s: not s["ticket"], "the no-show")
-    assert manager.ticket(plain["id"])["state"] == "no_show"
+    assert manager.ticket(third["id"])["state"] == "no_show"
 
     # P opens the pause form with the reason field focused: letters typed there are text, not
     # shortcuts ("p", "r", "n", "s" and "f" all appear below); Enter confirms
