@@ -114,6 +114,10 @@ class QrImage(Image):
     name = StringProperty("")
     data = StringProperty("")
 
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("fit_mode", "contain")  # as large as the room allows, never cropped
+        super().__init__(**kwargs)
+
     def on_data(self, _instance: object, data: str) -> None:
         if not data:
             self.texture = None
