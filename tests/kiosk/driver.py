@@ -7,10 +7,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nafitha.gui.automation import AppProcess, ControlError
+from printers.virtual import VirtualPrinter
+from tests.support.server import RunningServer
 
 
 def toml_value(value: Any) -> str:
@@ -93,6 +96,20 @@ class Kiosk:
 
     def close(self) -> None:
         self.app.close()
+
+
+@dataclass
+class Portrait:
+    """The portrait kiosk and the real parts around it."""
+
+    kiosk: Kiosk
+    server: RunningServer
+    paper: VirtualPrinter
+    scanner_fd: int  # write here what the serial scanner sends (the pty's master end)
+
+    def scan(self, code: str) -> None:
+        os.write(self.scanner_fd, code.encode("utf-8") + b"\r\n")
+
 
 
 def start_kiosk(

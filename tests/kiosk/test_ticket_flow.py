@@ -8,8 +8,7 @@ from PIL import Image
 import pytest
 
 from printers.virtual import VirtualPrinter
-from tests.kiosk.driver import Kiosk, arabic_ocr, english_ocr, start_kiosk
-from tests.support.server import RunningServer
+from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr, english_ocr
 
 pytestmark = pytest.mark.gui
 
@@ -18,22 +17,15 @@ CATEGORY = "civil-status"
 SERVICE_AR = "إخراج قيد فردي"
 
 
-@pytest.fixture(scope="module")
-def kiosk(display, artifacts, workdir, demo_server: RunningServer, paper: VirtualPrinter):
-    app = start_kiosk(workdir, artifacts, demo_server.url, paper.url)
-    yield app
-    app.close()
-
-
-@pytest.fixture(scope="module")
-def manager(demo_server: RunningServer):
-    return demo_server.login("manager")
+@pytest.fixture
+def fresh(portrait: Portrait) -> Kiosk:
+    portrait.kiosk.home()
+    return portrait.kiosk
 
 
 @pytest.fixture
-def fresh(kiosk: Kiosk) -> Kiosk:
-    kiosk.home()
-    return kiosk
+def paper(portrait: Portrait) -> VirtualPrinter:
+    return portrait.paper
 
 
 def waiting(manager, service: str) -> int:

@@ -1,0 +1,120 @@
+"""Where is my file: typed on the keypad or scanned on a serial scanner (a pty), at the real kiosk."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.domain.reference import new_reference
+from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr
+
+pytestmark = pytest.mark.gui
+
+SERVICE = "civil-extract"
+
+
+@pytest.fixture(scope="module")
+def clerk(portrait: Portrait):
+    return portrait.server.login("clerk1", "c1")
+
+
+@pytest.fixture(scope="module")
+def waiting_file(clerk) -> str:
+    """A file opened with one of its two documents: it waits on the citizen to bring the other."""
+    answer = clerk.open_file(SERVICE, {"name": "Rana Haddad", "national_id": "123456"}, [0])
+    return answer["reference"]
+
+
+@pytest.fixture(scope="module")
+def moving_file(clerk) -> str:
+    """A complete file in the center's hands."""
+    answer = clerk.open_file(SERVICE, {"name": "Omar Saleh"}, [0, 1], note="urgent")
+    return answer["reference"]
+
+
+@pytest.fixture
+def fresh(portrait: Portrait) -> Kiosk:
+    portrait.kiosk.home()
+    return portrait.kiosk
+
+
+def type_reference(kiosk: Kiosk, reference: str) -> None:
+    kiosk.tap_to("track_file", "track_entry")
+    for symbol in reference.replace("-", ""):
+        kiosk.tap(f"key_{symbol}")
+    kiosk.wait_state(
+        lambda s: s["reference_input"] == reference.replace("-", ""), "the typed reference"
+    )
+
+
+def test_typing_a_reference_shows_stage_history_missing_documents_and_offers_a_ticket(
+    fresh: Kiosk, portrait: Portrait, waiting_file: str, clerk
+):
+    kiosk = fresh
+    type_reference(kiosk, waiting_file)
+    kiosk.shot("ar_track_entry")
+    kiosk.tap_to("search", "track_result")
+    state = kiosk.state()
+    assert state["track"]["reference"] == waiting_file and state["track"]["waits_on_citizen"]
+    names = kiosk.names()
+    assert "track_missing_1" in names and "track_history_1" in names and "file_ticket" in names
+    result_png = kiosk.shot("ar_track_result")
+    assert "طابع مالي" in arabic_ocr(result_png)  # the missing document, read as a reader would
+    kiosk.tap("switch_lang")
+    kiosk.wait_state(lambda s: s["lang"] == "en", "English")
+    kiosk.shot("en_track_result")
+    assert any("Fiscal stamp" in text for text in kiosk.texts())
+
+    # the return visit: a ticket linked to the file
+    pages = len(portrait.paper.pages)
+    kiosk.tap_to("file_ticket", "confirm")
+    kiosk.shot("en_confirm_file_ticket")
+    assert kiosk.state()["file_reference"] == waiting_file.replace("-", "")
+    kiosk.tap_to("print_ticket", "ticket")
+    state = kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the file's ticket")
+    stored = clerk.ticket(state["ticket"]["id"])
+    assert stored["file"].replace("-", "") == waiting_file.replace("-", "")
+    assert stored["priority"] is True  # a return visit goes to the front (files issue)
+    assert len(portrait.paper.wait_for_pages(pages + 1)) == pages + 1
+
+
+def test_a_file_in_progress_has_no_ticket_offer(fresh: Kiosk, moving_file: str):
+    kiosk = fresh
+    type_reference(kiosk, moving_file)
+    kiosk.tap_to("search", "track_result")
+    state = kiosk.state()
+    assert state["track"]["status"] == "open" and not state["track"]["waits_on_citizen"]
+    assert kiosk.app.call("describe", name="file_ticket")["disabled"]
+
+
+def test_mistyped_and_unknown_references_each_get_their_own_message(
+    fresh: Kiosk, waiting_file: str
+):
+    kiosk = fresh
+    code = waiting_file.replace("-", "")
+    wrong = code[:3] + ("X" if code[3] != "X" else "Y") + code[4:]
+    type_reference(kiosk, wrong)
+    kiosk.tap("search")
+    state = kiosk.wait_state(lambda s: s["track_phase"] == "failed", "the mistyped answer")
+    assert state["track_error"]["code"] == "reference_mistyped"
+    kiosk.shot("ar_track_mistyped")
+    kiosk.tap("key_clear")
+    for symbol in new_reference().code:
+        kiosk.tap(f"key_{symbol}")
+    kiosk.wait_state(lambda s: len(s["reference_input"]) == 9, "nine symbols")
+    kiosk.tap("search")
+    state = kiosk.wait_state(
+        lambda s: s["track_error"].get("code") == "file_not_found", "the unknown answer"
+    )
+    assert state["track_error"]["message"]["ar"] != state["track_error"]["message"]["en"]
+    assert state["screen"] == "track_entry"
+
+
+def test_a_serial_scanner_reading_the_receipts_qr_opens_the_file_from_the_welcome_screen(
+    fresh: Kiosk, portrait: Portrait, waiting_file: str
+):
+    kiosk = fresh
+    portrait.scan(f"{portrait.server.url}/f/{waiting_file}")
+    state = kiosk.wait_state(lambda s: s["screen"] == "track_result", "the scanned file")
+    assert state["track"]["reference"] == waiting_file
+    portrait.scan("\x01\x02")  # line noise: refused with a message, nothing looked up
+    state = kiosk.wait_state(lambda s: s["scan_error"].get("code") == "not_text", "the refusal")
