@@ -8,20 +8,23 @@ the F1 key event entering the window to the first frame flipped with the new tic
 label: the HTTP call on the action worker, the hand-back to the UI thread, the label's re-layout
 and one frame. Each ticket is then marked no-show (N) so the next call can go.
 
-Two rounds: the server idle, then under the load of the server benchmark (``bench/load.py``'s
-generator: kiosks issuing and clerks calling at other counters). In the same run, the references:
-the API call alone (``POST /counters/c2/next`` round trip from a plain client, under the same
-conditions) and the app's own drawing cost (F12, the language switch, which re-lays out every label
-of every screen and calls no server, to the first frame showing it).
+Two rounds: the server idle, then under the paced load of the server benchmark (``bench/load.py``:
+10 kiosks issuing 5 tickets/s each and 20 clerks at 20 more counters calling once a second each).
+In the same run, the references: the API call alone (``POST /counters/c2/next`` round trip from
+a plain client, under the same conditions) and the app's own drawing cost (F12, the language
+switch, which re-lays out every label of every screen and calls no server, to the first frame
+showing it).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -81,10 +84,14 @@ def start_app(server: RunningServer, log: Path) -> AppProcess:
     return app
 
 
-def key_to_screen(app: AppProcess, calls: int) -> list[float]:
-    """``calls`` timed call-next presses, each ticket then marked no-show."""
+def key_to_screen(
+    app: AppProcess, calls: int, going: Callable[[], bool] = lambda: True
+) -> list[float]:
+    """``calls`` timed call-next presses (while ``going()``), each ticket then marked no-show."""
     samples: list[float] = []
     for _ in range(calls):
+        if not going():
+            break
         app.call("time_key", name="f1", watch="ticket_number")
         taken = wait(lambda: app.call("key_timings"))
         samples.extend(taken)
@@ -103,10 +110,14 @@ def screen_floor(app: AppProcess, rounds: int) -> list[float]:
     return [s * 1000 for s in samples]
 
 
-def api_alone(server: RunningServer, calls: int) -> list[float]:
+def api_alone(
+    server: RunningServer, calls: int, going: Callable[[], bool] = lambda: True
+) -> list[float]:
     clerk = server.login("clerk2", counter="c2")
     samples = []
     for _ in range(calls):
+        if not going():
+            break
         started = time.perf_counter()
         ticket = clerk.call_next("c2")
         samples.append((time.perf_counter() - started) * 1000)
@@ -127,11 +138,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=40)
     args = parser.parse_args()
     os.environ.setdefault("KIVY_NO_ARGS", "1")
-    try:
-        from bench import load
-    except ImportError as exc:  # the server's benchmark not in this tree yet
-        load = None
-        print(f"(bench/load.py not importable: {exc}; the loaded round is skipped)")
+    from bench import load
 
     with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp) / "server") as server:
         issue(server, "criminal-record", 2 * args.calls)  # c1 only: nobody else takes them
@@ -144,15 +151,24 @@ def main() -> int:
                 print(line("idle: key -> ticket on screen", key_to_screen(app, args.calls)))
                 print(line("idle: API call alone (reference)", api_alone(server, args.calls)))
                 print(line("idle: F12 relabel all, no server (reference)", screen_floor(app, 20)))
-                if load is None:
-                    return 0
-                with load.background_load(server) as running:
-                    time.sleep(2.0)  # let the load settle
-                    loaded = key_to_screen(app, args.calls)
-                    reference = api_alone(server, args.calls)
-                    floor = screen_floor(app, 20)
-                    summary = running.summary()
-                print(f"load: {summary}")
+                clerks = load.prepare_counters(server, 20)
+                seconds = max(30.0, 1.5 * args.calls)
+                outcome: dict[str, list[float]] = {}
+
+                def run_load() -> None:
+                    issued, called = asyncio.run(load.paced(server, clerks, seconds))
+                    outcome.update(issue=issued, call=called)
+
+                loader = threading.Thread(target=run_load, name="paced-load")
+                loader.start()
+                time.sleep(2.0)  # let the load settle
+                loaded = key_to_screen(app, args.calls, loader.is_alive)
+                reference = api_alone(server, args.calls, loader.is_alive)
+                floor = screen_floor(app, 20)
+                loader.join()
+                print(f"load ({seconds:.0f} s paced, bench/load.py):")
+                print("  " + load.summary("kiosk issue", outcome["issue"], seconds))
+                print("  " + load.summary("clerk call-next", outcome["call"], seconds))
                 print(line("loaded: key -> ticket on screen", loaded))
                 print(line("loaded: API call alone (reference)", reference))
                 print(line("loaded: F12 relabel all, no server (reference)", floor))

@@ -67,21 +67,22 @@ class ServeScreen(CounterScreen):
 
     def _show_services(self, *_: Any) -> None:
         box = self.ids.services
-        box.clear_widgets()
         state = self.app.state
-        for row in state.services:
-            label = BidiLabel(
-                size_hint_y=None,
-                height=74,
-                font_size=19,
-                rtl=state.lang == "ar",
-                color=PALETTE.text,
-                padding=(10, 4),
-            )
-            label.name = f"service_{row['id']}"
-            label.row = row
+        rows = {row["id"]: row for row in state.services}
+        shown = [label.row["id"] for label in reversed(box.children)]
+        if shown != list(rows):  # other services: new rows; else only their texts change
+            box.clear_widgets()
+            for row in state.services:
+                label = BidiLabel(
+                    size_hint_y=None, height=74, font_size=19, color=PALETTE.text, padding=(10, 4)
+                )
+                label.name = f"service_{row['id']}"
+                label.row = row
+                box.add_widget(label)
+        for label in box.children:
+            label.row = rows[label.row["id"]]
+            label.rtl = state.lang == "ar"
             self._fill_service(label)
-            box.add_widget(label)
 
     def _tick_services(self, *_: Any) -> None:
         for label in self.ids.services.children:
