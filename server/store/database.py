@@ -15,8 +15,10 @@ writer writes).
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,7 +62,11 @@ class Database:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout
-        self._writer = sqlite_utils.Database(connect(self.path, timeout))
+        writer = connect(self.path, timeout)
+        # The writer waits for other processes' write locks in begin_immediate(), polling every
+        # millisecond or so, rather than in SQLite's busy handler whose sleeps grow to 100 ms.
+        writer.execute("PRAGMA busy_timeout=0")
+        self._writer = sqlite_utils.Database(writer)
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queued = 0
@@ -88,7 +94,7 @@ class Database:
         failure: BaseException | None = None
         try:
             if self._group is None:
-                conn.execute("BEGIN IMMEDIATE")
+                self._begin_immediate(conn)
                 self._group = _Group()
             group = self._group
             conn.execute("SAVEPOINT write_one")
@@ -126,6 +132,23 @@ class Database:
             raise failure
         if group.error is not None:
             raise group.error
+
+    def _begin_immediate(self, conn: sqlite3.Connection) -> None:
+        """``BEGIN IMMEDIATE``, retried with short jittered sleeps while another process writes."""
+        deadline = time.monotonic() + self.timeout
+        delay = 0.0005
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                message = str(exc)
+                if ("locked" not in message and "busy" not in message) or (
+                    time.monotonic() > deadline
+                ):
+                    raise
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 1.5, 0.004)
 
     def read(self) -> sqlite_utils.Database:
         """This thread's reading connection (autocommit; each statement sees committed data)."""
