@@ -72,11 +72,12 @@ def ahead_by_service(
     """Waiting tickets of ``services`` called before a ticket with this priority and issue time.
 
     With ``issued_at`` None: before a ticket issued now (every waiting ticket of equal priority).
+    Tickets transferred to one counter are counted too (rare): the count then stays index-only.
     """
     marks = ",".join("?" * len(services))
     sql = (
         f"SELECT service, count(*) FROM tickets WHERE state = 'waiting' AND day = ?"
-        f" AND service IN ({marks}) AND target_counter IS NULL"
+        f" AND service IN ({marks})"
     )
     params: list[object] = [day, *services]
     if issued_at is None:
