@@ -184,3 +184,55 @@ def test_role_endpoint_matrix(app_env: AppEnv, who: str) -> None:
             expected = 401 if who == "anonymous" else 403
             assert answer.status_code == expected, (who, name, answer.status_code)
             assert code(answer) in ("unauthenticated", "forbidden", "not_at_counter")
+
+
+def test_set_password_from_the_command_line_creates_then_changes(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from nafitha.paths import ROOT
+    from server.app import open_context
+    from server.config import ServerSettings
+    from server.usecases import auth
+
+    db = tmp_path / "center.db"
+
+    def set_password(password: str) -> str:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nafitha.cli",
+                "server",
+                "--db",
+                str(db),
+                "--set-password",
+                "rana",
+                "--role",
+                "manager",
+            ],
+            input=password + "\n",
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "created" in set_password("first-password")
+    assert "changed" in set_password("second-password")
+    short = subprocess.run(
+        [sys.executable, "-m", "nafitha.cli", "server", "--db", str(db), "--set-password", "x1"],
+        input="short\n",
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert short.returncode == 2
+    ctx = open_context(ServerSettings(db=db))
+    try:
+        assert auth.login(ctx, "rana", "second-password")["role"] == "manager"
+    finally:
+        ctx.db.close()
