@@ -86,9 +86,10 @@ def start_app(server: RunningServer, log: Path) -> AppProcess:
 
 def key_to_screen(
     app: AppProcess, calls: int, going: Callable[[], bool] = lambda: True
-) -> list[float]:
-    """``calls`` timed call-next presses (while ``going()``), each ticket then marked no-show."""
-    samples: list[float] = []
+) -> tuple[list[float], list[float]]:
+    """``calls`` timed call-next presses (while ``going()``), each ticket then marked no-show:
+    (key to the number set in its label, key to the number drawn) in ms."""
+    samples: list[list[float]] = []
     for _ in range(calls):
         if not going():
             break
@@ -98,7 +99,7 @@ def key_to_screen(
         wait(lambda: app.call("state")["ticket"])
         app.call("press", name="n")
         wait(lambda: not app.call("state")["ticket"] and not app.call("state")["busy"])
-    return [s * 1000 for s in samples]
+    return [s[0] * 1000 for s in samples], [s[1] * 1000 for s in samples]
 
 
 def screen_floor(app: AppProcess, rounds: int) -> list[float]:
@@ -107,7 +108,7 @@ def screen_floor(app: AppProcess, rounds: int) -> list[float]:
     for _ in range(rounds):
         app.call("time_key", name="f12", watch="recall")
         samples.extend(wait(lambda: app.call("key_timings")))
-    return [s * 1000 for s in samples]
+    return [s[1] * 1000 for s in samples]
 
 
 def api_alone(
@@ -148,7 +149,9 @@ def main() -> int:
             app = start_app(server, Path(tmp) / "counter.log")
             try:
                 print(f"counter bench: {args.calls} calls per round, window 1280x800 on Xvfb")
-                print(line("idle: key -> ticket on screen", key_to_screen(app, args.calls)))
+                answered, drawn = key_to_screen(app, args.calls)
+                print(line("idle: key -> ticket on screen", drawn))
+                print(line("idle: key -> number set in label (not drawn)", answered))
                 print(line("idle: API call alone (reference)", api_alone(server, args.calls)))
                 print(line("idle: F12 relabel all, no server (reference)", screen_floor(app, 20)))
                 clerks = load.prepare_counters(server, 20)
@@ -162,7 +165,7 @@ def main() -> int:
                 loader = threading.Thread(target=run_load, name="paced-load")
                 loader.start()
                 time.sleep(2.0)  # let the load settle
-                loaded = key_to_screen(app, args.calls, loader.is_alive)
+                answered, loaded = key_to_screen(app, args.calls, loader.is_alive)
                 reference = api_alone(server, args.calls, loader.is_alive)
                 floor = screen_floor(app, 20)
                 loader.join()
@@ -170,6 +173,7 @@ def main() -> int:
                 print("  " + load.summary("kiosk issue", outcome["issue"], seconds))
                 print("  " + load.summary("clerk call-next", outcome["call"], seconds))
                 print(line("loaded: key -> ticket on screen", loaded))
+                print(line("loaded: key -> number set in label (not drawn)", answered))
                 print(line("loaded: API call alone (reference)", reference))
                 print(line("loaded: F12 relabel all, no server (reference)", floor))
             finally:

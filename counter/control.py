@@ -51,17 +51,25 @@ class KeyTimer:
 
     def __init__(self) -> None:
         self.timings: list[float] = []
+        self.texts: list[float] = []
+        """Key to the label's new text set (before it is drawn), per timing."""
         self._started = 0.0
         self._watch = ""
         self._before = ""
 
     def start(self, name: str = "f1", watch: str = "ticket_number") -> bool:
         self._watch = watch
-        self._before = find(watch).text
+        label = find(watch)
+        self._before = label.text
+        label.bind(text=self._on_text)
         Window.bind(on_flip=self._on_flip)
         self._started = time.perf_counter()
         press_named_key(name)
         return True
+
+    def _on_text(self, label: Any, _text: str) -> None:
+        label.unbind(text=self._on_text)
+        self.texts.append(time.perf_counter() - self._started)
 
     def _on_flip(self, *_: Any) -> None:
         if find(self._watch).text == self._before:
@@ -69,8 +77,10 @@ class KeyTimer:
         Window.unbind(on_flip=self._on_flip)
         self.timings.append(time.perf_counter() - self._started)
 
-    def taken(self) -> list[float]:
-        done, self.timings = self.timings, []
+    def taken(self) -> list[list[float]]:
+        """``[[to text set, to drawn], ...]`` for the timings finished since the last call."""
+        done = [[text, drawn] for text, drawn in zip(self.texts, self.timings, strict=False)]
+        self.timings, self.texts = self.timings[len(done) :], self.texts[len(done) :]
         return done
 
 
