@@ -63,6 +63,10 @@ from printers.demo import virtual_printer_part  # noqa: E402  (printers/: the vi
 
 EXTRA_PARTS.append(virtual_printer_part)
 
+from counter.demo import counter_part  # noqa: E402  (counter/: one clerk's terminal at c1)
+
+EXTRA_PARTS.append(counter_part)
+
 
 def _demo_files(setup: DemoSetup) -> None:
     """Sample files to track (engineer F), imported only when the demo runs."""
