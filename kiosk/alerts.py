@@ -1,4 +1,4 @@
-"""Faults this kiosk reports to the staff (``POST /api/v1/alerts``), kept until the server takes them.
+"""Faults this kiosk reports to staff (``POST /api/v1/alerts``), kept until the server has them.
 
 A printer out of paper while the server is also down must still reach the staff: an alert that
 cannot be sent stays in the outbox and goes out with the next successful contact.
@@ -37,7 +37,9 @@ class AlertOutbox:
         self.sent: list[str] = []
         self._sending = False
 
-    def send(self, kind: str, message: dict[str, str], on_sent: Callable[[], Any] | None = None) -> None:
+    def send(
+        self, kind: str, message: dict[str, str], on_sent: Callable[[], Any] | None = None
+    ) -> None:
         self.pending.append(Alert(kind, message, on_sent))
         self.flush()
 
@@ -48,7 +50,9 @@ class AlertOutbox:
         alert = self.pending[0]
         self._sending = True
         self.background.run(
-            lambda: self.client.post_alert(alert.kind, alert_text(alert.message), device=self.device),
+            lambda: self.client.post_alert(
+                alert.kind, alert_text(alert.message), device=self.device
+            ),
             lambda _answer: self._delivered(alert),
             self._not_delivered,
         )

@@ -29,7 +29,7 @@ from kiosk.tracking import FileLookup
 from nafitha.gui.automation import serve_control
 from nafitha.gui.fonts import register_fonts
 from nafitha.gui.theme import PALETTE
-from nafitha.scanner import DummyScanner, Scanner, ScanError
+from nafitha.scanner import DummyScanner, ScanError, Scanner
 from nafitha.text import t
 
 log = logging.getLogger("nafitha.kiosk")
@@ -320,9 +320,12 @@ class KioskApp(App):
             return
         if current != "welcome" and now - self._last_touch > self.settings.idle_timeout_s:
             self.home()
-        elif current == "welcome" and self.state.lang != self.settings.lang:
-            if now - self._last_touch > self.settings.idle_timeout_s:
-                self.state.lang = self.settings.lang
+        elif (
+            current == "welcome"
+            and self.state.lang != self.settings.lang
+            and now - self._last_touch > self.settings.idle_timeout_s
+        ):
+            self.state.lang = self.settings.lang
 
     # ------------------------------------------------------------------ automation (tests, bench)
     def control_commands(self) -> dict[str, Any]:

@@ -126,7 +126,7 @@ def page_of(items: Sequence[Any], page: int, per_page: int) -> tuple[list[Any], 
 
 def _day_span(days: Sequence[str], lang: str) -> str:
     """``["mon","tue","wed"]`` → "Mon–Wed"; non-consecutive days are listed."""
-    order = sorted((DAYS.index(d) for d in days if d in DAYS))
+    order = sorted(DAYS.index(d) for d in days if d in DAYS)
     if not order:
         return ""
     names = [t(f"kiosk.day_{DAYS[i]}", lang) for i in order]

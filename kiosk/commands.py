@@ -1,6 +1,6 @@
 """``nafitha kiosk``: run the entrance kiosk.
 
-    nafitha kiosk                                   # a local demo server, no printer, keyboard scanner
+    nafitha kiosk               # a local demo server, no printer, keyboard scanner
     nafitha kiosk --config /etc/nafitha/kiosk.toml
     nafitha kiosk --server http://10.0.0.2:8000 --token T --printer tcp://10.0.0.9:9100 \\
                   --scanner /dev/ttyACM0 --size 1920x1080 --fullscreen
@@ -18,7 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="the kiosk's TOML settings (docs/kiosk.md)")
     parser.add_argument("--server", help="the center's server URL (default http://127.0.0.1:8000)")
     parser.add_argument("--token", help="this kiosk's device token (default demo-kiosk-1)")
-    parser.add_argument("--printer", help="printer setting, e.g. tcp://HOST:9100 (docs/printers.md)")
+    parser.add_argument(
+        "--printer", help="printer setting, e.g. tcp://HOST:9100 (docs/printers.md)"
+    )
     parser.add_argument("--scanner", help='"wedge", "none", or a serial port such as /dev/ttyACM0')
     parser.add_argument("--size", help="window size WIDTHxHEIGHT, e.g. 1080x1920 or 1920x1080")
     parser.add_argument(
@@ -51,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
     import serial
 
     from kiosk.config import load_kiosk_settings
-    from nafitha.settings import ConfigError
     from nafitha.scanner import open_scanner
+    from nafitha.settings import ConfigError
 
     settings = load_kiosk_settings(args.config, overrides(args))
     source = args.config or "<command line>"

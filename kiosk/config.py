@@ -1,4 +1,4 @@
-"""The kiosk's settings: one TOML file, flags on top, safe defaults that talk to a local demo server.
+"""The kiosk's settings: one TOML file, flags on top, defaults that talk to a local demo server.
 
     server = "http://192.168.1.10:8000"
     token = "kiosk-entrance-1"
@@ -9,8 +9,8 @@
     idle_timeout_s = 60
     lang = "ar"
 
-Every key is documented in ``docs/kiosk.md``; a bad value stops the kiosk at start with the file, the
-key and the reason (:class:`nafitha.settings.ConfigError`).
+Every key is documented in ``docs/kiosk.md``; a bad value stops the kiosk at start with the file,
+the key and the reason (:class:`nafitha.settings.ConfigError`).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class KioskSettings(Settings):
     """Seconds between attempts while the server cannot be reached."""
     request_timeout_s: float = Field(5.0, ge=0.5, le=60)
     device_name: str = Field("", max_length=100)
-    """How alerts name this kiosk for the staff (e.g. "entrance left"); empty: the token's device."""
+    """How alerts name this kiosk for staff (e.g. "entrance left"); empty: the token's device."""
 
     @field_validator("server")
     @classmethod
@@ -110,6 +110,8 @@ class KioskSettings(Settings):
         return int(width), int(height)
 
 
-def load_kiosk_settings(path: Path | str | None, overrides: dict[str, Any] | None = None) -> KioskSettings:
+def load_kiosk_settings(
+    path: Path | str | None, overrides: dict[str, Any] | None = None
+) -> KioskSettings:
     """The settings from ``path`` (or defaults) with command-line ``overrides`` on top."""
     return load_settings(KioskSettings, path, overrides)

@@ -29,7 +29,8 @@ def _person(d: ImageDraw.ImageDraw, x: int = 128, y: int = 128, scale: float = 1
     r = int(26 * scale)
     d.ellipse((x - r, y - 70 * scale - r, x + r, y - 70 * scale + r), fill=INK)
     d.rounded_rectangle(
-        (x - 48 * scale, y - 30 * scale, x + 48 * scale, y + 62 * scale), radius=int(30 * scale),
+        (x - 48 * scale, y - 30 * scale, x + 48 * scale, y + 62 * scale),
+        radius=int(30 * scale),
         fill=INK,
     )
 

@@ -3,8 +3,8 @@
 One order (service, priority, file, idempotency key) lives from the confirming tap until the ticket
 is shown. Every attempt for that order sends the same idempotency key, so a request that reached the
 server but whose answer was lost never makes a second ticket. Nothing is printed before the server
-answered with a ticket. A printer fault leaves the ticket on screen (with its QR) and raises an alert
-for the staff.
+answered with a ticket. A printer fault leaves the ticket on screen (with its QR) and raises an
+alert for the staff.
 """
 
 from __future__ import annotations
@@ -101,27 +101,43 @@ class TicketIssuer:
             return
         self._stop_timers()
         self.state.attempts += 1
-        self.background.run(
-            lambda: self.client.issue_ticket(
+        center = dict(self.state.catalog.center_name)
+
+        def work() -> tuple[PrintOutcome, float] | None:
+            """Issue, then print at once on this worker: no wait for the next frame in between."""
+            answer = self.client.issue_ticket(
                 order.service,
                 priority=order.priority,
                 file=order.file,
                 idempotency_key=order.key,
-            ),
-            lambda answer: self._issued(order, answer),
+            )
+            answered_at = time.perf_counter()
+            Clock.schedule_once(lambda _dt: self._issued(order, answer, answered_at), 0)
+            if order is not self.order:
+                return None  # abandoned while the answer travelled: the server sees a no-show
+            try:
+                outcome = print_ticket(self.printer, ticket_to_print(answer, center))
+            except Exception as exc:  # the ticket exists: a print bug must not look like a refusal
+                log.error("printing ticket %s failed unexpectedly: %r", answer.get("number"), exc)
+                outcome = PrintOutcome(False, "unexpected", both("kiosk.error_unexpected"))
+            return outcome, time.perf_counter()
+
+        self.background.run(
+            work,
+            self._printed,
             lambda error: self._failed(order, error),
         )
 
-    def _issued(self, order: Order, answer: dict[str, Any]) -> None:
+    def _issued(self, order: Order, answer: dict[str, Any], answered_at: float) -> None:
         if order is not self.order:
-            return  # abandoned while the answer travelled: the server will see a no-show
+            return
         state = self.state
-        state.timings = {**state.timings, "issued": time.perf_counter()}
+        state.timings = {**state.timings, "issued": answered_at, "shown": time.perf_counter()}
         state.server_ok = True
         state.ticket = answer
         state.issue_phase = "issued"
+        state.print_phase = "printing"
         self.go("ticket")
-        self._print(answer)
 
     def _failed(self, order: Order, error: Exception) -> None:
         if order is not self.order:
@@ -146,20 +162,12 @@ class TicketIssuer:
     def _tick(self, _dt: float) -> None:
         self.state.retry_in = max(0, self.state.retry_in - 1)
 
-    def _print(self, answer: dict[str, Any]) -> None:
+    def _printed(self, result: tuple[PrintOutcome, float] | None) -> None:
+        if result is None:
+            return
+        outcome, printed_at = result
         state = self.state
-        state.print_phase = "printing"
-        ticket = ticket_to_print(answer, state.catalog.center_name)
-        state.timings = {**state.timings, "print_start": time.perf_counter()}
-        self.background.run(
-            lambda: print_ticket(self.printer, ticket),
-            self._printed,
-            lambda error: self._printed(PrintOutcome(False, "unexpected", both("kiosk.error_unexpected"))),
-        )
-
-    def _printed(self, outcome: PrintOutcome) -> None:
-        state = self.state
-        state.timings = {**state.timings, "printed": time.perf_counter()}
+        state.timings = {**state.timings, "printed": printed_at}
         number = state.ticket.get("number", "")
         if outcome.printed:
             state.print_phase = "printed"

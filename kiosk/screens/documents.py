@@ -20,7 +20,9 @@ class DocumentsScreen(KioskScreen):
         box.clear_widgets()
         documents = service.documents if service else ()
         if not documents:
-            documents = ({"ar": self.tr("kiosk.no_documents"), "en": self.tr("kiosk.no_documents")},)
+            documents = (
+                {"ar": self.tr("kiosk.no_documents"), "en": self.tr("kiosk.no_documents")},
+            )
         for number, document in enumerate(documents, 1):
             box.add_widget(
                 BidiLabel(

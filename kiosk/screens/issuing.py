@@ -1,4 +1,4 @@
-"""While the server is asked: "issuing", or "cannot reach the system, trying again", or a refusal."""
+"""While the server is asked: "issuing", "cannot reach the system, trying again", or a refusal."""
 
 from kiosk.screens.base import KioskScreen, load_kv
 

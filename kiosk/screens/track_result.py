@@ -1,4 +1,4 @@
-"""A file's stage, dated history, what is missing, where to go; a ticket when it waits on the citizen."""
+"""A file's stage, dated history, what is missing, where to go; a ticket when it waits on us."""
 
 from __future__ import annotations
 
@@ -32,25 +32,42 @@ class TrackResultScreen(KioskScreen):
         box = self.ids.details
         box.clear_widgets()
 
-        def line(name: str, text: str, size: float = 36, bold: bool = False,
-                 colour: tuple = PALETTE.text) -> None:
+        def line(
+            name: str, text: str, size: float = 36, bold: bool = False, colour: tuple = PALETTE.text
+        ) -> None:
             if text:
-                box.add_widget(BidiLabel(name=name, logical=text, rtl=state.rtl, auto_height=True,
-                                         font_size=app.scale * size, bold=bold, color=colour))
+                box.add_widget(
+                    BidiLabel(
+                        name=name,
+                        logical=text,
+                        rtl=state.rtl,
+                        auto_height=True,
+                        font_size=app.scale * size,
+                        bold=bold,
+                        color=colour,
+                    )
+                )
 
         name = (track.get("service") or {}).get("name") or {}
         stage = (track.get("stage") or {}).get("name") or {}
         line("track_service", name.get(lang, ""), 40, True)
-        line("track_stage", self.tr("kiosk.track_stage", stage=stage.get(lang, "")), 48, True,
-             PALETTE.primary)
+        line(
+            "track_stage",
+            self.tr("kiosk.track_stage", stage=stage.get(lang, "")),
+            48,
+            True,
+            PALETTE.primary,
+        )
         status = track.get("status", "")
         if track.get("ready"):
             line("track_status", self.tr("kiosk.track_ready"), 40, True)
         elif status in ("missing_documents", "cancelled", "closed"):
             line("track_status", self.tr(f"kiosk.track_status_{status}"), 40, True)
         if track.get("expected_ready_at") and not track.get("ready") and status == "open":
-            line("track_expected", self.tr("kiosk.track_expected",
-                                           date=local_time(track["expected_ready_at"])[:10]))
+            line(
+                "track_expected",
+                self.tr("kiosk.track_expected", date=local_time(track["expected_ready_at"])[:10]),
+            )
         missing = track.get("missing_documents") or []
         if missing:
             line("track_missing_title", self.tr("kiosk.track_missing_title"), 38, True)
@@ -61,10 +78,17 @@ class TrackResultScreen(KioskScreen):
             line("track_where", self.tr("kiosk.track_where", where=where[lang]), 38, True)
         history = track.get("history") or []
         if history:
-            line("track_history_title", self.tr("kiosk.track_history_title"), 36, True,
-                 PALETTE.muted_text)
+            line(
+                "track_history_title",
+                self.tr("kiosk.track_history_title"),
+                36,
+                True,
+                PALETTE.muted_text,
+            )
         for number, entry in enumerate(reversed(history), 1):
             stage_name = (entry.get("stage_name") or {}).get(lang, entry.get("stage", ""))
             note = entry.get("note") or ""
-            text = f"{local_time(entry.get('at'))}  —  {stage_name}" + (f"  ({note})" if note else "")
+            text = f"{local_time(entry.get('at'))}  —  {stage_name}" + (
+                f"  ({note})" if note else ""
+            )
             line(f"track_history_{number}", text, 30)

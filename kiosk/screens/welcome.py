@@ -1,4 +1,4 @@
-"""The idle screen: take a ticket, the most requested services (two taps to a ticket), find a file."""
+"""The idle screen: take a ticket, the most requested services (two taps), find a file."""
 
 from __future__ import annotations
 

@@ -147,9 +147,11 @@ def texts(root: Any = None) -> list[str]:
     """The logical texts of every visible bidi label and button, in tree order."""
     found: list[str] = []
     for widget in visible_widgets(root):
-        attrs = ("logical", "title", "subtitle") if hasattr(widget, "logical") or hasattr(
-            widget, "title"
-        ) else ("text",)
+        attrs = (
+            ("logical", "title", "subtitle")
+            if hasattr(widget, "logical") or hasattr(widget, "title")
+            else ("text",)
+        )
         for attr in attrs:
             value = getattr(widget, attr, None)
             if isinstance(value, str) and value and value not in found[-3:]:
@@ -177,7 +179,7 @@ def tap_when_still(
             Clock.schedule_once(check, 0)
             return
         where = (*widget.to_window(*widget.pos), *widget.size)
-        if len(seen) >= 2 and seen[-1] == where == seen[-2] or len(seen) >= frames:
+        if (len(seen) >= 2 and seen[-1] == where == seen[-2]) or len(seen) >= frames:
             tap(widget, hold)
             reply({"ok": True, "value": True})
             return
@@ -248,7 +250,9 @@ def serve_control(extra: Mapping[str, Command] | None = None) -> bool:
             tap_when_still(args.get("name", ""), float(args.get("hold", 0.05)), reply)
             return
         if cmd == "screenshot":  # after two frames: laid out and drawn, as a person sees it
-            Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt2: later(cmd, args), 0), 0)
+            Clock.schedule_once(
+                lambda _dt: Clock.schedule_once(lambda _dt2: later(cmd, args), 0), 0
+            )
             return
         if cmd == "type":
             try:

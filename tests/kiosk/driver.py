@@ -111,7 +111,6 @@ class Portrait:
         os.write(self.scanner_fd, code.encode("utf-8") + b"\r\n")
 
 
-
 def start_kiosk(
     workdir: Path,
     artifacts: Path,

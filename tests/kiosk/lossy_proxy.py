@@ -6,6 +6,7 @@ case an idempotency key exists for. Each connection is pumped both ways on two t
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -70,5 +71,7 @@ class LossyProxy:
         except OSError:
             pass
         finally:
-            client.close()
-            upstream.close()
+            for end in (client, upstream):  # shutdown wakes the other thread's recv at once
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+                end.close()

@@ -1,4 +1,4 @@
-"""The kiosk's settings: safe defaults, flags over the file, bad values refused with file, key, reason."""
+"""Kiosk settings: safe defaults, flags over the file, bad values refused with file, key, reason."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_with_no_file_and_no_flags_it_talks_to_the_local_demo_server():
         ("idle_timeout_s = 1", "idle_timeout_s", "greater than or equal to 5"),
         ('lang = "fr"', "lang", "one of ar, en"),
         ('scanerr = "wedge"', "scanerr", "Extra inputs are not permitted"),
-        ("fullscreen = \"maybe\"", "fullscreen", "boolean"),
+        ('fullscreen = "maybe"', "fullscreen", "boolean"),
     ],
 )
 def test_a_bad_value_is_refused_with_file_key_and_reason(tmp_path, text, key, reason):
@@ -52,8 +52,19 @@ def test_flags_override_the_file(tmp_path):
     path = write(tmp_path, 'server = "http://10.0.0.2:8000"\nsize = "1080x1920"\n')
     parser = argparse.ArgumentParser()
     add_arguments(parser)
-    args = parser.parse_args(["--config", str(path), "--size", "1920x1080", "--fullscreen",
-                              "--printer", "dummy://?state=paper_out", "--scanner", "none"])
+    args = parser.parse_args(
+        [
+            "--config",
+            str(path),
+            "--size",
+            "1920x1080",
+            "--fullscreen",
+            "--printer",
+            "dummy://?state=paper_out",
+            "--scanner",
+            "none",
+        ]
+    )
     settings = load_kiosk_settings(args.config, overrides(args))
     assert settings.server == "http://10.0.0.2:8000"
     assert settings.window_size == (1920, 1080) and settings.fullscreen
@@ -64,7 +75,10 @@ def test_the_command_refuses_a_bad_file_at_start_with_exit_2(tmp_path):
     path = write(tmp_path, 'server = "not a url"\n')
     done = subprocess.run(
         [sys.executable, "-m", "nafitha.cli", "kiosk", "--config", str(path)],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert done.returncode == 2
     assert f"{path}: server:" in done.stderr
@@ -73,7 +87,10 @@ def test_the_command_refuses_a_bad_file_at_start_with_exit_2(tmp_path):
 def test_the_command_refuses_a_scanner_port_that_cannot_be_opened(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "nafitha.cli", "kiosk", "--scanner", "/dev/ttyNO-SUCH-SCANNER"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert done.returncode == 2 and "scanner: cannot open" in done.stderr
 

@@ -15,7 +15,7 @@ from nafitha.paths import DEMO
 from printers.virtual import VirtualPrinter
 from tests.kiosk.driver import Kiosk, start_kiosk
 from tests.kiosk.lossy_proxy import LossyProxy
-from tests.support.server import RunningServer, start_server
+from tests.support.server import start_server
 
 pytestmark = pytest.mark.gui
 
@@ -32,7 +32,8 @@ def center_with_one_closed_service(folder: Path) -> Path:
     other_day = DAYS[(datetime.now(ZoneInfo("Asia/Beirut")) + timedelta(days=2)).weekday()]
     text = text.replace(
         f'id = "{CLOSED}"\n',
-        f'id = "{CLOSED}"\nhours = [{{ days = ["{other_day}"], open = "08:00", close = "12:00" }}]\n',
+        f'id = "{CLOSED}"\n'
+        f'hours = [{{ days = ["{other_day}"], open = "08:00", close = "12:00" }}]\n',
     )
     path = folder / "center.toml"
     path.write_text(text, encoding="utf-8")
@@ -131,8 +132,10 @@ def test_server_stopped_mid_flow_no_ticket_until_it_returns_then_exactly_one(
     to_confirm(kiosk)
     server["server"].stop()
     kiosk.tap_to("print_ticket", "issuing")
-    kiosk.wait_state(lambda s: s["issue_phase"] == "waiting_server" and s["attempts"] >= 2,
-                     "retries while the server is down")
+    kiosk.wait_state(
+        lambda s: s["issue_phase"] == "waiting_server" and s["attempts"] >= 2,
+        "retries while the server is down",
+    )
     kiosk.shot("landscape_ar_server_down")
     kiosk.tap("switch_lang")
     kiosk.wait_state(lambda s: s["lang"] == "en", "English")

@@ -16,10 +16,22 @@ ANSWER = {
         {"id": "b", "name": {"ar": "ب", "en": "B"}, "icon": "x"},
     ],
     "services": [
-        {"id": "a1", "category": "a", "name": {"ar": "١", "en": "1"}, "open_now": False,
-         "hours": [{"days": ["mon", "tue", "wed", "thu", "fri"], "open": "08:00", "close": "14:00"}]},
-        {"id": "a2", "category": "a", "name": {"ar": "٢", "en": "2"}, "open_now": True,
-         "documents": [{"ar": "هوية", "en": "ID"}]},
+        {
+            "id": "a1",
+            "category": "a",
+            "name": {"ar": "١", "en": "1"},
+            "open_now": False,
+            "hours": [
+                {"days": ["mon", "tue", "wed", "thu", "fri"], "open": "08:00", "close": "14:00"}
+            ],
+        },
+        {
+            "id": "a2",
+            "category": "a",
+            "name": {"ar": "٢", "en": "2"},
+            "open_now": True,
+            "documents": [{"ar": "هوية", "en": "ID"}],
+        },
         {"id": "b1", "category": "b", "name": {"ar": "٣", "en": "3"}, "open_now": True},
     ],
 }
@@ -60,9 +72,15 @@ def test_a_reference_is_found_in_a_scanned_url_and_normalised_as_people_type_it(
 
 def test_the_printed_ticket_is_built_from_the_servers_answer_only():
     answer = {
-        "id": 7, "number": "A-007", "issued_at": "2026-11-23T10:00:00+02:00", "priority": True,
-        "service": {"id": "a2", "name": {"ar": "٢", "en": "2"}}, "people_ahead": 3,
-        "estimated_wait_s": 540, "status_url": "http://x/t/abc", "documents": [{"ar": "هوية", "en": "ID"}],
+        "id": 7,
+        "number": "A-007",
+        "issued_at": "2026-11-23T10:00:00+02:00",
+        "priority": True,
+        "service": {"id": "a2", "name": {"ar": "٢", "en": "2"}},
+        "people_ahead": 3,
+        "estimated_wait_s": 540,
+        "status_url": "http://x/t/abc",
+        "documents": [{"ar": "هوية", "en": "ID"}],
         "center": {"ar": "مركز", "en": "Center"},
     }
     ticket = ticket_to_print(answer, {"ar": "", "en": ""})
@@ -75,6 +93,8 @@ def test_a_printer_fault_is_an_outcome_not_an_exception():
     answer = {"number": "A-001", "service": {"name": {"ar": "٢", "en": "2"}}, "status_url": "u"}
     ticket = ticket_to_print(answer, {"ar": "م", "en": "C"})
     outcome = print_ticket(Printer("dummy://?state=paper_out"), ticket)
-    assert outcome == PrintOutcome(False, "paper_out", outcome.message, outcome.render_encode_send_s)
+    assert outcome == PrintOutcome(
+        False, "paper_out", outcome.message, outcome.render_encode_send_s
+    )
     assert outcome.message["ar"] and outcome.message["en"]
     assert print_ticket(Printer("dummy://"), ticket).printed

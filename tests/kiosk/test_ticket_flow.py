@@ -1,11 +1,10 @@
-"""A citizen gets a ticket at the real kiosk (Xvfb) from a real server, printed on the virtual printer."""
+"""A citizen gets a ticket at the real kiosk (Xvfb) from a real server, on the virtual printer."""
 
 from __future__ import annotations
 
+import pytest
 import zxingcpp
 from PIL import Image
-
-import pytest
 
 from printers.virtual import VirtualPrinter
 from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr, english_ocr
@@ -41,9 +40,7 @@ def decoded_qr(page: Image.Image) -> list[str]:
     return [code.text for code in zxingcpp.read_barcodes(page.convert("L"))]
 
 
-def test_arabic_path_from_welcome_to_a_printed_ticket(
-    fresh: Kiosk, manager, paper: VirtualPrinter
-):
+def test_arabic_path_from_welcome_to_a_printed_ticket(fresh: Kiosk, manager, paper: VirtualPrinter):
     kiosk = fresh
     pages_before = len(paper.pages)
     waiting_before = waiting(manager, SERVICE)

@@ -6,7 +6,7 @@ import os
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 
-from kivy.config import Config  # noqa: E402
+from kivy.config import Config
 
 Config.set("graphics", "width", "1000")
 Config.set("graphics", "height", "900")
@@ -29,7 +29,9 @@ class Gallery(App):
     def build(self) -> BoxLayout:
         Window.clearcolor = PALETTE.background
         box = BoxLayout(orientation="vertical", padding=20, spacing=20)
-        box.add_widget(BidiLabel(name="ar", logical=ARABIC, rtl=True, font_size=48, auto_height=True))
+        box.add_widget(
+            BidiLabel(name="ar", logical=ARABIC, rtl=True, font_size=48, auto_height=True)
+        )
         box.add_widget(BidiLabel(logical="Individual civil status extract", font_size=48))
         button = BigButton(name="count", logical="اضغط هنا", rtl=True, font_size=48)
         button.bind(on_release=self.count)
