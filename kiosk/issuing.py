@@ -146,7 +146,7 @@ class TicketIssuer:
         if isinstance(error, ServerUnreachable):
             state.server_ok = False
             state.issue_phase = "waiting_server"
-            state.retry_in = round(self.retry_interval_s)
+            state.retry_in = max(1, round(self.retry_interval_s))
             self._retry_event = Clock.schedule_once(self._attempt, self.retry_interval_s)
             self._countdown = Clock.schedule_interval(self._tick, 1.0)
             return
