@@ -66,6 +66,7 @@ class KioskApp(App):
         self.state = KioskState(lang=settings.lang)
         self.started_at = time.perf_counter()
         self.first_frame_s: float | None = None
+        self.idle_timeout_s = settings.idle_timeout_s
         self._last_touch = time.monotonic()
         self._ticket_since: float | None = None
         self._confirm_back = "documents"
@@ -318,12 +319,12 @@ class KioskApp(App):
             if now - max(self._ticket_since, self._last_touch) > limit:
                 self.home()
             return
-        if current != "welcome" and now - self._last_touch > self.settings.idle_timeout_s:
+        if current != "welcome" and now - self._last_touch > self.idle_timeout_s:
             self.home()
         elif (
             current == "welcome"
             and self.state.lang != self.settings.lang
-            and now - self._last_touch > self.settings.idle_timeout_s
+            and now - self._last_touch > self.idle_timeout_s
         ):
             self.state.lang = self.settings.lang
 
@@ -367,4 +368,6 @@ class KioskApp(App):
             "scan": lambda text: self.scanned(text) or True,
             "go": lambda name: self.go(name) or True,
             "home": lambda: self.home() or True,
+            # tests shorten the idle timeout instead of waiting a real minute
+            "idle_timeout": lambda seconds: setattr(self, "idle_timeout_s", float(seconds)) or True,
         }

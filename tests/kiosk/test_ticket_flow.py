@@ -112,11 +112,10 @@ def test_two_taps_from_welcome_to_a_ticket_for_a_common_service(
     assert len(paper.wait_for_pages(pages_before + 1)) == pages_before + 1
 
 
-def test_the_ticket_screen_returns_to_welcome_by_itself_in_the_default_language(fresh: Kiosk):
+def test_done_on_the_ticket_screen_returns_to_welcome_in_the_default_language(fresh: Kiosk):
     kiosk = fresh
     kiosk.tap_to("get_ticket", "language")
     kiosk.tap_to("lang_en", "categories")
-    # the kiosk is configured with a 15 s ticket screen; "Done" is the citizen's way back
     kiosk.tap_to(f"category_{CATEGORY}", "services")
     kiosk.tap_to(f"service_{SERVICE}", "documents")
     kiosk.tap_to("continue", "confirm")
@@ -139,3 +138,18 @@ def test_back_and_header_buttons_are_mirrored_in_arabic(fresh: Kiosk):
     width = kiosk.app.call("window_size")[0]
     assert back_ar > width / 2 > back_en  # right edge in Arabic, left edge in English
     kiosk.tap_to("back", "language")
+
+
+def test_idle_anywhere_returns_to_welcome_and_resets_the_language(fresh: Kiosk):
+    kiosk = fresh
+    kiosk.tap_to("get_ticket", "language")
+    kiosk.tap_to("lang_en", "categories")
+    kiosk.tap_to(f"category_{CATEGORY}", "services")
+    kiosk.app.call("idle_timeout", seconds=2)
+    try:
+        state = kiosk.wait_state(lambda s: s["screen"] == "welcome", "the idle return", 15)
+    finally:
+        kiosk.app.call("idle_timeout", seconds=60)
+    assert (
+        state["lang"] == "ar" and state["category_id"] == "" and state["history"][-2] == "services"
+    )
