@@ -85,7 +85,10 @@ def start_app(server: RunningServer, log: Path) -> AppProcess:
 
 
 def key_to_screen(
-    app: AppProcess, calls: int, going: Callable[[], bool] = lambda: True
+    app: AppProcess,
+    calls: int,
+    going: Callable[[], bool] = lambda: True,
+    between: Callable[[], None] = lambda: None,
 ) -> tuple[list[float], list[float]]:
     """``calls`` timed call-next presses (while ``going()``), each ticket then marked no-show:
     (key to the number set in its label, key to the number drawn) in ms."""
@@ -99,6 +102,7 @@ def key_to_screen(
         wait(lambda: app.call("state")["ticket"])
         app.call("press", name="n")
         wait(lambda: not app.call("state")["ticket"] and not app.call("state")["busy"])
+        between()
     return [s[0] * 1000 for s in samples], [s[1] * 1000 for s in samples]
 
 
@@ -111,10 +115,8 @@ def screen_floor(app: AppProcess, rounds: int) -> list[float]:
     return [s[1] * 1000 for s in samples]
 
 
-def api_alone(
-    server: RunningServer, calls: int, going: Callable[[], bool] = lambda: True
-) -> list[float]:
-    clerk = server.login("clerk2", counter="c2")
+def api_alone(clerk: Any, calls: int, going: Callable[[], bool] = lambda: True) -> list[float]:
+    """``POST /counters/c2/next`` round trips from a plain client (each ticket then no-show)."""
     samples = []
     for _ in range(calls):
         if not going():
@@ -147,15 +149,16 @@ def main() -> int:
         with xvfb_display() as display:
             os.environ["DISPLAY"] = display
             app = start_app(server, Path(tmp) / "counter.log")
+            clerk2 = server.login("clerk2", counter="c2")
             try:
                 print(f"counter bench: {args.calls} calls per round, window 1280x800 on Xvfb")
                 answered, drawn = key_to_screen(app, args.calls)
                 print(line("idle: key -> ticket on screen", drawn))
                 print(line("idle: key -> number set in label (not drawn)", answered))
-                print(line("idle: API call alone (reference)", api_alone(server, args.calls)))
+                print(line("idle: API call alone (reference)", api_alone(clerk2, args.calls)))
                 print(line("idle: F12 relabel all, no server (reference)", screen_floor(app, 20)))
                 clerks = load.prepare_counters(server, 20)
-                seconds = max(30.0, 1.5 * args.calls)
+                seconds = max(60.0, 3.0 * args.calls)
                 outcome: dict[str, list[float]] = {}
 
                 def run_load() -> None:
@@ -165,8 +168,13 @@ def main() -> int:
                 loader = threading.Thread(target=run_load, name="paced-load")
                 loader.start()
                 time.sleep(2.0)  # let the load settle
-                answered, loaded = key_to_screen(app, args.calls, loader.is_alive)
-                reference = api_alone(server, args.calls, loader.is_alive)
+                reference: list[float] = []
+                answered, loaded = key_to_screen(  # one plain API call after each, interleaved
+                    app,
+                    args.calls,
+                    loader.is_alive,
+                    lambda: reference.extend(api_alone(clerk2, 1, loader.is_alive)),
+                )
                 floor = screen_floor(app, 20)
                 loader.join()
                 print(f"load ({seconds:.0f} s paced, bench/load.py):")
