@@ -51,6 +51,13 @@ class CounterActions:
         self.background = background
         self.receipts = receipts
         self.on_login = on_login
+        self.languages: dict[str, str] = {}
+        """Each clerk's chosen language on this terminal, restored at their next log-in."""
+        state.bind(lang=self._remember_language)
+
+    def _remember_language(self, _state: Any, lang: str) -> None:
+        if self.state.user:
+            self.languages[self.state.user] = lang
 
     # ------------------------------------------------------------ plumbing
 
@@ -106,6 +113,7 @@ class CounterActions:
         def done(answer: dict[str, Any]) -> None:
             self.state.token = answer["token"]
             self.state.role = answer.get("role", "clerk")
+            self.state.lang = self.languages.get(username, self.state.lang)
             self.state.user = username
             self.state.counter_id = counter
             self.state.clear_notice()

@@ -17,8 +17,16 @@ def counter_part(setup: Any) -> Any:
     return Part(
         "counter",
         [
-            sys.executable, "-m", "nafitha.cli", "counter",
-            "--server", setup.url, "--counter", "c1", "--printer", printer,
+            sys.executable,
+            "-m",
+            "nafitha.cli",
+            "counter",
+            "--server",
+            setup.url,
+            "--counter",
+            "c1",
+            "--printer",
+            printer,
         ],
         gui=True,
     )

@@ -82,3 +82,12 @@ def test_a_clerk_serves_with_the_keyboard_only(demo_server, counters):
     assert app.describe("recall")["texts"] == ["إعادة النداء  ·  R"]
     app.press("f10")
     app.wait(lambda s: s["screen"] == "login" and not s["user"], "logged out")
+
+    # the language is each clerk's: another clerk switches to English; clerk3 gets Arabic back
+    app.login("clerk5", demo_server.password)
+    app.press("f12")
+    app.wait(lambda s: s["lang"] == "en", "clerk5's English")
+    app.press("f10")
+    app.wait(lambda s: s["screen"] == "login", "clerk5 logged out")
+    state = app.login("clerk3", demo_server.password)
+    assert state["lang"] == "ar"
