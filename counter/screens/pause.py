@@ -14,12 +14,19 @@ REASONS = ("reason_break", "reason_prayer", "reason_meeting", "reason_system")
 class PauseScreen(CounterScreen):
     def on_pre_enter(self, *_: Any) -> None:
         self.ids.reason.text = ""
+        self.app.state.clear_notice()
+        self._mark("")
 
     def on_enter(self, *_: Any) -> None:
         self.ids.reason.focus = True
 
     def choose(self, key: str) -> None:
         self.ids.reason.text = self.app.tr(key, self.app.state.lang)
+        self._mark(key)
+
+    def _mark(self, key: str) -> None:
+        for name in REASONS:
+            self.ids[name].selected = name == key
 
     def _step(self, by: int) -> None:
         texts = [self.app.tr(key, self.app.state.lang) for key in REASONS]

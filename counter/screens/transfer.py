@@ -16,6 +16,7 @@ class TransferScreen(CounterScreen):
         self.app.state.fbind("lang", lambda *_a: self._fill() if self.manager else None)
 
     def on_pre_enter(self, *_: Any) -> None:
+        self.app.state.clear_notice()
         self.target: tuple[str, str] | None = None
         self.ids.note.text = ""
         self._fill()
