@@ -72,9 +72,15 @@ def test_a_clerk_serves_with_the_keyboard_only(demo_server, counters):
     app.press("p")
     app.wait(lambda s: s["screen"] == "serve" and not s["paused"], "resumed")
 
-    # L goes to files, Escape comes back, F12 switches the language, F10 logs out
+    # L goes to files: a reference typed as people type it (lower case, no dashes) and Enter
+    # finds the file; Escape comes back; F12 switches the language, F10 logs out
+    opened = manager.open_file("birth-registration", {"name": "Sami Haddad"}, [0])
     app.press("l")
     app.wait(lambda s: s["screen"] == "files", "the files screen")
+    app.type_text(opened["reference"].replace("-", "").lower())
+    app.press("enter")
+    state = app.wait(lambda s: s["file"].get("reference") == opened["reference"], "the lookup")
+    assert state["file"]["citizen"]["name"] == "Sami Haddad"
     app.press("escape")
     app.wait(lambda s: s["screen"] == "serve", "back to serving")
     app.press("f12")
