@@ -67,6 +67,10 @@ from counter.demo import counter_part  # noqa: E402  (counter/: one clerk's term
 
 EXTRA_PARTS.append(counter_part)
 
+from kiosk.demo import kiosk_part  # noqa: E402  (kiosk/: the entrance touchscreen)
+
+EXTRA_PARTS.append(kiosk_part)
+
 
 def _demo_files(setup: DemoSetup) -> None:
     """Sample files to track (engineer F), imported only when the demo runs."""

@@ -1,0 +1,44 @@
+"""The demo center's kiosk: the entrance touchscreen, printing to the demo's virtual printer.
+
+``nafitha demo`` registers :func:`kiosk_part`; ``--no-gui`` leaves it out. Portrait at half the size
+of a real 1080×1920 kiosk so it fits a laptop screen (the layout scales with the window).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+DEMO_SIZE = "540x960"
+
+
+def kiosk_part(setup: Any) -> Any:
+    """``nafitha kiosk`` against the demo server with the first demo kiosk token."""
+    from nafitha.demo import Part  # here, not at import: nafitha.demo imports this module
+    from printers.demo import demo_printer_url
+
+    printer = demo_printer_url(setup)
+    print(
+        f"  kiosk        {DEMO_SIZE}, token {setup.kiosk_tokens[0]}, tickets on {printer}",
+        flush=True,
+    )
+    return Part(
+        "kiosk",
+        [
+            sys.executable,
+            "-m",
+            "nafitha.cli",
+            "kiosk",
+            "--server",
+            setup.url,
+            "--token",
+            setup.kiosk_tokens[0],
+            "--printer",
+            printer,
+            "--scanner",
+            "wedge",
+            "--size",
+            DEMO_SIZE,
+        ],
+        gui=True,
+    )
