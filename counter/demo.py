@@ -12,6 +12,8 @@ def counter_part(setup: Any) -> Any:
     from nafitha.demo import Part  # here, not at import: nafitha.demo imports this module
     from printers.demo import demo_printer_url
 
+    if not setup.gui:
+        return None
     printer = demo_printer_url(setup)
     print(f"  counter      c1 (clerk1 / demo), receipts on {printer}", flush=True)
     return Part(

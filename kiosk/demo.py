@@ -17,6 +17,8 @@ def kiosk_part(setup: Any) -> Any:
     from nafitha.demo import Part  # here, not at import: nafitha.demo imports this module
     from printers.demo import demo_printer_url
 
+    if not setup.gui:
+        return None
     printer = demo_printer_url(setup)
     print(
         f"  kiosk        {DEMO_SIZE}, token {setup.kiosk_tokens[0]}, tickets on {printer}",

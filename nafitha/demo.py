@@ -177,6 +177,11 @@ def _print_banner(setup: DemoSetup) -> None:
     print("  (these accounts exist only in the demo)  Ctrl+C stops the demo.", flush=True)
 
 
+def _has_display() -> bool:
+    """Whether a desktop is there to show windows on (X11 or Wayland)."""
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run(args: argparse.Namespace) -> int:
     from server.config import DEFAULT_CENTER
 
@@ -190,9 +195,15 @@ def run(args: argparse.Namespace) -> int:
     if seeded := seed_demo_history(db, center, args.history):
         print(f"nafitha demo: {seeded['tickets']} past tickets over {seeded['days']} days")
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
-    setup = DemoSetup(
-        url, args.host, args.port, data, db, center, people, KIOSK_TOKENS, gui=not args.no_gui
-    )
+    gui = not args.no_gui
+    if gui and not _has_display():
+        print(
+            "nafitha demo: no display (DISPLAY is not set): the kiosk and counter windows are not "
+            "started; run the demo from a desktop session to see them. The server, the virtual "
+            "printer and the web pages run."
+        )
+        gui = False
+    setup = DemoSetup(url, args.host, args.port, data, db, center, people, KIOSK_TOKENS, gui=gui)
     children: list[tuple[Part, subprocess.Popen[bytes]]] = []
     stopping = False
 
@@ -213,7 +224,10 @@ def run(args: argparse.Namespace) -> int:
             part = make(setup)
             if part is None or (part.gui and not setup.gui):
                 continue
-            children.append((part, subprocess.Popen(part.argv, env={**os.environ, **part.env})))
+            env = {**os.environ, **part.env}
+            if part.gui:
+                env.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")  # keep the demo's console readable
+            children.append((part, subprocess.Popen(part.argv, env=env)))
         while not stopping:
             for part, child in children:
                 if child.poll() is not None and part.name == "server":
