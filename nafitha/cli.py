@@ -1,8 +1,8 @@
 """The one command, ``nafitha``: each subcommand lives with the part it runs.
 
-A subcommand module offers ``add_arguments(parser)`` and ``run(args) -> int``, and keeps heavy imports
-(Kivy, uvicorn, escpos) inside ``run`` so that ``nafitha --help`` and every other subcommand stay fast
-and work without the optional extras installed.
+A subcommand module offers ``add_arguments(parser)`` and ``run(args) -> int``, and keeps heavy
+imports (Kivy, uvicorn, escpos) inside ``run`` so that ``nafitha --help`` and every other subcommand
+stay fast and work without the optional extras installed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("kiosk", "kiosk.commands", "run the entrance kiosk"),
     ("counter", "counter.commands", "run a clerk's counter terminal"),
     ("demo", "nafitha.demo", "run a whole demo center on this machine"),
-    ("print", "printers.commands", "preview, test and query ticket printers; run a virtual printer"),
+    ("print", "printers.commands", "preview, test and query printers; run a virtual printer"),
     ("backup", "server.commands.backup", "make a consistent copy of a running center's database"),
     ("audit", "server.commands.audit", "verify the tamper-evident event log"),
 )

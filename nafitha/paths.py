@@ -1,4 +1,4 @@
-"""Where the project's shipped files live, found from the source tree rather than the working directory."""
+"""Where the shipped files live, found from the source tree, never from the working directory."""
 
 from pathlib import Path
 

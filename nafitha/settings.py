@@ -1,8 +1,8 @@
-"""Reading a role's TOML configuration into a typed object, with errors that name file, key and reason.
+"""A role's TOML configuration read into a typed object, with errors naming file, key and reason.
 
-Each role (server, center catalog, kiosk, counter) declares a pydantic model of its settings, every
-field with a safe default where one exists, and loads it with :func:`load_settings`. A bad file stops
-the program at start with one clear line per problem, never a traceback.
+Each role (server, center catalog, kiosk, counter) declares a pydantic model of its settings,
+every field with a safe default where one exists, and loads it with :func:`load_settings`. A bad
+file stops the program at start with one clear line per problem, never a traceback.
 """
 
 from __future__ import annotations

@@ -18,8 +18,18 @@ def xvfb_display(width: int = 1920, height: int = 1920, depth: int = 24) -> Iter
         raise RuntimeError("Xvfb is not installed: apt-get install xvfb xauth")
     read_fd, write_fd = os.pipe()
     process = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x{depth}",
-         "-nolisten", "tcp", "+extension", "GLX"],
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            f"{width}x{height}x{depth}",
+            "-nolisten",
+            "tcp",
+            "+extension",
+            "GLX",
+        ],
         pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
