@@ -273,9 +273,8 @@ class CounterActions:
             self.state.say("done_paused")
             self.state.screen = "paused"
 
-        # The server records the pause (audited, out of the wait estimates); the reason is shown
-        # here and on the paused screen.
-        self._do(lambda: self.client.pause_counter(self.state.counter_id), done)
+        # The server records the pause and its reason (audited, out of the wait estimates).
+        self._do(lambda: self.client.pause_counter(self.state.counter_id, reason), done)
 
     def resume(self) -> None:
         def done(_: Any) -> None:

@@ -199,8 +199,10 @@ class Client:
         """recall, no-show, start, finish, transfer (service=, counter=) or cancel a ticket."""
         return self.request("POST", f"/api/v1/tickets/{ticket_id}/{action}", json_body=body or {})
 
-    def pause_counter(self, counter: str) -> dict[str, Any]:
-        return self.request("POST", f"/api/v1/counters/{counter}/pause")
+    def pause_counter(self, counter: str, reason: str | None = None) -> dict[str, Any]:
+        """Pause a counter; the reason is kept in the audit log."""
+        body = {"reason": reason} if reason else None
+        return self.request("POST", f"/api/v1/counters/{counter}/pause", json_body=body)
 
     def resume_counter(self, counter: str) -> dict[str, Any]:
         return self.request("POST", f"/api/v1/counters/{counter}/resume")

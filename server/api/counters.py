@@ -40,11 +40,20 @@ def call_ticket(
     return calling.call_ticket(ctx, actor, counter, ticket_id, body.reason)
 
 
+class PauseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(None, max_length=500, description="why the counter pauses (audited)")
+
+
 @router.post("/api/v1/counters/{counter}/pause")
 def pause(
-    counter: CounterId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]
+    counter: CounterId,
+    ctx: Ctx,
+    actor: Annotated[Actor, Depends(allow(*STAFF))],
+    body: PauseIn | None = None,
 ) -> dict[str, Any]:
-    return counters.set_counter_status(ctx, actor, counter, "paused")
+    reason = body.reason.strip() if body and body.reason else None
+    return counters.set_counter_status(ctx, actor, counter, "paused", reason or None)
 
 
 @router.post("/api/v1/counters/{counter}/resume")

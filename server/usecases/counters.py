@@ -13,8 +13,13 @@ from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import counter_brief
 
 
-def set_counter_status(ctx: Context, actor: Actor, counter_id: str, status: str) -> dict[str, Any]:
-    """Pause or resume (open) a counter; paused counters are not counted in wait estimates."""
+def set_counter_status(
+    ctx: Context, actor: Actor, counter_id: str, status: str, reason: str | None = None
+) -> dict[str, Any]:
+    """Pause or resume (open) a counter; paused counters are not counted in wait estimates.
+
+    A pause's reason goes into the audit log (staff only), so a manager sees why a window closed.
+    """
     check_at_counter(actor, counter_id)
     catalog = catalog_with(ctx, counter=counter_id)
     catalog.counter(counter_id)
@@ -32,6 +37,7 @@ def set_counter_status(ctx: Context, actor: Actor, counter_id: str, status: str)
             at=now,
             actor=actor.name,
             counter=counter_id,
+            data={"reason": reason} if reason else None,
             public={"counter": counter_brief(catalog, counter_id), "status": status},
         )
     ctx.on_event()

@@ -207,9 +207,17 @@ def test_pause_resume_and_queue_summary(app_env: AppEnv) -> None:
     app_env.clock.advance(120)
     app_env.issue("civil-extract", priority=True)
     clerk = app_env.login("clerk1", counter="c1")
-    assert app_env.http.post("/api/v1/counters/c1/pause", headers=clerk).json()["status"] == (
-        "paused"
+    paused = app_env.http.post(
+        "/api/v1/counters/c1/pause", json={"reason": " prayer break "}, headers=clerk
     )
+    assert paused.json()["status"] == "paused"
+    row = (
+        app_env.ctx.db.read()
+        .execute("SELECT actor, counter, data, public FROM events WHERE kind = 'counter_paused'")
+        .fetchone()
+    )
+    assert row[0] == "clerk1" and row[1] == "c1"
+    assert '"reason":"prayer break"' in row[2] and "prayer" not in (row[3] or "")
     answer = app_env.http.post("/api/v1/counters/c1/next", headers=clerk)
     assert answer.status_code == 409 and code(answer) == "counter_paused"
     summary = app_env.http.get("/api/v1/queue", headers=clerk).json()
