@@ -12,8 +12,7 @@ from typing import Any
 
 from pydantic import field_validator
 
-from nafitha.settings import Settings, load_settings
-from nafitha.text import LANGS
+from nafitha.settings import Settings, known_lang, load_settings, window_pixels
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 _SIZE = re.compile(r"^([1-9][0-9]{2,4})x([1-9][0-9]{2,4})$")
@@ -91,14 +90,11 @@ class CounterSettings(Settings):
     @field_validator("language")
     @classmethod
     def _language_known(cls, value: str) -> str:
-        if value not in LANGS:
-            raise ValueError(f"must be one of {', '.join(LANGS)}")
-        return value
+        return known_lang(value)
 
     @property
     def window_size(self) -> tuple[int, int]:
-        width, height = self.size.split("x")
-        return int(width), int(height)
+        return window_pixels(self.size)
 
 
 def load_counter_settings(

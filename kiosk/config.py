@@ -22,8 +22,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
-from nafitha.settings import Settings, load_settings
-from nafitha.text import LANGS
+from nafitha.settings import Settings, known_lang, load_settings, window_pixels
 
 DEMO_SERVER = "http://127.0.0.1:8000"
 DEMO_TOKEN = "demo-kiosk-1"
@@ -100,14 +99,11 @@ class KioskSettings(Settings):
     @field_validator("lang")
     @classmethod
     def _lang(cls, value: str) -> str:
-        if value not in LANGS:
-            raise ValueError(f"must be one of {', '.join(LANGS)}")
-        return value
+        return known_lang(value)
 
     @property
     def window_size(self) -> tuple[int, int]:
-        width, height = self.size.split("x")
-        return int(width), int(height)
+        return window_pixels(self.size)
 
 
 def load_kiosk_settings(

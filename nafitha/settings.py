@@ -32,6 +32,21 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def known_lang(value: str) -> str:
+    """A settings language, refused unless the catalogs carry it (kiosk and counter alike)."""
+    from nafitha.text import LANGS
+
+    if value not in LANGS:
+        raise ValueError(f"must be one of {', '.join(LANGS)}")
+    return value
+
+
+def window_pixels(size: str) -> tuple[int, int]:
+    """A validated ``WIDTHxHEIGHT`` setting as the (width, height) a Kivy window takes."""
+    width, height = size.split("x")
+    return int(width), int(height)
+
+
 def read_toml(path: Path | str) -> dict[str, Any]:
     """The parsed TOML file, or a :class:`ConfigError` saying why it cannot be read."""
     path = Path(path)
