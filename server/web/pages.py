@@ -8,9 +8,11 @@ Handlers only pick the language and fill the page; the page's script reads the A
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Header, Query, Request
+from fastapi import APIRouter, Cookie, Depends, Header, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from nafitha.paths import FONTS, SOUNDS
@@ -59,95 +61,69 @@ def sound_file(name: str) -> FileResponse:
     return _file(SOUNDS, name, max_age=0 if name.endswith(".json") else 86400)
 
 
+@dataclass(frozen=True)
+class LangHints:
+    """What a request says about its reader's language, strongest first."""
+
+    query: str | None
+    cookie: str | None
+    browser: str | None
+
+
+def lang_hints(
+    lang: Annotated[str | None, Query(max_length=10)] = None,
+    cookie_lang: Annotated[str | None, Cookie(alias="lang", max_length=10)] = None,
+    accept_language: Annotated[str | None, Header(max_length=500)] = None,
+) -> LangHints:
+    return LangHints(lang, cookie_lang, accept_language)
+
+
+Hints = Annotated[LangHints, Depends(lang_hints)]
+
+
 def _page(
     page: str,
-    request: Request,
-    lang: str | None,
-    cookie_lang: str | None,
-    accept_language: str | None,
+    lang: str,
     *,
     title_key: str,
     body_class: str,
     page_data: dict[str, object] | None = None,
 ) -> HTMLResponse:
-    chosen = pick_lang(lang, cookie_lang, accept_language)
-    body = render_page(
-        page, chosen, title_key=title_key, body_class=body_class, page_data=page_data
-    )
+    body = render_page(page, lang, title_key=title_key, body_class=body_class, page_data=page_data)
     return HTMLResponse(body, headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
 
 
-LangQuery = Query(default=None, max_length=10)
-LangCookie = Cookie(default=None, alias="lang", max_length=10)
-AcceptLanguage = Header(default=None, max_length=500)
-
-
 @router.get("/board", response_class=HTMLResponse)
-def board_page(
-    request: Request,
-    lang: str | None = LangQuery,
-    cookie_lang: str | None = LangCookie,
-    accept_language: str | None = AcceptLanguage,
-) -> HTMLResponse:
+def board_page(hints: Hints) -> HTMLResponse:
     # The board is bilingual; its first language is Arabic unless the TV is told otherwise
     # (a TV browser's own language says nothing about the hall).
-    return _page(
-        "board", request, lang, cookie_lang, None,
-        title_key="web.board_title", body_class="board",
-    )  # fmt: skip
+    lang = pick_lang(hints.query, hints.cookie, None)
+    return _page("board", lang, title_key="web.board_title", body_class="board")
 
 
 @router.get("/t/{token}", response_class=HTMLResponse)
-def ticket_page(
-    token: str,
-    request: Request,
-    lang: str | None = LangQuery,
-    cookie_lang: str | None = LangCookie,
-    accept_language: str | None = AcceptLanguage,
-) -> HTMLResponse:
+def ticket_page(token: str, hints: Hints) -> HTMLResponse:
     data = {"token": token if _TOKEN.match(token) else ""}
-    return _page(
-        "ticket", request, lang, cookie_lang, accept_language,
-        title_key="web.ticket_title", body_class="phone", page_data=data,
-    )  # fmt: skip
+    lang = pick_lang(hints.query, hints.cookie, hints.browser)
+    return _page("ticket", lang, title_key="web.ticket_title", body_class="phone", page_data=data)
 
 
 @router.get("/f/{reference}", response_class=HTMLResponse)
-def file_page(
-    reference: str,
-    request: Request,
-    lang: str | None = LangQuery,
-    cookie_lang: str | None = LangCookie,
-    accept_language: str | None = AcceptLanguage,
-) -> HTMLResponse:
+def file_page(reference: str, hints: Hints) -> HTMLResponse:
     data = {"reference": reference if _REFERENCE.match(reference) else ""}
-    return _page(
-        "file", request, lang, cookie_lang, accept_language,
-        title_key="web.file_title", body_class="phone", page_data=data,
-    )  # fmt: skip
+    lang = pick_lang(hints.query, hints.cookie, hints.browser)
+    return _page("file", lang, title_key="web.file_title", body_class="phone", page_data=data)
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard_page(
-    request: Request,
-    lang: str | None = LangQuery,
-    cookie_lang: str | None = LangCookie,
-    accept_language: str | None = AcceptLanguage,
-) -> HTMLResponse:
-    return _page(
-        "dashboard", request, lang, cookie_lang, accept_language,
-        title_key="web.dash_title", body_class="desk", page_data={"role": "manager"},
-    )  # fmt: skip
+def dashboard_page(hints: Hints) -> HTMLResponse:
+    lang = pick_lang(hints.query, hints.cookie, hints.browser)
+    data: dict[str, object] = {"role": "manager"}
+    return _page("dashboard", lang, title_key="web.dash_title", body_class="desk", page_data=data)
 
 
 @router.get("/admin", response_class=HTMLResponse)
-def admin_page(
-    request: Request,
-    lang: str | None = LangQuery,
-    cookie_lang: str | None = LangCookie,
-    accept_language: str | None = AcceptLanguage,
-) -> HTMLResponse:
-    return _page(
-        "admin", request, lang, cookie_lang, accept_language,
-        title_key="web.admin_title", body_class="desk", page_data={"role": "admin"},
-    )  # fmt: skip
+def admin_page(hints: Hints) -> HTMLResponse:
+    lang = pick_lang(hints.query, hints.cookie, hints.browser)
+    data: dict[str, object] = {"role": "admin"}
+    return _page("admin", lang, title_key="web.admin_title", body_class="desk", page_data=data)
