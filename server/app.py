@@ -64,7 +64,7 @@ def create_app(
     """The server for ``settings``; ``clock`` and ``center`` let tests inject time and a catalog."""
     ctx = open_context(settings, clock, center)
     feed = EventFeed(ctx.db, load_catalog(ctx).center.timezone, settings.event_poll_s)
-    ctx.on_event = feed.notify
+    ctx.on_event = lambda: ctx.db.after_commit(feed.notify)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,6 +80,9 @@ def create_app(
         version=__version__,
         description="Queue, kiosk and file tracking for a citizen service center (API v1).",
         lifespan=lifespan,
+        # A center's server runs offline with no OpenTelemetry collector: skip FastAPI's
+        # per-request provider checks.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.ctx = ctx
     app.state.feed = feed

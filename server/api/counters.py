@@ -22,22 +22,24 @@ class CallIn(BaseModel):
 
 
 @router.post("/api/v1/counters/{counter}/next", responses={204: {"description": "nobody waits"}})
-def call_next(counter: CounterId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]) -> Any:
-    ticket = calling.call_next(ctx, actor, counter)
+async def call_next(
+    counter: CounterId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]
+) -> Any:
+    ticket = await ctx.db.run(calling.call_next, ctx, actor, counter)
     if ticket is None:
         return Response(status_code=204)
     return ticket
 
 
 @router.post("/api/v1/counters/{counter}/call/{ticket_id}")
-def call_ticket(
+async def call_ticket(
     counter: CounterId,
     ticket_id: Annotated[int, Path(ge=1, le=2**62)],
     body: CallIn,
     ctx: Ctx,
     actor: Annotated[Actor, Depends(allow(*STAFF))],
 ) -> dict[str, Any]:
-    return calling.call_ticket(ctx, actor, counter, ticket_id, body.reason)
+    return await ctx.db.run(calling.call_ticket, ctx, actor, counter, ticket_id, body.reason)
 
 
 class PauseIn(BaseModel):

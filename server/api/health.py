@@ -11,6 +11,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/api/v1/health")
-def health(ctx: Ctx) -> dict[str, object]:
+async def health(ctx: Ctx) -> dict[str, object]:
+    """Async: a check that the database answers must not queue behind the threadpool's work."""
     ctx.db.read().execute("SELECT 1").fetchone()
     return {"status": "ok", "version": __version__, "time": ctx.now()}

@@ -71,25 +71,25 @@ def ahead_by_service(
 ) -> dict[str, int]:
     """Waiting tickets of ``services`` called before a ticket with this priority and issue time.
 
-    With ``issued_at`` None: before a ticket issued now (every waiting ticket of equal priority).
-    Tickets transferred to one counter are counted too (rare): the count then stays index-only.
+    With ``issued_at`` None: before a ticket issued now, i.e. every waiting ticket of equal or
+    higher priority, read from ``waiting_counts`` (kept by triggers, m004) rather than counted.
+    Tickets transferred to one counter are counted too (rare).
     """
     marks = ",".join("?" * len(services))
+    if issued_at is None:
+        rows = db.execute(
+            f"SELECT service, sum(waiting) FROM waiting_counts WHERE day = ?"
+            f" AND service IN ({marks}) AND priority >= ? GROUP BY service",
+            [day, *services, int(priority)],
+        )
+        return {r[0]: r[1] for r in rows if r[1]}
     sql = (
         f"SELECT service, count(*) FROM tickets WHERE state = 'waiting' AND day = ?"
         f" AND service IN ({marks})"
+        " AND (priority > ? OR (priority = ? AND (issued_at < ? OR (issued_at = ? AND id < ?))))"
+        " GROUP BY service"
     )
-    params: list[object] = [day, *services]
-    if issued_at is None:
-        sql += " AND priority >= ?"
-        params.append(int(priority))
-    else:
-        sql += (
-            " AND (priority > ? OR (priority = ? AND"
-            " (issued_at < ? OR (issued_at = ? AND id < ?))))"
-        )
-        params += [int(priority), int(priority), issued_at, issued_at, ticket_id or 0]
-    sql += " GROUP BY service"
+    params = [day, *services, int(priority), int(priority), issued_at, issued_at, ticket_id or 0]
     return {r[0]: r[1] for r in db.execute(sql, params)}
 
 

@@ -1,7 +1,8 @@
 """Stateful property test: random kiosk and clerk operations through the use cases on a real file.
 
 Whatever the interleaving, a ticket is called at most once per trip through waiting, a counter holds
-at most one called/serving ticket, numbering per prefix is gapless, and refusals leave no trace.
+at most one called/serving ticket, numbering per prefix is gapless, refusals leave no trace, and the
+trigger-kept waiting counts agree with the tickets.
 """
 
 from __future__ import annotations
@@ -93,6 +94,20 @@ class QueueMachine(RuleBasedStateMachine):
             0
         ]
         assert calls <= trips
+
+    @invariant()
+    def waiting_counts_agree_with_the_tickets(self) -> None:
+        """The trigger-kept counts (people ahead of a new ticket) equal a count of the rows."""
+        db = self.ctx.db.read()
+        counted = db.execute(
+            "SELECT day, service, priority, count(*) FROM tickets WHERE state = 'waiting'"
+            " GROUP BY day, service, priority ORDER BY day, service, priority"
+        ).fetchall()
+        kept = db.execute(
+            "SELECT day, service, priority, waiting FROM waiting_counts WHERE waiting != 0"
+            " ORDER BY day, service, priority"
+        ).fetchall()
+        assert kept == counted
 
 
 QueueMachine.TestCase.settings = settings(max_examples=15, stateful_step_count=25, deadline=None)

@@ -23,6 +23,13 @@ def test_older_schema_database_is_upgraded_keeping_its_data(tmp_path: Path) -> N
             "INSERT INTO tickets (day, prefix, seq, number, service, state, public_token,"
             " issued_at) VALUES ('2026-11-20', 'A', 1, 'A-001', 'civil-extract', 'done', 't', 1)"
         )
+        for seq, priority in ((2, 0), (3, 1), (4, 0)):
+            tx.execute(
+                "INSERT INTO tickets (day, prefix, seq, number, service, priority, state,"
+                " public_token, issued_at) VALUES ('2026-11-20', 'A', ?, ?, 'civil-extract', ?,"
+                " 'waiting', ?, 2)",
+                [seq, f"A-00{seq}", priority, f"t{seq}"],
+            )
     assert "alerts" not in db.read().table_names()
     db.close()
 
@@ -31,8 +38,15 @@ def test_older_schema_database_is_upgraded_keeping_its_data(tmp_path: Path) -> N
     assert applied[0] == "m002_alerts_and_quotes" and len(applied) == len(discover()) - 1
     reader = db.read()
     assert reader.execute("SELECT number, quoted_wait_s FROM tickets").fetchall() == [
-        ("A-001", None)
+        ("A-001", None),
+        ("A-002", None),
+        ("A-003", None),
+        ("A-004", None),
     ]
+    # m004 counted the tickets already waiting
+    assert reader.execute(
+        "SELECT service, priority, waiting FROM waiting_counts ORDER BY priority"
+    ).fetchall() == [("civil-extract", 0, 2), ("civil-extract", 1, 1)]
     assert "alerts" in reader.table_names()
     assert migrate(db) == []  # idempotent
     db.close()
