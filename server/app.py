@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from types import FrameType
 
 from fastapi import FastAPI
 
@@ -56,6 +59,29 @@ def open_context(
     return ctx
 
 
+def _end_streams_on_stop(feed: EventFeed) -> None:
+    """On SIGTERM/SIGINT, end the live streams, then let uvicorn's own handler stop the server.
+
+    uvicorn's graceful stop waits for every open answer to finish, and a live stream never does:
+    a board left open would otherwise keep a stopping server alive until killed. uvicorn installs
+    its handlers (plain ``signal.signal``) before the app starts and restores the previous ones
+    when it ends; this wraps them for that time. Only the main thread may set handlers (a test
+    client runs the app in another thread, and has no signals to wait for).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(number)
+        if not callable(previous):
+            continue
+
+        def on_signal(sig: int, frame: FrameType | None, previous: Callable = previous) -> None:
+            feed.close()
+            previous(sig, frame)
+
+        signal.signal(number, on_signal)
+
+
 def create_app(
     settings: ServerSettings,
     clock: Callable[[], float] = time.time,
@@ -69,6 +95,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await feed.start()
+        _end_streams_on_stop(feed)
         try:
             yield
         finally:

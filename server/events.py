@@ -40,6 +40,8 @@ class EventFeed:
         self._changed: asyncio.Condition | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
+        self._closed = False
+        self._closing: asyncio.Future[None] | None = None
 
     def fetch_after(self, after: int, limit: int = BATCH) -> list[PublicEvent]:
         rows = self.db.read().execute(
@@ -71,6 +73,25 @@ class EventFeed:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
+    def close(self) -> None:
+        """The server is stopping: end every live stream now (safe from a signal handler).
+
+        A stream never ends by itself, and the server's graceful stop waits for open answers to
+        finish: without this, a board left open would keep a stopping server alive for ever.
+        """
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # loop closed at shutdown
+                self._loop.call_soon_threadsafe(self._end_streams)
+
+    def _end_streams(self) -> None:
+        self._closed = True
+        self._closing = asyncio.ensure_future(self._wake_subscribers())
+
+    async def _wake_subscribers(self) -> None:
+        if self._changed is not None:
+            async with self._changed:
+                self._changed.notify_all()
+
     def notify(self) -> None:
         """Thread-safe: something was committed; look now rather than at the next poll."""
         if self._loop is not None and self._wake is not None:
@@ -93,10 +114,10 @@ class EventFeed:
                     self._changed.notify_all()
 
     async def subscribe(self, after: int | None) -> AsyncIterator[PublicEvent]:
-        """Public events after id ``after`` (from now when None), forever."""
+        """Public events after id ``after`` (from now when None), until the server stops."""
         assert self._changed is not None
         position = self.last_id if after is None else after
-        while True:
+        while not self._closed:
             if self.recent and position >= self.recent[0].id - 1:
                 pending = [e for e in self.recent if e.id > position]
             else:
@@ -107,4 +128,6 @@ class EventFeed:
                 position = pending[-1].id
                 continue
             async with self._changed:
-                await self._changed.wait()
+                # re-checked under the lock: an event or the stop may have come meanwhile
+                if not self._closed and (not self.recent or self.recent[-1].id <= position):
+                    await self._changed.wait()

@@ -10,6 +10,11 @@ import sys
 from pathlib import Path
 
 
+# How long a stopping server lets requests in flight finish. Live streams end at once on the stop
+# signal (server/app.py); this bounds anything else, so a stop never hangs.
+GRACEFUL_STOP_S = 5
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, help="server settings TOML (see docs/configuration.md)"
@@ -114,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
             workers=settings.workers,
             log_level=settings.log_level,
             access_log=False,
+            timeout_graceful_shutdown=GRACEFUL_STOP_S,
         )
         return 0
     from server.app import create_app
@@ -125,5 +131,6 @@ def run(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_STOP_S,
     )
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +16,7 @@ import pytest
 from nafitha.client import ApiError, Client, ServerUnreachable
 from nafitha.paths import ROOT
 from tests.support.ports import free_port
-from tests.support.server import RunningServer
+from tests.support.server import RunningServer, start_server
 
 
 def test_live_events_carry_calls_and_resume_after_last_event_id(
@@ -129,3 +131,28 @@ def test_retried_issue_with_one_key_makes_one_ticket(demo_server: RunningServer)
     one = kiosk.issue_ticket("criminal-record", idempotency_key="same-key")
     two = kiosk.issue_ticket("criminal-record", idempotency_key="same-key")
     assert one["id"] == two["id"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_server_with_live_streams_open_stops_on_sigterm(tmp_path: Path, workers: int) -> None:
+    """Boards keep a stream open all day; a stop (systemd, Ctrl+C) must still end the server."""
+    server = start_server(tmp_path, workers=workers)
+    streams = []
+    try:
+        for _ in range(3):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+            streams.append(sock)
+        server.process.send_signal(signal.SIGTERM)  # the main process only, as systemd does
+        # uvicorn stops gracefully, then re-raises the signal it caught (one worker: -SIGTERM)
+        assert server.process.wait(timeout=15) in (0, -signal.SIGTERM)
+        for sock in streams:  # each stream was ended by the server, not cut off at a timeout
+            received = b""
+            while chunk := sock.recv(4096):
+                received += chunk
+            assert received.endswith(b"0\r\n\r\n")  # the last chunk of a finished answer
+    finally:
+        for sock in streams:
+            sock.close()
+        server.kill()
