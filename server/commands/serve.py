@@ -9,7 +9,6 @@ import os
 import sys
 from pathlib import Path
 
-
 # How long a stopping server lets requests in flight finish. Live streams end at once on the stop
 # signal (server/app.py); this bounds anything else, so a stop never hangs.
 GRACEFUL_STOP_S = 5

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-import time
-from collections import defaultdict
 from typing import Any
 
 from server.domain.errors import Refusal
@@ -23,45 +20,33 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class LoginThrottle:
-    """Failed logins per username in this process: after N failures within 5 minutes, wait."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._failures: dict[str, list[float]] = defaultdict(list)
-        self._lock = threading.Lock()
-
-    def check(self, username: str, now: float) -> None:
-        with self._lock:
-            recent = [t for t in self._failures[username] if now - t < FAILURE_WINDOW_S]
-            self._failures[username] = recent
-            if len(recent) >= self.limit:
-                wait = int(FAILURE_WINDOW_S - (now - recent[0])) + 1
-                raise Refusal("too_many_attempts", status=429, seconds=wait)
-
-    def failed(self, username: str, now: float) -> None:
-        with self._lock:
-            self._failures[username].append(now)
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username, None)
-
-
-def _throttle(ctx: Context) -> LoginThrottle:
-    throttle = ctx.cache.get("login_throttle")
-    if throttle is None:
-        throttle = ctx.cache["login_throttle"] = LoginThrottle(
-            ctx.settings.login_failures_before_delay
+def check_login_throttle(ctx: Context, username: str, now: float) -> None:
+    """Refuse while ``username`` has too many recent failed logins (in any worker process)."""
+    limit = ctx.settings.login_failures_before_delay
+    rows = (
+        ctx.db.read()
+        .execute(
+            "SELECT at FROM login_failures WHERE username = ? AND at > ? ORDER BY at",
+            [username, now - FAILURE_WINDOW_S],
         )
-    return throttle
+        .fetchall()
+    )
+    if len(rows) >= limit:
+        wait = int(FAILURE_WINDOW_S - (now - rows[-limit][0])) + 1
+        raise Refusal("too_many_attempts", status=429, seconds=max(wait, 1))
+
+
+def record_login_failure(ctx: Context, username: str, now: float) -> None:
+    """One more failure for ``username``; failures older than the window are dropped."""
+    with ctx.db.write() as tx:
+        tx.execute("DELETE FROM login_failures WHERE at <= ?", [now - FAILURE_WINDOW_S])
+        tx.execute("INSERT INTO login_failures (username, at) VALUES (?, ?)", [username, now])
 
 
 def login(ctx: Context, username: str, password: str, counter: str | None = None) -> dict[str, Any]:
     """A session token for a person; with ``counter``, the person takes that counter (it opens)."""
     now = ctx.now()
-    throttle = _throttle(ctx)
-    throttle.check(username, time.monotonic())
+    check_login_throttle(ctx, username, now)
     catalog = catalog_with(ctx, counter=counter)
     if counter is not None:
         catalog.counter(counter)
@@ -72,13 +57,13 @@ def login(ctx: Context, username: str, password: str, counter: str | None = None
     )
     valid = check_password(row[0] if row else None, password)
     if not valid or not row or not row[2]:
-        throttle.failed(username, time.monotonic())
+        record_login_failure(ctx, username, now)
         raise Refusal("bad_credentials", status=401)
-    throttle.succeeded(username)
     role = row[1]
     token = secrets.token_urlsafe(32)
     expires = now + ctx.settings.person_token_hours * 3600
     with ctx.db.write() as tx:
+        tx.execute("DELETE FROM login_failures WHERE username = ?", [username])
         tx.execute(
             "INSERT INTO sessions (token_hash, username, counter, created_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?)",

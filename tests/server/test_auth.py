@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+import requests
 
 from tests.server.conftest import AppEnv
+from tests.support.server import running_server
 
 
 def code(response) -> str:
@@ -37,6 +42,40 @@ def test_repeated_failures_are_throttled(app_env: AppEnv) -> None:
         app_env.http.post("/api/v1/auth/login", json={"username": "admin", "password": "x"})
     answer = app_env.http.post("/api/v1/auth/login", json={"username": "admin", "password": "demo"})
     assert answer.status_code == 429 and code(answer) == "too_many_attempts"
+    seconds = int(re.search(r"in (\d+) seconds", answer.json()["error"]["message"]["en"]).group(1))
+    assert 1 <= seconds <= 301
+    # another person is not held up; the throttle lifts when the window has passed
+    assert app_env.login("clerk1")
+    app_env.clock.advance(301)
+    assert app_env.login("admin")
+
+
+def test_a_success_clears_the_failures(app_env: AppEnv) -> None:
+    for _ in range(4):
+        app_env.http.post("/api/v1/auth/login", json={"username": "admin", "password": "x"})
+    assert app_env.login("admin")
+    wrong = {"username": "admin", "password": "x"}
+    for _ in range(4):
+        assert app_env.http.post("/api/v1/auth/login", json=wrong).status_code == 401
+
+
+def test_the_throttle_holds_across_worker_processes(tmp_path: Path) -> None:
+    """Each attempt on a new connection, which any of the workers may take."""
+    with running_server(tmp_path, workers=2) as server:
+        for _ in range(5):
+            answer = requests.post(
+                server.url + "/api/v1/auth/login",
+                json={"username": "admin", "password": "wrong"},
+                timeout=10,
+            )
+            assert answer.status_code == 401
+        for _ in range(6):
+            answer = requests.post(
+                server.url + "/api/v1/auth/login",
+                json={"username": "admin", "password": "demo"},
+                timeout=10,
+            )
+            assert answer.status_code == 429 and code(answer) == "too_many_attempts"
 
 
 def test_token_expires_and_logout_ends_it(app_env: AppEnv) -> None:
