@@ -136,20 +136,11 @@ async def issue_back_to_back(server: RunningServer, kiosks: int, tickets: int):
 
 def prepare_counters(server: RunningServer, count: int) -> list[tuple[str, str]]:
     """``count`` extra counters serving every service; (counter, clerk token) pairs."""
-    admin = server.login("admin")
-    pairs = []
-    for i in range(101, 101 + count):
-        counter = {
-            "id": f"b{i}",
-            "number": i,
-            "name": {"ar": f"شباك {i}", "en": f"Counter {i}"},
-            "services": SERVICES,
-        }
-        admin.request("PUT", f"/api/v1/admin/counters/b{i}", json_body=counter)
-    for i in range(101, 101 + count):
-        clerk = server.login(f"clerk{1 + i % 10}", f"b{i}")
-        pairs.append((f"b{i}", clerk.token or ""))
-    return pairs
+    counters = server.add_counters(101, count, SERVICES, prefix="b")
+    return [
+        (counter, server.login(f"clerk{1 + i % 10}", counter).token or "")
+        for i, counter in enumerate(counters)
+    ]
 
 
 async def call_back_to_back(server: RunningServer, clerks: list[tuple[str, str]], limit: int):

@@ -69,22 +69,6 @@ def assert_unique_and_gapless(tickets: list[dict]) -> None:
     assert len({t["id"] for t in tickets}) == len(tickets)
 
 
-def add_counters(server: RunningServer, count: int) -> list[str]:
-    """Counters c11.. serving the DRAINED services, so 20 clerks can call at once."""
-    admin = server.login("admin")
-    ids = []
-    for i in range(11, 11 + count):
-        counter = {
-            "id": f"c{i}",
-            "number": i,
-            "name": {"ar": f"الشباك {i}", "en": f"Counter {i}"},
-            "services": DRAINED,
-        }
-        admin.request("PUT", f"/api/v1/admin/counters/c{i}", json_body=counter)
-        ids.append(f"c{i}")
-    return ids
-
-
 async def drain(server: RunningServer, counters: list[str]) -> list[int]:
     """Every clerk calls next at once (and marks no-show) until nobody waits; the ids called."""
     tokens = [server.login(f"clerk{1 + i % 10}", c).token for i, c in enumerate(counters)]
@@ -119,7 +103,7 @@ def test_kiosks_and_clerks_at_once(tmp_path: Path, workers: int) -> None:
         tickets = asyncio.run(issue_many(server, TICKETS, KIOSKS))
         assert len(tickets) == TICKETS
         assert_unique_and_gapless(tickets)
-        called = asyncio.run(drain(server, add_counters(server, CLERKS)))
+        called = asyncio.run(drain(server, server.add_counters(11, CLERKS, DRAINED)))
         assert len(called) == len(set(called)), "a ticket was called twice"
         drained = {t["id"] for t in tickets if t["service"]["id"] in DRAINED}
         assert set(called) == drained, "a ticket was lost"

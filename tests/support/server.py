@@ -56,6 +56,23 @@ class RunningServer:
         client.login(username, self.password, counter)
         return client
 
+    def add_counters(
+        self, first: int, count: int, services: Sequence[str], prefix: str = "c"
+    ) -> list[str]:
+        """``count`` more counters (``prefix`` + number, from ``first``) serving ``services``."""
+        admin = self.login("admin")
+        ids = []
+        for number in range(first, first + count):
+            counter = {
+                "id": f"{prefix}{number}",
+                "number": number,
+                "name": {"ar": f"الشباك {number}", "en": f"Counter {number}"},
+                "services": list(services),
+            }
+            admin.request("PUT", f"/api/v1/admin/counters/{prefix}{number}", json_body=counter)
+            ids.append(f"{prefix}{number}")
+        return ids
+
     def kill(self) -> None:
         """SIGKILL, as a power cut would (whole process group: workers too)."""
         if self.process.poll() is None:
