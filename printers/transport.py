@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import grp
+import importlib
 import os
 import select
 import socket
 import threading
 from collections import deque
+from types import ModuleType
 from typing import ClassVar
 
 from printers.errors import PrinterError, bilingual
@@ -55,6 +57,17 @@ class Transport:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def load_optional(*modules: str, fix: str) -> ModuleType:
+    """The package of an optional library with ``modules`` imported, or a ``missing_library``
+    error whose ``fix`` text says what to install."""
+    try:
+        for name in modules:
+            importlib.import_module(name)
+    except ImportError as exc:
+        raise PrinterError.of("missing_library", detail=str(exc), fix=bilingual(fix)) from exc
+    return importlib.import_module(modules[0].split(".")[0])
 
 
 def permission_error(path: str, exc: OSError) -> PrinterError:

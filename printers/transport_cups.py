@@ -5,23 +5,12 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
-from printers.errors import PrinterError, bilingual
+from printers.errors import PrinterError
 from printers.setting import PrinterSetting
 from printers.status import NOT_SUPPORTED, OFFLINE, PrinterStatus
-from printers.transport import Transport
+from printers.transport import Transport, load_optional
 
 CUPS_STOPPED = 5  # IPP printer-state: 3 idle, 4 processing, 5 stopped
-
-
-def load_pycups() -> Any:
-    """The ``cups`` module, or a ``missing_library`` error saying what to install."""
-    try:
-        import cups
-    except ImportError as exc:
-        raise PrinterError.of(
-            "missing_library", detail=str(exc), fix=bilingual("fix_pycups")
-        ) from exc
-    return cups
 
 
 class CupsTransport(Transport):
@@ -40,7 +29,7 @@ class CupsTransport(Transport):
         self._job: list[bytes] = []
 
     def open(self) -> None:
-        self._cups = load_pycups()
+        self._cups = load_optional("cups", fix="fix_pycups")
         try:
             self._conn = self._cups.Connection()
             printers = self._conn.getPrinters()

@@ -7,19 +7,7 @@ from typing import Any
 
 from printers.errors import PrinterError, bilingual
 from printers.setting import PrinterSetting
-from printers.transport import Transport
-
-
-def load_pyusb() -> Any:
-    """The ``usb`` package, or a ``missing_library`` error saying what to install."""
-    try:
-        import usb.core
-        import usb.util
-    except ImportError as exc:
-        raise PrinterError.of(
-            "missing_library", detail=str(exc), fix=bilingual("fix_pyusb")
-        ) from exc
-    return usb
+from printers.transport import Transport, load_optional
 
 
 class UsbTransport(Transport):
@@ -40,7 +28,7 @@ class UsbTransport(Transport):
         return PrinterError.of("permission_denied", detail=str(exc), fix=fix)
 
     def open(self) -> None:
-        usb = self._usb = load_pyusb()
+        usb = self._usb = load_optional("usb.core", "usb.util", fix="fix_pyusb")
         try:
             device = usb.core.find(idVendor=self.vendor, idProduct=self.product)
         except usb.core.NoBackendError as exc:

@@ -1,7 +1,9 @@
 """Assembling a page: the base template, the page's body, its language and the texts it needs.
 
 Pages are plain HTML files in ``server/web/templates/``; the server fills a handful of named slots
-(``{{lang}}``, ``{{texts}}``...) and the page's own script does the rest from the API. The page gets
+(``{{lang}}``, ``{{texts}}``...), a line ``{{> name}}`` takes in ``templates/name.html`` (the staff
+login form of the dashboard and the admin page), and the page's own script does the rest from the
+API. The page gets
 every text of the ``web`` catalog in both languages, so the language switch needs no reload.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,15 @@ TEXT_DOMAINS = ("web.", "common.")
 @cache
 def _template(name: str) -> str:
     return (TEMPLATES / f"{name}.html").read_text(encoding="utf-8")
+
+
+_PARTIAL = re.compile(r"^ *\{\{> ([a-z_]+)\}\}\n", re.MULTILINE)
+
+
+@cache
+def _body(page: str) -> str:
+    """The page's template with its partials (a line ``{{> name}}``: ``templates/name.html``)."""
+    return _PARTIAL.sub(lambda match: _template(match.group(1)), _template(page))
 
 
 @cache
@@ -71,7 +83,7 @@ def render_page(
         "page_data": _script_json(page_data or {}),
         "script": page,
         "body_class": body_class,
-        "body": _template(page),
+        "body": _body(page),
     }
     out = _template("base")
     for name, value in slots.items():
