@@ -30,7 +30,7 @@ from nafitha.gui.automation import serve_control
 from nafitha.gui.fonts import register_fonts
 from nafitha.gui.theme import PALETTE
 from nafitha.scanner import DummyScanner, ScanError, Scanner
-from nafitha.text import t
+from nafitha.text import both, t
 
 log = logging.getLogger("nafitha.kiosk")
 
@@ -278,6 +278,8 @@ class KioskApp(App):
     def _scan_error_on_any_thread(self, error: ScanError) -> None:
         def show(_dt: float) -> None:
             self.state.scan_error = {"code": error.code, "message": dict(error.message)}
+            if error.code == "device_lost":  # reported once per loss: staff should plug it back
+                self.alerts.send("scanner_lost", both("kiosk.alert_scanner_lost"))
 
         Clock.schedule_once(show, 0)
 

@@ -58,10 +58,10 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_kiosk_settings(args.config, overrides(args))
     source = args.config or "<command line>"
-    try:
+    try:  # a port not plugged in yet is waited for (staff get an alert); a bad URL is an error
         scanner = open_scanner(settings.scanner, settings.scanner_baudrate)
-    except (serial.SerialException, OSError) as exc:
-        raise ConfigError(source, "scanner", f"cannot open {settings.scanner!r}: {exc}") from None
+    except (serial.SerialException, ValueError) as exc:
+        raise ConfigError(source, "scanner", f"cannot use {settings.scanner!r}: {exc}") from None
     configure_window(*settings.window_size, settings.fullscreen)
 
     from kiosk.app import KioskApp

@@ -8,7 +8,8 @@ refuses (garbage, an over-long line). Which one a device uses comes from one set
   Enter (a person typing is slower and is ignored);
 - ``"none"`` or ``""``: no scanner (a :class:`DummyScanner` that tests can feed);
 - anything else: a pyserial port or URL (``/dev/ttyACM0``, ``loop://``, ``socket://HOST:PORT``),
-  lines ending in CR, LF or CR LF.
+  lines ending in CR, LF or CR LF. A port that is missing or goes away (unplugged) is retried every
+  two seconds; the loss is reported once as ``device_lost``.
 
 Callbacks of the serial scanner run on its reader thread: a Kivy app hands them to the UI thread
 with ``Clock.schedule_once``. The line and burst rules are pure classes, tested without devices.
@@ -257,13 +258,22 @@ class KeyboardWedgeScanner:
 
 
 def open_scanner(setting: str, baudrate: int = 9600) -> Scanner:
-    """The scanner a setting names (see the module docstring); a serial port is opened at once so
-    a wrong one fails at start (``serial.SerialException``)."""
+    """The scanner a setting names (see the module docstring).
+
+    A serial port is opened at once when it is there (opening a tty drops what came before). One
+    that is not there yet (a USB scanner unplugged at boot) is no reason to refuse to start: the
+    reader reports ``device_lost`` once and keeps trying until it appears. A setting that can
+    never name a port (an unknown URL scheme) raises ``ValueError`` now.
+    """
+    import serial
+
     choice = (setting or "").strip()
     if choice.lower() in ("", "none", "dummy"):
         return DummyScanner()
     if choice.lower() == "wedge":
         return KeyboardWedgeScanner()
+    serial.serial_for_url(choice, do_not_open=True)  # a malformed URL fails here
     scanner = SerialScanner(choice, baudrate)
-    scanner.open()
+    with contextlib.suppress(serial.SerialException, OSError):
+        scanner.open()
     return scanner

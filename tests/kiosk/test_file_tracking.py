@@ -1,11 +1,17 @@
-"""Where is my file: typed on the keypad or scanned by a serial scanner (a pty), at the kiosk."""
+"""Where is my file: typed on the keypad or scanned by a serial scanner (a pty), at the kiosk; a
+scanner unplugged at start is waited for and reported to the staff."""
 
 from __future__ import annotations
+
+import os
+import time
+import tty
+from pathlib import Path
 
 import pytest
 
 from server.domain.reference import new_reference
-from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr
+from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr, start_kiosk
 
 pytestmark = pytest.mark.gui
 
@@ -117,3 +123,41 @@ def test_a_serial_scanner_reading_the_receipts_qr_opens_the_file_from_the_welcom
     assert state["track"]["reference"] == waiting_file
     portrait.scan("\x01\x02")  # line noise: refused with a message, nothing looked up
     state = kiosk.wait_state(lambda s: s["scan_error"].get("code") == "not_text", "the refusal")
+
+
+def test_a_scanner_unplugged_at_start_alerts_the_staff_and_works_once_plugged_in(
+    display: str, artifacts: Path, tmp_path: Path, portrait: Portrait, waiting_file: str
+):
+    """The kiosk starts without its USB scanner (no device node yet), then it is plugged in."""
+    port = tmp_path / "ttyACM-scanner"  # appears later, like /dev/ttyACM0 when plugged in
+    kiosk = start_kiosk(
+        tmp_path / "kiosk",
+        artifacts,
+        portrait.server.url,
+        portrait.paper.url,
+        size="1280x800",
+        scanner=str(port),
+        settings={"device_name": "entrance-right"},
+    )
+    master, slave = os.openpty()
+    try:
+        manager = portrait.server.login("manager")
+        deadline = time.monotonic() + 20
+        while not [a for a in manager.alerts() if a["kind"] == "scanner_lost"]:
+            assert time.monotonic() < deadline, "no scanner_lost alert reached the staff"
+            time.sleep(0.3)
+        alert = [a for a in manager.alerts() if a["kind"] == "scanner_lost"][-1]
+        assert "entrance-right" in str(alert) and "plug it back" in alert["message"]
+        tty.setraw(slave)
+        port.symlink_to(os.ttyname(slave))  # plugged in
+        kiosk.wait_state(lambda s: s["screen"] == "welcome", "the welcome screen")
+        deadline = time.monotonic() + 15
+        while kiosk.state()["screen"] != "track_result":  # the reader reopens every 2 s
+            assert time.monotonic() < deadline, "the plugged-in scanner is not read"
+            os.write(master, f"{portrait.server.url}/f/{waiting_file}\r\n".encode())
+            time.sleep(1)
+        assert kiosk.state()["track"]["reference"] == waiting_file
+    finally:
+        kiosk.close()
+        os.close(master)
+        os.close(slave)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import time
 import tty
 
 import pytest
@@ -114,11 +115,32 @@ def test_serial_scanner_reads_a_real_pty_like_a_usb_cdc_scanner():
         os.close(slave)
 
 
-def test_a_serial_port_that_does_not_exist_fails_at_start():
-    import serial
+def test_a_port_not_plugged_in_is_waited_for_reported_once_then_read(tmp_path):
+    port = tmp_path / "ttyACM-later"
+    scanner = open_scanner(str(port))  # no device yet: no error at start
+    assert isinstance(scanner, SerialScanner) and scanner.connection is None
+    scanner.reopen_after = 0.1
+    results = _collect(scanner)
+    master, slave = os.openpty()
+    try:
+        lost = results.get(timeout=3)
+        assert lost.code == "device_lost"
+        time.sleep(0.5)  # several attempts meanwhile, one report
+        assert results.empty()
+        tty.setraw(slave)
+        port.symlink_to(os.ttyname(slave))  # plugged in
+        time.sleep(0.3)
+        os.write(master, b"7HKQ-M2XD-P\r\n")
+        assert results.get(timeout=3) == "7HKQ-M2XD-P"
+    finally:
+        scanner.stop()
+        os.close(master)
+        os.close(slave)
 
-    with pytest.raises(serial.SerialException):
-        open_scanner("/dev/ttyNAFITHA-NO-SUCH-PORT")
+
+def test_a_setting_that_cannot_name_a_port_fails_at_start():
+    with pytest.raises(ValueError, match="protocol"):
+        open_scanner("nosuch://scanner")
 
 
 def test_wedge_and_none_settings_choose_their_scanner():
