@@ -67,6 +67,7 @@ class KioskApp(App):
         self.started_at = time.perf_counter()
         self.first_frame_s: float | None = None
         self.idle_timeout_s = settings.idle_timeout_s
+        self.ticket_screen_s = settings.ticket_screen_s
         self._last_touch = time.monotonic()
         self._ticket_since: float | None = None
         self._confirm_back = "documents"
@@ -315,7 +316,7 @@ class KioskApp(App):
         if current == "ticket" and self.state.print_phase in ("printed", "failed"):
             if self._ticket_since is None:
                 self._ticket_since = now
-            limit = self.settings.ticket_screen_s
+            limit = self.ticket_screen_s
             if self.state.print_phase == "failed":
                 limit *= 3
             if now - max(self._ticket_since, self._last_touch) > limit:
@@ -372,4 +373,7 @@ class KioskApp(App):
             "home": lambda: self.home() or True,
             # tests shorten the idle timeout instead of waiting a real minute
             "idle_timeout": lambda seconds: setattr(self, "idle_timeout_s", float(seconds)) or True,
+            "ticket_screen_timeout": lambda seconds: (
+                setattr(self, "ticket_screen_s", float(seconds)) or True
+            ),
         }

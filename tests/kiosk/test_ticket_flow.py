@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import zxingcpp
 from PIL import Image
@@ -123,6 +125,27 @@ def test_done_on_the_ticket_screen_returns_to_welcome_in_the_default_language(fr
     kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
     kiosk.tap_to("done", "welcome")
     state = kiosk.state()
+    assert state["lang"] == "ar" and state["ticket"] == {} and state["service_id"] == ""
+
+
+def test_the_ticket_screen_returns_to_welcome_by_itself_after_its_time(fresh: Kiosk):
+    """A citizen takes the ticket and walks away: the next one finds the welcome screen."""
+    kiosk = fresh
+    kiosk.app.call("ticket_screen_timeout", seconds=3)
+    try:
+        kiosk.tap_to("get_ticket", "language")
+        kiosk.tap_to("lang_en", "categories")
+        kiosk.tap_to(f"category_{CATEGORY}", "services")
+        kiosk.tap_to(f"service_{SERVICE}", "documents")
+        kiosk.tap_to("continue", "confirm")
+        kiosk.tap_to("print_ticket", "ticket")
+        kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
+        printed = time.monotonic()
+        assert kiosk.state()["screen"] == "ticket"
+        state = kiosk.wait_state(lambda s: s["screen"] == "welcome", "the return to welcome", 15)
+        assert time.monotonic() - printed >= 2.5  # the ticket stayed on screen for its time
+    finally:
+        kiosk.app.call("ticket_screen_timeout", seconds=15)
     assert state["lang"] == "ar" and state["ticket"] == {} and state["service_id"] == ""
 
 
