@@ -5,6 +5,7 @@ Routers are registered in ONE place, :data:`ROUTERS` below: a new part adds its 
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import signal
@@ -24,6 +25,7 @@ from server.store.database import Database
 from server.store.migrate import migrate
 from server.usecases.catalog import import_center_config, load_catalog
 from server.usecases.context import Context
+from server.usecases.stats import warm_aggregates
 
 log = logging.getLogger("nafitha.server")
 
@@ -57,6 +59,18 @@ def open_context(
     ctx = Context(db=db, settings=settings, clock=clock)
     import_center_config(ctx, center or load_center_config(settings.center_config))
     return ctx
+
+
+def _warm_aggregates(ctx: Context, stop: threading.Event) -> None:
+    """The dashboard's kept aggregates, built in the background (``stats.warm_aggregates``)."""
+    try:
+        built = warm_aggregates(ctx, stop)
+    except Exception:
+        if not stop.is_set():  # an error while stopping is the database closing under it
+            log.exception("building the dashboard's aggregates failed")
+        return
+    if built:
+        log.info("dashboard aggregates built for %d past days", built)
 
 
 def _end_streams_on_stop(feed: EventFeed) -> None:
@@ -96,10 +110,17 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await feed.start()
         _end_streams_on_stop(feed)
+        stop_warmup = threading.Event()
+        warmup = threading.Thread(
+            target=_warm_aggregates, args=(ctx, stop_warmup), name="stats-warmup", daemon=True
+        )
+        warmup.start()
         try:
             yield
         finally:
+            stop_warmup.set()
             await feed.stop()
+            await asyncio.to_thread(warmup.join, 10)
             ctx.db.close()
 
     app = FastAPI(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from collections.abc import Hashable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -120,8 +121,17 @@ def _settled_until(ctx: Context, catalog: Catalog) -> date:
     return today - timedelta(days=SETTLED_DAYS)
 
 
-def ensure_day_aggregates(ctx: Context, catalog: Catalog, first: date, last: date) -> int:
-    """Compute and keep the aggregates of the settled days in ``first..last`` that lack them."""
+def ensure_day_aggregates(
+    ctx: Context,
+    catalog: Catalog,
+    first: date,
+    last: date,
+    stop: threading.Event | None = None,
+) -> int:
+    """Compute and keep the aggregates of the settled days in ``first..last`` that lack them.
+
+    ``stop`` (the background warm-up) ends the work after the day in hand, keeping what is done.
+    """
     last = min(last, _settled_until(ctx, catalog))
     if last < first:
         return 0
@@ -139,11 +149,17 @@ def ensure_day_aggregates(ctx: Context, catalog: Catalog, first: date, last: dat
     ]
     hour_of = LocalHour(catalog.center.timezone)
     target_s = targets(catalog)
+    built = 0
     for start in range(0, len(missing), 31):
         batch = []
         for day in missing[start : start + 31]:
+            if stop is not None and stop.is_set():
+                break
             facts = read_facts(ctx.db.read(), day, day, hour_of)
             batch.append((day.isoformat(), len(facts), stats.aggregate_groups(facts, target_s)))
+        if not batch:
+            break
+        built += len(batch)
         with ctx.db.write() as tx:
             for day_text, count, groups in batch:
                 tx.execute("DELETE FROM stats_days WHERE day = ?", [day_text])
@@ -159,7 +175,7 @@ def ensure_day_aggregates(ctx: Context, catalog: Catalog, first: date, last: dat
                     " VALUES (?, ?, ?)",
                     [day_text, ctx.now(), count],
                 )
-    return len(missing)
+    return built
 
 
 def _months_within(first: date, last: date) -> list[date]:
@@ -207,6 +223,43 @@ def ensure_month_aggregates(ctx: Context, first: date, last: date) -> None:
                 "INSERT INTO stats_months (month, dim, key, data) VALUES (?, ?, ?, ?)",
                 [(month, d, k, json.dumps(g.to_json())) for (d, k), g in groups.items()],
             )
+
+
+WARMUP_LEASE_S = 600.0
+
+
+def warm_aggregates(ctx: Context, stop: threading.Event | None = None) -> int:
+    """Build the kept aggregates of every settled day (and whole month) that lacks them.
+
+    Run in the background when the server starts (server/app.py), so the first request for a
+    long period only reads, even on a year of history never asked for (82 s otherwise). One
+    worker process does it at a time: a lease in ``meta``, which expires should that worker die.
+    Returns the days built.
+    """
+    first_day = ctx.db.read().execute("SELECT min(day) FROM tickets").fetchone()[0]
+    if first_day is None:
+        return 0
+    catalog = load_catalog(ctx)
+    first, last = date.fromisoformat(first_day), _settled_until(ctx, catalog)
+    if last < first:
+        return 0
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        held = tx.execute("SELECT value FROM meta WHERE key = 'stats_warmup_until'").fetchone()
+        if held and float(held[0]) > now:
+            return 0
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('stats_warmup_until', ?)",
+            [str(now + WARMUP_LEASE_S)],
+        )
+    try:
+        built = ensure_day_aggregates(ctx, catalog, first, last, stop)
+        if stop is None or not stop.is_set():
+            ensure_month_aggregates(ctx, first, last)
+    finally:
+        with ctx.db.write() as tx:
+            tx.execute("DELETE FROM meta WHERE key = 'stats_warmup_until'")
+    return built
 
 
 def _merged(

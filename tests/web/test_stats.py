@@ -5,6 +5,8 @@ the simulated history it is shown on."""
 from __future__ import annotations
 
 import statistics
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -14,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.app import open_context
+from server.app import create_app, open_context
 from server.config import ServerSettings
 from server.domain import stats
 from server.domain.errors import Refusal
@@ -22,6 +24,7 @@ from server.usecases import history
 from server.usecases import stats as stats_usecase
 from server.usecases.catalog import load_catalog
 from server.usecases.context import SYSTEM, Actor, Context
+from tests.server.conftest import TestClient  # imported there without starlette's warning
 
 MANAGER = Actor("person", "manager", "manager")
 durations = st.lists(st.floats(min_value=0, max_value=20000, allow_nan=False), min_size=1)
@@ -223,3 +226,55 @@ def test_the_columnar_report_equals_the_one_built_from_facts(seeded: Context) ->
     facts = stats_usecase.read_facts(seeded.db.read(), first, last, hour_of)
     rows = stats_usecase.read_rows(seeded.db.read(), first, last)
     assert stats.report_from_rows(rows, target_s, hour_of) == stats.report(facts, target_s)
+
+
+def _with_history(folder: Path, days: int) -> tuple[Path, float]:
+    db = folder / "nafitha.db"
+    today = 1795000000.0  # 2026-11-18
+    ctx = open_context(ServerSettings(db=db, ignore_hours=True), clock=lambda: today)
+    history.seed_history(ctx, SYSTEM, days, end=date(2026, 11, 18), seed=5)
+    ctx.db.close()
+    return db, today
+
+
+def _days_done(ctx: Context) -> int:
+    return ctx.db.read().execute("SELECT count(*) FROM stats_days_done").fetchone()[0]
+
+
+def test_warm_up_builds_every_settled_day_once_and_one_worker_at_a_time(tmp_path: Path) -> None:
+    db, today = _with_history(tmp_path, 12)
+    ctx = open_context(ServerSettings(db=db, ignore_hours=True), clock=lambda: today)
+    try:
+        first = ctx.db.read().execute("SELECT min(day) FROM tickets").fetchone()[0]
+        settled = (date(2026, 11, 18) - date.fromisoformat(first)).days + 1 - 2
+        # another worker holds the lease: nothing is done twice
+        with ctx.db.write() as tx:
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('stats_warmup_until', ?)", [str(today + 60)]
+            )
+        assert stats_usecase.warm_aggregates(ctx) == 0 and _days_done(ctx) == 0
+        with ctx.db.write() as tx:
+            tx.execute("DELETE FROM meta WHERE key = 'stats_warmup_until'")
+        stopped = threading.Event()
+        stopped.set()  # a server stopping at once: nothing built, the lease given back
+        assert stats_usecase.warm_aggregates(ctx, stopped) == 0 and _days_done(ctx) == 0
+        assert stats_usecase.warm_aggregates(ctx) == settled == _days_done(ctx)
+        assert stats_usecase.warm_aggregates(ctx) == 0  # all kept already
+        lease = ctx.db.read().execute("SELECT value FROM meta WHERE key = 'stats_warmup_until'")
+        assert lease.fetchone() is None
+    finally:
+        ctx.db.close()
+
+
+def test_the_server_builds_the_aggregates_at_start_without_a_request(tmp_path: Path) -> None:
+    db, today = _with_history(tmp_path, 12)
+    app = create_app(ServerSettings(db=db, ignore_hours=True), clock=lambda: today)
+    with TestClient(app):
+        ctx = app.state.ctx
+        deadline = time.monotonic() + 60
+        while ctx.db.read().execute(
+            "SELECT count(*) FROM meta WHERE key = 'stats_warmup_until'"
+        ).fetchone()[0] or not _days_done(ctx):
+            assert time.monotonic() < deadline, "the aggregates were not built in the background"
+            time.sleep(0.2)
+        assert _days_done(ctx) == 10  # 12 days, the last two not settled yet
