@@ -9,11 +9,29 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
+from PIL import Image, ImageOps
 
 from printers.virtual import VirtualPrinter
+from tests.kiosk.driver import arabic_ocr
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.gui
+
+
+def field_ocr(screenshot: Path, field: dict, window: list[int]) -> str:
+    """What Arabic OCR reads inside one field of a screenshot (window coordinates start bottom
+    left): the field's border left out, enlarged, on a white margin, as Tesseract reads best."""
+    (x, y), (width, height) = field["pos"], field["size"]
+    inset = 6
+    with Image.open(screenshot) as image:
+        scale = image.width / window[0]
+        top = window[1] - y - height
+        box = (x + inset, top + inset, x + width - inset, top + height - inset)
+        crop = image.crop(tuple(int(v * scale) for v in box)).convert("L")
+        crop = ImageOps.expand(crop.resize((crop.width * 2, crop.height * 2)), 20, fill=255)
+        path = screenshot.with_name(screenshot.stem + "-field.png")
+        crop.save(path)
+    return arabic_ocr(path)
 
 
 def barcodes(image) -> list[str]:
@@ -57,9 +75,12 @@ def test_a_file_is_opened_printed_scanned_moved_to_ready_and_handed_over(
     app.tap("open_file")
     app.wait(lambda s: s["screen"] == "open_file", "the file form")
     assert {"document_0", "document_1"} <= set(app.app.call("names"))
-    app.tap("document_0")
-    app.fill("citizen_name", "رنا خليل")
-    app.app.call("focus", name="national_id")  # the name, left, is drawn shaped
+    # typed key by key, Arabic is drawn shaped and right to left while the field is edited
+    app.app.call("focus", name="citizen_name")
+    app.type_text("رنا خليل")
+    typing = app.shot("open-file-typing-arabic")
+    assert "رنا" in field_ocr(typing, app.describe("citizen_name"), app.app.call("window_size"))
+    app.tap("document_0")  # the name, left, stays drawn shaped
     app.fill("national_id", "LB-1234567")
     app.fill("phone", "+961 3 123456")
     app.shots_both("open-file")
