@@ -114,8 +114,8 @@ def test_two_taps_from_welcome_to_a_ticket_for_a_common_service(
     assert len(paper.wait_for_pages(pages_before + 1)) == pages_before + 1
 
 
-def test_done_on_the_ticket_screen_returns_to_welcome_in_the_default_language(fresh: Kiosk):
-    kiosk = fresh
+def print_in_english(kiosk: Kiosk) -> None:
+    """The whole path in English, from the welcome screen to a printed ticket."""
     kiosk.tap_to("get_ticket", "language")
     kiosk.tap_to("lang_en", "categories")
     kiosk.tap_to(f"category_{CATEGORY}", "services")
@@ -123,6 +123,11 @@ def test_done_on_the_ticket_screen_returns_to_welcome_in_the_default_language(fr
     kiosk.tap_to("continue", "confirm")
     kiosk.tap_to("print_ticket", "ticket")
     kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
+
+
+def test_done_on_the_ticket_screen_returns_to_welcome_in_the_default_language(fresh: Kiosk):
+    kiosk = fresh
+    print_in_english(kiosk)
     kiosk.tap_to("done", "welcome")
     state = kiosk.state()
     assert state["lang"] == "ar" and state["ticket"] == {} and state["service_id"] == ""
@@ -133,13 +138,7 @@ def test_the_ticket_screen_returns_to_welcome_by_itself_after_its_time(fresh: Ki
     kiosk = fresh
     kiosk.app.call("ticket_screen_timeout", seconds=3)
     try:
-        kiosk.tap_to("get_ticket", "language")
-        kiosk.tap_to("lang_en", "categories")
-        kiosk.tap_to(f"category_{CATEGORY}", "services")
-        kiosk.tap_to(f"service_{SERVICE}", "documents")
-        kiosk.tap_to("continue", "confirm")
-        kiosk.tap_to("print_ticket", "ticket")
-        kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
+        print_in_english(kiosk)
         printed = time.monotonic()
         assert kiosk.state()["screen"] == "ticket"
         state = kiosk.wait_state(lambda s: s["screen"] == "welcome", "the return to welcome", 15)
