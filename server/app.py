@@ -121,6 +121,8 @@ def create_app(
             stop_warmup.set()
             await feed.stop()
             await asyncio.to_thread(warmup.join, 10)
+            if (buckets := ctx.cache.get("rate_limits")) is not None:
+                buckets.close()
             ctx.db.close()
 
     app = FastAPI(

@@ -1,65 +1,27 @@
-"""Per-client token buckets for public tracking, so references cannot be enumerated.
+"""Token buckets for public tracking, so references cannot be enumerated: the pure rule.
 
-Each client address holds a bucket of ``burst`` lookups refilled at ``per_minute``; a lookup when
-the bucket is empty is refused with the seconds until the next token. Time is passed in. The table
-of buckets is bounded: when it is full, buckets that have refilled completely (clients gone quiet)
-are forgotten first, then the oldest.
+Each client (an address, or a kiosk device) holds a bucket of ``burst`` lookups refilled at
+``per_minute``; a lookup when the bucket is empty is refused with the seconds until the next token.
+Time is passed in; where buckets are kept (shared by every worker process) is
+:mod:`server.store.rate_limits`.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
+def take_token(
+    tokens: float | None, updated: float, now: float, per_minute: float, burst: float
+) -> tuple[float, int]:
+    """One lookup against a bucket holding ``tokens`` at ``updated`` (None: a new, full bucket).
 
-
-class RateLimiter:
-    """``allow(key, now)`` → 0 when allowed, else the whole seconds to wait (Retry-After)."""
-
-    def __init__(self, per_minute: float, burst: int, max_clients: int = 10_000) -> None:
-        if per_minute <= 0 or burst < 1:
-            raise ValueError("per_minute must be > 0 and burst >= 1")
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def allow(self, key: str, now: float) -> int:
-        with self._lock:
-            bucket = self._buckets.get(key)
-            if bucket is None:
-                self._make_room(now)
-                bucket = self._buckets[key] = _Bucket(self.burst, now)
-            else:
-                self._buckets.move_to_end(key)
-                elapsed = max(0.0, now - bucket.updated)
-                bucket.tokens = min(self.burst, bucket.tokens + elapsed * self.rate)
-                bucket.updated = now
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
-                return 0
-            return max(1, math.ceil((1.0 - bucket.tokens) / self.rate))
-
-    def _make_room(self, now: float) -> None:
-        if len(self._buckets) < self.max_clients:
-            return
-        full = [
-            key
-            for key, bucket in self._buckets.items()
-            if bucket.tokens + (now - bucket.updated) * self.rate >= self.burst
-        ]
-        for key in full:
-            del self._buckets[key]
-        while len(self._buckets) >= self.max_clients:
-            self._buckets.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._buckets)
+    Returns (tokens left now, seconds to wait): 0 seconds means the lookup may go ahead.
+    """
+    if per_minute <= 0 or burst < 1:
+        raise ValueError("per_minute must be > 0 and burst >= 1")
+    rate = per_minute / 60.0
+    level = burst if tokens is None else min(burst, tokens + max(0.0, now - updated) * rate)
+    if level >= 1.0:
+        return level - 1.0, 0
+    return level, max(1, math.ceil((1.0 - level) / rate))

@@ -2,28 +2,28 @@
 
 Anonymous callers share a bucket per client address (``track_per_minute``, ``track_burst``); a
 kiosk device, one address serving many citizens, has its own bucket per device,
-``track_device_factor`` times larger; signed-in staff are not limited. Buckets live in this
-process (``ctx.cache``); with several workers each keeps its own.
+``track_device_factor`` times larger; signed-in staff are not limited. The buckets are shared by
+every worker process (:mod:`server.store.rate_limits`, a file beside the database).
 """
 
 from __future__ import annotations
 
 import threading
 
-from server.domain.files_rate_limit import RateLimiter
+from server.store.rate_limits import SharedBuckets, limits_path
 from server.usecases.context import Actor, Context
 
 _CREATE = threading.Lock()
 
 
-def _limiter(ctx: Context, name: str, per_minute: float, burst: int) -> RateLimiter:
-    limiter = ctx.cache.get(name)
-    if limiter is None:
+def _buckets(ctx: Context) -> SharedBuckets:
+    buckets = ctx.cache.get("rate_limits")
+    if buckets is None:
         with _CREATE:
-            limiter = ctx.cache.get(name)
-            if limiter is None:
-                limiter = ctx.cache[name] = RateLimiter(per_minute, burst)
-    return limiter
+            buckets = ctx.cache.get("rate_limits")
+            if buckets is None:
+                buckets = ctx.cache["rate_limits"] = SharedBuckets(limits_path(ctx.db.path))
+    return buckets
 
 
 def track_retry_after(ctx: Context, actor: Actor, address: str) -> int:
@@ -33,12 +33,12 @@ def track_retry_after(ctx: Context, actor: Actor, address: str) -> int:
         return 0
     if actor.kind == "device":
         factor = settings.track_device_factor
-        devices = _limiter(
-            ctx,
-            "files_track_devices",
+        return _buckets(ctx).allow(
+            f"device:{actor.name}",
+            ctx.now(),
             settings.track_per_minute * factor,
             settings.track_burst * factor,
         )
-        return devices.allow(f"device:{actor.name}", ctx.now())
-    addresses = _limiter(ctx, "files_track", settings.track_per_minute, settings.track_burst)
-    return addresses.allow(f"address:{address}", ctx.now())
+    return _buckets(ctx).allow(
+        f"address:{address}", ctx.now(), settings.track_per_minute, settings.track_burst
+    )

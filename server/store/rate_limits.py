@@ -1,0 +1,100 @@
+"""Rate-limit buckets every worker process shares, in a small SQLite file beside the database.
+
+An in-memory table per process would multiply the limit by the number of workers. These rows are
+not precious: the file runs with ``synchronous=OFF`` (a power cut only forgets who looked up
+lately) and is kept apart from the center's database, so no lookup costs a durable commit there.
+Each check is one short ``BEGIN IMMEDIATE`` transaction, atomic across processes. The table stays
+bounded: past ``max_keys`` rows, buckets that have refilled (clients gone quiet) are dropped, then
+the oldest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from server.domain.files_rate_limit import take_token
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL,"
+    " updated REAL NOT NULL, per_minute REAL NOT NULL, burst REAL NOT NULL) WITHOUT ROWID"
+)
+
+
+def limits_path(db: Path) -> Path:
+    """The buckets' file for the database ``db`` (``nafitha.db`` → ``nafitha-rate-limits.db``)."""
+    return db.with_name(f"{db.stem}-rate-limits.db")
+
+
+class SharedBuckets:
+    def __init__(self, path: Path, max_keys: int = 10_000, timeout: float = 5.0) -> None:
+        self.path = path
+        self.max_keys = max_keys
+        self.timeout = timeout
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute(SCHEMA)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def allow(self, key: str, now: float, per_minute: float, burst: float) -> int:
+        """0 when ``key`` may go ahead now (a token is taken), else the whole seconds to wait."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(
+                "SELECT tokens, updated FROM buckets WHERE key = ?", [key]
+            ).fetchone()
+            tokens, wait = take_token(
+                row[0] if row else None, row[1] if row else now, now, per_minute, burst
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO buckets (key, tokens, updated, per_minute, burst)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [key, tokens, now, per_minute, burst],
+            )
+            if row is None:
+                self._keep_bounded(conn, now)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return wait
+
+    def _keep_bounded(self, conn: sqlite3.Connection, now: float) -> None:
+        count = conn.execute("SELECT count(*) FROM buckets").fetchone()[0]
+        if count <= self.max_keys:
+            return
+        conn.execute(
+            "DELETE FROM buckets WHERE tokens + (? - updated) * per_minute / 60.0 >= burst", [now]
+        )
+        extra = conn.execute("SELECT count(*) FROM buckets").fetchone()[0] - self.max_keys
+        if extra > 0:
+            conn.execute(
+                "DELETE FROM buckets WHERE key IN"
+                " (SELECT key FROM buckets ORDER BY updated LIMIT ?)",
+                [extra],
+            )
+
+    def __len__(self) -> int:
+        return self._conn().execute("SELECT count(*) FROM buckets").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
