@@ -167,7 +167,11 @@ class Database:
             raise batch.error
 
     def after_commit(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once what this thread is writing is committed (now, if nothing is)."""
+        """Run ``callback`` once what this thread is writing is committed (now, if nothing is).
+
+        Deferred callbacks run on the writer thread: they must be quick and must not write (a
+        waking call such as ``loop.call_soon_threadsafe`` is what they are for).
+        """
         if self._owner == threading.get_ident() and self._batch is not None:
             self._batch.after.append(callback)
         else:
