@@ -239,7 +239,9 @@ class Database:
                 # The connection itself failed (SAVEPOINT, COMMIT...): nothing of the batch stands.
                 batch.error = exc
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    # a failing ROLLBACK must not end the writer thread (later writes would wait)
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
             self._owner = None
             self._batch = None
             self._finish(jobs, batch)
