@@ -28,18 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.support.loadgen import HttpConnection
-from tests.support.server import RunningServer, running_server
-
-SERVICES = [
-    "civil-extract",
-    "family-extract",
-    "passport-new",
-    "vehicle-fees",
-    "criminal-record",
-    "consumer-complaint",
-    "work-permit",
-    "document-legalization",
-]
+from tests.support.server import LOAD_SERVICES, RunningServer, load_service, running_server
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -123,7 +112,7 @@ async def issue_back_to_back(server: RunningServer, kiosks: int, tickets: int):
         for n in range(tickets // kiosks):
             t0 = time.perf_counter()
             status, body = await conns[index].request(
-                "POST", "/api/v1/tickets", {"service": SERVICES[(index + n) % len(SERVICES)]}
+                "POST", "/api/v1/tickets", {"service": load_service(index + n)}
             )
             latencies.append(time.perf_counter() - t0)
             assert status == 201, body
@@ -137,7 +126,7 @@ async def issue_back_to_back(server: RunningServer, kiosks: int, tickets: int):
 
 def prepare_counters(server: RunningServer, count: int) -> list[tuple[str, str]]:
     """``count`` extra counters serving every service; (counter, clerk token) pairs."""
-    counters = server.add_counters(101, count, SERVICES, prefix="b")
+    counters = server.add_counters(101, count, LOAD_SERVICES, prefix="b")
     return [
         (counter, server.login(f"clerk{1 + i % 10}", counter).token or "")
         for i, counter in enumerate(counters)
@@ -187,7 +176,7 @@ async def paced(
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
             t0 = time.perf_counter()
             _, _ = await kiosk_conns[index].request(
-                "POST", "/api/v1/tickets", {"service": SERVICES[(index + n) % len(SERVICES)]}
+                "POST", "/api/v1/tickets", {"service": load_service(index + n)}
             )
             issue.append(time.perf_counter() - t0)
             n += 1

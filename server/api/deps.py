@@ -33,18 +33,14 @@ async def get_context(request: Request) -> Context:
 
 
 Ctx = Annotated[Context, Depends(get_context)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-async def bearer_token(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str | None:
+async def bearer_token(credentials: Credentials) -> str | None:
     return credentials.credentials if credentials else None
 
 
-async def current_actor(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Actor:
+async def current_actor(request: Request, credentials: Credentials) -> Actor:
     """Anyone (no token), a person, or a device; a bad or expired token is refused (401).
 
     Async on purpose: one indexed lookup is cheaper on the event loop than a threadpool hop. The
@@ -57,13 +53,8 @@ async def current_actor(
 def allow(*roles: str) -> Callable[..., Actor]:
     """A dependency admitting only these roles (people's roles or device kinds)."""
 
-    async def check(
-        request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> Actor:
-        actor = authenticate(
-            request.app.state.ctx, credentials.credentials if credentials else None
-        )
+    async def check(request: Request, credentials: Credentials) -> Actor:
+        actor = await current_actor(request, credentials)  # called, not a dependency level
         if actor.kind == "anonymous":
             raise Refusal("unauthenticated", status=401)
         if actor.role not in roles:

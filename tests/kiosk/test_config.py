@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ from kiosk.commands import add_arguments, overrides
 from kiosk.config import DEMO_SERVER, DEMO_TOKEN, KioskSettings, load_kiosk_settings
 from nafitha.paths import ROOT
 from nafitha.settings import ConfigError
+from tests.support.cli import run_nafitha
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -73,26 +72,14 @@ def test_flags_override_the_file(tmp_path):
 
 def test_the_command_refuses_a_bad_file_at_start_with_exit_2(tmp_path):
     path = write(tmp_path, 'server = "not a url"\n')
-    done = subprocess.run(
-        [sys.executable, "-m", "nafitha.cli", "kiosk", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_nafitha("kiosk", "--config", str(path))
     assert done.returncode == 2
     assert f"{path}: server:" in done.stderr
 
 
 def test_the_command_refuses_a_scanner_setting_that_cannot_name_a_port(tmp_path):
     """A port not plugged in is waited for (test_file_tracking.py); a bad URL is a setting error."""
-    done = subprocess.run(
-        [sys.executable, "-m", "nafitha.cli", "kiosk", "--scanner", "nosuch://scanner"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_nafitha("kiosk", "--scanner", "nosuch://scanner")
     assert done.returncode == 2 and "scanner: cannot use 'nosuch://scanner'" in done.stderr
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import sqlite_utils
 
-from nafitha.paths import ROOT
 from server.store.events import event_hash, verify_chain
 from tests.server.conftest import AppEnv
+from tests.support.cli import run_nafitha
 
 
 def fill(app_env: AppEnv) -> None:
@@ -39,13 +38,7 @@ def tamper(path: Path, sql: str) -> None:
 
 
 def audit_cli(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nafitha.cli", "audit", "verify", "--db", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_nafitha("audit", "verify", "--db", str(path))
 
 
 def test_intact_chain_verifies(app_env: AppEnv) -> None:

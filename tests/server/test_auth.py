@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests.server.conftest import AppEnv
+from tests.support.cli import run_nafitha
 from tests.support.server import running_server
 
 
@@ -226,10 +227,7 @@ def test_role_endpoint_matrix(app_env: AppEnv, who: str) -> None:
 
 
 def test_set_password_from_the_command_line_creates_then_changes(tmp_path) -> None:
-    import subprocess
-    import sys
 
-    from nafitha.paths import ROOT
     from server.app import open_context
     from server.config import ServerSettings
     from server.usecases import auth
@@ -237,38 +235,16 @@ def test_set_password_from_the_command_line_creates_then_changes(tmp_path) -> No
     db = tmp_path / "center.db"
 
     def set_password(password: str) -> str:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "nafitha.cli",
-                "server",
-                "--db",
-                str(db),
-                "--set-password",
-                "rana",
-                "--role",
-                "manager",
-            ],
-            input=password + "\n",
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_nafitha(
+            "server", "--db", str(db), "--set-password", "rana", "--role", "manager",
+            stdin=password + "\n",
+        )  # fmt: skip
         assert result.returncode == 0, result.stderr
         return result.stdout
 
     assert "created" in set_password("first-password")
     assert "changed" in set_password("second-password")
-    short = subprocess.run(
-        [sys.executable, "-m", "nafitha.cli", "server", "--db", str(db), "--set-password", "x1"],
-        input="short\n",
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    short = run_nafitha("server", "--db", str(db), "--set-password", "x1", stdin="short\n")
     assert short.returncode == 2
     ctx = open_context(ServerSettings(db=db))
     try:

@@ -15,18 +15,13 @@ from pathlib import Path
 import pytest
 
 from tests.support.loadgen import HttpConnection
-from tests.support.server import RunningServer, running_server, start_server
+from tests.support.server import (
+    RunningServer,
+    load_service,
+    running_server,
+    start_server,
+)
 
-SERVICES = [
-    "civil-extract",
-    "family-extract",
-    "passport-new",
-    "vehicle-fees",
-    "criminal-record",
-    "consumer-complaint",
-    "work-permit",
-    "document-legalization",
-]
 KIOSKS = 50
 TICKETS = 2000
 CLERKS = 20
@@ -45,7 +40,7 @@ async def issue_many(server: RunningServer, count: int, clients: int) -> list[di
     async def kiosk(index: int) -> list[dict]:
         out = []
         for n in range(per_client[index]):
-            body = {"service": SERVICES[(index + n) % len(SERVICES)]}
+            body = {"service": load_service(index + n)}
             status, ticket = await conns[index].request("POST", "/api/v1/tickets", body)
             assert status == 201, ticket
             out.append(ticket)
@@ -122,7 +117,7 @@ async def issue_until_cut(server: RunningServer, clients: int, enough: int) -> l
 
     async def kiosk(index: int) -> None:
         while True:
-            body = {"service": SERVICES[index % len(SERVICES)]}
+            body = {"service": load_service(index)}
             try:
                 status, ticket = await conns[index].request(
                     "POST", "/api/v1/tickets", body, {"Idempotency-Key": uuid.uuid4().hex}

@@ -5,8 +5,6 @@ from __future__ import annotations
 import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -14,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nafitha.client import ApiError, Client, ServerUnreachable
-from nafitha.paths import ROOT
+from tests.support.cli import run_nafitha
 from tests.support.ports import free_port
 from tests.support.server import RunningServer, start_server
 
@@ -79,33 +77,15 @@ def test_backup_of_a_running_server_is_consistent(
     for _ in range(20):
         kiosk.issue_ticket("civil-extract")
     dest = tmp_path / "copy.db"
-    result = subprocess.run(
-        [sys.executable, "-m", "nafitha.cli", "backup", str(dest), "--db", str(demo_server.db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_nafitha("backup", str(dest), "--db", str(demo_server.db))
     assert result.returncode == 0, result.stderr
     copy = sqlite3.connect(dest)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert copy.execute("SELECT count(*) FROM tickets").fetchone()[0] >= 20
     copy.close()
-    audit = subprocess.run(
-        [sys.executable, "-m", "nafitha.cli", "audit", "verify", "--db", str(dest)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    audit = run_nafitha("audit", "verify", "--db", str(dest))
     assert audit.returncode == 0, audit.stdout
-    again = subprocess.run(
-        [sys.executable, "-m", "nafitha.cli", "backup", str(dest), "--db", str(demo_server.db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = run_nafitha("backup", str(dest), "--db", str(demo_server.db))
     assert again.returncode == 1 and "exists" in again.stderr
 
 

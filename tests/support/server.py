@@ -31,6 +31,24 @@ from nafitha.demo import DEMO_PASSWORD, KIOSK_TOKENS, seed_demo
 from nafitha.paths import ROOT
 from tests.support.ports import free_port, wait_for_http
 
+# Demo services a load test or benchmark spreads its tickets over (eight prefixes, all served by
+# the demo counters).
+LOAD_SERVICES = (
+    "civil-extract",
+    "family-extract",
+    "passport-new",
+    "vehicle-fees",
+    "criminal-record",
+    "consumer-complaint",
+    "work-permit",
+    "document-legalization",
+)
+
+
+def load_service(index: int) -> str:
+    """The ``index``-th ticket's service in a load spread over :data:`LOAD_SERVICES`."""
+    return LOAD_SERVICES[index % len(LOAD_SERVICES)]
+
 
 @dataclass
 class RunningServer:
