@@ -33,6 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nafitha.gui.automation import AppProcess
+from tests.counter.driver import start_counter
 from tests.support.server import RunningServer, running_server
 from tests.support.xvfb import xvfb_display
 
@@ -61,27 +62,11 @@ def wait(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
     raise TimeoutError("condition not met")
 
 
-def start_app(server: RunningServer, log: Path) -> AppProcess:
-    argv = [
-        sys.executable,
-        "-m",
-        "nafitha.cli",
-        "counter",
-        "--server",
-        server.url,
-        "--counter",
-        "c1",
-        "--size",
-        "1280x800",
-        "--lang",
-        "en",
-    ]
-    app = AppProcess(argv, log_path=log)
-    app.call("fill", name="username", text="clerk1")
-    app.call("fill", name="password", text=server.password)
-    app.call("press", name="enter")
-    wait(lambda: app.call("state")["screen"] == "serve" and app.call("state")["services"])
-    return app
+def start_app(server: RunningServer, folder: Path) -> AppProcess:
+    """The counter app at c1 in English, signed in as clerk1 (as the counter tests start it)."""
+    driver = start_counter(server.url, "c1", folder / "counter.log", folder, lang="en")
+    driver.login("clerk1", server.password)
+    return driver.app
 
 
 def key_to_screen(
@@ -148,7 +133,7 @@ def main() -> int:
         issue(server, "document-legalization", 2 * args.calls)  # c2 only: the API reference
         with xvfb_display() as display:
             os.environ["DISPLAY"] = display
-            app = start_app(server, Path(tmp) / "counter.log")
+            app = start_app(server, Path(tmp))
             clerk2 = server.login("clerk2", counter="c2")
             try:
                 print(f"counter bench: {args.calls} calls per round, window 1280x800 on Xvfb")
