@@ -17,40 +17,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nafitha.text import MissingText, both
-from server.domain.errors import Refusal
+from server.domain.errors import Refusal, code_of
 
 log = logging.getLogger("nafitha.server")
 
-# Status of each refusal code that is not a 409 conflict (the default).
-STATUS: dict[str, int] = {
-    "unknown_service": 404,
-    "unknown_counter": 404,
-    "ticket_not_found": 404,
-    "unknown_action": 404,
-    "unknown_person": 404,
-    "unknown_device": 404,
-    "unknown_category": 404,
-    "unknown_alert": 404,
-    "not_found": 404,
-    "unauthenticated": 401,
-    "token_expired": 401,
-    "bad_credentials": 401,
-    "forbidden": 403,
-    "not_at_counter": 403,
-    "malformed_json": 400,
-    "invalid_input": 422,
-    "reason_required": 422,
-    "invalid_catalog": 422,
-    "transfer_target_required": 422,
-    "body_too_large": 413,
-    "method_not_allowed": 405,
-    "too_many_attempts": 429,
-    "internal_error": 500,
-}
-
 
 def error_body(code: str, text_key: str | None = None, **params: Any) -> dict[str, Any]:
-    key = text_key or f"server.error_{code}"
+    """The one error shape; the text is the registered code's catalog entry."""
+    key = text_key or code_of(code).text_key(code)
     try:
         message = both(key, **params)
     except (MissingText, KeyError, IndexError):
@@ -59,23 +33,22 @@ def error_body(code: str, text_key: str | None = None, **params: Any) -> dict[st
     return {"error": {"code": code, "message": message}}
 
 
-def error_response(
-    code: str,
-    status: int | None = None,
-    text_key: str | None = None,
-    headers: dict[str, str] | None = None,
-    **params: Any,
-) -> JSONResponse:
+def refusal_response(refusal: Refusal) -> JSONResponse:
+    """The answer for a refusal: its registered status, its text, its headers."""
     return JSONResponse(
-        error_body(code, text_key, **params),
-        status_code=status or STATUS.get(code, 409),
-        headers=headers,
+        error_body(refusal.code, refusal.text_key, **refusal.params),
+        status_code=refusal.status,
+        headers=refusal.headers or None,
     )
+
+
+def error_response(code: str, **params: Any) -> JSONResponse:
+    return refusal_response(Refusal(code, **params))
 
 
 def _refusal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Refusal)
-    return error_response(exc.code, exc.status, exc.text_key, **exc.params)
+    return refusal_response(exc)
 
 
 def _validation(request: Request, exc: Exception) -> JSONResponse:
@@ -101,9 +74,9 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 413:
         return error_response("body_too_large", limit="?")
     if exc.status_code < 500:
-        return error_response(
-            "invalid_input", status=exc.status_code, field="request", reason=str(exc.detail)
-        )
+        refusal = Refusal("invalid_input", field="request", reason=str(exc.detail))
+        refusal.status = exc.status_code  # keep the framework's own 4xx (400, 406, ...)
+        return refusal_response(refusal)
     return error_response("internal_error")
 
 

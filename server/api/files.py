@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from server.api.deps import MANAGERS, STAFF, Ctx, allow, current_actor
-from server.api.errors import error_response
+from server.domain.errors import Refusal
 from server.domain.files import NAME_MAX, NOTE_MAX, Citizen
 from server.usecases import files, files_track
 from server.usecases.context import Actor
@@ -112,12 +112,6 @@ def track(reference: Reference, request: Request, ctx: Ctx, actor: Anyone) -> An
     address = request.client.host if request.client else "unknown"
     wait = files_track.track_retry_after(ctx, actor, address)
     if wait:
-        return error_response(
-            "track_rate_limited",
-            429,
-            "files.error_track_rate_limited",
-            headers={"Retry-After": str(wait)},
-            seconds=wait,
-        )
+        raise Refusal("track_rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
     # the answer is plain JSON already: skip FastAPI's generic encoder, the costliest step here
     return JSONResponse(files.track(ctx, reference))

@@ -1,23 +1,128 @@
-"""A refusal is an error value: a code, an optional HTTP status, and the parameters of its message.
+"""A refusal is an error value: a code, the parameters of its message, and maybe response headers.
 
-The bilingual message comes from a catalog (``assets/i18n/server.toml`` by default, table
-``error_<code>``); the API turns every refusal into the one error shape
-``{"error": {"code", "message": {"ar", "en"}}}``.
+Every code is registered once in ``CODES``: its HTTP status and the catalog holding its bilingual
+text (table ``error_<code>`` of ``assets/i18n/<catalog>.toml``). The API turns every refusal into
+the one error shape ``{"error": {"code", "message": {"ar", "en"}}}`` with that status and the
+refusal's headers (``Retry-After`` on a 429 or 503). ``tests/server/test_error_shape.py`` checks
+that every code raised in ``server/`` is registered and has its text in both languages.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 
+@dataclass(frozen=True)
+class Code:
+    """How one refusal code leaves the server: its status and the catalog of its text."""
+
+    status: int
+    catalog: str = "server"
+
+    def text_key(self, code: str) -> str:
+        return f"{self.catalog}.error_{code}"
+
+
+_FILES = "files"
+_WEB = "web"
+
+CODES: dict[str, Code] = {
+    # 400
+    "malformed_json": Code(400),
+    # 401
+    "unauthenticated": Code(401),
+    "token_expired": Code(401),
+    "bad_credentials": Code(401),
+    # 403
+    "forbidden": Code(403),
+    "not_at_counter": Code(403),
+    "not_your_ticket": Code(403),
+    "last_admin": Code(403),
+    "role_not_allowed": Code(403, _FILES),
+    # 404
+    "not_found": Code(404),
+    "unknown_service": Code(404),
+    "unknown_counter": Code(404),
+    "ticket_not_found": Code(404),
+    "unknown_action": Code(404),
+    "unknown_person": Code(404),
+    "unknown_device": Code(404),
+    "unknown_category": Code(404),
+    "unknown_alert": Code(404),
+    "file_not_found": Code(404, _FILES),
+    # 405
+    "method_not_allowed": Code(405),
+    # 409
+    "service_closed": Code(409),
+    "counter_not_serving": Code(409),
+    "counter_busy": Code(409),
+    "counter_paused": Code(409),
+    "counter_taken": Code(409),
+    "wrong_state": Code(409),
+    "duplicate_username": Code(409),
+    "duplicate_device": Code(409),
+    "idempotency_conflict": Code(409),
+    "transition_not_allowed": Code(409, _FILES),
+    "file_cancelled": Code(409, _FILES),
+    "file_closed": Code(409, _FILES),
+    "file_changed": Code(409, _FILES),
+    "workflow_changed": Code(409, _FILES),
+    # 413
+    "body_too_large": Code(413),
+    # 422
+    "invalid_input": Code(422),
+    "unsafe_text": Code(422),
+    "weak_password": Code(422),
+    "reason_required": Code(422),
+    "transfer_target_required": Code(422),
+    "invalid_catalog": Code(422),
+    "reference_malformed": Code(422, _FILES),
+    "reference_mistyped": Code(422, _FILES),
+    "service_has_no_workflow": Code(422, _FILES),
+    "unknown_document": Code(422, _FILES),
+    "unknown_stage": Code(422, _FILES),
+    "missing_list_required": Code(422, _FILES),
+    "search_needs_a_key": Code(422, _FILES),
+    "message_too_long": Code(422, _WEB),
+    "bad_period": Code(422, _WEB),
+    # 429
+    "too_many_attempts": Code(429),
+    "track_rate_limited": Code(429, _FILES),
+    # 500
+    "internal_error": Code(500),
+}
+
+UNREGISTERED = Code(409)
+
+
+def code_of(code: str) -> Code:
+    """The registered status and catalog of ``code`` (an unregistered code is a 409 conflict)."""
+    return CODES.get(code, UNREGISTERED)
+
+
 class Refusal(Exception):
-    """Raised by use cases and domain rules when a request cannot be done as asked."""
+    """Raised by use cases and domain rules when a request cannot be done as asked.
+
+    ``status`` and ``text_key`` are only for a code not yet in ``CODES`` (the registry wins);
+    ``headers`` go on the answer as they are (``{"Retry-After": "30"}``).
+    """
 
     def __init__(
-        self, code: str, *, status: int | None = None, text_key: str | None = None, **params: Any
+        self,
+        code: str,
+        *,
+        status: int | None = None,
+        text_key: str | None = None,
+        headers: dict[str, str] | None = None,
+        **params: Any,
     ) -> None:
+        registered = CODES.get(code)
         self.code = code
-        self.status = status
-        self.text_key = text_key or f"server.error_{code}"
+        self.status = registered.status if registered else (status or UNREGISTERED.status)
+        self.text_key = (
+            registered.text_key(code) if registered else (text_key or f"server.error_{code}")
+        )
+        self.headers = dict(headers or {})
         self.params = params
         super().__init__(code)

@@ -91,7 +91,7 @@ def set_board_message(ctx: Context, actor: Actor, message: str) -> dict[str, Any
         raise Refusal("forbidden", status=403)
     text = " ".join(message.split())
     if len(text) > MAX_MESSAGE:
-        raise Refusal("invalid_input", status=422, text_key="web.error_message_too_long")
+        raise Refusal("message_too_long")
     now = ctx.now()
     with ctx.db.write() as tx:
         tx.execute(

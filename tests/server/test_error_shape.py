@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from pathlib import Path
+from string import Formatter
 
 import pytest
 
 from nafitha.paths import I18N
-from server.api.errors import STATUS, error_body
+from server.api.errors import error_body, refusal_response
+from server.domain.errors import CODES, Refusal
 from tests.server.conftest import AppEnv
+
+SERVER = Path(__file__).resolve().parents[2] / "server"
+RAISED = re.compile(r"""(?:Refusal|refuse)\(\s*["']([a-z_]+)["']""")
 
 
 def assert_shape(response, status: int, code: str) -> None:
@@ -75,24 +82,49 @@ def test_unexpected_exception_is_500_in_the_same_shape(app_env: AppEnv, monkeypa
     assert "boom" not in answer.text
 
 
-@pytest.mark.parametrize("code", sorted(STATUS))
-def test_every_error_code_has_both_languages_in_the_catalog(code: str) -> None:
-    catalog = tomllib.loads((I18N / "server.toml").read_text(encoding="utf-8"))
-    if f"error_{code}" not in catalog:
-        pytest.skip(f"{code} is another part's code")  # pragma: no cover
-    body = error_body(
-        code,
-        seconds=1,
-        limit=1,
-        field="f",
-        reason="r",
-        state="s",
-        action="a",
-        service="x",
-        counter="c",
-        number="A-1",
-        username="u",
-        device="d",
-        category="k",
-    )
-    assert body["error"]["message"]["ar"] != body["error"]["message"]["en"]
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_registered_code_has_its_text_in_both_languages(code: str) -> None:
+    entry = CODES[code]
+    catalog = tomllib.loads((I18N / f"{entry.catalog}.toml").read_text(encoding="utf-8"))
+    table = catalog.get(f"error_{code}")
+    assert table is not None, f"{entry.catalog}.toml has no [error_{code}]"
+    assert table["ar"].strip() and table["en"].strip() and table["ar"] != table["en"]
+    assert _placeholders(table["ar"]) == _placeholders(table["en"])
+    body = error_body(code, **dict.fromkeys(_placeholders(table["en"]), "x"))
+    assert body["error"]["message"] == {
+        "ar": table["ar"].format(**dict.fromkeys(_placeholders(table["ar"]), "x")),
+        "en": table["en"].format(**dict.fromkeys(_placeholders(table["en"]), "x")),
+    }
+    assert 400 <= entry.status < 600
+
+
+def test_every_code_raised_in_the_server_is_registered() -> None:
+    raised = {
+        code
+        for path in SERVER.rglob("*.py")
+        for code in RAISED.findall(path.read_text(encoding="utf-8"))
+    }
+    assert raised, "the scan found no refusal at all"
+    assert sorted(raised - set(CODES)) == []
+
+
+def test_a_refusal_carries_its_registered_status_and_its_headers() -> None:
+    refusal = Refusal("too_many_attempts", headers={"Retry-After": "7"}, seconds=7)
+    answer = refusal_response(refusal)
+    assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "7"
+    # the registry wins over a status given at the raise site
+    assert Refusal("unknown_service", status=500, service="x").status == 404
+
+
+def test_no_router_builds_its_own_error_response() -> None:
+    for path in (SERVER / "api").glob("*.py"):
+        if path.name == "errors.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "HTTPException" not in text, path.name
+        assert "error_response" not in text, path.name
