@@ -31,7 +31,7 @@ import requests
 
 from server.app import open_context
 from server.config import ServerSettings
-from server.usecases import history
+from server.demo import history
 from server.usecases.context import SYSTEM
 from tests.support.server import start_server
 

@@ -9,7 +9,7 @@ from typing import Any
 
 def counter_part(setup: Any) -> Any:
     """``nafitha counter`` at c1 against the demo server (log in as clerk1, password demo)."""
-    from nafitha.demo import Part  # here, not at import: nafitha.demo imports this module
+    from nafitha.demo_part import Part
     from printers.demo import demo_printer_url
 
     if not setup.gui:

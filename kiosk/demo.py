@@ -14,7 +14,7 @@ DEMO_SIZE = "540x960"
 
 def kiosk_part(setup: Any) -> Any:
     """``nafitha kiosk`` against the demo server with the first demo kiosk token."""
-    from nafitha.demo import Part  # here, not at import: nafitha.demo imports this module
+    from nafitha.demo_part import Part
     from printers.demo import demo_printer_url
 
     if not setup.gui:

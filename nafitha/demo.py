@@ -21,60 +21,30 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from counter.demo import counter_part
+from kiosk.demo import kiosk_part
+from nafitha.demo_part import DemoSetup, Part
+from printers.demo import virtual_printer_part
 
 DEMO_PASSWORD = "demo"
 KIOSK_TOKENS = ("demo-kiosk-1", "demo-kiosk-2")
 DEFAULT_DATA = Path.home() / ".local" / "share" / "nafitha" / "demo"
 
 
-@dataclass
-class Part:
-    """One child process of the demo."""
-
-    name: str
-    argv: list[str]
-    gui: bool = False
-    env: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class DemoSetup:
-    """What the parts and steps need to know about the running demo."""
-
-    url: str
-    host: str
-    port: int
-    data: Path
-    db: Path
-    center: Path
-    people: dict[str, str]  # username -> role
-    kiosk_tokens: tuple[str, ...]
-    gui: bool
-
-
-# Engineers add their parts and steps here with one line each, e.g.
-#   from printers.demo import virtual_printer_part;  EXTRA_PARTS.append(virtual_printer_part)
-EXTRA_PARTS: list[Callable[[DemoSetup], Part | None]] = []
+# Each part (a child process) and step (run once the server answers) is one line here.
+EXTRA_PARTS: list[Callable[[DemoSetup], Part | None]] = [
+    virtual_printer_part,  # the virtual printer
+    counter_part,  # one clerk's terminal at c1
+    kiosk_part,  # the entrance touchscreen
+]
 STEPS: list[Callable[[DemoSetup], None]] = []
-
-from printers.demo import virtual_printer_part  # noqa: E402  (printers/: the virtual printer)
-
-EXTRA_PARTS.append(virtual_printer_part)
-
-from counter.demo import counter_part  # noqa: E402  (counter/: one clerk's terminal at c1)
-
-EXTRA_PARTS.append(counter_part)
-
-from kiosk.demo import kiosk_part  # noqa: E402  (kiosk/: the entrance touchscreen)
-
-EXTRA_PARTS.append(kiosk_part)
 
 
 def _demo_files(setup: DemoSetup) -> None:
-    """Sample files to track (engineer F), imported only when the demo runs."""
-    from server.usecases.files_demo import demo_files_step
+    """Sample files to track, imported only when the demo runs."""
+    from server.demo.files import demo_files_step
 
     demo_files_step(setup)
 
@@ -190,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     db = data / "nafitha.db"
     center = (args.center or DEFAULT_CENTER).resolve()
     people = seed_demo(db, center)
-    from server.usecases.history import seed_demo_history  # W: the dashboard's past days
+    from server.demo.history import seed_demo_history  # the dashboard's past days
 
     if seeded := seed_demo_history(db, center, args.history):
         print(f"nafitha demo: {seeded['tickets']} past tickets over {seeded['days']} days")

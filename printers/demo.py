@@ -44,7 +44,7 @@ def demo_printer_url(setup: Any, width_mm: int = 80) -> str:
 
 def virtual_printer_part(setup: Any) -> Any:
     """The demo part running ``nafitha print virtual`` into ``<data>/printed``."""
-    from nafitha.demo import Part  # here, not at import: nafitha.demo imports this module
+    from nafitha.demo_part import Part
 
     out = setup.data / "printed"
     print(f"  printer      {demo_printer_url(setup)}  (pages in {out})", flush=True)

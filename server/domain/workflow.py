@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import Field, field_validator
-
-from nafitha.settings import Settings
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Role = Literal["clerk", "manager", "admin"]
 ROLE_RANK: dict[str, int] = {"clerk": 1, "manager": 2, "admin": 3}
@@ -36,14 +34,23 @@ Status = Literal["open", "missing_documents", "cancelled", "closed"]
 _ID = r"^[a-z][a-z0-9_-]{0,39}$"
 
 
-class Text(Settings):
+class Declared(BaseModel):
+    """Base of what the center config declares: unknown keys refused, values frozen.
+
+    Its own base rather than the settings loader's, so the domain does not depend on reading files.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Declared):
     """A text in both languages, as the config writes it: ``{ ar = "…", en = "…" }``."""
 
     ar: str = Field(min_length=1, max_length=200)
     en: str = Field(min_length=1, max_length=200)
 
 
-class Stage(Settings):
+class Stage(Declared):
     """One step of a workflow."""
 
     id: str = Field(pattern=_ID)
@@ -60,7 +67,7 @@ class Stage(Settings):
     """A forward move may skip this stage."""
 
 
-class Workflow(Settings):
+class Workflow(Declared):
     """The ordered stages a service's files go through."""
 
     id: str = Field(pattern=_ID)

@@ -133,7 +133,7 @@ def test_a_skipped_optional_stage_shows_as_skipped(app_env: AppEnv) -> None:
 
 
 def test_the_demo_sample_files_show_each_situation(app_env: AppEnv) -> None:
-    from server.usecases.files_demo import seed_demo_files
+    from server.demo.files import seed_demo_files
 
     made = seed_demo_files(app_env.ctx)
     assert len(made) == 5

@@ -17,7 +17,7 @@ import requests
 
 from server.app import open_context
 from server.config import DEFAULT_CENTER, ServerSettings, load_center_config
-from server.usecases import history
+from server.demo import history
 from server.usecases.context import SYSTEM
 from tests.support.server import RunningServer
 from tests.web.conftest import login_in_page

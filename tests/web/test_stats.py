@@ -20,7 +20,7 @@ from server.app import create_app, open_context
 from server.config import ServerSettings
 from server.domain import stats
 from server.domain.errors import Refusal
-from server.usecases import history
+from server.demo import history
 from server.usecases import stats as stats_usecase
 from server.usecases.catalog import load_catalog
 from server.usecases.context import SYSTEM, Actor, Context
