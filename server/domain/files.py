@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from nafitha.text import both
+from server.domain.hours import iso
 from server.domain.workflow import (
     FileState,
     Status,
@@ -118,11 +118,6 @@ def split_documents(
 
 def printed(code: str) -> str:
     return f"{code[:4]}-{code[4:8]}-{code[8]}"
-
-
-def iso(moment: datetime | None, timezone: str) -> str | None:
-    """ISO 8601 in the center's local time with its offset, as the rest of the API writes time."""
-    return moment.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds") if moment else None
 
 
 def _stage_list(workflow: Workflow, file: CitizenFile) -> list[dict[str, object]]:

@@ -1,4 +1,4 @@
-"""Opening hours and the center's local day, for a moment given as a timestamp (no clock here)."""
+"""Opening hours, the center's local day and its local time as the API writes it (no clock here)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,22 @@ class Window(Protocol):
 
 def local_time(ts: float, timezone: str) -> datetime:
     return datetime.fromtimestamp(ts, ZoneInfo(timezone))
+
+
+def iso(moment: datetime | float | None, timezone: str) -> str | None:
+    """A moment (Unix time or aware datetime) as ISO 8601 in the center's zone, with its offset.
+
+    Every time the API sends for a person to read is written by this one function, so a kiosk
+    PC left in UTC and a phone abroad both read the center's local time (``...T10:04:12+02:00``).
+    """
+    if moment is None:
+        return None
+    zone = ZoneInfo(timezone)
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:
+            raise ValueError("a naive datetime has no zone: pass an aware one or a Unix time")
+        return moment.astimezone(zone).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(moment, zone).isoformat(timespec="seconds")
 
 
 def local_day(ts: float, timezone: str) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from server.domain.errors import Refusal
+from server.domain.hours import iso
 from server.usecases.catalog import Catalog
 
 COLUMNS = (
@@ -16,13 +15,6 @@ COLUMNS = (
     " started_at, finished_at, counter, clerk, target_counter, device, file, idempotency_key,"
     " recalls, transfers, quoted_wait_s"
 )
-
-
-def iso(ts: float | None, timezone: str) -> str | None:
-    """A timestamp as ISO 8601 in the center's local time, with its offset."""
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, ZoneInfo(timezone)).isoformat(timespec="seconds")
 
 
 def fetch_ticket(db: sqlite_utils.Database, ticket_id: int) -> dict[str, Any]:
