@@ -3,6 +3,10 @@
 Each module ``mNNN_what.py`` defines ``up(db: sqlite_utils.Database) -> None``. Each runs in its own
 ``BEGIN IMMEDIATE`` transaction together with its row in ``migrations``, so a crash never leaves a
 half-applied step, and two processes starting at once apply each step exactly once.
+
+Migrations are one sequence for the whole server (no number ranges kept per area): a new one takes
+the next number after the newest. The runner refuses a missing migration numbered below the newest
+a database has applied, since it would run after steps written assuming it was not there.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from server.store import migrations as migrations_package
 from server.store.database import Database
 
 _NAME = re.compile(r"^m(\d{3})_\w+$")
+
+
+class MigrationOrderError(RuntimeError):
+    """A migration not yet applied is numbered below the newest applied one."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,12 @@ def migrate(db: Database, upto: int | None = None) -> list[str]:
             seen = tx.execute("SELECT 1 FROM migrations WHERE number = ?", [step.number])
             if seen.fetchone():
                 continue
+            newest = tx.execute("SELECT max(number) FROM migrations").fetchone()[0]
+            if newest is not None and step.number < newest:
+                raise MigrationOrderError(
+                    f"migration {step.name} is numbered below {newest:03d}, the newest this"
+                    f" database has applied: give it the next number after the newest"
+                )
             step.module.up(tx)
             tx.execute(
                 "INSERT INTO migrations (number, name, applied_at) VALUES (?, ?, ?)",

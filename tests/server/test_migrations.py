@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from types import ModuleType
 
+import pytest
+
+from server.store import migrate as runner
 from server.store.database import Database
-from server.store.migrate import discover, migrate
+from server.store.migrate import Migration, MigrationOrderError, discover, migrate
 
 
 def test_numbers_are_unique_and_named(tmp_path: Path) -> None:
@@ -67,3 +71,38 @@ def test_two_processes_starting_at_once_apply_each_step_once(tmp_path: Path) -> 
         thread.join()
     applied = [name for names in results for name in names]
     assert sorted(applied) == sorted(s.name for s in discover())
+
+
+def _with(step: Migration) -> list[Migration]:
+    return sorted([*discover(), step], key=lambda s: s.number)
+
+
+def test_a_migration_numbered_below_the_newest_applied_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(tmp_path / "order.db")
+    migrate(db)
+    used = {s.number for s in discover()}
+    newest = max(used)
+    gap = min(n for n in range(1, newest) if n not in used)  # free, but below the newest
+    late = ModuleType("m_late")
+    late.up = lambda tx: tx.execute("CREATE TABLE late (id INTEGER)")  # type: ignore[attr-defined]
+    monkeypatch.setattr(runner, "discover", lambda: _with(Migration(gap, "m_late", late)))
+    with pytest.raises(MigrationOrderError, match=f"m_late is numbered below {newest:03d}"):
+        migrate(db)
+    assert "late" not in db.read().table_names()
+    db.close()
+
+
+def test_a_new_migration_numbered_after_the_newest_is_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(tmp_path / "next.db")
+    migrate(db)
+    newest = discover()[-1].number
+    nxt = ModuleType("m_next")
+    nxt.up = lambda tx: tx.execute("CREATE TABLE next_one (id INTEGER)")  # type: ignore[attr-defined]
+    monkeypatch.setattr(runner, "discover", lambda: _with(Migration(newest + 1, "m_next", nxt)))
+    assert migrate(db) == ["m_next"]
+    assert "next_one" in db.read().table_names()
+    db.close()
