@@ -6,16 +6,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from server.api.deps import ADMINS, Ctx, allow
+from server.api.deps import Ctx, permit
+from server.domain.roles import Can
 from server.usecases import admin_pages
 from server.usecases.context import Actor
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
-Admin = Annotated[Actor, Depends(allow(*ADMINS))]
+CatalogEditor = Annotated[Actor, Depends(permit(Can.EDIT_CATALOG))]
+AuditReader = Annotated[Actor, Depends(permit(Can.READ_AUDIT))]
 
 
 @router.get("/catalog")
-def full_catalog(ctx: Ctx, actor: Admin) -> dict[str, Any]:
+def full_catalog(ctx: Ctx, actor: CatalogEditor) -> dict[str, Any]:
     """Categories, services (inactive too) and counters, as PUT /api/v1/admin/... takes them."""
     return admin_pages.full_catalog(ctx, actor)
 
@@ -23,7 +25,7 @@ def full_catalog(ctx: Ctx, actor: Admin) -> dict[str, Any]:
 @router.get("/events")
 def change_log(
     ctx: Ctx,
-    actor: Admin,
+    actor: AuditReader,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> list[dict[str, Any]]:

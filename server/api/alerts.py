@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import DEVICES, STAFF, Ctx, allow
+from server.api.deps import Ctx, permit
+from server.domain.roles import Can
 from server.usecases import alerts
 from server.usecases.context import Actor
 
@@ -23,14 +24,14 @@ class AlertIn(BaseModel):
 
 @router.post("/api/v1/alerts", status_code=201)
 def post_alert(
-    body: AlertIn, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*DEVICES, *STAFF))]
+    body: AlertIn, ctx: Ctx, actor: Annotated[Actor, Depends(permit(Can.RAISE_ALERT))]
 ) -> dict[str, Any]:
     return alerts.post_alert(ctx, actor, body.kind, body.message, body.device)
 
 
 @router.get("/api/v1/alerts")
 def list_alerts(
-    ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))], all: bool = False
+    ctx: Ctx, actor: Annotated[Actor, Depends(permit(Can.HANDLE_ALERTS))], all: bool = False
 ) -> list[dict[str, Any]]:
     return alerts.list_alerts(ctx, include_resolved=all)
 
@@ -39,6 +40,6 @@ def list_alerts(
 def resolve_alert(
     alert_id: Annotated[int, Path(ge=1, le=2**62)],
     ctx: Ctx,
-    actor: Annotated[Actor, Depends(allow(*STAFF))],
+    actor: Annotated[Actor, Depends(permit(Can.HANDLE_ALERTS))],
 ) -> dict[str, Any]:
     return alerts.resolve_alert(ctx, actor, alert_id)

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import STAFF, Ctx, allow, bearer_token
+from server.api.deps import Ctx, bearer_token, permit
+from server.domain.roles import Can
 from server.usecases import auth
 from server.usecases.context import Actor
 
@@ -29,7 +30,7 @@ def login(body: LoginIn, ctx: Ctx) -> dict[str, Any]:
 @router.post("/api/v1/auth/logout", status_code=204)
 def logout(
     ctx: Ctx,
-    actor: Annotated[Actor, Depends(allow(*STAFF))],
+    actor: Annotated[Actor, Depends(permit(Can.OWN_SESSION))],
     token: Annotated[str | None, Depends(bearer_token)],
 ) -> Response:
     auth.logout(ctx, actor, token or "")
@@ -37,5 +38,5 @@ def logout(
 
 
 @router.get("/api/v1/auth/me")
-def me(actor: Annotated[Actor, Depends(allow(*STAFF))]) -> dict[str, Any]:
+def me(actor: Annotated[Actor, Depends(permit(Can.OWN_SESSION))]) -> dict[str, Any]:
     return {"username": actor.name, "role": actor.role, "counter": actor.counter}

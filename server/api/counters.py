@@ -7,13 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import STAFF, Ctx, allow
+from server.api.deps import Ctx, permit
+from server.domain.roles import Can
 from server.usecases import calling, counters
 from server.usecases.context import Actor
 
 router = APIRouter(tags=["counters"])
 
 CounterId = Annotated[str, Path(max_length=64)]
+Serving = Annotated[Actor, Depends(permit(Can.SERVE_AT_COUNTER))]
 
 
 class CallIn(BaseModel):
@@ -22,9 +24,7 @@ class CallIn(BaseModel):
 
 
 @router.post("/api/v1/counters/{counter}/next", responses={204: {"description": "nobody waits"}})
-async def call_next(
-    counter: CounterId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]
-) -> Any:
+async def call_next(counter: CounterId, ctx: Ctx, actor: Serving) -> Any:
     ticket = await ctx.db.run(calling.call_next, ctx, actor, counter)
     if ticket is None:
         return Response(status_code=204)
@@ -37,7 +37,7 @@ async def call_ticket(
     ticket_id: Annotated[int, Path(ge=1, le=2**62)],
     body: CallIn,
     ctx: Ctx,
-    actor: Annotated[Actor, Depends(allow(*STAFF))],
+    actor: Serving,
 ) -> dict[str, Any]:
     return await ctx.db.run(calling.call_ticket, ctx, actor, counter, ticket_id, body.reason)
 
@@ -51,7 +51,7 @@ class PauseIn(BaseModel):
 def pause(
     counter: CounterId,
     ctx: Ctx,
-    actor: Annotated[Actor, Depends(allow(*STAFF))],
+    actor: Serving,
     body: PauseIn | None = None,
 ) -> dict[str, Any]:
     reason = body.reason.strip() if body and body.reason else None
@@ -59,12 +59,10 @@ def pause(
 
 
 @router.post("/api/v1/counters/{counter}/resume")
-def resume(
-    counter: CounterId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]
-) -> dict[str, Any]:
+def resume(counter: CounterId, ctx: Ctx, actor: Serving) -> dict[str, Any]:
     return counters.set_counter_status(ctx, actor, counter, "open")
 
 
 @router.get("/api/v1/queue")
-def queue(ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]) -> dict[str, Any]:
+def queue(ctx: Ctx, actor: Annotated[Actor, Depends(permit(Can.VIEW_QUEUE))]) -> dict[str, Any]:
     return counters.queue_summary(ctx)

@@ -1,10 +1,15 @@
-"""What handlers depend on: the use-case context, and who is asking (with a role check).
+"""What handlers depend on: the use-case context, and who is asking (with a permission check).
 
 Usage in a router::
 
     @router.post("/things", status_code=201)
-    def make_thing(body: ThingIn, ctx: Ctx, actor: Actor = Depends(allow(*STAFF))) -> dict:
+    def make_thing(
+        body: ThingIn, ctx: Ctx, actor: Annotated[Actor, Depends(permit(Can.MAKE_THING))]
+    ) -> dict:
         return things.make_thing(ctx, actor, body.name)
+
+The permission table is ``server/domain/roles.py``; the use cases check with the same
+``require()``.
 """
 
 from __future__ import annotations
@@ -15,15 +20,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from server.domain.errors import Refusal
+from server.domain.roles import Can, require
 from server.usecases.auth import authenticate
 from server.usecases.context import Actor, Context
-
-STAFF = ("clerk", "manager", "admin")
-MANAGERS = ("manager", "admin")
-ADMINS = ("admin",)
-KIOSKS = ("kiosk",)
-DEVICES = ("kiosk", "counter", "board")
 
 _bearer = HTTPBearer(auto_error=False, description="A person's session token or a device token")
 
@@ -50,15 +49,12 @@ async def current_actor(request: Request, credentials: Credentials) -> Actor:
     return authenticate(request.app.state.ctx, credentials.credentials if credentials else None)
 
 
-def allow(*roles: str) -> Callable[..., Actor]:
-    """A dependency admitting only these roles (people's roles or device kinds)."""
+def permit(permission: Can) -> Callable[..., Actor]:
+    """A dependency admitting only actors the permission table grants ``permission``."""
 
     async def check(request: Request, credentials: Credentials) -> Actor:
         actor = await current_actor(request, credentials)  # called, not a dependency level
-        if actor.kind == "anonymous":
-            raise Refusal("unauthenticated", status=401)
-        if actor.role not in roles:
-            raise Refusal("forbidden", status=403)
+        require(actor, permission)
         return actor
 
     return check

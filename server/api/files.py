@@ -13,15 +13,18 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from server.api.deps import MANAGERS, STAFF, Ctx, allow, current_actor
+from server.api.deps import Ctx, current_actor, permit
 from server.domain.errors import Refusal
 from server.domain.files import NAME_MAX, NOTE_MAX, Citizen
+from server.domain.roles import Can
 from server.usecases import files, files_track
 from server.usecases.context import Actor
 
 router = APIRouter(tags=["files"])
-Staff = Annotated[Actor, Depends(allow(*STAFF))]
-Managers = Annotated[Actor, Depends(allow(*MANAGERS))]
+Opener = Annotated[Actor, Depends(permit(Can.OPEN_FILE))]
+Viewer = Annotated[Actor, Depends(permit(Can.VIEW_FILES))]
+Mover = Annotated[Actor, Depends(permit(Can.MOVE_FILE))]
+OverdueViewer = Annotated[Actor, Depends(permit(Can.VIEW_OVERDUE_FILES))]
 Anyone = Annotated[Actor, Depends(current_actor)]
 Reference = Annotated[str, Field(max_length=64)]
 
@@ -66,7 +69,7 @@ class MoveIn(Strict):
 
 
 @router.post("/api/v1/files", status_code=201)
-def open_file(body: FileIn, ctx: Ctx, actor: Staff) -> dict[str, Any]:
+def open_file(body: FileIn, ctx: Ctx, actor: Opener) -> dict[str, Any]:
     citizen = Citizen(body.citizen.name, body.citizen.national_id, body.citizen.phone)
     return files.open_file(
         ctx, actor, body.service, citizen, body.documents_received, body.ticket, body.note
@@ -76,7 +79,7 @@ def open_file(body: FileIn, ctx: Ctx, actor: Staff) -> dict[str, Any]:
 @router.get("/api/v1/files")
 def find_files(
     ctx: Ctx,
-    actor: Staff,
+    actor: Viewer,
     reference: Annotated[str | None, Query(max_length=64)] = None,
     national_id: Annotated[str | None, Query(max_length=32)] = None,
     phone: Annotated[str | None, Query(max_length=32)] = None,
@@ -85,17 +88,17 @@ def find_files(
 
 
 @router.get("/api/v1/files/overdue")
-def overdue_files(ctx: Ctx, actor: Managers) -> dict[str, Any]:
+def overdue_files(ctx: Ctx, actor: OverdueViewer) -> dict[str, Any]:
     return files.overdue_files(ctx, actor)
 
 
 @router.get("/api/v1/files/{reference}")
-def get_file(reference: Reference, ctx: Ctx, actor: Staff) -> dict[str, Any]:
+def get_file(reference: Reference, ctx: Ctx, actor: Viewer) -> dict[str, Any]:
     return files.get_file(ctx, actor, reference)
 
 
 @router.post("/api/v1/files/{reference}/stage")
-def move_file(reference: Reference, body: MoveIn, ctx: Ctx, actor: Staff) -> dict[str, Any]:
+def move_file(reference: Reference, body: MoveIn, ctx: Ctx, actor: Mover) -> dict[str, Any]:
     missing = [
         item.model_dump() if isinstance(item, BilingualIn) else item for item in body.missing
     ]

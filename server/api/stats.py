@@ -7,14 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from server.api.deps import MANAGERS, Ctx, allow
+from server.api.deps import Ctx, permit
+from server.domain.roles import Can
 from server.usecases import stats
 from server.usecases.context import Actor
 
 router = APIRouter(tags=["stats"])
 
 Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a day, YYYY-MM-DD")]
-Manager = Annotated[Actor, Depends(allow(*MANAGERS))]
+Manager = Annotated[Actor, Depends(permit(Can.VIEW_STATS))]
 
 
 @router.get("/api/v1/stats")

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from server.api.deps import MANAGERS, Ctx, allow
+from server.api.deps import Ctx, permit
+from server.domain.roles import Can
 from server.usecases import stats_live
 from server.usecases.context import Actor
 
@@ -26,6 +27,6 @@ def board_state(ctx: Ctx) -> dict[str, Any]:
 
 @router.put("/api/v1/board/message")
 def set_board_message(
-    body: BoardMessageIn, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*MANAGERS))]
+    body: BoardMessageIn, ctx: Ctx, actor: Annotated[Actor, Depends(permit(Can.SET_BOARD_MESSAGE))]
 ) -> dict[str, Any]:
     return stats_live.set_board_message(ctx, actor, body.message)

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import KIOSKS, STAFF, Ctx, allow
+from server.api.deps import Ctx, permit
+from server.domain.roles import Can
 from server.usecases import tickets
 from server.usecases.context import Actor
 
@@ -35,7 +36,7 @@ async def issue_ticket(
     body: TicketIn,
     ctx: Ctx,
     response: Response,
-    actor: Annotated[Actor, Depends(allow(*KIOSKS, *STAFF))],
+    actor: Annotated[Actor, Depends(permit(Can.ISSUE_TICKET))],
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
     """A new ticket. Retrying with the same ``Idempotency-Key`` returns the same ticket (200).
@@ -58,7 +59,7 @@ def public_status(token: Annotated[str, Path(max_length=64)], ctx: Ctx) -> dict[
 
 @router.get("/api/v1/tickets/{ticket_id}")
 def get_ticket(
-    ticket_id: TicketId, ctx: Ctx, actor: Annotated[Actor, Depends(allow(*STAFF))]
+    ticket_id: TicketId, ctx: Ctx, actor: Annotated[Actor, Depends(permit(Can.VIEW_TICKET))]
 ) -> dict[str, Any]:
     return tickets.get_ticket(ctx, ticket_id)
 
@@ -68,7 +69,7 @@ async def ticket_action(
     ticket_id: TicketId,
     action: Literal["recall", "no-show", "start", "finish", "transfer", "cancel"],
     ctx: Ctx,
-    actor: Annotated[Actor, Depends(allow(*STAFF))],
+    actor: Annotated[Actor, Depends(permit(Can.ACT_ON_TICKET))],
     body: ActionIn | None = None,
 ) -> dict[str, Any]:
     body = body or ActionIn()
