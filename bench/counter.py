@@ -101,7 +101,7 @@ def screen_floor(app: AppProcess, rounds: int) -> list[float]:
 
 
 def api_alone(clerk: Any, calls: int, going: Callable[[], bool] = lambda: True) -> list[float]:
-    """``POST /counters/c2/next`` round trips from a plain client (each ticket then no-show)."""
+    """``POST /counters/c2/next`` round trips from a plain client (each ticket then finished)."""
     samples = []
     for _ in range(calls):
         if not going():
@@ -111,7 +111,7 @@ def api_alone(clerk: Any, calls: int, going: Callable[[], bool] = lambda: True) 
         samples.append((time.perf_counter() - started) * 1000)
         if ticket is None:
             break
-        clerk.ticket_action(ticket["id"], "no-show")
+        clerk.ticket_action(ticket["id"], "finish")
     return samples
 
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from server.app import open_context
 from server.config import DEFAULT_CENTER, Counter, ServerSettings, load_center_config
-from server.usecases import calling, counters, tickets
+from server.usecases import calling, counters, ticket_actions, tickets
 from server.usecases.context import Actor
 
 TZ = ZoneInfo("Asia/Beirut")
@@ -176,8 +176,8 @@ def main() -> int:
             elif kind == "finish":
                 counter_id, ticket_id = what.split(":")
                 busy.discard(counter_id)
-                tickets.ticket_action(ctx, clerks[counter_id], int(ticket_id), "start")
-                tickets.ticket_action(ctx, clerks[counter_id], int(ticket_id), "finish")
+                ticket_actions.ticket_action(ctx, clerks[counter_id], int(ticket_id), "start")
+                ticket_actions.ticket_action(ctx, clerks[counter_id], int(ticket_id), "finish")
                 if counter_id in paused:
                     counters.set_counter_status(ctx, clerks[counter_id], counter_id, "paused")
                 else:

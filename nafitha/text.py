@@ -97,8 +97,21 @@ def t(key: str, lang: str, **params: object) -> str:
 
 
 def both(key: str, **params: object) -> dict[str, str]:
-    """The text ``key`` in every language, as the API's bilingual messages carry it."""
-    return {lang: t(key, lang, **params) for lang in LANGS}
+    """The text ``key`` in every language, as the API's bilingual messages carry it.
+
+    A parameter given in both languages (``{"ar": ..., "en": ...}``, e.g. a ticket state's name)
+    fills each language's text with its own words, never an English code inside Arabic.
+    """
+    return {
+        lang: t(key, lang, **{name: _in(value, lang) for name, value in params.items()})
+        for lang in LANGS
+    }
+
+
+def _in(value: object, lang: str) -> object:
+    if isinstance(value, Mapping) and isinstance(value.get(lang), str):
+        return value[lang]
+    return value
 
 
 def is_rtl(lang: str) -> bool:

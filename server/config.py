@@ -177,6 +177,10 @@ class ServerSettings(Settings):
     track_per_minute: float = Field(default=20.0, gt=0, le=6000)
     track_burst: int = Field(default=10, ge=1, le=1000)
     track_device_factor: int = Field(default=20, ge=1, le=1000)
+    # Ticket actions (docs/counter.md): a no-show only this long after the call (or after a
+    # recall), and a no-show may be undone by its clerk for this long.
+    no_show_after_s: float = Field(default=60.0, ge=0, le=3600)
+    no_show_undo_s: float = Field(default=120.0, ge=0, le=3600)
 
 
 def load_center_config(path: Path | str) -> CenterConfig:

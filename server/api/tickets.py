@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.deps import Ctx, permit
 from server.domain.roles import Can
-from server.usecases import tickets
+from server.usecases import ticket_actions, tickets
 from server.usecases.context import Actor
 
 router = APIRouter(tags=["tickets"])
@@ -61,20 +61,22 @@ def public_status(token: Annotated[str, Path(max_length=64)], ctx: Ctx) -> dict[
 def get_ticket(
     ticket_id: TicketId, ctx: Ctx, actor: Annotated[Actor, Depends(permit(Can.VIEW_TICKET))]
 ) -> dict[str, Any]:
-    return tickets.get_ticket(ctx, ticket_id)
+    return ticket_actions.get_ticket(ctx, ticket_id)
 
 
 @router.post("/api/v1/tickets/{ticket_id}/{action}")
 async def ticket_action(
     ticket_id: TicketId,
-    action: Literal["recall", "no-show", "start", "finish", "transfer", "cancel"],
+    action: Literal[
+        "recall", "no-show", "start", "finish", "transfer", "cancel", "undo-no-show"
+    ],
     ctx: Ctx,
     actor: Annotated[Actor, Depends(permit(Can.ACT_ON_TICKET))],
     body: ActionIn | None = None,
 ) -> dict[str, Any]:
     body = body or ActionIn()
     return await ctx.db.run(
-        tickets.ticket_action,
+        ticket_actions.ticket_action,
         ctx,
         actor,
         ticket_id,

@@ -38,6 +38,7 @@ CODES: dict[str, Code] = {
     "forbidden": Code(403),
     "not_at_counter": Code(403),
     "not_your_ticket": Code(403),
+    "not_your_no_show": Code(403),
     "last_admin": Code(403),
     "role_not_allowed": Code(403, _FILES),
     # 404
@@ -60,6 +61,8 @@ CODES: dict[str, Code] = {
     "counter_paused": Code(409),
     "counter_taken": Code(409),
     "wrong_state": Code(409),
+    "no_show_too_soon": Code(409),
+    "undo_too_late": Code(409),
     "duplicate_username": Code(409),
     "duplicate_device": Code(409),
     "idempotency_conflict": Code(409),

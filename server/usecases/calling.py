@@ -9,21 +9,21 @@ import sqlite_utils
 from server.domain.call_next import Waiting, choose_next
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
+from server.domain.roles import Can, require
 from server.store.events import append_event
 from server.usecases.catalog import Catalog, catalog_with
 from server.usecases.context import Actor, Context
-from server.usecases.ticket_view import fetch_ticket, public_event_fields, staff_view
+from server.usecases.ticket_actions import clerk_view, wrong_state
+from server.usecases.ticket_view import fetch_ticket, public_event_fields
 
-STAFF_ROLES = frozenset({"clerk", "manager", "admin"})
 MAX_REASON = 500
 
 
 def check_at_counter(actor: Actor, counter: str) -> None:
     """Only a person signed in at this very counter may call to it."""
-    if actor.kind != "person" or actor.role not in STAFF_ROLES:
-        raise Refusal("forbidden", status=403)
+    require(actor, Can.SERVE_AT_COUNTER)
     if actor.counter != counter:
-        raise Refusal("not_at_counter", status=403)
+        raise Refusal("not_at_counter")
 
 
 def _heads(
@@ -141,7 +141,7 @@ def call_next(ctx: Context, actor: Actor, counter_id: str) -> dict[str, Any] | N
             {"policy": catalog.center.call_policy},
         )
     ctx.on_event()
-    return staff_view(row, catalog)
+    return clerk_view(ctx, row, catalog)
 
 
 def call_ticket(
@@ -161,7 +161,7 @@ def call_ticket(
     with ctx.db.write() as tx:
         row = fetch_ticket(tx, ticket_id)
         if row["state"] != "waiting":
-            raise Refusal("wrong_state", state=row["state"], action="call")
+            raise wrong_state(row["state"], "call")
         served = row["service"] in counter.services or row["target_counter"] == counter_id
         if not served or (row["target_counter"] not in (None, counter_id)):
             raise Refusal("counter_not_serving")
@@ -178,4 +178,4 @@ def call_ticket(
             {"reason": reason, "passed_over": due.id if due and due.id != ticket_id else None},
         )
     ctx.on_event()
-    return staff_view(row, catalog)
+    return clerk_view(ctx, row, catalog)

@@ -1,4 +1,4 @@
-"""Issuing a ticket; acting on one (recall, no-show, start, finish, transfer, cancel)."""
+"""Issuing a ticket and reading one; what a clerk does with it is in ``ticket_actions``."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ from typing import Any
 
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
-from server.domain.tickets import format_number, next_state
+from server.domain.tickets import format_number
 from server.store.events import append_event
 from server.usecases.catalog import catalog_with, load_catalog, service_is_open
 from server.usecases.context import Actor, Context
-from server.usecases.estimates import forget_service_time, quote
+from server.usecases.estimates import Quote, quote_new, quote_waiting
 from server.usecases.files_return import route_return_visit
 from server.usecases.ticket_view import fetch_ticket, public_event_fields, staff_view
-
-STAFF_ROLES = frozenset({"clerk", "manager", "admin"})
 
 
 def _status_url(ctx: Context, public_url: str, token: str) -> str:
@@ -61,7 +59,7 @@ def issue_ticket(
             " ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last",
             [day, service.prefix],
         ).fetchone()[0]
-        ahead, wait = quote(tx, catalog, service.id, day, priority, cache=ctx.cache)
+        quoted = quote_new(tx, catalog, service.id, day, priority, cache=ctx.cache)
         cursor = tx.execute(
             "INSERT INTO tickets (day, prefix, seq, number, service, priority, state, public_token,"
             " issued_at, device, file, idempotency_key, quoted_wait_s)"
@@ -78,7 +76,7 @@ def issue_ticket(
                 actor.device,
                 file,
                 idempotency_key,
-                wait,
+                quoted.estimated_wait_s,
             ],
         )
         row = fetch_ticket(tx, cursor.lastrowid)
@@ -97,63 +95,40 @@ def issue_ticket(
             },
             public=public_event_fields(row, catalog),
         )
-        ticket = ticket_for_kiosk(ctx, row, quoted=(ahead, wait))
+        ticket = ticket_for_kiosk(ctx, row, quoted=quoted)
     ctx.on_event()
     return ticket, True
 
 
 def ticket_for_kiosk(
-    ctx: Context, row: dict[str, Any], db: Any = None, quoted: tuple[int, float] | None = None
+    ctx: Context, row: dict[str, Any], db: Any = None, quoted: Quote | None = None
 ) -> dict[str, Any]:
-    """The issue answer: staff view, public token, status URL, people ahead, wait, documents."""
+    """The issue answer: staff view, public token, status URL, queue figures, documents."""
     catalog = load_catalog(ctx)
     service = catalog.services[row["service"]]
-    if quoted is not None:
-        ahead, wait = quoted
-    elif row["state"] == "waiting":
-        ahead, wait = quote(
-            db or ctx.db.read(),
-            catalog,
-            row["service"],
-            row["day"],
-            bool(row["priority"]),
-            row["issued_at"],
-            row["id"],
-            ctx.cache,
-        )
-    else:
-        ahead, wait = 0, 0
+    if quoted is None:
+        quoted = quote_waiting(db or ctx.db.read(), catalog, row, ctx.now(), ctx.cache)
     return {
         **staff_view(row, catalog),
         "token": row["public_token"],
         "status_url": _status_url(ctx, catalog.center.public_url, row["public_token"]),
-        "people_ahead": ahead,
-        "estimated_wait_s": wait,
+        **quoted.fields(),
         "documents": [d.model_dump() for d in service.documents],
         "center": catalog.center.name.model_dump(),
+        "timezone": catalog.center.timezone,
     }
 
 
 def public_status(ctx: Context, token: str) -> dict[str, Any]:
     """A ticket's status by its public token: no login, no personal data."""
     catalog = load_catalog(ctx)
+    now = ctx.now()
     with ctx.db.snapshot() as db:
         row = db.execute("SELECT id FROM tickets WHERE public_token = ?", [token]).fetchone()
         if row is None:
             raise Refusal("ticket_not_found", status=404)
         ticket = fetch_ticket(db, row[0])
-        ahead, wait = (0, 0)
-        if ticket["state"] == "waiting":
-            ahead, wait = quote(
-                db,
-                catalog,
-                ticket["service"],
-                ticket["day"],
-                bool(ticket["priority"]),
-                ticket["issued_at"],
-                ticket["id"],
-                ctx.cache,
-            )
+        quoted = quote_waiting(db, catalog, ticket, now, ctx.cache)
     staff = staff_view(ticket, catalog)
     return {
         "number": ticket["number"],
@@ -162,99 +137,9 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
         "priority": bool(ticket["priority"]),
         "issued_at": staff["issued_at"],
         "called_at": staff["called_at"],
-        "people_ahead": ahead,
-        "estimated_wait_s": wait,
+        **quoted.fields(),
         "counter": staff["counter"] if ticket["state"] in ("called", "serving") else None,
         "center": catalog.center.name.model_dump(),
+        "timezone": catalog.center.timezone,
     }
 
-
-def get_ticket(ctx: Context, ticket_id: int) -> dict[str, Any]:
-    return staff_view(fetch_ticket(ctx.db.read(), ticket_id), load_catalog(ctx))
-
-
-def _check_may_act(actor: Actor, row: dict[str, Any]) -> None:
-    """A called or serving ticket belongs to its counter: its clerk (or a manager) acts on it."""
-    if actor.role not in STAFF_ROLES:
-        raise Refusal("forbidden", status=403)
-    if (
-        row["state"] in ("called", "serving")
-        and actor.role == "clerk"
-        and (actor.counter is None or actor.counter != row["counter"])
-    ):
-        raise Refusal("not_at_counter", status=403)
-
-
-def ticket_action(
-    ctx: Context,
-    actor: Actor,
-    ticket_id: int,
-    action: str,
-    service: str | None = None,
-    counter: str | None = None,
-    reason: str | None = None,
-) -> dict[str, Any]:
-    """recall, no-show, start, finish, transfer (to ``service`` and/or ``counter``), cancel."""
-    if action == "call":
-        raise Refusal("unknown_action", status=404, action=action)
-    catalog = catalog_with(ctx, service=service, counter=counter)
-    now = ctx.now()
-    if action == "transfer":
-        if service is None and counter is None:
-            raise Refusal("transfer_target_required", status=422)
-        if service is not None:
-            catalog.service(service)
-        if counter is not None:
-            target = catalog.counter(counter)
-            if service is not None and service not in target.services:
-                raise Refusal("counter_not_serving")
-    with ctx.db.write() as tx:
-        row = fetch_ticket(tx, ticket_id)
-        _check_may_act(actor, row)
-        state = next_state(row["state"], action)
-        changes: dict[str, Any] = {"state": state}
-        if action == "recall":
-            changes["recalls"] = row["recalls"] + 1
-        elif action == "start":
-            changes["started_at"] = now
-        elif action in ("finish", "no-show", "cancel"):
-            changes["finished_at"] = now
-        elif action == "transfer":
-            changes.update(
-                service=service or row["service"],
-                target_counter=counter,
-                counter=None,
-                clerk=None,
-                called_at=None,
-                started_at=None,
-                transfers=row["transfers"] + 1,
-            )
-        sets = ", ".join(f"{column} = ?" for column in changes)
-        tx.execute(f"UPDATE tickets SET {sets} WHERE id = ?", [*changes.values(), ticket_id])
-        updated = fetch_ticket(tx, ticket_id)
-        public = public_event_fields(updated, catalog)
-        if action == "recall":
-            public["counter"] = public_event_fields(row, catalog)["counter"]
-        append_event(
-            tx,
-            f"ticket_{action.replace('-', '_')}",
-            at=now,
-            actor=actor.name,
-            counter=row["counter"] or actor.counter,
-            device=actor.device,
-            ticket_id=ticket_id,
-            data={
-                "number": row["number"],
-                "from_state": row["state"],
-                "to_state": state,
-                "from_service": row["service"],
-                "to_service": updated["service"],
-                "to_counter": counter,
-                "reason": reason,
-            },
-            public=public,
-        )
-    if action == "finish":
-        forget_service_time(ctx.cache, row["day"], row["service"])
-    ctx.on_event()
-    return staff_view(updated, catalog)

@@ -65,7 +65,7 @@ def assert_unique_and_gapless(tickets: list[dict]) -> None:
 
 
 async def drain(server: RunningServer, counters: list[str]) -> list[int]:
-    """Every clerk calls next at once (and marks no-show) until nobody waits; the ids called."""
+    """Every clerk calls next at once (and finishes it) until nobody waits; the ids called."""
     tokens = [server.login(f"clerk{1 + i % 10}", c).token for i, c in enumerate(counters)]
     conns = [await HttpConnection(server.url, token).open() for token in tokens]
 
@@ -80,7 +80,7 @@ async def drain(server: RunningServer, counters: list[str]) -> list[int]:
             assert status == 200, ticket
             called.append(ticket["id"])
             status, _ = await conns[index].request(
-                "POST", f"/api/v1/tickets/{ticket['id']}/no-show"
+                "POST", f"/api/v1/tickets/{ticket['id']}/finish"
             )
             assert status == 200
 
@@ -106,7 +106,7 @@ def test_kiosks_and_clerks_at_once(tmp_path: Path, workers: int) -> None:
         states = dict(conn.execute("SELECT state, count(*) FROM tickets GROUP BY state"))
         calls = conn.execute("SELECT count(*) FROM events WHERE kind = 'ticket_called'").fetchone()
         conn.close()
-        assert states == {"no_show": len(drained), "waiting": TICKETS - len(drained)}
+        assert states == {"done": len(drained), "waiting": TICKETS - len(drained)}
         assert calls[0] == len(drained)
 
 

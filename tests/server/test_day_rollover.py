@@ -37,7 +37,7 @@ def test_yesterdays_waiting_tickets_are_not_called_today(open_env: AppEnv) -> No
     clerk = open_env.login("clerk1", counter="c1")
     called = open_env.http.post("/api/v1/counters/c1/next", headers=clerk).json()
     assert called["id"] == new["id"] != old["id"]
-    open_env.http.post(f"/api/v1/tickets/{called['id']}/no-show", headers=clerk)
+    open_env.http.post(f"/api/v1/tickets/{called['id']}/finish", headers=clerk)
     assert open_env.http.post("/api/v1/counters/c1/next", headers=clerk).status_code == 204
 
 

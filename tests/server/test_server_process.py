@@ -29,7 +29,7 @@ def test_live_events_carry_calls_and_resume_after_last_event_id(
     assert called["data"]["ticket"] == first["number"]
     assert called["data"]["counter"]["number"] == 2
     assert "clerk" not in called["data"] and "actor" not in called["data"]
-    clerk.ticket_action(first["id"], "no-show")
+    clerk.ticket_action(first["id"], "finish")
     second = kiosk.issue_ticket("family-extract")
     clerk.call_next("c2")
     # A board that saw `called` reconnects with its id and gets what it missed, in order.

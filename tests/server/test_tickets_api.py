@@ -101,7 +101,7 @@ def test_priority_first_then_longest_waiting(app_env: AppEnv) -> None:
     for _ in range(3):
         called = app_env.http.post("/api/v1/counters/c1/next", headers=clerk).json()
         order.append(called["number"])
-        app_env.http.post(f"/api/v1/tickets/{called['id']}/no-show", headers=clerk)
+        app_env.http.post(f"/api/v1/tickets/{called['id']}/finish", headers=clerk)
     assert order == [elderly["number"], first["number"], "A-002"]
 
 

@@ -141,9 +141,9 @@ def test_the_board_resumes_after_a_server_restart_without_losing_calls(
         server = server.restart()
         try:
             clerk = server.login("clerk1", counter="c1")
-            clerk.ticket_action(first["id"], "no-show")
+            clerk.ticket_action(first["id"], "finish")
             second = clerk.call_next("c1")
-            clerk.ticket_action(second["id"], "no-show")
+            clerk.ticket_action(second["id"], "finish")
             third = clerk.call_next("c1")
             assert shown_ticket(page) == first["number"]
             page.unroute("**/api/v1/events")

@@ -83,7 +83,7 @@ def test_ticket_page_live_on_a_phone(
     # Live: the citizen ahead is called (counter 8 serves work permits); one fewer, no reload.
     clerk = demo_server.login("clerk8", counter="c8")
     called = clerk.call_next("c8")
-    clerk.ticket_action(called["id"], "no-show")
+    clerk.ticket_action(called["id"], "finish")
     page.wait_for_function(
         "n => document.getElementById('ahead').textContent === String(n)", arg=ahead - 1
     )
