@@ -16,7 +16,9 @@ from fastapi import APIRouter, Cookie, Depends, Header, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from nafitha.paths import FONTS, SOUNDS
+from server.api.deps import Ctx
 from server.domain.errors import Refusal
+from server.usecases.catalog import load_catalog
 from server.web.render import pick_lang, render_page
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -82,6 +84,7 @@ Hints = Annotated[LangHints, Depends(lang_hints)]
 
 
 def _page(
+    ctx: Ctx,
     page: str,
     lang: str,
     *,
@@ -89,41 +92,56 @@ def _page(
     body_class: str,
     page_data: dict[str, object] | None = None,
 ) -> HTMLResponse:
-    body = render_page(page, lang, title_key=title_key, body_class=body_class, page_data=page_data)
+    # Every time on a page is shown in the center's zone, never the zone of the device showing it.
+    data = {**(page_data or {}), "timezone": load_catalog(ctx).center.timezone}
+    body = render_page(page, lang, title_key=title_key, body_class=body_class, page_data=data)
     return HTMLResponse(body, headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
 
 
 @router.get("/board", response_class=HTMLResponse)
-def board_page(hints: Hints) -> HTMLResponse:
+def board_page(hints: Hints, ctx: Ctx) -> HTMLResponse:
     # The board is bilingual; its first language is Arabic unless the TV is told otherwise
     # (a TV browser's own language says nothing about the hall).
     lang = pick_lang(hints.query, hints.cookie, None)
-    return _page("board", lang, title_key="web.board_title", body_class="board")
+    return _page(ctx, "board", lang, title_key="web.board_title", body_class="board")
 
 
 @router.get("/t/{token}", response_class=HTMLResponse)
-def ticket_page(token: str, hints: Hints) -> HTMLResponse:
+def ticket_page(token: str, hints: Hints, ctx: Ctx) -> HTMLResponse:
     data = {"token": token if _TOKEN.match(token) else ""}
     lang = pick_lang(hints.query, hints.cookie, hints.browser)
-    return _page("ticket", lang, title_key="web.ticket_title", body_class="phone", page_data=data)
+    return _page(
+        ctx, "ticket", lang, title_key="web.ticket_title", body_class="phone", page_data=data
+    )
+
+
+@router.get("/f", response_class=HTMLResponse)
+def file_lookup_page(hints: Hints, ctx: Ctx) -> HTMLResponse:
+    """A box to type a reference (where a page with an unknown one sends the citizen)."""
+    lang = pick_lang(hints.query, hints.cookie, hints.browser)
+    data = {"reference": ""}
+    return _page(ctx, "file", lang, title_key="web.file_title", body_class="phone", page_data=data)
 
 
 @router.get("/f/{reference}", response_class=HTMLResponse)
-def file_page(reference: str, hints: Hints) -> HTMLResponse:
-    data = {"reference": reference if _REFERENCE.match(reference) else ""}
+def file_page(reference: str, hints: Hints, ctx: Ctx) -> HTMLResponse:
+    good = bool(_REFERENCE.match(reference))
+    data = {"reference": reference if good else "", "asked": True}
     lang = pick_lang(hints.query, hints.cookie, hints.browser)
-    return _page("file", lang, title_key="web.file_title", body_class="phone", page_data=data)
+    return _page(ctx, "file", lang, title_key="web.file_title", body_class="phone", page_data=data)
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard_page(hints: Hints) -> HTMLResponse:
+def dashboard_page(hints: Hints, ctx: Ctx) -> HTMLResponse:
     lang = pick_lang(hints.query, hints.cookie, hints.browser)
     data: dict[str, object] = {"role": "manager"}
-    return _page("dashboard", lang, title_key="web.dash_title", body_class="desk", page_data=data)
+    return _page(
+        ctx, "dashboard", lang, title_key="web.dash_title", body_class="desk", page_data=data
+    )
 
 
 @router.get("/admin", response_class=HTMLResponse)
-def admin_page(hints: Hints) -> HTMLResponse:
+def admin_page(hints: Hints, ctx: Ctx) -> HTMLResponse:
     lang = pick_lang(hints.query, hints.cookie, hints.browser)
     data: dict[str, object] = {"role": "admin"}
-    return _page("admin", lang, title_key="web.admin_title", body_class="desk", page_data=data)
+    return _page(ctx, "admin", lang, title_key="web.admin_title", body_class="desk", page_data=data)

@@ -55,12 +55,15 @@ class Recorded:
 
 @pytest.fixture
 def open_page(browser: object) -> Iterator[object]:
-    """``open_page(width, height, lang=None)`` → a :class:`Recorded` page in a fresh context."""
+    """``open_page(width, height, locale, timezone_id)`` → a :class:`Recorded` page in a fresh
+    context; ``timezone_id`` is the browser's own zone (kiosk PCs and phones are often in UTC)."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900, locale: str = "ar-LB") -> Recorded:
+    def make(
+        width: int = 1280, height: int = 900, locale: str = "ar-LB", timezone_id: str = "UTC"
+    ) -> Recorded:
         context = browser.new_context(  # type: ignore[attr-defined]
-            viewport={"width": width, "height": height}, locale=locale
+            viewport={"width": width, "height": height}, locale=locale, timezone_id=timezone_id
         )
         contexts.append(context)
         page = context.new_page()

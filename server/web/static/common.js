@@ -160,20 +160,105 @@ const NF = (() => {
     };
   }
 
-  function minutes(seconds) {
-    if (seconds == null) return "—";
-    return String(Math.max(0, Math.round(seconds / 60)));
+  // ---------------------------------------------------------------- dates, times, durations
+  // JavaScript twins of nafitha/formats.py (tests/web/test_formats.py pins them to the Python):
+  // Western digits in both languages, 29/11/2026 and 14:05 (24 h), always in the center's zone
+  // (the server puts it in the page), never the zone of the device showing the page.
+  const page = JSON.parse((document.getElementById("nf-page") || { textContent: "{}" }).textContent || "{}");
+  const zone = page.timezone || undefined;
+  const partsCache = new Map();
+
+  function moment(value) {
+    if (value instanceof Date) return value;
+    if (typeof value === "number") return new Date(value * 1000); // Unix time in seconds
+    return new Date(String(value)); // ISO 8601 with its offset, as the API writes times
   }
 
-  function duration(seconds) {
-    if (seconds == null) return "—";
-    const s = Math.round(seconds);
-    if (s < 60) return `${s} ${t("web.seconds_short")}`;
-    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")} ${t("web.minutes_short")}`;
+  function parts(value, timezone) {
+    const key = timezone || zone || "";
+    if (!partsCache.has(key)) {
+      partsCache.set(key, new Intl.DateTimeFormat("en-GB-u-nu-latn", {
+        timeZone: key || undefined, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+      }));
+    }
+    const out = {};
+    for (const part of partsCache.get(key).formatToParts(moment(value))) out[part.type] = part.value;
+    if (out.hour === "24") out.hour = "00";
+    return out;
   }
+
+  function formatDate(value, timezone) {
+    if (value == null || value === "") return "";
+    const p = parts(value, timezone);
+    return `${p.day}/${p.month}/${p.year}`;
+  }
+
+  function formatTime(value, timezone) {
+    if (value == null || value === "") return "";
+    const p = parts(value, timezone);
+    return `${p.hour}:${p.minute}`;
+  }
+
+  function formatDatetime(value, timezone) {
+    if (value == null || value === "") return "";
+    return `${formatDate(value, timezone)} ${formatTime(value, timezone)}`;
+  }
+
+  // A calendar day "2026-11-29" (no time, no zone) as 29/11/2026.
+  function formatDay(isoDay) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(isoDay || ""));
+    return match ? `${match[3]}/${match[2]}/${match[1]}` : String(isoDay || "");
+  }
+
+  // Python's round(): halves go to the even neighbour (round(2.5) == 2), unlike Math.round.
+  function roundHalfEven(x) {
+    const floor = Math.floor(x);
+    const rest = x - floor;
+    if (rest > 0.5) return floor + 1;
+    if (rest < 0.5) return floor;
+    return floor % 2 === 0 ? floor : floor + 1;
+  }
+
+  function formatDuration(seconds, language) {
+    if (seconds == null) return "—";
+    const l = language || lang;
+    const s = Math.max(0, roundHalfEven(Number(seconds)));
+    if (s < 60) return tIn(l, "common.duration_seconds", { seconds: s });
+    const m = roundHalfEven(s / 60);
+    if (m < 60) return tIn(l, "common.duration_minutes", { minutes: m });
+    const hours = Math.floor(m / 60);
+    return tIn(l, "common.duration_hours", { hours, minutes: String(m % 60).padStart(2, "0") });
+  }
+
+  // The server's rounded wait (wait_minutes) as words; never rounds again. Empty when unknown.
+  function formatWait(minutes, language) {
+    if (minutes == null) return "";
+    const l = language || lang;
+    if (minutes >= 60) {
+      return tIn(l, "common.wait_hours", { hours: Math.floor(minutes / 60), minutes: String(minutes % 60).padStart(2, "0") });
+    }
+    return tIn(l, "common.wait_minutes", { minutes });
+  }
+
+  function tIn(language, key, params) {
+    const entry = texts[key];
+    if (!entry) return key;
+    let text = entry[language] || entry.ar;
+    for (const [name, value] of Object.entries(params || {})) text = text.split(`{${name}}`).join(String(value));
+    return text;
+  }
+
+  function duration(seconds) { return formatDuration(seconds); }
 
   function percent(share) {
     return share == null ? "—" : `${Math.round(share * 100)}%`;
+  }
+
+  // A value of another direction (a number, a date, a device id, a Latin name inside Arabic) kept
+  // whole: a <bdi> element, so it neither reorders nor drags its neighbours.
+  function isolate(text, attrs) {
+    return el("bdi", { class: "number", ...(attrs || {}) }, text == null ? "" : String(text));
   }
 
   function el(tag, attrs, ...children) {
@@ -266,7 +351,9 @@ const NF = (() => {
   });
 
   return {
-    t, pick, api, ApiError, stream, setLang, session, download, onLang, applyTexts, minutes, duration, percent, el,
+    t, pick, api, ApiError, stream, setLang, session, download, onLang, applyTexts, duration, percent, el,
+    formatDate, formatTime, formatDatetime, formatDay, formatDuration, formatWait, isolate, page,
     get lang() { return lang; },
+    get timezone() { return zone; },
   };
 })();
