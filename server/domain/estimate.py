@@ -4,10 +4,11 @@ Service time per service: the median of the day's most recent service durations 
 off a 2-hour outlier), shrunk towards a prior (the service's configured ``service_time_s``) while
 the day has few observations: ``(k·prior + n·median) / (k + n)``.
 
-Wait: each ticket ahead of ours that competes for our counters adds its service time, weighted by
-the share of its own counters that also serve ours (a ticket of a service served by four counters,
-one of which also serves ours, takes a quarter of "our" capacity); the total work is divided by the
-number of our counters that are open (or, before any opens, by those configured).
+Wait: each ticket ahead of ours (counted by ``server.domain.ahead`` over the counters that can call
+ours) adds its service time, weighted by the share of its own counters that also serve ours (a
+ticket of a service served by four counters, one of which also serves ours, takes a quarter of
+"our" capacity); the total work is divided by the number of our counters that are open. When none
+is open the ticket is not callable and the use cases quote no wait at all.
 """
 
 from __future__ import annotations
@@ -39,27 +40,32 @@ def wait_seconds(
     service_time_s: Mapping[str, float],
     counters_of: Mapping[str, frozenset[str]],
     open_counters: frozenset[str],
+    ours: frozenset[str] | None = None,
 ) -> float:
-    """Estimated seconds until a new ticket of ``service`` is called.
+    """Estimated seconds until a ticket of ``service`` is called.
 
-    ``ahead_by_service``: tickets called before ours, per service; ``counters_of``: the counters
-    configured for each service; ``open_counters``: the counters open now.
+    ``ahead_by_service``: tickets called before ours, per service (``server.domain.ahead``);
+    ``counters_of``: the counters configured for each service; ``open_counters``: the counters
+    open now; ``ours``: the counters that may call our ticket when not its service's (a ticket
+    transferred to one counter). A ticket ahead whose service shares none of our counters can
+    only be one sent to one of them: it takes that counter whole; one sharing only closed counters
+    with ours takes none of our time.
     """
-    ours = counters_of.get(service, frozenset())
+    ours = counters_of.get(service, frozenset()) if ours is None else ours
     ours_open = ours & open_counters
-    capacity = len(ours_open) or len(ours) or 1
+    mine = ours_open or ours
+    capacity = len(mine) or 1
     work = 0.0
     for other, count in ahead_by_service.items():
         if count <= 0:
             continue
         theirs = counters_of.get(other, frozenset())
         theirs_open = (theirs & open_counters) or theirs
-        mine = ours_open or ours
         shared = len(theirs_open & mine)
-        if other == service:
-            share = 1.0
-        elif not theirs_open or not shared:
-            continue
+        if other == service or not theirs & mine:
+            share = 1.0  # ours, or sent to one of our counters by a transfer
+        elif not shared:
+            continue  # it shares only closed counters with us
         else:
             share = shared / len(theirs_open)
         work += count * share * service_time_s.get(other, 300.0)

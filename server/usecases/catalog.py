@@ -18,8 +18,9 @@ import sqlite_utils
 
 from server.config import Category, Center, CenterConfig, Counter, Service
 from server.domain.errors import Refusal
-from server.domain.hours import is_open
+from server.domain.hours import is_open, local_day
 from server.store.events import append_event, canonical
+from server.usecases import estimates
 from server.usecases.context import SYSTEM, Actor, Context
 
 
@@ -57,6 +58,22 @@ class Catalog:
                 for s in self.services
             }
             self._derived["counters_by_service"] = cached
+        return cached
+
+    def services_by_counter(self) -> dict[str, frozenset[str]]:
+        """Counter id -> the services it serves (computed once per catalog version)."""
+        cached = self._derived.get("services_by_counter")
+        if cached is None:
+            cached = {c.id: frozenset(c.services) for c in self.counters.values()}
+            self._derived["services_by_counter"] = cached
+        return cached
+
+    def target_wait_s(self) -> dict[str, float]:
+        """Service id -> its target wait in seconds (the target-ratio call policy weighs it)."""
+        cached = self._derived.get("target_wait_s")
+        if cached is None:
+            cached = {s.id: s.target_wait_min * 60.0 for s in self.services.values()}
+            self._derived["target_wait_s"] = cached
         return cached
 
     def competing(self, service_id: str) -> frozenset[str]:
@@ -246,19 +263,25 @@ def service_is_open(ctx: Context, catalog: Catalog, service: Service, at: float)
 
 
 def public_catalog(ctx: Context) -> dict[str, Any]:
-    """Categories and services with their documents and open-now flag (GET /api/v1/services)."""
+    """Categories and services (GET /api/v1/services): documents, open now, and each service's
+    queue as a ticket taken now would be told it (``estimates.queue_figures``)."""
     catalog = load_catalog(ctx)
     now = ctx.now()
+    timezone = catalog.center.timezone
+    with ctx.db.snapshot() as db:
+        queues = estimates.queue_figures(db, catalog, local_day(now, timezone), ctx.cache)
     services = [
         {
             **s.model_dump(mode="json", exclude={"active"}),
             "open_now": service_is_open(ctx, catalog, s, now),
+            "queue": queues[s.id],
         }
         for s in catalog.services.values()
         if s.active
     ]
     return {
         "center": catalog.center.model_dump(mode="json"),
+        "timezone": timezone,
         "categories": [c.model_dump(mode="json") for c in catalog.categories],
         "services": services,
     }

@@ -1,24 +1,48 @@
-"""Reading what the wait estimate needs from the store, inside the caller's transaction."""
+"""A ticket's queue figures: people ahead, estimated wait, its one rounding, callable or not.
+
+The rule (who is ahead, over which counters) is ``server.domain.ahead``; the wait model is
+``server.domain.estimate``; the rounding a person reads is ``nafitha.formats.wait_minutes``; the
+reads are ``server.store.waiting``. This module joins them, inside the caller's transaction or
+snapshot, so the ticket answer, the phone page and the services list all say the same.
+"""
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from server.domain import estimate
-from server.usecases.catalog import Catalog
+from nafitha.formats import wait_minutes
+from server.domain import ahead, estimate
+from server.domain.call_next import Waiting
+from server.store import waiting
+
+if TYPE_CHECKING:  # the catalog module imports this one for the services list
+    from server.usecases.catalog import Catalog
 
 
-def open_counters(db: sqlite_utils.Database) -> frozenset[str]:
-    return frozenset(r[0] for r in db.execute("SELECT id FROM counters WHERE status = 'open'"))
+@dataclass(frozen=True)
+class Quote:
+    """What a ticket (or a ticket one would take now) is told about its wait."""
+
+    people_ahead: int
+    estimated_wait_s: int | None
+    callable: bool
+
+    def fields(self) -> dict[str, Any]:
+        """The four answer fields every surface shows (docs/api.md)."""
+        return {
+            "people_ahead": self.people_ahead,
+            "estimated_wait_s": self.estimated_wait_s,
+            "wait_minutes": wait_minutes(self.estimated_wait_s),
+            "callable": self.callable,
+        }
 
 
-def competing_services(catalog: Catalog, service: str) -> set[str]:
-    """The services that share at least one counter with ``service`` (itself included)."""
-    return set(catalog.competing(service))
-
+CALLED = Quote(0, 0, True)  # called or being served: no one ahead, no wait left
+CLOSED = Quote(0, None, False)  # done, no-show, cancelled: nothing to wait for
 
 SERVICE_TIME_TTL_S = 5.0
 
@@ -44,16 +68,7 @@ def service_times(
         if hit is not None and now - hit[0] < SERVICE_TIME_TTL_S:
             times[name] = hit[1]
             continue
-        durations = [
-            r[0]
-            for r in db.execute(
-                "SELECT finished_at - called_at FROM tickets WHERE service = ? AND day = ?"
-                " AND state = 'done' AND called_at IS NOT NULL"
-                " ORDER BY finished_at DESC LIMIT ?",
-                [name, day, estimate.RECENT],
-            )
-        ]
-        durations.reverse()
+        durations = waiting.recent_durations(db, name, day, estimate.RECENT)
         prior = catalog.services[name].service_time_s if name in catalog.services else 300
         times[name] = estimate.service_time(prior, durations)
         if cache is not None:
@@ -61,53 +76,98 @@ def service_times(
     return times
 
 
-def ahead_by_service(
+def _quote(
     db: sqlite_utils.Database,
-    services: set[str],
+    catalog: Catalog,
+    service: str,
     day: str,
-    priority: bool,
-    issued_at: float | None = None,
-    ticket_id: int | None = None,
-) -> dict[str, int]:
-    """Waiting tickets of ``services`` called before a ticket with this priority and issue time.
-
-    With ``issued_at`` None: before a ticket issued now, i.e. every waiting ticket of equal or
-    higher priority, read from ``waiting_counts`` (kept by triggers, m004) rather than counted.
-    Tickets transferred to one counter are counted too (rare).
-    """
-    marks = ",".join("?" * len(services))
-    if issued_at is None:
-        rows = db.execute(
-            f"SELECT service, sum(waiting) FROM waiting_counts WHERE day = ?"
-            f" AND service IN ({marks}) AND priority >= ? GROUP BY service",
-            [day, *services, int(priority)],
-        )
-        return {r[0]: r[1] for r in rows if r[1]}
-    sql = (
-        f"SELECT service, count(*) FROM tickets WHERE state = 'waiting' AND day = ?"
-        f" AND service IN ({marks})"
-        " AND (priority > ? OR (priority = ? AND (issued_at < ? OR (issued_at = ? AND id < ?))))"
-        " GROUP BY service"
+    reach: ahead.Reach,
+    by_service: dict[str, int],
+    open_counters: frozenset[str],
+    cache: dict[str, Any] | None,
+) -> Quote:
+    count = sum(by_service.values())
+    if not reach.callable:
+        return Quote(count, None, False)
+    times = service_times(db, catalog, set(by_service) | {service}, day, cache)
+    wait = estimate.wait_seconds(
+        service, by_service, times, catalog.counters_by_service(), open_counters, reach.counters
     )
-    params = [day, *services, int(priority), int(priority), issued_at, issued_at, ticket_id or 0]
-    return {r[0]: r[1] for r in db.execute(sql, params)}
+    return Quote(count, round(wait), True)
 
 
-def quote(
+def quote_new(
     db: sqlite_utils.Database,
     catalog: Catalog,
     service: str,
     day: str,
     priority: bool,
-    issued_at: float | None = None,
-    ticket_id: int | None = None,
     cache: dict[str, Any] | None = None,
-) -> tuple[int, float]:
-    """(people ahead in the same service, estimated seconds until called)."""
-    services = competing_services(catalog, service)
-    ahead = ahead_by_service(db, services, day, priority, issued_at, ticket_id)
-    times = service_times(db, catalog, {s for s in ahead if ahead[s]} | {service}, day, cache)
-    wait = estimate.wait_seconds(
-        service, ahead, times, catalog.counters_by_service(), open_counters(db)
+) -> Quote:
+    """The figures for a ticket of ``service`` issued now (the kiosk's hot path: a few rows)."""
+    live = waiting.open_counters(db)
+    reach = ahead.reach(service, None, catalog.counters_by_service(), live)
+    serves = catalog.services_by_counter()
+    by_service = ahead.ahead_of_new(
+        priority,
+        waiting.waiting_counts(db, day),
+        waiting.sent_to_counters(db, day),
+        reach.counters,
+        serves,
     )
-    return ahead.get(service, 0), round(wait)
+    return _quote(db, catalog, service, day, reach, by_service, live, cache)
+
+
+def quote_waiting(
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    row: dict[str, Any],
+    now: float,
+    cache: dict[str, Any] | None = None,
+) -> Quote:
+    """The figures for a ticket row; waiting ones are placed by the call-next policy at ``now``."""
+    if row["state"] in ("called", "serving"):
+        return CALLED
+    if row["state"] != "waiting":
+        return CLOSED
+    ticket = Waiting(
+        row["id"], row["service"], bool(row["priority"]), row["issued_at"], row["target_counter"]
+    )
+    live = waiting.open_counters(db)
+    reach = ahead.reach(ticket.service, ticket.target_counter, catalog.counters_by_service(), live)
+    serves = catalog.services_by_counter()
+    policy = catalog.center.call_policy
+    candidates = waiting.maybe_ahead(
+        db,
+        row["day"],
+        ahead.served_at(reach.counters, serves),
+        reach.counters,
+        ticket.priority,
+        (ticket.issued_at, ticket.id) if policy == "longest_wait" else None,
+    )
+    before = ahead.ahead_of(
+        ticket, candidates, reach.counters, serves, policy, now, catalog.target_wait_s()
+    )
+    by_service = ahead.by_service(before)
+    return _quote(db, catalog, ticket.service, row["day"], reach, by_service, live, cache)
+
+
+def queue_figures(
+    db: sqlite_utils.Database, catalog: Catalog, day: str, cache: dict[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Per active service: who waits for it and what a ticket taken now would be told."""
+    live = waiting.open_counters(db)
+    counts = waiting.waiting_counts(db, day)
+    sent = waiting.sent_to_counters(db, day)
+    counters_of = catalog.counters_by_service()
+    serves = catalog.services_by_counter()
+    figures: dict[str, dict[str, Any]] = {}
+    for service in catalog.services.values():
+        if not service.active:
+            continue
+        reach = ahead.reach(service.id, None, counters_of, live)
+        by_service = ahead.ahead_of_new(False, counts, sent, reach.counters, serves)
+        quote = _quote(db, catalog, service.id, day, reach, by_service, live, cache)
+        waiting_here = sum(n for (s, _), n in counts.items() if s == service.id)
+        figures[service.id] = {"waiting": waiting_here, **quote.fields()}
+    return figures

@@ -11,7 +11,7 @@ from server.domain.tickets import format_number
 from server.store.events import append_event
 from server.usecases.catalog import catalog_with, load_catalog, service_is_open
 from server.usecases.context import Actor, Context
-from server.usecases.estimates import quote
+from server.usecases.estimates import Quote, quote_new, quote_waiting
 from server.usecases.files_return import route_return_visit
 from server.usecases.ticket_view import fetch_ticket, public_event_fields, staff_view
 
@@ -59,7 +59,7 @@ def issue_ticket(
             " ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last",
             [day, service.prefix],
         ).fetchone()[0]
-        ahead, wait = quote(tx, catalog, service.id, day, priority, cache=ctx.cache)
+        quoted = quote_new(tx, catalog, service.id, day, priority, cache=ctx.cache)
         cursor = tx.execute(
             "INSERT INTO tickets (day, prefix, seq, number, service, priority, state, public_token,"
             " issued_at, device, file, idempotency_key, quoted_wait_s)"
@@ -76,7 +76,7 @@ def issue_ticket(
                 actor.device,
                 file,
                 idempotency_key,
-                wait,
+                quoted.estimated_wait_s,
             ],
         )
         row = fetch_ticket(tx, cursor.lastrowid)
@@ -95,63 +95,40 @@ def issue_ticket(
             },
             public=public_event_fields(row, catalog),
         )
-        ticket = ticket_for_kiosk(ctx, row, quoted=(ahead, wait))
+        ticket = ticket_for_kiosk(ctx, row, quoted=quoted)
     ctx.on_event()
     return ticket, True
 
 
 def ticket_for_kiosk(
-    ctx: Context, row: dict[str, Any], db: Any = None, quoted: tuple[int, float] | None = None
+    ctx: Context, row: dict[str, Any], db: Any = None, quoted: Quote | None = None
 ) -> dict[str, Any]:
-    """The issue answer: staff view, public token, status URL, people ahead, wait, documents."""
+    """The issue answer: staff view, public token, status URL, queue figures, documents."""
     catalog = load_catalog(ctx)
     service = catalog.services[row["service"]]
-    if quoted is not None:
-        ahead, wait = quoted
-    elif row["state"] == "waiting":
-        ahead, wait = quote(
-            db or ctx.db.read(),
-            catalog,
-            row["service"],
-            row["day"],
-            bool(row["priority"]),
-            row["issued_at"],
-            row["id"],
-            ctx.cache,
-        )
-    else:
-        ahead, wait = 0, 0
+    if quoted is None:
+        quoted = quote_waiting(db or ctx.db.read(), catalog, row, ctx.now(), ctx.cache)
     return {
         **staff_view(row, catalog),
         "token": row["public_token"],
         "status_url": _status_url(ctx, catalog.center.public_url, row["public_token"]),
-        "people_ahead": ahead,
-        "estimated_wait_s": wait,
+        **quoted.fields(),
         "documents": [d.model_dump() for d in service.documents],
         "center": catalog.center.name.model_dump(),
+        "timezone": catalog.center.timezone,
     }
 
 
 def public_status(ctx: Context, token: str) -> dict[str, Any]:
     """A ticket's status by its public token: no login, no personal data."""
     catalog = load_catalog(ctx)
+    now = ctx.now()
     with ctx.db.snapshot() as db:
         row = db.execute("SELECT id FROM tickets WHERE public_token = ?", [token]).fetchone()
         if row is None:
             raise Refusal("ticket_not_found", status=404)
         ticket = fetch_ticket(db, row[0])
-        ahead, wait = (0, 0)
-        if ticket["state"] == "waiting":
-            ahead, wait = quote(
-                db,
-                catalog,
-                ticket["service"],
-                ticket["day"],
-                bool(ticket["priority"]),
-                ticket["issued_at"],
-                ticket["id"],
-                ctx.cache,
-            )
+        quoted = quote_waiting(db, catalog, ticket, now, ctx.cache)
     staff = staff_view(ticket, catalog)
     return {
         "number": ticket["number"],
@@ -160,9 +137,8 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
         "priority": bool(ticket["priority"]),
         "issued_at": staff["issued_at"],
         "called_at": staff["called_at"],
-        "people_ahead": ahead,
-        "estimated_wait_s": wait,
+        **quoted.fields(),
         "counter": staff["counter"] if ticket["state"] in ("called", "serving") else None,
         "center": catalog.center.name.model_dump(),
+        "timezone": catalog.center.timezone,
     }
-

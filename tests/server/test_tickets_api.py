@@ -14,10 +14,15 @@ def test_issue_numbers_per_prefix_and_answers_ahead_wait_and_status_url(app_env:
     second = app_env.issue("family-extract")  # shares prefix A
     other = app_env.issue("passport-new")
     assert (first["number"], second["number"], other["number"]) == ("A-001", "A-002", "P-001")
-    assert first["people_ahead"] == 0 and first["estimated_wait_s"] == 0
+    # No counter is open yet: nobody can call them, so no wait is quoted.
+    assert first["people_ahead"] == 0 and first["callable"] is False
+    assert first["estimated_wait_s"] is None and first["wait_minutes"] is None
+    assert second["people_ahead"] == 1  # A-001 waits for the same counters
+    app_env.login("clerk1", counter="c1")
     third = app_env.issue("civil-extract")
-    assert third["people_ahead"] == 1
-    assert third["estimated_wait_s"] > 0
+    assert third["people_ahead"] == 2 and third["callable"] is True
+    assert third["estimated_wait_s"] > 0 and third["wait_minutes"] > 0
+    assert third["timezone"] == "Asia/Beirut"
     assert third["status_url"].endswith("/t/" + third["token"])
     assert len(third["token"]) >= 20
     assert third["documents"] and {"ar", "en"} <= set(third["documents"][0])

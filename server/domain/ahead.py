@@ -1,0 +1,120 @@
+"""Who is called before a ticket: the people ahead, counted over the counters that can call it.
+
+A ticket's queue is not its service's list: it is every ticket the counters able to call it would
+call first. Those counters are the open ones serving its service (or the one counter it was
+transferred to); when none is open, the ticket is not *callable* and its people ahead are counted
+over the counters configured for it (the queue it will face once one opens).
+
+A waiting ticket is ahead when one of those counters could call it (``call_next.is_candidate``)
+and the call-next policy orders it first (``call_next.order_key``): priority, then the earliest
+issue time or the largest share of the target wait, then the lower id. So a ticket of service B is
+told 2 ahead when two tickets of service A, issued earlier, wait for the one counter serving both.
+
+Time is passed in (``now``: the target-ratio policy moves with it); nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter as Tally
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from server.domain.call_next import Policy, Waiting, is_candidate, order_key
+
+NOTHING: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The counters whose calls a ticket waits through, and whether one of them is open now."""
+
+    counters: frozenset[str]
+    callable: bool
+
+
+def reach(
+    service: str,
+    target_counter: str | None,
+    counters_of: Mapping[str, frozenset[str]],
+    open_counters: frozenset[str],
+) -> Reach:
+    """The open counters that can call the ticket, else (not callable) the configured ones."""
+    configured = (
+        frozenset({target_counter})
+        if target_counter is not None
+        else counters_of.get(service, NOTHING)
+    )
+    live = configured & open_counters
+    return Reach(live or configured, bool(live))
+
+
+def served_at(counters: Iterable[str], serves: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """Every service at least one of ``counters`` serves (``serves``: counter -> services)."""
+    found: set[str] = set()
+    for counter in counters:
+        found.update(serves.get(counter, NOTHING))
+    return frozenset(found)
+
+
+def callable_at(
+    ticket: Waiting, counters: frozenset[str], serves: Mapping[str, frozenset[str]]
+) -> bool:
+    """True when one of ``counters`` may call ``ticket`` (its service, or sent to that counter)."""
+    return any(is_candidate(ticket, c, serves.get(c, NOTHING)) for c in counters)
+
+
+def ahead_of(
+    ticket: Waiting,
+    waiting: Iterable[Waiting],
+    counters: frozenset[str],
+    serves: Mapping[str, frozenset[str]],
+    policy: Policy = "longest_wait",
+    now: float = 0.0,
+    target_wait_s: Mapping[str, float] | None = None,
+) -> list[Waiting]:
+    """The waiting tickets ``counters`` would call before ``ticket``, by the call-next policy."""
+    targets = target_wait_s or {}
+    mine = order_key(ticket, policy, now, targets)
+    return [
+        other
+        for other in waiting
+        if other.id != ticket.id
+        and callable_at(other, counters, serves)
+        and order_key(other, policy, now, targets) < mine
+    ]
+
+
+def by_service(tickets: Iterable[Waiting]) -> dict[str, int]:
+    """How many of ``tickets`` are of each service (what the wait estimate weighs)."""
+    return dict(Tally(t.service for t in tickets))
+
+
+def ahead_of_new(
+    priority: bool,
+    waiting_counts: Mapping[tuple[str, bool], int],
+    sent: Iterable[Waiting],
+    counters: frozenset[str],
+    serves: Mapping[str, frozenset[str]],
+) -> dict[str, int]:
+    """Per service, the tickets ahead of one issued now, from counts rather than every ticket.
+
+    ``waiting_counts``: waiting tickets per (service, priority), those transferred to a counter
+    included; ``sent``: the waiting tickets transferred to a counter (``target_counter`` set).
+    A ticket issued now is last in its priority class under both policies (the latest issue time,
+    a target ratio of 0, the highest id), so every waiting ticket of equal or higher priority that
+    ``counters`` may call is ahead: the same answer as :func:`ahead_of`, in a few additions.
+    """
+    services = served_at(counters, serves)
+    ahead: Tally[str] = Tally()
+    for (service, rank), count in waiting_counts.items():
+        if service in services and rank >= priority and count > 0:
+            ahead[service] += count
+    for ticket in sent:
+        if ticket.priority < priority or ticket.target_counter is None:
+            continue
+        here = ticket.target_counter in counters
+        if ticket.service in services and not here:
+            ahead[ticket.service] -= 1  # counted by its service, but only its counter calls it
+        elif here and ticket.service not in services:
+            ahead[ticket.service] += 1
+    return {service: count for service, count in ahead.items() if count > 0}

@@ -1,0 +1,94 @@
+"""What the queue figures read: open counters, waiting counts, the tickets that may be ahead.
+
+Every query here is an index lookup: ``waiting_counts`` (kept by triggers, m004) for a ticket
+issued now, ``tickets_call_order`` and ``tickets_sent_to_counter`` (m003) for a ticket already
+waiting, ``tickets_finished`` for recent service times. The rule that decides who is ahead is
+``server.domain.ahead``; these only fetch what it needs, inside the caller's transaction or
+snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from server.domain.call_next import Waiting
+
+WAITING_COLUMNS = "id, service, priority, issued_at, target_counter"
+
+
+def _waiting(row: tuple) -> Waiting:
+    return Waiting(row[0], row[1], bool(row[2]), row[3], row[4])
+
+
+def open_counters(db: sqlite_utils.Database) -> frozenset[str]:
+    return frozenset(r[0] for r in db.execute("SELECT id FROM counters WHERE status = 'open'"))
+
+
+def waiting_counts(db: sqlite_utils.Database, day: str) -> dict[tuple[str, bool], int]:
+    """Waiting tickets of ``day`` per (service, priority), from the trigger-kept table."""
+    rows = db.execute(
+        "SELECT service, priority, waiting FROM waiting_counts WHERE day = ? AND waiting > 0",
+        [day],
+    )
+    return {(r[0], bool(r[1])): r[2] for r in rows}
+
+
+def sent_to_counters(db: sqlite_utils.Database, day: str) -> list[Waiting]:
+    """The waiting tickets of ``day`` transferred to one counter (a call clears the target)."""
+    rows = db.execute(
+        f"SELECT {WAITING_COLUMNS} FROM tickets INDEXED BY tickets_sent_to_counter"
+        " WHERE target_counter IS NOT NULL AND state = 'waiting' AND day = ?",
+        [day],
+    )
+    return [_waiting(r) for r in rows]
+
+
+def maybe_ahead(
+    db: sqlite_utils.Database,
+    day: str,
+    services: Iterable[str],
+    counters: Iterable[str],
+    priority: bool,
+    before: tuple[float, int] | None,
+) -> list[Waiting]:
+    """Waiting tickets of ``services`` or sent to ``counters`` that may be called before a ticket.
+
+    Only a narrowing for speed (the rule is ``server.domain.ahead.ahead_of``): priority at least
+    ``priority``, and, with ``before`` = (issued_at, id) under the longest-wait policy, of the same
+    priority only when issued before.
+    """
+    found: dict[int, Waiting] = {}
+    order = ""
+    params: list[object] = [int(priority)]
+    if before is not None:
+        order = " AND (priority > ? OR issued_at < ? OR (issued_at = ? AND id < ?))"
+        params = [int(priority), int(priority), before[0], before[0], before[1]]
+    for service in sorted(set(services)):
+        rows = db.execute(
+            f"SELECT {WAITING_COLUMNS} FROM tickets WHERE state = 'waiting' AND day = ?"
+            f" AND service = ? AND priority >= ?{order}",
+            [day, service, *params],
+        )
+        found.update((r[0], _waiting(r)) for r in rows)
+    for counter in sorted(set(counters)):
+        rows = db.execute(
+            f"SELECT {WAITING_COLUMNS} FROM tickets WHERE target_counter = ? AND state = 'waiting'"
+            f" AND day = ? AND priority >= ?{order}",
+            [counter, day, *params],
+        )
+        found.update((r[0], _waiting(r)) for r in rows)
+    return list(found.values())
+
+
+def recent_durations(db: sqlite_utils.Database, service: str, day: str, limit: int) -> list[float]:
+    """The last ``limit`` durations (call to finish) of ``service`` on ``day``, oldest first."""
+    rows = db.execute(
+        "SELECT finished_at - called_at FROM tickets WHERE service = ? AND day = ?"
+        " AND state = 'done' AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+        [service, day, limit],
+    )
+    durations = [r[0] for r in rows]
+    durations.reverse()
+    return durations
