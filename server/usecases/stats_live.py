@@ -11,14 +11,15 @@ from typing import Any
 
 from server.domain.errors import Refusal
 from server.domain.hours import local_day, local_time
+from server.domain.roles import Can, require
 from server.store.events import append_event
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Actor, Context
 
 CALL_KINDS = ("ticket_called", "ticket_called_out_of_order", "ticket_recall")
 BOARD_CALLS = 9
+GONE_FROM_BOARD = frozenset({"waiting", "cancelled"})
 MAX_MESSAGE = 200
-MESSAGE_ROLES = frozenset({"manager", "admin"})
 
 
 def _start_of_day(ts: float, timezone: str) -> float:
@@ -56,8 +57,7 @@ def board_state(ctx: Context) -> dict[str, Any]:
                     "counter_number": counter.get("number"),
                 }
             )
-            if len(calls) == BOARD_CALLS:
-                break
+        calls = _as_they_stand(db, calls, day)[:BOARD_CALLS]
         waiting = dict(
             db.execute(
                 "SELECT service, count(*) FROM tickets WHERE state = 'waiting' AND day = ?"
@@ -85,10 +85,30 @@ def board_state(ctx: Context) -> dict[str, Any]:
     }
 
 
+def _as_they_stand(db: Any, calls: list[dict[str, Any]], day: str) -> list[dict[str, Any]]:
+    """The calls as their tickets stand now: a ticket sent back to waiting (transferred, to be
+    called again elsewhere) or cancelled leaves the list; a no-show stays, marked ``missed``."""
+    if not calls:
+        return calls
+    marks = ",".join("?" for _ in calls)
+    states = dict(
+        db.execute(
+            f"SELECT number, state FROM tickets WHERE day = ? AND number IN ({marks})",
+            [day, *(call["number"] for call in calls)],
+        ).fetchall()
+    )
+    kept = []
+    for call in calls:
+        state = states.get(call["number"], "called")
+        if state in GONE_FROM_BOARD:
+            continue
+        kept.append({**call, "state": state, "missed": state == "no_show"})
+    return kept
+
+
 def set_board_message(ctx: Context, actor: Actor, message: str) -> dict[str, Any]:
     """A manager sets the board's message line (empty clears it); boards show it at once."""
-    if actor.kind != "person" or actor.role not in MESSAGE_ROLES:
-        raise Refusal("forbidden", status=403)
+    require(actor, Can.SET_BOARD_MESSAGE)
     text = " ".join(message.split())
     if len(text) > MAX_MESSAGE:
         raise Refusal("message_too_long")

@@ -187,3 +187,85 @@ def test_without_voice_clips_the_board_still_shows_calls(
     )
     assert page.evaluate("window.NFBoard.Voice.enabled") is False
     assert page.evaluate("window.NFBoard.Voice.announced.length") == 0
+
+
+def test_a_long_message_wraps_on_the_board_instead_of_being_cut(
+    demo_server: RunningServer, open_page
+) -> None:
+    recorded = open_board(open_page, demo_server, "ar")
+    page = recorded.page
+    words = "يغلق المركز يوم الجمعة للصيانة، ونرجو من المراجعين العودة يوم السبت صباحاً"
+    message = (words + " — ") * 3
+    message = " ".join(message.split())[:200]
+    demo_server.login("manager").request(
+        "PUT", "/api/v1/board/message", json_body={"message": message}
+    )
+    page.wait_for_function("m => document.getElementById('message').textContent === m", arg=message)
+    box = page.evaluate(
+        """() => { const el = document.getElementById('message');
+                   const r = el.getBoundingClientRect();
+                   return {sw: el.scrollWidth, cw: el.clientWidth, sh: el.scrollHeight,
+                           ch: el.clientHeight, bottom: r.bottom, vh: innerHeight}; }"""
+    )
+    assert box["sw"] <= box["cw"] + 1, box  # nothing runs off the side
+    assert box["sh"] <= box["ch"] + 1, box  # nothing cut below
+    assert box["bottom"] <= box["vh"] + 1, box  # and the line is on the screen
+    demo_server.login("manager").request("PUT", "/api/v1/board/message", json_body={"message": ""})
+
+
+def test_service_names_on_the_board_are_in_both_languages(
+    demo_server: RunningServer, open_page
+) -> None:
+    issue(demo_server, "vehicle-fees")
+    services = {s["id"]: s for s in demo_server.client().services()["services"]}
+    name = services["vehicle-fees"]["name"]
+    for lang in ("ar", "en"):
+        page = open_board(open_page, demo_server, lang).page
+        row = page.wait_for_selector("#waiting li[data-service='vehicle-fees']")
+        text = row.inner_text()
+        assert name["ar"] in text and name["en"] in text, text
+
+
+def test_earlier_calls_follow_transfers_and_no_shows(tmp_path: Path, open_page) -> None:
+    with running_server(tmp_path / "moves") as server:
+        issue(server, "passport-new", 3)
+        page = open_board(open_page, server, "ar").page
+        first = server.login("clerk4", counter="c4")
+        second = server.login("clerk5", counter="c5")
+        moved = first.call_next("c4")
+        missed = second.call_next("c5")
+        page.wait_for_function(
+            "n => document.getElementById('now-ticket').textContent === n", arg=missed["number"]
+        )
+        earlier = "els => els.map(e => e.dataset.number)"
+        assert page.eval_on_selector_all("#recent li", earlier) == [moved["number"]]
+
+        # Transferred to another counter, the ticket waits again: off the board at once (it
+        # comes back when that counter calls it), and not back after a reload either.
+        first.ticket_action(moved["id"], "transfer", counter="c5")
+        page.wait_for_function(
+            "n => ![...document.querySelectorAll('#recent li')].some(li => li.dataset.number === n)",
+            arg=moved["number"],
+        )
+        # A no-show is marked as missed, in both languages, not listed like a served ticket;
+        # the big number no longer shows it.
+        second.ticket_action(missed["id"], "recall")
+        second.ticket_action(missed["id"], "no-show")
+        page.wait_for_selector(f"#recent li.missed[data-number='{missed['number']}']")
+        row = page.inner_text(f"#recent li[data-number='{missed['number']}']")
+        assert "لم يحضر" in row and "missed" in row
+        assert page.inner_text("#now-ticket") != missed["number"]
+
+        page.reload()
+        page.wait_for_function("window.NFBoard && window.NFBoard.Board.stream !== null")
+        numbers = page.eval_on_selector_all("#recent li", earlier)
+        assert moved["number"] not in numbers and page.inner_text("#now-ticket") != moved["number"]
+        assert page.eval_on_selector_all("#recent li.missed", earlier) == [missed["number"]]
+
+        # Called again at its new counter, the transferred ticket is the big number there.
+        called_again = second.call_next("c5")
+        assert called_again["number"] == moved["number"]
+        page.wait_for_function(
+            "n => document.getElementById('now-ticket').textContent === n", arg=moved["number"]
+        )
+        assert page.inner_text("#now-counter") == "5"

@@ -124,7 +124,7 @@ def test_file_page_as_the_kiosk_shows_it(
     # A mistyped reference is told apart from an unknown one.
     wrong = opened["reference"][:-1] + ("X" if opened["reference"][-1] != "X" else "Y")
     page.goto(f"{demo_server.url}/f/{wrong}")
-    page.wait_for_selector("#problem:not(.hidden)")
+    page.wait_for_selector("#problem-box:not(.hidden)")
     assert page.get_attribute("#problem", "data-t") in ("web.file_mistyped", "web.file_not_found")
 
 

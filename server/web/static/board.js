@@ -7,6 +7,7 @@
 const CALL_KINDS = new Set(["ticket_called", "ticket_called_out_of_order", "ticket_recall"]);
 const MAX_CALLS = 9; // the newest one large, eight earlier ones below
 const MAX_PENDING_ANNOUNCEMENTS = 3; // after a long outage, say only the latest few
+const GONE = new Set(["waiting", "cancelled"]); // a called ticket in these states leaves the list
 
 // ------------------------------------------------------------------ voice
 const Voice = (() => {
@@ -150,16 +151,23 @@ const Board = (() => {
     return true;
   }
 
+  // The big number is the latest call still standing; earlier calls below, a no-show marked as
+  // missed (in both languages) rather than listed like a served ticket.
   function renderCalls(fresh) {
-    const [latest, ...earlier] = state.calls;
+    const latest = state.calls.find((call) => !call.missed);
+    const earlier = state.calls.filter((call) => call !== latest);
     $("now-ticket").textContent = latest ? latest.number : "—";
     $("now-counter").textContent = latest ? String(latest.counter_number ?? latest.counter ?? "") : "—";
-    const list = $("recent");
-    list.replaceChildren(
+    const arrow = NF.lang === "ar" ? "←" : "→";
+    $("recent").replaceChildren(
       ...earlier.map((call) =>
-        NF.el("li", {},
+        NF.el("li", { class: call.missed ? "missed" : null, "data-number": call.number },
           NF.el("span", { class: "number ticket", text: call.number }),
-          NF.el("span", { class: "to number", text: `${NF.lang === "ar" ? "←" : "→"} ${call.counter_number ?? call.counter ?? ""}` }),
+          call.missed
+            ? NF.el("span", { class: "missed-label" },
+                NF.el("span", { text: NF.t("web.board_missed") }),
+                NF.el("span", { class: "second", text: otherText("web.board_missed") }))
+            : NF.el("span", { class: "to number", text: `${arrow} ${call.counter_number ?? call.counter ?? ""}` }),
         ),
       ),
     );
@@ -171,12 +179,26 @@ const Board = (() => {
     }
   }
 
+  function otherText(key) {
+    const entry = JSON.parse(document.getElementById("nf-texts").textContent)[key];
+    return entry ? entry[NF.lang === "ar" ? "en" : "ar"] : "";
+  }
+
+  // Both languages at once: the page's language first, the other below it, smaller.
+  function bilingual(name) {
+    const other = NF.lang === "ar" ? "en" : "ar";
+    return NF.el("span", { class: "names" },
+      NF.el("span", { class: "first", lang: NF.lang, text: NF.pick(name) }),
+      NF.el("span", { class: "second", lang: other, dir: other === "ar" ? "rtl" : "ltr", text: name ? name[other] || "" : "" }),
+    );
+  }
+
   function renderWaiting() {
     $("waiting").replaceChildren(
       ...state.waiting.filter((row) => row.count > 0).map((row) =>
-        NF.el("li", {},
+        NF.el("li", { "data-service": row.service },
           NF.el("span", { class: "prefix number", text: row.prefix }),
-          NF.el("span", { text: NF.pick(row.name) }),
+          bilingual(row.name),
           NF.el("span", { class: "count number", text: String(row.count) }),
         ),
       ),
@@ -196,14 +218,9 @@ const Board = (() => {
     renderWaiting();
   }
 
+  // The clock in the center's zone (from the page, then the board's answer), 24 h, Western digits.
   function tick() {
-    const options = { hour: "2-digit", minute: "2-digit", hour12: false };
-    if (state.timezone) options.timeZone = state.timezone;
-    try {
-      $("clock").textContent = new Date().toLocaleTimeString("en-GB", options);
-    } catch (_) {
-      $("clock").textContent = new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-    }
+    $("clock").textContent = NF.formatTime(new Date(), state.timezone || NF.timezone);
   }
 
   async function loadState() {
@@ -227,26 +244,58 @@ const Board = (() => {
         const data = await NF.api("/api/v1/board");
         state.waiting = data.waiting;
         state.message = data.message;
+        // The calls as they stand on the server (a transfer or no-show missed meanwhile). Their
+        // event ids are not marked seen: a call replayed after an outage is still announced.
+        state.calls = data.calls.slice(0, MAX_CALLS);
+        renderCalls(false);
         renderWaiting();
         renderHeader();
       } catch (_) { /* the next event or the minute timer tries again */ }
     }, delay);
   }
 
+  // A later change of a called ticket: sent back to waiting (a transfer: it will be called again
+  // at its new counter) or cancelled → off the list; a no-show → marked missed; an undone no-show →
+  // standing again.
+  function onTicketChange(number, data) {
+    const index = state.calls.findIndex((call) => call.number === number);
+    if (index < 0 || !data.state) return false;
+    if (GONE.has(data.state)) {
+      state.calls.splice(index, 1);
+    } else {
+      const call = state.calls[index];
+      call.state = data.state;
+      call.missed = data.state === "no_show";
+    }
+    renderCalls(false);
+    return true;
+  }
+
+  async function onReset() {
+    // The server could not replay what this board missed: read the whole state again.
+    try {
+      const data = await loadState();
+      if (stream) stream.lastEventId = Math.max(Number(stream.lastEventId) || 0, data.last_event_id);
+    } catch (_) { scheduleRefresh(1000); }
+  }
+
   function onEvent(message) {
     const data = message.data && typeof message.data === "object" ? message.data : {};
     const kind = data.kind || message.event;
+    if (kind === "reset") { onReset(); return; }
     const number = data.number || data.ticket;
     if (CALL_KINDS.has(kind) && number) {
       if (!remember(message.id)) return;
       const counter = data.counter && typeof data.counter === "object" ? data.counter : {};
-      const call = { event_id: message.id, number, counter: counter.id, counter_number: counter.number };
+      const call = { event_id: message.id, number, counter: counter.id, counter_number: counter.number, state: "called", missed: false };
       state.calls = [call, ...state.calls.filter((c) => c.number !== number)].slice(0, MAX_CALLS);
       renderCalls(true);
       Voice.announce(number, counter.number);
     } else if (kind === "board_message") {
       state.message = data.message || "";
       renderHeader();
+    } else if (number && String(kind || "").startsWith("ticket_")) {
+      onTicketChange(number, data);
     }
     scheduleRefresh();
   }
