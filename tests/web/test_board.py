@@ -244,7 +244,8 @@ def test_earlier_calls_follow_transfers_and_no_shows(tmp_path: Path, open_page) 
         # comes back when that counter calls it), and not back after a reload either.
         first.ticket_action(moved["id"], "transfer", counter="c5")
         page.wait_for_function(
-            "n => ![...document.querySelectorAll('#recent li')].some(li => li.dataset.number === n)",
+            "n => ![...document.querySelectorAll('#recent li')]"
+            ".some(li => li.dataset.number === n)",
             arg=moved["number"],
         )
         # A no-show is marked as missed, in both languages, not listed like a served ticket;
