@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from nafitha.demo import KIOSK_TOKENS, seed_demo  # noqa: E402
 from server.domain.files import Citizen, CitizenFile, HistoryEntry  # noqa: E402
-from server.domain.reference import ALPHABET, new_reference, parse_reference  # noqa: E402
+from nafitha.reference import ALPHABET, new_reference, parse_reference  # noqa: E402
 from server.domain.workflow import due_at  # noqa: E402
 from server.store import files as store  # noqa: E402
 from tests.support.ports import free_port, wait_for_http  # noqa: E402

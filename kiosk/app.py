@@ -23,7 +23,8 @@ from kiosk.catalog import Catalog, parse_catalog
 from kiosk.config import KioskSettings
 from kiosk.issuing import TicketIssuer
 from kiosk.printing import TicketPrinter
-from kiosk.references import LENGTH, compact
+from nafitha.reference import LENGTH
+from nafitha.reference import normalize as compact
 from kiosk.state import KioskState
 from kiosk.tracking import FileLookup
 from nafitha.gui.automation import serve_control

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.background import Background
-from kiosk.references import compact, from_scan
+from nafitha.reference import from_scan
+from nafitha.reference import normalize as compact
 from kiosk.state import KioskState
 from nafitha.client import ApiError, ServerUnreachable
 from nafitha.text import both

@@ -18,6 +18,9 @@ in the 32 symbols a keypad offers.
 Typing is forgiving the way Crockford intends: case is ignored, spaces and dashes are dropped,
 ``O`` reads as ``0`` and ``I``/``L`` as ``1``, Arabic-Indic digits count as digits, full-width
 forms are folded (NFKC). ``U`` is not in the alphabet.
+
+One module for the server (issuing and checking), the kiosk (reading a scan, grouping what is typed)
+and, later, the national hub: pure, no I/O.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 BODY_LENGTH = 8
@@ -106,6 +110,24 @@ def normalize(text: str) -> str:
     """How people type a reference, folded to canonical symbols (not yet checked)."""
     folded = unicodedata.normalize("NFKC", text[:MAX_INPUT]).upper()
     return _SEPARATORS.sub("", folded).translate(_ALIASES)
+
+
+def from_scan(text: str) -> str:
+    """The reference in a scanned code: the last path part of a ``/f/`` URL, or the text itself.
+
+    A receipt's Code128 holds the reference; its QR code holds the phone page ``…/f/{reference}``.
+    """
+    candidate = text.strip()
+    if "://" in candidate:
+        path = urlsplit(candidate).path.rstrip("/")
+        candidate = unquote(path.rsplit("/", 1)[-1])
+    return candidate
+
+
+def display(text: str) -> str:
+    """``K7QX2M9P4`` → ``K7QX-2M9P-4`` as it is printed; partial input is grouped the same way."""
+    code = normalize(text)
+    return "-".join(group for group in (code[:4], code[4:8], code[8:]) if group)
 
 
 def parse_reference(text: str) -> Parsed:

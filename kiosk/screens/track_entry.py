@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.references import ALPHABET
+from nafitha.reference import ALPHABET
 from kiosk.screens.base import KioskScreen, load_kv
 from nafitha.gui.buttons import BigButton
 from nafitha.gui.theme import PALETTE

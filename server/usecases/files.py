@@ -13,6 +13,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from nafitha.reference import Malformed, Mistyped, new_reference, parse_reference
 from server.domain.errors import Refusal
 from server.domain.files import (
     Bilingual,
@@ -26,7 +27,6 @@ from server.domain.files import (
     split_documents,
     staff_view,
 )
-from server.domain.reference import Malformed, Mistyped, new_reference, parse_reference
 from server.domain.workflow import (
     MISSING,
     MoveRefused,

@@ -187,7 +187,7 @@ def test_a_wedge_scan_looks_the_file_up_and_the_rate_limit_has_its_own_message(
     fresh: Kiosk, server
 ):
     kiosk = fresh
-    from server.domain.reference import new_reference
+    from nafitha.reference import new_reference
 
     unknown = new_reference().printed
     kiosk.app.call("type", keys=[*unknown, "enter"], interval=0)  # one burst

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server.domain.reference import new_reference
+from nafitha.reference import new_reference
 from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr, start_kiosk
 
 pytestmark = pytest.mark.gui

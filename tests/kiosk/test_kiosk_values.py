@@ -6,7 +6,8 @@ from datetime import datetime
 
 from kiosk.catalog import hours_text, page_of, parse_catalog
 from kiosk.printing import PrintOutcome, print_ticket, ticket_to_print
-from kiosk.references import compact, display, from_scan
+from nafitha.reference import display, from_scan
+from nafitha.reference import normalize as compact
 from printers import Printer
 
 ANSWER = {

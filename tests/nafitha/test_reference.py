@@ -7,14 +7,17 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.domain.reference import (
+from nafitha.reference import (
     ALPHABET,
     LENGTH,
     Malformed,
     Mistyped,
     Reference,
     check_symbol,
+    display,
+    from_scan,
     new_reference,
+    normalize,
     parse_reference,
 )
 
@@ -120,59 +123,26 @@ def test_any_text_parses_to_exactly_one_outcome(text: str) -> None:
         assert parse_reference(parsed.printed) == parsed
 
 
-def test_rate_limiter_refuses_past_the_burst_and_refills(tmp_path) -> None:
-    from server.store.rate_limits import SharedBuckets
-
-    limiter = SharedBuckets(tmp_path / "limits.db")
-
-    def allow(key: str, now: float) -> int:
-        return limiter.allow(key, now, per_minute=6, burst=3)
-
-    assert [allow("a", 100.0) for _ in range(3)] == [0, 0, 0]
-    assert allow("a", 100.0) == 10  # one token every 10 s
-    assert allow("b", 100.0) == 0  # another client has its own bucket
-    assert allow("a", 104.0) == 6
-    assert allow("a", 110.5) == 0
-    assert allow("a", 110.5) > 0
-    limiter.close()
+@given(references)
+def test_a_scanned_receipt_reads_back_as_its_reference(reference: Reference) -> None:
+    """The kiosk reads the Code128 (the printed reference) or the QR (the phone page URL)."""
+    for scanned in (reference.printed, f"http://10.0.0.2:8000/f/{reference.printed}/"):
+        assert parse_reference(from_scan(scanned)) == reference
 
 
-def test_rate_limiter_table_stays_bounded(tmp_path) -> None:
-    from server.store.rate_limits import SharedBuckets
-
-    limiter = SharedBuckets(tmp_path / "limits.db", max_keys=100)
-    for i in range(1000):
-        limiter.allow(f"10.0.{i // 256}.{i % 256}", float(i), per_minute=60, burst=2)
-    assert len(limiter) <= 100
-    limiter.allow("busy", 2000.0, per_minute=60, burst=2)
-    limiter.allow("busy", 2000.0, per_minute=60, burst=2)
-    assert limiter.allow("busy", 2000.0, per_minute=60, burst=2) > 0
-    limiter.close()
+typed = st.text(alphabet=ALPHABET + ALPHABET.lower() + " -_–OILoil٠١٢٣٤٥٦٧٨٩۰۱۲۳", max_size=20)
 
 
-def _take_tokens(path: str, count: int, out) -> None:  # in another process
-    from pathlib import Path
-
-    from server.store.rate_limits import SharedBuckets
-
-    limiter = SharedBuckets(Path(path))
-    out.put([limiter.allow("one-address", 1000.0, per_minute=1, burst=20) for _ in range(count)])
-    limiter.close()
+@given(typed)
+def test_the_kiosks_grouping_keeps_what_was_typed(text: str) -> None:
+    """What the kiosk shows while a reference is typed parses as the typed text does."""
+    assert normalize(display(text)) == normalize(text)
+    assert parse_reference(display(text)) == parse_reference(normalize(text))
 
 
-def test_worker_processes_share_one_bucket(tmp_path) -> None:
-    """Four processes taking 10 lookups each from one address: 20 allowed in all, not 20 each."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue()
-    workers = [
-        context.Process(target=_take_tokens, args=(str(tmp_path / "limits.db"), 10, out))
-        for _ in range(4)
-    ]
-    for worker in workers:
-        worker.start()
-    waits = [wait for _ in workers for wait in out.get(timeout=60)]
-    for worker in workers:
-        worker.join(timeout=30)
-    assert len(waits) == 40 and waits.count(0) == 20
+def test_kiosk_and_server_fold_typing_alike() -> None:
+    assert from_scan("http://10.0.0.2:8000/f/K7QX-2M9P-4") == "K7QX-2M9P-4"
+    assert normalize(" k7qx 2m9p-4 ") == "K7QX2M9P4"
+    assert normalize("O1IL") == "0111"
+    assert normalize("٧٤") == "74"
+    assert display("K7QX2M9") == "K7QX-2M9"

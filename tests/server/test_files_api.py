@@ -23,7 +23,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from nafitha.client import ApiError
-from server.domain.reference import ALPHABET, Mistyped, new_reference, parse_reference
+from nafitha.reference import ALPHABET, Mistyped, new_reference, parse_reference
 from tests.support.server import running_server
 
 PASSWORD = "demo"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from server.domain.errors import Refusal
 from server.domain.files import Citizen
-from server.domain.reference import parse_reference
+from nafitha.reference import parse_reference
 from server.domain.workflow import CANCELLED, MISSING, FileState, MoveRefused, plan_move
 from server.usecases import files
 from server.usecases.catalog import load_catalog
