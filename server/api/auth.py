@@ -20,11 +20,14 @@ class LoginIn(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
     counter: str | None = Field(default=None, max_length=64)
+    take_over: bool = Field(
+        default=False, description="take the counter from the clerk holding it (audited)"
+    )
 
 
 @router.post("/api/v1/auth/login")
 def login(body: LoginIn, ctx: Ctx) -> dict[str, Any]:
-    return auth.login(ctx, body.username, body.password, body.counter)
+    return auth.login(ctx, body.username, body.password, body.counter, body.take_over)
 
 
 @router.post("/api/v1/auth/logout", status_code=204)

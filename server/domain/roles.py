@@ -100,6 +100,9 @@ class Someone(Protocol):
     @property
     def role(self) -> str | None: ...
 
+    @property
+    def counter(self) -> str | None: ...
+
 
 def may(actor: Someone, permission: Can) -> bool:
     """Whether ``actor`` holds ``permission`` (anyone without a token holds none)."""
@@ -117,3 +120,40 @@ def require(actor: Someone, permission: Can) -> None:
         raise Refusal("unauthenticated")
     if not may(actor, permission):
         raise Refusal("forbidden")
+
+
+def counter_may_call(
+    counter: str, services: frozenset[str], service: str, target_counter: str | None
+) -> bool:
+    """Whether ``counter`` (serving ``services``) may call a waiting ticket: one of its services
+    not sent to another counter, or any ticket sent to it."""
+    if target_counter is not None:
+        return target_counter == counter
+    return service in services
+
+
+def require_ticket(
+    actor: Someone,
+    state: str,
+    ticket_counter: str | None,
+    service: str,
+    target_counter: str | None,
+    counter_services: frozenset[str],
+) -> None:
+    """Refuse unless ``actor`` may act on this ticket (recall, transfer, cancel...).
+
+    Managers act on any ticket. A clerk acts on a called or serving ticket only at its counter
+    (``not_at_counter``), and on a waiting ticket only if signed in at a counter that may call it
+    (``not_your_ticket``); ``counter_services`` are the services of the clerk's counter.
+    """
+    require(actor, Can.ACT_ON_TICKET)
+    if may(actor, Can.ACT_ON_ANY_TICKET):
+        return
+    if state in ("called", "serving"):
+        if actor.counter is None or actor.counter != ticket_counter:
+            raise Refusal("not_at_counter")
+    elif state == "waiting":
+        if actor.counter is None:
+            raise Refusal("not_at_counter")
+        if not counter_may_call(actor.counter, counter_services, service, target_counter):
+            raise Refusal("not_your_ticket")

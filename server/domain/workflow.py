@@ -25,8 +25,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from server.domain.roles import ranks_at_least
+
 Role = Literal["clerk", "manager", "admin"]
-ROLE_RANK: dict[str, int] = {"clerk": 1, "manager": 2, "admin": 3}
 MISSING = "missing_documents"
 CANCELLED = "cancelled"
 RESERVED_STAGES = frozenset({MISSING, CANCELLED})
@@ -137,8 +138,8 @@ class MoveRefused:
 
 
 def has_role(role: str, needed: str) -> bool:
-    """Whether ``role`` ranks at least ``needed`` (admin > manager > clerk)."""
-    return ROLE_RANK.get(role, 0) >= ROLE_RANK[needed]
+    """Whether ``role`` ranks at least ``needed`` (the order of ``server.domain.roles.RANK``)."""
+    return ranks_at_least(role, needed)
 
 
 def plan_move(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from server.domain.errors import Refusal
+from server.domain.roles import Can, require
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import iso
@@ -17,13 +17,8 @@ _TRAFFIC = ("ticket_%",)
 MAX_EVENTS = 500
 
 
-def check_admin(actor: Actor) -> None:
-    if actor.kind != "person" or actor.role != "admin":
-        raise Refusal("forbidden", status=403)
-
-
 def full_catalog(ctx: Context, actor: Actor) -> dict[str, Any]:
-    check_admin(actor)
+    require(actor, Can.EDIT_CATALOG)
     catalog = load_catalog(ctx)
     return {
         "categories": [c.model_dump(mode="json") for c in catalog.categories],
@@ -34,7 +29,7 @@ def full_catalog(ctx: Context, actor: Actor) -> dict[str, Any]:
 
 def change_log(ctx: Context, actor: Actor, limit: int = 100, before: int | None = None) -> list:
     """The newest changes first (``before``: an event id to page back from)."""
-    check_admin(actor)
+    require(actor, Can.READ_AUDIT)
     timezone = load_catalog(ctx).center.timezone
     limit = max(1, min(limit, MAX_EVENTS))
     rows = ctx.db.read().execute(

@@ -10,6 +10,7 @@ from server.domain.errors import Refusal
 from server.store.events import append_event
 from server.usecases.catalog import catalog_with, load_catalog
 from server.usecases.context import ANYONE, Actor, Context
+from server.usecases.counter_hold import take_counter
 from server.usecases.passwords import check_password
 from server.usecases.ticket_view import counter_brief, iso
 
@@ -43,8 +44,17 @@ def record_login_failure(ctx: Context, username: str, now: float) -> None:
         tx.execute("INSERT INTO login_failures (username, at) VALUES (?, ?)", [username, now])
 
 
-def login(ctx: Context, username: str, password: str, counter: str | None = None) -> dict[str, Any]:
-    """A session token for a person; with ``counter``, the person takes that counter (it opens)."""
+def login(
+    ctx: Context,
+    username: str,
+    password: str,
+    counter: str | None = None,
+    take_over: bool = False,
+) -> dict[str, Any]:
+    """A session token for a person; with ``counter``, the person takes that counter (it opens).
+
+    A counter another clerk holds is refused unless ``take_over`` (``counter_hold.py``).
+    """
     now = ctx.now()
     check_login_throttle(ctx, username, now)
     catalog = catalog_with(ctx, counter=counter)
@@ -63,6 +73,7 @@ def login(ctx: Context, username: str, password: str, counter: str | None = None
     token = secrets.token_urlsafe(32)
     expires = now + ctx.settings.person_token_hours * 3600
     with ctx.db.write() as tx:
+        taken_from = take_counter(tx, counter, username, role, now, take_over) if counter else None
         tx.execute("DELETE FROM login_failures WHERE username = ?", [username])
         tx.execute(
             "INSERT INTO sessions (token_hash, username, counter, created_at, expires_at)"
@@ -82,7 +93,7 @@ def login(ctx: Context, username: str, password: str, counter: str | None = None
             at=now,
             actor=username,
             counter=counter,
-            data={"role": role},
+            data={"role": role, "taken_over_from": taken_from} if taken_from else {"role": role},
             public=public,
         )
     ctx.on_event()

@@ -9,22 +9,21 @@ import sqlite_utils
 from server.domain.call_next import Waiting, choose_next
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
+from server.domain.roles import Can, require
 from server.store.events import append_event
 from server.usecases.catalog import Catalog, catalog_with
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_actions import clerk_view, wrong_state
 from server.usecases.ticket_view import fetch_ticket, public_event_fields
 
-STAFF_ROLES = frozenset({"clerk", "manager", "admin"})
 MAX_REASON = 500
 
 
 def check_at_counter(actor: Actor, counter: str) -> None:
     """Only a person signed in at this very counter may call to it."""
-    if actor.kind != "person" or actor.role not in STAFF_ROLES:
-        raise Refusal("forbidden", status=403)
+    require(actor, Can.SERVE_AT_COUNTER)
     if actor.counter != counter:
-        raise Refusal("not_at_counter", status=403)
+        raise Refusal("not_at_counter")
 
 
 def _heads(

@@ -27,13 +27,13 @@ from server.domain.files import (
     split_documents,
     staff_view,
 )
+from server.domain.roles import Can, require
 from server.domain.workflow import (
     MISSING,
     MoveRefused,
     Status,
     Workflow,
     due_at,
-    has_role,
     plan_move,
 )
 from server.store import files as store
@@ -41,7 +41,6 @@ from server.store.events import append_event
 from server.usecases.catalog import Catalog, load_catalog
 from server.usecases.context import Actor, Context
 
-STAFF_ROLES = frozenset({"clerk", "manager", "admin"})
 _STATUS = {
     "unknown_stage": 422,
     "transition_not_allowed": 409,
@@ -65,11 +64,6 @@ def parse_or_refuse(text: str) -> str:
     if isinstance(parsed, Mistyped):
         raise refuse("reference_mistyped", 422)
     return parsed.code
-
-
-def require_staff(actor: Actor, role: str = "clerk") -> None:
-    if actor.kind != "person" or not has_role(actor.role or "", role):
-        raise Refusal("forbidden", status=403)
 
 
 def workflows(ctx: Context, catalog: Catalog) -> dict[str, Workflow]:
@@ -127,7 +121,7 @@ def open_file(
     The national id and phone are kept in one form (``normalize_id``, ``normalize_phone``) so a
     later search matches however they are typed.
     """
-    require_staff(actor)
+    require(actor, Can.OPEN_FILE)
     citizen = Citizen(
         citizen.name.strip(), normalize_id(citizen.national_id), normalize_phone(citizen.phone)
     )
@@ -245,7 +239,7 @@ def move_file(
     ``version`` (the number of moves the caller saw) makes the move conditional: when someone else
     moved the file meanwhile, the move is refused rather than applied to a state nobody looked at.
     """
-    require_staff(actor)
+    require(actor, Can.MOVE_FILE)
     reference = parse_or_refuse(reference_text)
     catalog = load_catalog(ctx)
     now = ctx.now()
@@ -335,7 +329,7 @@ def track(ctx: Context, reference_text: str) -> dict[str, Any]:
 
 def get_file(ctx: Context, actor: Actor, reference_text: str) -> dict[str, Any]:
     """Everything about one file, for staff."""
-    require_staff(actor)
+    require(actor, Can.VIEW_FILES)
     reference = parse_or_refuse(reference_text)
     catalog = load_catalog(ctx)
     with ctx.db.snapshot() as db:
@@ -353,7 +347,7 @@ def find_files(
     phone: str | None = None,
 ) -> list[dict[str, Any]]:
     """Files found by reference, or by the citizen's national id and/or phone (staff only)."""
-    require_staff(actor)
+    require(actor, Can.VIEW_FILES)
     if reference:
         return [get_file(ctx, actor, reference)]
     national_id, phone = normalize_id(national_id), normalize_phone(phone)
@@ -367,7 +361,7 @@ def find_files(
 
 def overdue_files(ctx: Context, actor: Actor, limit: int = 200) -> dict[str, Any]:
     """Files past their stage's expected duration: counts per service and stage, and the files."""
-    require_staff(actor, "manager")
+    require(actor, Can.VIEW_OVERDUE_FILES)
     catalog = load_catalog(ctx)
     now = ctx.now()
     known = workflows(ctx, catalog)

@@ -22,21 +22,20 @@ from server.domain import stats
 from server.domain.errors import Refusal
 from server.domain.files import printed
 from server.domain.hours import local_day
+from server.domain.roles import Can, require
 from server.usecases.catalog import Catalog, load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import iso
 
 MAX_DAYS = 731
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # and the period before stays a date
-MANAGER_ROLES = frozenset({"manager", "admin"})
 _FACT_COLUMNS = (
     "service, counter, clerk, state, issued_at, called_at, started_at, finished_at, quoted_wait_s"
 )
 
 
 def check_manager(actor: Actor) -> None:
-    if actor.kind != "person" or actor.role not in MANAGER_ROLES:
-        raise Refusal("forbidden", status=403)
+    require(actor, Can.VIEW_STATS)
 
 
 def parse_period(date_from: str, date_to: str) -> tuple[date, date]:

@@ -71,7 +71,7 @@ class QueueMachine(RuleBasedStateMachine):
         )
         if row is None:
             return
-        extra = {"service": "civil-extract"} if action == "transfer" else {}
+        extra = {"service": "civil-extract"} if action == "transfer" else {"reason": "test"}
         try:
             ticket_actions.ticket_action(self.ctx, CLERKS[counter], row[0], action, **extra)
         except Refusal as refusal:

@@ -86,7 +86,9 @@ def test_illegal_transitions_are_refused_with_wrong_state(app_env: AppEnv) -> No
     for action in ("start", "finish", "recall", "no-show"):
         answer = app_env.http.post(f"/api/v1/tickets/{ticket['id']}/{action}", headers=clerk)
         assert answer.status_code == 409 and code(answer) == "wrong_state", action
-    app_env.http.post("/api/v1/tickets/{}/cancel".format(ticket["id"]), headers=clerk)
+    app_env.http.post(
+        "/api/v1/tickets/{}/cancel".format(ticket["id"]), json={"reason": "r"}, headers=clerk
+    )
     answer = app_env.http.post(f"/api/v1/tickets/{ticket['id']}/start", headers=clerk)
     assert code(answer) == "wrong_state"
     assert "cancelled" in answer.json()["error"]["message"]["en"]
@@ -203,7 +205,9 @@ def test_only_the_counter_holding_a_called_ticket_acts_on_it(app_env: AppEnv) ->
     answer = app_env.http.post(f"/api/v1/tickets/{ticket['id']}/finish", headers=c2)
     assert answer.status_code == 403 and code(answer) == "not_at_counter"
     manager = app_env.login("manager")
-    answer = app_env.http.post(f"/api/v1/tickets/{ticket['id']}/cancel", headers=manager)
+    answer = app_env.http.post(
+        f"/api/v1/tickets/{ticket['id']}/cancel", json={"reason": "left"}, headers=manager
+    )
     assert answer.status_code == 200 and answer.json()["state"] == "cancelled"
 
 
