@@ -25,9 +25,24 @@ class ServiceView:
     documents: tuple[dict[str, str], ...] = ()
     is_open: bool = True
     hours: tuple[dict[str, Any], ...] = ()
+    queue: QueueView | None = None  # None: the server gave no queue figures
 
     def title(self, lang: str) -> str:
         return self.name.get(lang) or next(iter(self.name.values()), self.id)
+
+    @property
+    def unserved(self) -> bool:
+        """Open, but no open counter serves it now: the citizen is told before taking a ticket."""
+        return self.is_open and self.queue is not None and not self.queue.callable
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """A service's queue as the server counts it: waiting tickets, its rounded wait, callable."""
+
+    waiting: int = 0
+    wait_minutes: int | None = None
+    callable: bool = True
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class CategoryView:
 class Catalog:
     center_name: dict[str, str] = field(default_factory=dict)
     categories: tuple[CategoryView, ...] = ()
+    timezone: str = "UTC"  # the center's: every time shown is in it, never the kiosk PC's
 
     @property
     def services(self) -> dict[str, ServiceView]:
@@ -90,6 +106,18 @@ def _service(data: Mapping[str, Any], category: str) -> ServiceView:
         documents=tuple(_bilingual(d, "") for d in data.get("documents", ()) or ()),
         is_open=bool(is_open) if not isinstance(is_open, Mapping) else bool(is_open.get("now")),
         hours=tuple(h for h in data.get("hours", ()) or () if isinstance(h, Mapping)),
+        queue=_queue(data.get("queue")),
+    )
+
+
+def _queue(data: Any) -> QueueView | None:
+    if not isinstance(data, Mapping):
+        return None
+    minutes = data.get("wait_minutes")
+    return QueueView(
+        waiting=int(data.get("waiting") or 0),
+        wait_minutes=int(minutes) if minutes is not None else None,
+        callable=bool(data.get("callable", True)),
     )
 
 
@@ -113,7 +141,10 @@ def parse_catalog(payload: Mapping[str, Any]) -> Catalog:
         )
     center = payload.get("center") or {}
     name = center.get("name") if isinstance(center, Mapping) else center
-    return Catalog(center_name=_bilingual(name, ""), categories=tuple(views))
+    zone = center.get("timezone") if isinstance(center, Mapping) else None
+    return Catalog(
+        center_name=_bilingual(name, ""), categories=tuple(views), timezone=str(zone or "UTC")
+    )
 
 
 def page_of(items: Sequence[Any], page: int, per_page: int) -> tuple[list[Any], int, int]:

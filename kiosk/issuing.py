@@ -33,6 +33,8 @@ class Order:
     service: str
     priority: bool
     file: str | None
+    lang: str = ""  # the citizen's: the paper is printed in it, as the screen was
+    bring: tuple[dict[str, str], ...] = ()  # a return visit: what the file still misses
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
@@ -65,8 +67,14 @@ class TicketIssuer:
             return
         self.order = Order(
             service=state.service_id,
-            priority=state.priority != "none",
+            priority=state.priority != "none" and not state.file_reference,
             file=state.file_reference or None,
+            lang=state.lang,
+            bring=tuple(
+                dict(d)
+                for d in (state.track.get("missing_documents") or ())
+                if state.file_reference
+            ),
         )
         state.timings = {"confirm": time.perf_counter()}
         state.attempts = 0
@@ -102,6 +110,7 @@ class TicketIssuer:
         self._stop_timers()
         self.state.attempts += 1
         center = dict(self.state.catalog.center_name)
+        timezone = self.state.catalog.timezone
 
         def work() -> tuple[PrintOutcome, float] | None:
             """Issue, then print at once on this worker: no wait for the next frame in between."""
@@ -116,7 +125,10 @@ class TicketIssuer:
             if order is not self.order:
                 return None  # abandoned while the answer travelled: the server sees a no-show
             try:
-                outcome = print_ticket(self.printer, ticket_to_print(answer, center))
+                ticket = ticket_to_print(
+                    answer, center, order.lang, timezone, order.file or "", order.bring
+                )
+                outcome = print_ticket(self.printer, ticket)
             except Exception as exc:  # the ticket exists: a print bug must not look like a refusal
                 log.error("printing ticket %s failed unexpectedly: %r", answer.get("number"), exc)
                 outcome = PrintOutcome(False, "unexpected", both("kiosk.error_unexpected"))

@@ -8,11 +8,13 @@ issue answer alone. The printer is reached through :class:`TicketPrinter`, a sma
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from nafitha.formats import wait_minutes
+from nafitha.reference import display
 from printers import Ticket
 from printers.errors import PrinterError
 
@@ -20,24 +22,55 @@ from printers.errors import PrinterError
 class TicketPrinter(Protocol):
     def print_ticket(self, ticket: Ticket, lang: str | None = None) -> Any: ...
 
+    def status(self) -> Any: ...
 
-def ticket_to_print(answer: Mapping[str, Any], center_name: Mapping[str, str]) -> Ticket:
-    """The printable ticket for the server's issue answer."""
+
+def queue_figures(answer: Mapping[str, Any]) -> tuple[int, int | None, bool]:
+    """The server's (people ahead, wait in minutes, callable) for a ticket answer.
+
+    The wait is the server's ``wait_minutes``, shown as given; a server older than that field sends
+    only ``estimated_wait_s``, rounded then by the same one function the server uses.
+    """
+    ahead = int(answer.get("people_ahead") or 0)
+    if "wait_minutes" in answer:
+        minutes = answer["wait_minutes"]
+        minutes = int(minutes) if minutes is not None else None
+    else:
+        minutes = wait_minutes(answer.get("estimated_wait_s"))
+    return ahead, minutes, bool(answer.get("callable", True))
+
+
+def ticket_to_print(
+    answer: Mapping[str, Any],
+    center_name: Mapping[str, str],
+    lang: str = "",
+    timezone: str = "",
+    reference: str = "",
+    bring: Sequence[Mapping[str, str]] = (),
+) -> Ticket:
+    """The printable ticket for the server's issue answer, in the citizen's language ``lang``.
+
+    A return visit (``reference``, a file's) prints the reference with its dashes and, as the
+    documents, what the file still misses (``bring``).
+    """
     service = answer.get("service") or {}
     issued = answer.get("issued_at")
-    issued_at = datetime.fromisoformat(issued) if isinstance(issued, str) else datetime.now()
+    issued_at = datetime.fromisoformat(issued) if isinstance(issued, str) else datetime.now(UTC)
+    ahead, minutes, callable_ = queue_figures(answer)
     return Ticket(
         center_name=dict(answer.get("center") or center_name or {"ar": "", "en": ""}),
         number=str(answer["number"]),
         service_name=dict(service.get("name") or {"ar": str(service), "en": str(service)}),
         issued_at=issued_at,
-        people_ahead=int(answer.get("people_ahead") or 0),
-        estimated_wait_s=(
-            int(answer["estimated_wait_s"]) if answer.get("estimated_wait_s") is not None else None
-        ),
+        people_ahead=ahead,
+        wait_minutes=minutes,
         status_url=str(answer.get("status_url") or ""),
-        documents=tuple(answer.get("documents") or ()),
+        documents=tuple(bring if reference else answer.get("documents") or ()),
         priority=bool(answer.get("priority")),
+        callable=callable_,
+        reference=display(reference) if reference else "",
+        lang=lang,
+        timezone=timezone if issued_at.tzinfo is not None else "",
     )
 
 

@@ -8,6 +8,7 @@ drawn in grey (antialiased glyphs) and thresholded to the 1-bit image a thermal 
 
 from __future__ import annotations
 
+import math
 import threading
 from functools import cache, lru_cache
 
@@ -16,6 +17,12 @@ from PIL import Image, ImageDraw, ImageFont
 from nafitha.paths import FONT_BOLD, FONT_REGULAR
 
 MAX_HEIGHT = 6000  # dots; ~75 cm of paper, far above any ticket
+MIN_TEXT_MM = 2.5
+"""The smallest printed line, ink top to ink bottom, in mm: legible for elderly eyes."""
+INK_PER_EM = 0.7
+"""A line's ink height per font size (Vazirmatn: 0.7-1.35 em for the texts we print: a Latin line
+with no descender is the low end), so a size of MIN_TEXT_MM / INK_PER_EM mm
+keeps every printed line at least MIN_TEXT_MM high."""
 THRESHOLD = 150  # grey below this prints black: glyph edges a little bold, as thermal heads like
 
 
@@ -93,12 +100,13 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, lang: str, width: int) -> list
 class Page:
     """A page ``width`` dots wide; ``y`` moves down as things are drawn."""
 
-    def __init__(self, width: int, margin: int | None = None) -> None:
+    def __init__(self, width: int, margin: int | None = None, dots_per_mm: float = 8.0) -> None:
         self.width = width
         self.scale = (
             1.0 if width >= 576 else width / 576 * 1.125
         )  # 58 mm text a bit larger than pro rata
         self.margin = margin if margin is not None else max(8, round(width * 0.03))
+        self.min_size = math.ceil(MIN_TEXT_MM * dots_per_mm / INK_PER_EM)
         self.image = Image.new("L", (width, MAX_HEIGHT), 255)
         self.draw = ImageDraw.Draw(self.image)
         self.y = self.margin
@@ -108,8 +116,8 @@ class Page:
         return self.width - 2 * self.margin
 
     def size(self, base: int) -> int:
-        """A font size scaled to the paper, never below what a thermal head prints legibly."""
-        return max(18, round(base * self.scale))
+        """A font size scaled to the paper, never below :data:`MIN_TEXT_MM` of ink on paper."""
+        return max(self.min_size, round(base * self.scale))
 
     def gap(self, dots: int) -> None:
         self.y += round(dots * self.scale)
@@ -176,6 +184,26 @@ class Page:
         x = round((self.width - picture.width) / 2) if align == "center" else self.margin
         self.image.paste(picture.convert("L"), (x, self.y))
         self.y += picture.height
+
+    def beside(self, picture: Image.Image, text: str, lang: str, size: int) -> None:
+        """An image on the end side (left in Arabic) and ``text`` beside it, centred on it."""
+        face = font(self.size(size))
+        ascent, descent = face.getmetrics()
+        line_height = round((ascent + descent) * 0.82)
+        gap = round(16 * self.scale)
+        room = self.inner - picture.width - gap
+        lines = wrap(text, face, lang, room)
+        rtl = lang == "ar"
+        image_x = self.margin if rtl else self.width - self.margin - picture.width
+        top = self.y
+        self.image.paste(picture.convert("L"), (image_x, top))
+        self.y = top + max(0, (picture.height - line_height * len(lines)) // 2)
+        for line in lines:
+            length = measure(line, face, lang)
+            x = self.width - self.margin - length if rtl else self.margin
+            self._line(line, face, lang, round(x))
+            self.y += line_height
+        self.y = max(self.y, top + picture.height)
 
     def rule(self, dashed: bool = False, thickness: int = 2) -> None:
         self.gap(8)

@@ -48,7 +48,6 @@ def _document_arguments(parser: argparse.ArgumentParser) -> None:
     kind.add_argument("--ticket", action="store_true", help="a queue ticket (the default)")
     kind.add_argument("--receipt", action="store_true", help="a file receipt")
     parser.add_argument("--lang", choices=("ar", "en", "both"), default=None)
-    parser.add_argument("--digits", choices=("western", "eastern"), default=None)
     parser.add_argument("--service", default=None, help="demo-catalog service id (default: first)")
 
 
@@ -82,16 +81,10 @@ def _render(args: argparse.Namespace, printer) -> object:
     return printer.render_ticket(sample_ticket(args.service), args.lang)
 
 
-def _with_digits(setting: str, digits: str | None) -> str:
-    if not digits:
-        return setting
-    return f"{setting}{'&' if '?' in setting else '?'}digits={digits}"
-
-
 def _preview(args: argparse.Namespace) -> int:
     from printers.printing import Printer
 
-    printer = Printer(_with_digits(f"dummy://?width={args.width}", args.digits))
+    printer = Printer(f"dummy://?width={args.width}")
     image = _render(args, printer)
     image.save(args.output)
     print(f"wrote {args.output} ({image.width}x{image.height} dots, {args.width} mm)")
@@ -102,7 +95,7 @@ def _test(args: argparse.Namespace) -> int:
     from printers.encode import encode_page
     from printers.printing import Printer
 
-    printer = Printer(_with_digits(args.printer, args.digits))
+    printer = Printer(args.printer)
     data = encode_page(_render(args, printer), printer.setting)
     result = printer.send(data)
     print(f"printed {result.bytes_sent} bytes; {result.status.message['en']}")

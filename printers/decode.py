@@ -66,6 +66,11 @@ _GS_SKIP = {
 }
 
 
+CUTTER_FEED_DOTS = 96
+"""What ``GS V`` function B feeds before cutting: a real printer feeds its last line from the head
+to the blade (10-15 mm on common 80 mm models); 12 mm here, so measured lengths include it."""
+
+
 @dataclass
 class Cut:
     """A page ended: the paper image and how it was cut (full, part, or none at end of job)."""
@@ -235,10 +240,10 @@ class EscposDecoder:
             # ESC/POS sends 1 for a black dot; Pillow's "1" mode reads 1 as white
             self._place(image.point(lambda v: 255 - v, mode="1") if size else image)
             return pos + 8 + size
-        if cmd == ord("V"):  # GS V m  |  GS V m n (feed n then cut)
+        if cmd == ord("V"):  # GS V m  |  GS V m n (feed to the blade, n more, then cut)
             mode = self._need(pos, 3)[2]
             if mode in (65, 66, 97, 98, 103, 104):
-                self._feed_dots(self._need(pos, 4)[3])
+                self._feed_dots(CUTTER_FEED_DOTS + self._need(pos, 4)[3])
                 self._cut("full" if mode in (65, 97, 103) else "part", events)
                 return pos + 4
             self._cut("full" if mode in (0, 48) else "part", events)

@@ -1,13 +1,14 @@
 """From a laid-out page to ESC/POS bytes, with python-escpos's encoder and capability profiles.
 
 The page goes as a ``GS v 0`` raster image (Arabic never goes as text: code pages cannot join it),
-then feed and cut as the profile allows: partial or full cut where the model has a cutter, only a
-feed on cutter-less 58 mm printers.
+then the cut as the profile allows: the printer feeds to its own blade and cuts (partial or full)
+where the model has a cutter; a feed past the tear bar on cutter-less 58 mm printers.
 """
 
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from PIL import Image
 
@@ -17,6 +18,9 @@ from printers.setting import PrinterSetting
 
 INIT = b"\x1b@"  # ESC @: clear the buffer and modes left by a previous job
 FRAGMENT_HEIGHT = 960  # rows per GS v 0 command, as python-escpos splits tall images
+GS_V = b"\x1dV"
+FULL_AFTER_FEED, PART_AFTER_FEED = b"\x41", b"\x42"  # GS V function B: feed to the blade, cut
+TEAR_BAR_MM = 12  # head to tear bar on cutter-less printers (58 mm models: 10-12 mm)
 _INVERT = bytes(255 - i for i in range(256))  # Pillow's 1 is white; ESC/POS's 1 is a black dot
 
 
@@ -61,8 +65,21 @@ def encode_page(image: Image.Image, setting: PrinterSetting) -> bytes:
     encoder = escpos_encoder(setting)
     encoder._raw(INIT)
     encoder._raw(raster_commands(image))
-    if setting.cut == "none":
-        encoder.print_and_feed(6)
-    else:
-        encoder.cut(mode="PART" if setting.cut == "part" else "FULL")
+    encoder._raw(ending(setting, encoder.profile))
     return encoder.output
+
+
+def ending(setting: PrinterSetting, profile: Any) -> bytes:
+    """How a job leaves the paper: no blank feed beyond what the cutter or tear bar needs.
+
+    With a cutter, ``GS V 65|66 0`` makes the printer itself feed the last line just past its
+    blade (each model knows its own head-to-cutter distance) and cut: python-escpos's ``cut()``
+    fed six lines first (22.5 mm of blank paper) and then cut where the paper stood. With no
+    cutter (``cut=none`` or a model without one) the paper is fed past the tear bar only.
+    """
+    full, part = profile.supports("paperFullCut"), profile.supports("paperPartCut")
+    if setting.cut != "none" and (full or part):
+        partial = (setting.cut == "part" and part) or not full
+        return GS_V + (PART_AFTER_FEED if partial else FULL_AFTER_FEED) + b"\x00"
+    dots = min(255, round(TEAR_BAR_MM * setting.dots_per_mm))
+    return b"\x1bJ" + bytes([dots])  # ESC J n: feed n dots

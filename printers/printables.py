@@ -46,7 +46,13 @@ class Ticket:
     """A queue ticket the server has committed, as it is printed at the kiosk.
 
     ``status_url`` is the ticket's phone page (``/t/{token}``), printed as a QR code.
-    ``estimated_wait_s`` None prints no estimate; ``people_ahead`` 0 prints "you are next".
+    ``people_ahead``, ``wait_minutes`` and ``callable`` are the server's figures, printed as given
+    (the wait is rounded once, by the server): ``wait_minutes`` None prints no estimate;
+    ``callable`` False (no open counter serves the service) prints that instead of any count, and
+    "you are next" is printed only when the ticket is callable with nobody ahead.
+    ``reference`` (a return visit for a file) is printed with its dashes, and ``documents`` are
+    then what to bring back. ``lang`` is the citizen's language: the documents print in it only.
+    ``timezone`` is the center's zone (``issued_at`` is printed in it; as given when empty).
     """
 
     center_name: Bilingual
@@ -54,10 +60,14 @@ class Ticket:
     service_name: Bilingual
     issued_at: datetime
     people_ahead: int
-    estimated_wait_s: int | None
+    wait_minutes: int | None
     status_url: str
     documents: tuple[Bilingual, ...] = ()
     priority: bool = False
+    callable: bool = True
+    reference: str = ""
+    lang: str = ""
+    timezone: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "center_name", Bilingual.of(self.center_name))
@@ -67,6 +77,8 @@ class Ticket:
             raise ValueError("a ticket needs a number")
         if self.people_ahead < 0:
             raise ValueError("people_ahead cannot be negative")
+        if self.lang not in ("", "ar", "en"):
+            raise ValueError(f"lang must be ar or en, not {self.lang!r}")
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ class FileReceipt:
     current_stage: str | None
     track_url: str
     missing_documents: tuple[Bilingual, ...] = ()
+    timezone: str = ""  # the center's zone: ``opened_at`` is printed in it (as given when empty)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "center_name", Bilingual.of(self.center_name))
@@ -116,9 +129,9 @@ class FileReceipt:
 
 @dataclass(frozen=True)
 class LayoutOptions:
-    """How to lay a ticket or receipt out: paper width in dots, languages, digits."""
+    """How to lay a ticket or receipt out: paper width in dots, languages, the head's resolution."""
 
     width_dots: int = 576
     lang: str = "both"  # "ar", "en" or "both"
-    digits: str = "western"  # "western" (0-9) or "eastern" (٠-٩) in Arabic lines
     logo: bool = True
+    dots_per_mm: float = 203 / 25.4  # text sizes are set in mm on paper, not in dots

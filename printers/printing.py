@@ -84,7 +84,7 @@ class Printer:
         return LayoutOptions(
             width_dots=self.setting.width_dots,
             lang=lang or self.setting.lang,
-            digits=self.setting.digits,
+            dots_per_mm=self.setting.dots_per_mm,
         )
 
     def warm_up(self) -> None:
@@ -101,7 +101,7 @@ class Printer:
             {"ar": "خدمة", "en": "Service"},
             datetime(2026, 1, 1),
             1,
-            60,
+            1,
             "http://127.0.0.1/t/x",
         )
         encode_page(self.render_ticket(sample), self.setting)

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from printers.canvas import Page, font
 from printers.codes import code128_image, qr_image
 from printers.printables import FileReceipt, LayoutOptions
-from printers.ticket_layout import bilingual_lines, format_when, header, label, languages, localized
+from printers.ticket_layout import bilingual_lines, format_when, header, label, languages, new_page
 
 DONE, CURRENT, LATER = "done", "current", "later"
 
@@ -58,20 +58,18 @@ def _stage_line(page: Page, text: str, lang: str, mark: str) -> None:
 
 def render_receipt(receipt: FileReceipt, options: LayoutOptions) -> Image.Image:
     """The receipt as a 1-bit image ``options.width_dots`` wide."""
-    page = Page(options.width_dots)
+    page = new_page(options)
     langs = languages(options)
     header(page, receipt.center_name, options)
     page.rule()
     page.text(
-        "  /  ".join(label("receipt_title", lang, options) for lang in langs),
+        "  /  ".join(label("receipt_title", lang) for lang in langs),
         langs[0],
         28,
         bold=True,
     )
     page.gap(6)
-    page.text(
-        "  /  ".join(label("receipt_reference", lang, options) for lang in langs), langs[0], 20
-    )
+    page.text("  /  ".join(label("receipt_reference", lang) for lang in langs), langs[0], 20)
     page.text(receipt.reference, "en", 40, bold=True)
     page.gap(6)
     page.paste(code128_image(receipt.reference, page.width, round(90 * page.scale)))
@@ -82,9 +80,7 @@ def render_receipt(receipt: FileReceipt, options: LayoutOptions) -> Image.Image:
     bilingual_lines(page, receipt.service_name, options, 28, bold=True)
     for lang in langs:
         page.text(
-            label(
-                "receipt_opened", lang, options, when=format_when(receipt.opened_at, lang, options)
-            ),
+            label("receipt_opened", lang, when=format_when(receipt.opened_at, receipt.timezone)),
             lang,
             22,
         )
@@ -93,25 +89,25 @@ def render_receipt(receipt: FileReceipt, options: LayoutOptions) -> Image.Image:
         page.rule(dashed=True)
         marks = stage_marks(receipt)
         for lang in langs:
-            page.text(label("receipt_stages", lang, options), lang, 22, bold=True, align="start")
+            page.text(label("receipt_stages", lang), lang, 22, bold=True, align="start")
             for stage, mark in zip(receipt.stages, marks, strict=True):
-                _stage_line(page, localized(stage.name.get(lang), lang, options), lang, mark)
+                _stage_line(page, stage.name.get(lang), lang, mark)
             page.gap(4)
 
     page.rule(dashed=True)
     for lang in langs:
-        page.text(label("receipt_missing", lang, options), lang, 22, bold=True, align="start")
+        page.text(label("receipt_missing", lang), lang, 22, bold=True, align="start")
         if not receipt.missing_documents:
-            page.text(label("receipt_nothing_missing", lang, options), lang, 20, align="start")
+            page.text(label("receipt_nothing_missing", lang), lang, 20, align="start")
         for document in receipt.missing_documents:
-            page.bullet(localized(document.get(lang), lang, options), lang, 20)
+            page.bullet(document.get(lang), lang, 20)
         page.gap(4)
 
     page.rule()
     for lang in langs:
-        page.text(label("receipt_track", lang, options), lang, 20)
+        page.text(label("receipt_track", lang), lang, 20)
     page.text(receipt.track_url, "en", 18)
     page.gap(4)
     for lang in langs:
-        page.text(label("receipt_footer", lang, options), lang, 18, bold=True)
+        page.text(label("receipt_footer", lang), lang, 18, bold=True)
     return page.finish()

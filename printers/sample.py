@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from nafitha.formats import wait_minutes
 from nafitha.paths import DEMO
 from printers.printables import FileReceipt, Stage, Ticket
 
@@ -62,7 +63,7 @@ def sample_ticket(
         service_name=service["name"],
         issued_at=now or datetime(2026, 11, 23, 9, 41),
         people_ahead=7,
-        estimated_wait_s=7 * int(service.get("service_time_s", 240)),
+        wait_minutes=wait_minutes(7 * int(service.get("service_time_s", 240))),
         status_url=f"{_public_url(center)}/t/{SAMPLE_TOKEN}",
         documents=tuple(service.get("documents", ())),
     )

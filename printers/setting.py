@@ -9,9 +9,12 @@
 
 Options shared by all: ``profile`` (a python-escpos capability profile, e.g. ``TM-T20II`` or
 ``POS-5890``), ``width`` (58 or 80 mm, or a dot count such as 576), ``cut`` (full, part, none),
-``lang`` (ar, en, both), ``digits`` (western, eastern), ``timeout`` (seconds, default 3),
+``lang`` (ar, en, both), ``timeout`` (seconds, default 3),
 ``status`` (check: ask before printing and refuse on silence; off: print blind). A wrong string
 raises :class:`~printers.errors.PrinterSettingError` with the reason, at start.
+
+There is no digits option: kiosk, paper, counter, board and phone all write Western digits (0-9) in
+both languages (``nafitha.formats``), so a number reads the same wherever a citizen sees it.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ _OPTIONS = {
     "cups": set(),
     "dummy": {"state"},
 }
-_COMMON = {"profile", "width", "cut", "lang", "digits", "timeout", "status"}
+_COMMON = {"profile", "width", "cut", "lang", "timeout", "status"}
+DEFAULT_DPI = 203  # most thermal heads: 8 dots per mm
 _HEX_ID = re.compile(r"^(?:0x)?[0-9a-fA-F]{1,4}$")
 
 
@@ -49,7 +53,7 @@ class PrinterSetting:
     width_dots: int = 576
     cut: str = "full"
     lang: str = "both"
-    digits: str = "western"
+    dpi: int = DEFAULT_DPI  # the print head's resolution, from the profile: text sizes in mm
     timeout_s: float = 3.0
     check_status: bool = True
     port: int = DEFAULT_PORT
@@ -60,6 +64,10 @@ class PrinterSetting:
     @property
     def width_mm(self) -> int:
         return 58 if self.width_dots <= 384 else 80
+
+    @property
+    def dots_per_mm(self) -> float:
+        return self.dpi / 25.4
 
 
 def _width_dots(value: str, setting: str) -> int:
@@ -78,7 +86,8 @@ def _width_dots(value: str, setting: str) -> int:
     )
 
 
-def _profile_width(profile: str, setting: str) -> int | None:
+def _profile_media(profile: str, setting: str) -> tuple[int | None, int]:
+    """The profile's paper width in dots (None when it does not say) and its head's dpi."""
     from printers.profiles import profile_data  # heavy: loads the capability database
 
     try:
@@ -87,8 +96,13 @@ def _profile_width(profile: str, setting: str) -> int | None:
         raise PrinterSettingError(
             setting, f"unknown printer profile {profile!r} (see python-escpos capabilities)"
         ) from exc
-    pixels = data.get("media", {}).get("width", {}).get("pixels")
-    return int(pixels) if isinstance(pixels, int) else None
+    media = data.get("media", {})
+    pixels = media.get("width", {}).get("pixels")
+    dpi = media.get("dpi")
+    return (
+        int(pixels) if isinstance(pixels, int) else None,
+        int(dpi) if isinstance(dpi, int) else DEFAULT_DPI,
+    )
 
 
 def _choice(
@@ -119,6 +133,12 @@ def parse_setting(text: str) -> PrinterSetting:
         if key in options:
             raise PrinterSettingError(text, f"option {key} given twice")
         options[key] = value
+    if "digits" in options:
+        raise PrinterSettingError(
+            text,
+            "the digits option was removed: every surface prints Western digits (0-9) in both "
+            "languages, so a number reads the same on paper, screen and board",
+        )
     unknown = sorted(set(options) - _COMMON - _OPTIONS[scheme])
     if unknown:
         allowed = sorted(_COMMON | _OPTIONS[scheme])
@@ -128,12 +148,11 @@ def parse_setting(text: str) -> PrinterSetting:
 
     target, port = _target(scheme, parts, text)
     profile = options.pop("profile", None) or None
-    width = _profile_width(profile, text) if profile else None
+    width, dpi = _profile_media(profile, text) if profile else (None, DEFAULT_DPI)
     if "width" in options:
         width = _width_dots(options.pop("width"), text)
     cut = _choice(options, "cut", ("full", "part", "none"), "full", text)
     lang = _choice(options, "lang", ("ar", "en", "both"), "both", text)
-    digits = _choice(options, "digits", ("western", "eastern"), "western", text)
     status = _choice(options, "status", ("check", "off"), "check", text)
     try:
         timeout = float(options.pop("timeout", "3"))
@@ -150,7 +169,7 @@ def parse_setting(text: str) -> PrinterSetting:
         width_dots=width or WIDTHS_MM[80],
         cut=cut,
         lang=lang,
-        digits=digits,
+        dpi=dpi,
         timeout_s=timeout,
         check_status=status == "check",
         port=port,

@@ -80,12 +80,16 @@ def test_the_printed_ticket_is_built_from_the_servers_answer_only():
         "service": {"id": "a2", "name": {"ar": "٢", "en": "2"}},
         "people_ahead": 3,
         "estimated_wait_s": 540,
+        "wait_minutes": 12,  # the server's one rounding, printed as given (not 9 from 540 s)
+        "callable": False,
         "status_url": "http://x/t/abc",
         "documents": [{"ar": "هوية", "en": "ID"}],
         "center": {"ar": "مركز", "en": "Center"},
     }
-    ticket = ticket_to_print(answer, {"ar": "", "en": ""})
+    ticket = ticket_to_print(answer, {"ar": "", "en": ""}, "en", "Asia/Beirut")
     assert ticket.number == "A-007" and ticket.priority and ticket.people_ahead == 3
+    assert (ticket.wait_minutes, ticket.callable, ticket.lang) == (12, False, "en")
+    assert ticket.timezone == "Asia/Beirut"
     assert ticket.issued_at == datetime.fromisoformat("2026-11-23T10:00:00+02:00")
     assert ticket.status_url == "http://x/t/abc" and ticket.documents[0].en == "ID"
 
@@ -99,3 +103,32 @@ def test_a_printer_fault_is_an_outcome_not_an_exception():
     )
     assert outcome.message["ar"] and outcome.message["en"]
     assert print_ticket(Printer("dummy://"), ticket).printed
+
+
+def test_a_return_visit_ticket_carries_the_reference_with_dashes_and_what_to_bring():
+    answer = {"number": "A-001", "service": {"name": {"ar": "٢", "en": "2"}}, "status_url": "u"}
+    answer["documents"] = [{"ar": "هوية", "en": "ID"}]
+    photo = {"ar": "صورة", "en": "Photo"}
+    ticket = ticket_to_print(answer, {"ar": "م", "en": "C"}, "ar", "", "K7QX2M9P4", [photo])
+    assert ticket.reference == "K7QX-2M9P-4"
+    assert [d.en for d in ticket.documents] == ["Photo"]
+
+
+def test_the_catalog_keeps_each_services_queue_and_the_centers_zone():
+    payload = {
+        "center": {"name": {"ar": "م", "en": "C"}, "timezone": "Asia/Beirut"},
+        "categories": [{"id": "c", "name": {"ar": "ف", "en": "C"}}],
+        "services": [
+            {"id": "s1", "category": "c", "name": "S1", "open_now": True,
+             "queue": {"waiting": 4, "estimated_wait_s": 700, "wait_minutes": 15,
+                       "callable": True}},
+            {"id": "s2", "category": "c", "name": "S2", "open_now": True,
+             "queue": {"waiting": 2, "estimated_wait_s": None, "wait_minutes": None,
+                       "callable": False}},
+        ],
+    }  # fmt: skip
+    catalog = parse_catalog(payload)
+    assert catalog.timezone == "Asia/Beirut"
+    s1, s2 = catalog.services["s1"], catalog.services["s2"]
+    assert (s1.queue.waiting, s1.queue.wait_minutes, s1.unserved) == (4, 15, False)
+    assert (s2.queue.waiting, s2.queue.wait_minutes, s2.unserved) == (2, None, True)

@@ -27,7 +27,7 @@ def ticket() -> Ticket:
         service_name=SERVICE,
         issued_at=datetime(2026, 11, 23, 14, 20),
         people_ahead=5,
-        estimated_wait_s=17 * 60,
+        wait_minutes=20,
         status_url=STATUS_URL,
         documents=[
             {"ar": "بطاقة الهوية أو إخراج قيد سابق", "en": "Identity card or a previous extract"},

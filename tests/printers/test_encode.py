@@ -38,6 +38,7 @@ def test_decoded_bytes_equal_the_layout(ticket, setting, cut, lang):
     assert same_pixels(page.image.crop((0, 0, image.width, image.height)), image)
     feed = page.image.crop((0, image.height, page.image.width, page.image.height))
     assert feed.height > 0 and feed.convert("L").getextrema() == (255, 255)  # fed before the cut
+    assert feed.height <= 12 * 8  # the last line just past the blade: no blank tail of paper
 
 
 def test_receipt_bytes_are_a_raster_image_then_a_cut(receipt):
@@ -45,7 +46,7 @@ def test_receipt_bytes_are_a_raster_image_then_a_cut(receipt):
     image = printer.render_receipt(receipt)
     data = encode_page(image, printer.setting)
     assert data.startswith(b"\x1b@\x1dv0\x00")  # ESC @, then GS v 0 normal density
-    assert data.endswith(b"\x1dV\x00")  # GS V 0: full cut, after the feed
+    assert data.endswith(b"\x1dVA\x00")  # GS V 65 0: the printer feeds to its blade and cuts
     assert image.height > 960  # so python-escpos split it in fragments, and they join back
     assert data.count(b"\x1dv0") == 2
     assert same_pixels(decode_pages(data)[0].image.crop((0, 0, *image.size)), image)

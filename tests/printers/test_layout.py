@@ -11,7 +11,7 @@ from printers.canvas import font, wrap
 from printers.printables import FileReceipt, LayoutOptions, Ticket
 from printers.printing import Printer
 from printers.receipt_layout import CURRENT, DONE, LATER, render_receipt, stage_marks
-from printers.ticket_layout import render_ticket, wait_minutes, wait_text
+from printers.ticket_layout import render_ticket
 
 
 def test_arabic_wraps_between_words_in_reading_order():
@@ -25,20 +25,6 @@ def test_arabic_wraps_between_words_in_reading_order():
 def test_a_word_longer_than_the_line_is_cut():
     lines = wrap("http://10.0.0.2:8000/f/7KQ2-M9XD-4/and/a/very/long/path", font(24), "en", 150)
     assert "".join(lines) == "http://10.0.0.2:8000/f/7KQ2-M9XD-4/and/a/very/long/path"
-
-
-@pytest.mark.parametrize(
-    ("seconds", "minutes"), [(30, 1), (400, 7), (600, 10), (610, 15), (3000, 50)]
-)
-def test_wait_is_rounded_as_people_say_it(seconds, minutes):
-    assert wait_minutes(seconds) == minutes
-
-
-def test_arabic_wait_uses_the_right_noun_for_the_count():
-    options = LayoutOptions()
-    assert wait_text(400, "ar", options).endswith("7 دقائق")
-    assert wait_text(1200, "ar", options).endswith("20 دقيقة")
-    assert wait_text(1200, "ar", LayoutOptions(digits="eastern")).endswith("٢٠ دقيقة")
 
 
 def test_stage_marks_follow_the_current_stage(receipt):
@@ -87,8 +73,6 @@ def test_saved_pngs_to_look_at(ticket, receipt, artifacts):
                 image.save(path)
                 with Image.open(path) as saved:
                     assert saved.size == image.size
-    eastern = Printer("dummy://?width=80&digits=eastern").render_ticket(ticket, "ar")
-    eastern.save(artifacts / "printers-ticket-80mm-ar-eastern-digits.png")
     long_receipt = render_receipt(
         FileReceipt(
             **{**receipt.__dict__, "opened_at": datetime(2026, 1, 2, 8, 0), "missing_documents": ()}

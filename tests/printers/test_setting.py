@@ -35,10 +35,10 @@ def test_every_kind_of_setting_parses(text, scheme, target, port, width):
 
 def test_options_reach_the_setting():
     setting = parse_setting(
-        "serial:///dev/ttyS0?baudrate=115200&cut=part&lang=ar&digits=eastern&timeout=1.5&status=off"
+        "serial:///dev/ttyS0?baudrate=115200&cut=part&lang=ar&timeout=1.5&status=off"
     )
     assert setting.options["baudrate"] == "115200"
-    assert (setting.cut, setting.lang, setting.digits) == ("part", "ar", "eastern")
+    assert (setting.cut, setting.lang) == ("part", "ar")
     assert setting.timeout_s == 1.5
     assert setting.check_status is False
     assert parse_setting("dummy://?state=paper_out").options["state"] == "paper_out"
@@ -84,3 +84,15 @@ def test_bad_setting_fails_with_the_reason(text, reason):
     assert caught.value.code == "bad_setting"
     assert reason in caught.value.message["en"]
     assert "إعداد الطابعة غير صحيح" in caught.value.message["ar"]
+
+
+def test_the_digits_option_is_gone_with_the_reason():
+    """One digit set everywhere (Western): a center cannot make paper differ from the board."""
+    with pytest.raises(PrinterSettingError, match="digits option was removed"):
+        parse_setting("tcp://10.0.0.9:9100?digits=eastern")
+
+
+def test_the_profile_gives_the_head_resolution():
+    assert parse_setting("dummy://?profile=TM-T20II").dpi == 203
+    assert parse_setting("dummy://?profile=TM-T88V").dpi == 180
+    assert parse_setting("dummy://").dots_per_mm == pytest.approx(8.0, abs=0.01)
