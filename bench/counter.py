@@ -6,7 +6,7 @@ Starts a real ``nafitha server`` (demo accounts) and the real counter app under 
 (1280x800, software GL), signed in as clerk1 at c1. Inside the app (one clock), the figure runs from
 the F1 key event entering the window to the first frame flipped with the new ticket number in its
 label: the HTTP call on the action worker, the hand-back to the UI thread, the label's re-layout
-and one frame. Each ticket is then marked no-show (N) so the next call can go.
+and one frame. Each ticket is then finished (F) so the next call can go.
 
 Two rounds: the server idle, then under the paced load of the server benchmark (``bench/load.py``:
 10 kiosks issuing 5 tickets/s each and 20 clerks at 20 more counters calling once a second each).
@@ -75,7 +75,7 @@ def key_to_screen(
     going: Callable[[], bool] = lambda: True,
     between: Callable[[], None] = lambda: None,
 ) -> tuple[list[float], list[float]]:
-    """``calls`` timed call-next presses (while ``going()``), each ticket then marked no-show:
+    """``calls`` timed call-next presses (while ``going()``), each ticket then finished:
     (key to the number set in its label, key to the number drawn) in ms."""
     samples: list[list[float]] = []
     for _ in range(calls):
@@ -85,7 +85,7 @@ def key_to_screen(
         taken = wait(lambda: app.call("key_timings"))
         samples.extend(taken)
         wait(lambda: app.call("state")["ticket"])
-        app.call("press", name="n")
+        app.call("press", name="f")
         wait(lambda: not app.call("state")["ticket"] and not app.call("state")["busy"])
         between()
     return [s[0] * 1000 for s in samples], [s[1] * 1000 for s in samples]

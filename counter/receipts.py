@@ -23,9 +23,12 @@ class ReceiptShown:
 
 
 def receipt_from_file(file: dict[str, Any], center: dict[str, Any]) -> FileReceipt:
-    """The printable receipt of a file as the server describes it (``GET /files/{reference}``)."""
+    """The printable receipt of a file as the server describes it (``GET /files/{reference}``).
+
+    The QR code and the printed link are the server's ``track_url``: only the server knows the
+    address citizens reach it at (its ``public_url`` setting may differ from the catalog's).
+    """
     opened = file.get("opened_at")
-    base = str(center.get("public_url") or "").rstrip("/")
     return FileReceipt(
         center_name=center.get("name") or both("common.center_name"),
         reference=file["reference"],
@@ -35,7 +38,7 @@ def receipt_from_file(file: dict[str, Any], center: dict[str, Any]) -> FileRecei
             {"id": stage["id"], "name": stage["name"]} for stage in file.get("stages") or []
         ),
         current_stage=(file.get("stage") or {}).get("id"),
-        track_url=f"{base}/f/{file['reference']}",
+        track_url=str(file["track_url"]),
         missing_documents=tuple(file.get("missing_documents") or ()),
     )
 

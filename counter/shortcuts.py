@@ -26,6 +26,7 @@ class Shortcut:
 
 SERVE: tuple[Shortcut, ...] = (
     Shortcut(("f1", "spacebar"), "call_next", "F1 / Space"),
+    Shortcut(("x", "f11"), "finish_next", "X"),
     Shortcut(("r", "f2"), "recall", "R"),
     Shortcut(("n", "f3"), "no_show", "N"),
     Shortcut(("s", "f4"), "start", "S"),
@@ -34,6 +35,9 @@ SERVE: tuple[Shortcut, ...] = (
     Shortcut(("p", "f7"), "pause", "P"),
     Shortcut(("o", "f8"), "open_file", "O"),
     Shortcut(("l", "f9"), "files", "L"),
+    Shortcut(("u",), "undo_no_show", "U"),
+    Shortcut(("enter", "numpadenter"), "confirm", "Enter"),
+    Shortcut(("escape",), "cancel", "Esc"),
     Shortcut(("f12",), "language_switch", "F12"),
     Shortcut(("f10",), "logout", "F10"),
 )

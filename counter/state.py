@@ -7,6 +7,7 @@ never see half an update. The state holds no business rules: it mirrors what the
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from kivy.event import EventDispatcher
@@ -19,6 +20,16 @@ from kivy.properties import (
 )
 
 from nafitha.text import both, normalize_lang
+
+
+def epoch(text: Any) -> float:
+    """An ISO time from the server as Unix seconds (0 when absent)."""
+    if not isinstance(text, str) or not text:
+        return 0.0
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return 0.0
 
 
 def service_id(ticket: dict[str, Any]) -> str:
@@ -41,6 +52,10 @@ class CounterState(EventDispatcher):
     connected = BooleanProperty(True)
     busy = BooleanProperty(False)
     """An action is in flight: action buttons wait for its answer."""
+    pending = StringProperty("")
+    """The action asked and not yet answered (``call_next``), shown at once on the screen."""
+    confirming = StringProperty("")
+    """An action waiting for the clerk's yes (``no_show``); Enter confirms, Esc cancels."""
     notice = DictProperty({})
     """The last message for the clerk, bilingual ({"ar", "en"}), from the server or the counter."""
     notice_kind = StringProperty("info")
@@ -60,6 +75,8 @@ class CounterState(EventDispatcher):
     """Every service by id, as ``GET /services`` gives it (names, documents, workflow)."""
     counters = ListProperty([])
     """Every counter of the center, for transfers."""
+    queue = DictProperty({})
+    """The last ``GET /queue``: every service's waiting count, every counter's status."""
     services = ListProperty([])
     """The clerk's services: dicts with ``id``, ``name``, ``waiting``, ``oldest_wait_s``."""
 
@@ -67,6 +84,8 @@ class CounterState(EventDispatcher):
     """The ticket at this counter (called or being served); empty when none."""
     ticket_since = NumericProperty(0.0)
     """Wall-clock time at which the ticket was last called or started, for the elapsed time."""
+    undo = DictProperty({})
+    """The last no-show while it may be undone: the server's ticket with ``undo_until``."""
 
     paused = BooleanProperty(False)
     pause_reason = StringProperty("")
@@ -107,6 +126,40 @@ class CounterState(EventDispatcher):
     def has_ticket(self) -> bool:
         return bool(self.ticket)
 
+    def can(self, action: str, *_watched: object) -> bool:
+        """Whether ``action`` can succeed now, so a key that can only fail is never offered.
+
+        Mirrors the server's rules (``server/usecases/ticket_actions.py``): finish implies start,
+        a no-show waits for the server's ``no_show_at``, an undo for ``undo_until``. The .kv files
+        pass the properties the answer depends on as ``_watched``, so they re-bind to them.
+        """
+        if self.busy:
+            return False
+        state = (self.ticket or {}).get("state")
+        if action == "call_next":
+            return not self.ticket and not self.paused
+        if action in ("recall", "start"):
+            return state == "called"
+        if action in ("finish", "finish_next"):
+            return state in ("called", "serving")
+        if action == "no_show":
+            return state == "called" and self.no_show_wait() == 0
+        if action in ("transfer", "open_file"):
+            return bool(self.ticket)
+        if action == "pause":
+            return not self.ticket
+        if action == "undo_no_show":
+            return not self.ticket and self.undo_left() > 0
+        return True
+
+    def no_show_wait(self) -> int:
+        """Seconds until the server accepts a no-show for the called ticket (0: now)."""
+        return max(0, int(epoch((self.ticket or {}).get("no_show_at")) - self.now + 0.999))
+
+    def undo_left(self) -> float:
+        """Seconds left to undo the last no-show (0: none)."""
+        return max(0.0, epoch(self.undo.get("undo_until")) - self.now) if self.undo else 0.0
+
     def service_name(self, service_id: str, lang: str | None = None) -> str:
         service = self.catalog.get(service_id) or {}
         name = service.get("name") or {}
@@ -122,6 +175,9 @@ class CounterState(EventDispatcher):
         self.user = ""
         self.role = ""
         self.ticket = {}
+        self.undo = {}
+        self.confirming = ""
+        self.pending = ""
         self.file = {}
         self.services = []
         self.paused = False

@@ -1,5 +1,9 @@
 """Files: look one up by scan or reference, see where it is, move it on with a note, mark missing
-documents, hand it over, and print its receipt again."""
+documents (or record that they were brought), hand it over, and print its receipt again.
+
+The summary and the history scroll together and grow with their text, so a long list of missing
+documents is never cut; the checklist starts from what the server says is missing.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from kivy.properties import BooleanProperty
 
 from counter.screens.base import CounterScreen, load_kv
 from counter.screens.widgets import CheckRow, ChoiceButton
+from nafitha.formats import format_datetime
 
 load_kv(__file__)
 
@@ -67,8 +72,9 @@ class FilesScreen(CounterScreen):
 
     def history(self, file: dict[str, Any], lang: str) -> str:
         lines = []
+        zone = self.app.state.center.get("timezone") or "UTC"
         for entry in reversed((file or {}).get("history") or []):
-            at = (entry.get("at") or "")[5:16].replace("T", " ")
+            at = format_datetime(entry["at"], zone) if entry.get("at") else ""
             name = (entry.get("stage_name") or {}).get(lang, entry.get("stage", ""))
             note = f" - {entry['note']}" if entry.get("note") else ""
             who = f" ({entry['by']})" if entry.get("by") else ""
@@ -103,9 +109,11 @@ class FilesScreen(CounterScreen):
         documents = self.ids.missing_list
         documents.clear_widgets()
         service = self.app.state.catalog.get((file.get("service") or {}).get("id", "")) or {}
+        missing = [(doc.get("ar"), doc.get("en")) for doc in file.get("missing_documents") or []]
         for index, document in enumerate(service.get("documents") or []):
+            held = (document.get("ar"), document.get("en")) not in missing
             documents.add_widget(
-                CheckRow(name=f"missing_{index}", text=document.get(lang, ""), checked=True)
+                CheckRow(name=f"missing_{index}", text=document.get(lang, ""), checked=held)
             )
 
     def move(self, stage: str) -> None:
@@ -127,8 +135,8 @@ class FilesScreen(CounterScreen):
         missing = sorted(
             int(row.name.split("_")[1]) for row in self.ids.missing_list.children if not row.checked
         )
-        if missing:
-            self.app.actions.move_file("missing_documents", self.ids.note.text, missing=missing)
+        self.app.actions.record_documents(missing, self.ids.note.text)
+        self.ids.note.text = ""
         self.marking = False
 
     def action_print_receipt(self) -> None:

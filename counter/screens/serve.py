@@ -8,7 +8,8 @@ from typing import Any
 from kivy.clock import Clock
 
 from counter.screens.base import CounterScreen, load_kv
-from counter.state import service_id
+from counter.state import epoch, service_id
+from nafitha.formats import format_duration
 from nafitha.gui.bidi_label import BidiLabel
 from nafitha.gui.theme import PALETTE
 
@@ -30,7 +31,9 @@ class ServeScreen(CounterScreen):
             return self.app.tr("no_ticket", lang)
         return self.app.state.service_name(service_id(ticket), lang)
 
-    def ticket_status(self, ticket: dict[str, Any], lang: str) -> str:
+    def ticket_status(self, ticket: dict[str, Any], pending: str, lang: str) -> str:
+        if pending == "call_next":
+            return self.app.tr("calling", lang)
         if not ticket:
             return ""
         key = "ticket_serving" if ticket.get("state") == "serving" else "ticket_called"
@@ -56,8 +59,20 @@ class ServeScreen(CounterScreen):
         return "{}: {}  ·  {}".format(
             self.app.tr("today", lang),
             self.app.tr("served_today", lang, count=int(count)),
-            self.app.tr("average_service", lang, minutes=round(average / 60, 1)),
+            self.app.tr("average_service", lang, duration=format_duration(average, lang)),
         )
+
+    def no_show_text(self, ticket: dict[str, Any], now: float, lang: str) -> str:
+        """The no-show key, with the seconds left before the server accepts it."""
+        text = self.app.keyed("no_show", self.app.state.lang, "serve")
+        wait = self.app.state.no_show_wait() if (ticket or {}).get("state") == "called" else 0
+        return f"{text}\n{self.app.tr('no_show_in', lang, seconds=wait)}" if wait else text
+
+    def question(self, confirming: str, ticket: dict[str, Any], now: float, lang: str) -> str:
+        if confirming != "no_show" or not ticket:
+            return ""
+        since = max(0, round(now - epoch(ticket.get("called_at"))))
+        return self.app.tr("confirm_no_show", lang, number=ticket.get("number", ""), seconds=since)
 
     def who_text(self, user: str, counter: dict[str, Any], counter_id: str, lang: str) -> str:
         name = self.app.state.counter_name(counter, lang) if counter else counter_id
@@ -106,26 +121,46 @@ class ServeScreen(CounterScreen):
     # ------------------------------------------------------------ actions
 
     def action_call_next(self) -> None:
+        self.app.state.confirming = ""
         self.app.actions.call_next()
+
+    def action_finish_next(self) -> None:
+        self.app.state.confirming = ""
+        self.app.actions.finish_and_call_next()
 
     def action_recall(self) -> None:
         self.app.actions.recall()
 
     def action_no_show(self) -> None:
-        self.app.actions.no_show()
+        """Ask first: a no-show drops the citizen from the queue."""
+        if self.app.state.can("no_show"):
+            self.app.state.confirming = "no_show"
+
+    def action_confirm(self) -> None:
+        if self.app.state.confirming == "no_show":
+            self.app.state.confirming = ""
+            self.app.actions.no_show()
+
+    def action_cancel(self) -> None:
+        self.app.state.confirming = ""
+
+    def action_undo_no_show(self) -> None:
+        self.app.actions.undo_no_show()
 
     def action_start(self) -> None:
         self.app.actions.start()
 
     def action_finish(self) -> None:
+        self.app.state.confirming = ""
         self.app.actions.finish()
 
     def action_transfer(self) -> None:
-        if self.app.state.ticket:
+        self.app.state.confirming = ""
+        if self.app.state.can("transfer"):
             self.app.state.screen = "transfer"
 
     def action_pause(self) -> None:
-        if not self.app.state.ticket:  # finish or transfer the citizen first
+        if self.app.state.can("pause"):  # finish or transfer the citizen first
             self.app.state.screen = "pause"
 
     def action_open_file(self) -> None:

@@ -49,15 +49,47 @@ def test_a_clerk_serves_with_the_keyboard_only(demo_server, counters):
     app.press("up")
     app.type_text("wrong window")
     app.press("enter")
-    app.wait(lambda s: s["screen"] == "serve" and not s["ticket"], "the transfer")
+    # no open counter serves civil extracts now: the counter warns, a second Enter sends it anyway
+    state = app.wait(lambda s: s["notice_kind"] == "error", "the warning")
+    assert "civil status extract" in state["notice"]["en"]
+    assert plain["number"] in state["notice"]["en"]
+    assert state["screen"] == "transfer"
+    app.press("enter")
+    state = app.wait(lambda s: s["screen"] == "serve" and not s["ticket"], "the transfer")
+    assert (
+        state["notice"]["en"] == f"{plain['number']} transferred to Individual civil status extract"
+    )
     moved = manager.ticket(plain["id"])
     assert moved["state"] == "waiting" and moved["service"]["id"] == "civil-extract"
 
-    # the third: N marks it a no-show
+    # the third: N is not offered right after the call (the citizen may be walking over); after
+    # a recall it is, asks first (Enter confirms), and U undoes it for a while
     third = kiosk.issue_ticket("marriage-registration")
     app.press("f1")
     app.wait(lambda s: s["ticket"].get("number") == third["number"], "the third call")
+    assert app.describe("no_show")["disabled"]
+    assert any(text.endswith(" s") for text in app.describe("no_show")["texts"])
+    app.press("r")
+    app.wait(lambda s: s["ticket"].get("recalls") == 1 and not s["busy"], "the recall")
+    app.wait(lambda s: not app.describe("no_show")["disabled"], "no-show offered")
     app.press("n")
+    state = app.wait(lambda s: s["confirming"] == "no_show", "the question")
+    assert state["ticket"]["state"] == "called"
+    assert third["number"] in " ".join(app.describe("confirm_question")["texts"])
+    app.press("enter")
+    app.wait(lambda s: not s["ticket"] and s["undo"], "the no-show")
+    assert manager.ticket(third["id"])["state"] == "no_show"
+    app.press("u")
+    app.wait(lambda s: s["ticket"].get("number") == third["number"], "the undo")
+    assert manager.ticket(third["id"])["state"] == "called"
+    app.press("n")
+    app.wait(lambda s: s["confirming"] == "no_show", "the question again")
+    app.press("escape")  # Esc: nothing happens, the ticket stays
+    state = app.wait(lambda s: s["confirming"] == "", "the question dropped")
+    assert state["ticket"]["state"] == "called"
+    app.press("n")
+    app.wait(lambda s: s["confirming"] == "no_show", "the question once more")
+    app.press("enter")
     app.wait(lambda s: not s["ticket"], "the no-show")
     assert manager.ticket(third["id"])["state"] == "no_show"
 
