@@ -23,6 +23,8 @@ from server.config import CenterConfig, ServerSettings, load_center_config
 from server.events import EventFeed
 from server.store.database import Database
 from server.store.migrate import migrate
+from server.usecases.audit_heads import HeadSigner
+from server.usecases.audit_keys import load_keys
 from server.usecases.catalog import import_center_config, load_catalog
 from server.usecases.context import Context
 from server.usecases.stats import warm_aggregates
@@ -45,6 +47,7 @@ ROUTERS: tuple[str, ...] = (
     "server.api.stats_board",  # W
     "server.api.admin_pages",  # W
     "server.web.pages",  # W
+    "server.api.audit",
 )
 
 
@@ -56,7 +59,7 @@ def open_context(
     """The database opened and migrated, the center config imported, ready for use cases."""
     db = Database(settings.db, timeout=settings.busy_timeout_s)
     migrate(db)
-    ctx = Context(db=db, settings=settings, clock=clock)
+    ctx = Context(db=db, settings=settings, clock=clock, audit=load_keys(settings))
     import_center_config(ctx, center or load_center_config(settings.center_config))
     return ctx
 
@@ -115,12 +118,15 @@ def create_app(
             target=_warm_aggregates, args=(ctx, stop_warmup), name="stats-warmup", daemon=True
         )
         warmup.start()
+        signer = HeadSigner(ctx, settings.audit_sign_events, settings.audit_sign_s)
+        signer.start()
         try:
             yield
         finally:
             stop_warmup.set()
             await feed.stop()
             await asyncio.to_thread(warmup.join, 10)
+            await asyncio.to_thread(signer.stop)  # signs what was written since the last head
             if (buckets := ctx.cache.get("rate_limits")) is not None:
                 buckets.close()
             ctx.db.close()

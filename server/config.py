@@ -181,6 +181,13 @@ class ServerSettings(Settings):
     # recall), and a no-show may be undone by its clerk for this long.
     no_show_after_s: float = Field(default=60.0, ge=0, le=3600)
     no_show_undo_s: float = Field(default=120.0, ge=0, le=3600)
+    # The audit (docs/audit.md): the folder of the signing and digest keys (default ``keys/``
+    # beside the database), the file the signed chain heads are appended to (default
+    # ``chain-heads.jsonl`` beside the database), and how often the head is signed.
+    audit_keys: Path | None = None
+    audit_heads: Path | None = None
+    audit_sign_events: int = Field(default=1000, ge=1, le=1_000_000)
+    audit_sign_s: float = Field(default=300.0, ge=1, le=86_400)
 
 
 def load_center_config(path: Path | str) -> CenterConfig:

@@ -1,32 +1,27 @@
 """The append-only, hash-chained event log: every change leaves one row, written in its transaction.
 
 Each event's ``hash`` is SHA-256 over the previous event's hash and this event's canonical content
-(id, time, kind, who, counter, device, ticket, data, public part). Editing an event breaks its own
+(:func:`nafitha.chain.event_hash`, shared with the national hub). Editing an event breaks its own
 hash; deleting one breaks the link of the next; deleting the newest ones leaves the id sequence
-(``sqlite_sequence``) ahead of the last row. :func:`verify_chain` finds all three.
+(``sqlite_sequence``) ahead of the last row. :func:`verify_chain` finds all three. Whoever can open
+the file can also recompute every hash after an edit: the signed heads (``chain_signed`` events,
+docs/audit.md) and the records of them kept outside the database are what catch that.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
-GENESIS = "0" * 64
+from nafitha.chain import GENESIS, Head, SignedHead, canonical, event_hash
 
-
-def canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    content = {k: row[k] for k in ("id", "at", "kind", "actor", "counter", "device", "ticket_id")}
-    content["data"] = row["data"]
-    content["public"] = row["public"]
-    return hashlib.sha256((prev_hash + canonical(content)).encode()).hexdigest()
+# The kind of the event recording a signature of the chain head (its data: a SignedHead).
+SIGNED_KIND = "chain_signed"
+_COLUMNS = "id, at, kind, actor, counter, device, ticket_id, data, public, prev_hash, hash"
 
 
 @dataclass(frozen=True)
@@ -86,19 +81,19 @@ class ChainProblem:
     reason: str
 
 
+def _rows(cursor: Any) -> Iterator[dict[str, Any]]:
+    columns = [d[0] for d in cursor.description]
+    for values in cursor:
+        yield dict(zip(columns, values, strict=True))
+
+
 def verify_chain(db: sqlite_utils.Database) -> tuple[int, list[ChainProblem]]:
     """(events checked, problems found): edited, deleted or re-linked events."""
     problems: list[ChainProblem] = []
     prev_hash = GENESIS
     expected_id = 1
     count = 0
-    cursor = db.execute(
-        "SELECT id, at, kind, actor, counter, device, ticket_id, data, public, prev_hash, hash"
-        " FROM events ORDER BY id"
-    )
-    columns = [d[0] for d in cursor.description]
-    for values in cursor:
-        row = dict(zip(columns, values, strict=True))
+    for row in _rows(db.execute(f"SELECT {_COLUMNS} FROM events ORDER BY id")):
         count += 1
         if row["id"] != expected_id:
             problems.append(
@@ -116,3 +111,80 @@ def verify_chain(db: sqlite_utils.Database) -> tuple[int, list[ChainProblem]]:
             ChainProblem(seq[0], f"events {expected_id}..{seq[0]} were deleted from the end")
         )
     return count, problems
+
+
+def chain_head(db: sqlite_utils.Database) -> Head | None:
+    """The newest event's id and hash (None for an empty log)."""
+    row = db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    return Head(row[0], row[1]) if row else None
+
+
+def unsigned_head(db: sqlite_utils.Database) -> Head | None:
+    """The newest event, unless it is itself a signature (nothing new since) or the log is empty."""
+    row = db.execute("SELECT id, hash, kind FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    return Head(row[0], row[1]) if row and row[2] != SIGNED_KIND else None
+
+
+def signed_since(db: sqlite_utils.Database, seq: int) -> bool:
+    """Whether a signature was recorded after event ``seq`` (a few rows from the end)."""
+    row = db.execute(
+        "SELECT 1 FROM events WHERE id > ? AND kind = ? LIMIT 1", [seq, SIGNED_KIND]
+    ).fetchone()
+    return row is not None
+
+
+def hash_at(db: sqlite_utils.Database, seq: int) -> str | None:
+    """The stored hash of event ``seq``, or None when there is no such event."""
+    row = db.execute("SELECT hash FROM events WHERE id = ?", [seq]).fetchone()
+    return row[0] if row else None
+
+
+def signed_heads(
+    db: sqlite_utils.Database, limit: int | None = None
+) -> list[tuple[int, SignedHead | None]]:
+    """(event id, signed head) of the ``chain_signed`` events, newest first; None for a data
+    field that is not a signed head (an edit)."""
+    sql = "SELECT id, data FROM events WHERE kind = ? ORDER BY id DESC"
+    params: list[Any] = [SIGNED_KIND]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    found: list[tuple[int, SignedHead | None]] = []
+    for event_id, data in db.execute(sql, params).fetchall():
+        try:
+            found.append((event_id, SignedHead.from_json(json.loads(data))))
+        except ValueError:
+            found.append((event_id, None))
+    return found
+
+
+def last_signed(db: sqlite_utils.Database) -> tuple[int, SignedHead | None] | None:
+    """The newest ``chain_signed`` event (its id and head), or None before the first one."""
+    heads = signed_heads(db, limit=1)
+    return heads[0] if heads else None
+
+
+def ticket_events(db: sqlite_utils.Database, first: int, last: int) -> Iterator[dict[str, Any]]:
+    """Events about tickets ``first``..``last`` in log order (``data`` parsed), by the
+    ``ticket_id`` index: the replay reads the log in slices this way, not all at once."""
+    cursor = db.execute(
+        "SELECT id, at, kind, actor, counter, device, ticket_id, data FROM events"
+        " WHERE ticket_id BETWEEN ? AND ? ORDER BY id",
+        [first, last],
+    )
+    for row in _rows(cursor):
+        row["data"] = json.loads(row["data"])
+        yield row
+
+
+def events_of_kinds(db: sqlite_utils.Database, kinds: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """Events of the given kinds in log order (``data`` parsed)."""
+    marks = ", ".join("?" for _ in kinds)
+    cursor = db.execute(
+        "SELECT id, at, kind, actor, counter, device, ticket_id, data FROM events"
+        f" WHERE kind IN ({marks}) ORDER BY id",
+        list(kinds),
+    )
+    for row in _rows(cursor):
+        row["data"] = json.loads(row["data"])
+        yield row

@@ -17,6 +17,7 @@ from server.usecases.ticket_actions import clerk_view, wrong_state
 from server.usecases.ticket_view import fetch_ticket, public_event_fields
 
 MAX_REASON = 500
+CALLED_COLUMNS = ("state", "called_at", "counter", "clerk", "target_counter")
 
 
 def check_at_counter(actor: Actor, counter: str) -> None:
@@ -112,7 +113,12 @@ def _mark_called(
         actor=actor.name,
         counter=counter_id,
         ticket_id=ticket_id,
-        data={"number": row["number"], "service": row["service"], **data},
+        data={
+            "number": row["number"],
+            "service": row["service"],
+            **data,
+            "ticket": {c: row[c] for c in CALLED_COLUMNS},  # what the call set (docs/audit.md)
+        },
         public=public_event_fields(row, catalog),
     )
     return row

@@ -9,10 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from server.config import ServerSettings
 from server.store.database import Database
+
+if TYPE_CHECKING:
+    from server.usecases.audit_keys import AuditKeys
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Context:
     # Called after a commit that appended public events, to wake this process's live stream.
     on_event: Callable[[], None] = lambda: None
     cache: dict[str, Any] = field(default_factory=dict)  # per-process caches (catalog, ...)
+    # The audit's keys, read from outside the database at start (server/usecases/audit_keys.py).
+    audit: AuditKeys | None = None
 
     def now(self) -> float:
         return self.clock()

@@ -1,15 +1,15 @@
 """Citizen files: open, move, look up, track; each change one transaction and one audit event.
 
 Personal data (the citizen's name, national id, phone) lives only in the ``files`` table and in the
-staff view; the audit event carries a SHA-256 digest of it (so the log proves it was not altered
-without copying it into an append-only log), and no file event has a public part: the live stream
-never shows references, which would let anyone harvest and track them.
+staff view; the audit event carries an HMAC of it under a key kept outside the database (so the
+log proves it was not altered without copying it into an append-only log, and destroying the key
+anonymises the log: docs/audit.md), and no file event has a public part: the live stream never
+shows references, which would let anyone harvest and track them. Each file event also carries the
+file's columns after the change (``"file"``), so the table can be checked against the log.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -37,6 +37,7 @@ from server.domain.workflow import (
     plan_move,
 )
 from server.store import files as store
+from server.store.audit import file_state
 from server.store.events import append_event
 from server.usecases.catalog import Catalog, load_catalog
 from server.usecases.context import Actor, Context
@@ -97,9 +98,11 @@ def _show(ctx: Context, catalog: Catalog, file: CitizenFile, staff: bool) -> dic
     return view
 
 
-def _digest(citizen: Citizen) -> str:
-    blob = json.dumps([citizen.name, citizen.national_id, citizen.phone], ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()
+def _digest(ctx: Context, citizen: Citizen) -> dict[str, str]:
+    """What the log keeps of the citizen: a keyed digest and its key's id (docs/audit.md)."""
+    if ctx.audit is None:
+        raise RuntimeError("the audit keys were not loaded (server.app.open_context loads them)")
+    return ctx.audit.citizen_digest(citizen.name, citizen.national_id, citizen.phone)
 
 
 def _due(workflow: Workflow, file: CitizenFile) -> float | None:
@@ -200,10 +203,11 @@ def open_file(
                 "service": service.id,
                 "workflow": workflow.id,
                 "stage": first,
-                "citizen_digest": _digest(citizen),
+                **_digest(ctx, citizen),
                 "documents_received": len(received),
                 "missing": missing,
                 "note": note,
+                "file": file_state(tx, reference),
             },
         )
     return _show(ctx, catalog, file, staff=True)
@@ -309,6 +313,7 @@ def move_file(
                 "note": note,
                 "reason": entry.reason,
                 "missing": missing_list,
+                "file": file_state(tx, reference),
             },
         )
         result = store.get_file(tx, reference)

@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.domain.errors import Refusal
+from server.domain.replay import ticket_changes
 from server.domain.roles import Can, may, require_ticket
 from server.domain.tickets import next_state
 from server.store.events import append_event
@@ -131,6 +132,7 @@ def _event(
             "from_service": before["service"],
             "to_service": after["service"],
             **data,
+            "ticket": ticket_changes(before, after),  # what changed (docs/audit.md)
         },
         public=public,
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
+from server.domain.replay import ticket_row
 from server.domain.tickets import format_number
 from server.store.events import append_event
 from server.usecases.catalog import catalog_with, load_catalog, service_is_open
@@ -92,6 +93,7 @@ def issue_ticket(
                 "service": service.id,
                 "priority": priority,
                 "file": file,
+                "ticket": ticket_row(row),  # every column, for the replay (docs/audit.md)
             },
             public=public_event_fields(row, catalog),
         )

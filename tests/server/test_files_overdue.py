@@ -115,7 +115,7 @@ def test_every_file_change_is_one_event_in_an_intact_chain(app_env: AppEnv) -> N
     checked, problems = verify_chain(db)
     assert checked > 0 and problems == []
     personal = db.execute("SELECT data FROM events WHERE kind = 'file_opened'").fetchone()[0]
-    assert '"N"' not in personal and "citizen_digest" in personal
+    assert '"N"' not in personal and "citizen_hmac" in personal
 
 
 def test_a_skipped_optional_stage_shows_as_skipped(app_env: AppEnv) -> None:
