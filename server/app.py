@@ -23,6 +23,7 @@ from server.config import CenterConfig, ServerSettings, load_center_config
 from server.events import EventFeed
 from server.store.database import Database
 from server.store.migrate import migrate
+from server.stream_slots import StreamSlots
 from server.usecases.audit_heads import HeadSigner
 from server.usecases.audit_keys import load_keys
 from server.usecases.catalog import import_center_config, load_catalog
@@ -106,7 +107,12 @@ def create_app(
 ) -> FastAPI:
     """The server for ``settings``; ``clock`` and ``center`` let tests inject time and a catalog."""
     ctx = open_context(settings, clock, center)
-    feed = EventFeed(ctx.db, load_catalog(ctx).center.timezone, settings.event_poll_s)
+    feed = EventFeed(
+        ctx.db,
+        load_catalog(ctx).center.timezone,
+        settings.event_poll_s,
+        keep=settings.event_replay_max,
+    )
     ctx.on_event = lambda: ctx.db.after_commit(feed.notify)
 
     @asynccontextmanager
@@ -142,6 +148,9 @@ def create_app(
     )
     app.state.ctx = ctx
     app.state.feed = feed
+    app.state.stream_slots = StreamSlots(
+        settings.event_streams_max, settings.event_streams_per_address
+    )
     install_error_handlers(app)
     for name in ROUTERS:
         app.include_router(importlib.import_module(name).router)

@@ -169,6 +169,11 @@ class ServerSettings(Settings):
     max_body_bytes: int = Field(default=65536, ge=1024)
     busy_timeout_s: float = Field(default=10.0, gt=0)
     event_poll_s: float = Field(default=0.25, gt=0, le=10)
+    # The live stream (docs/api.md, "Live events"): events kept for a resume, and streams held
+    # open per worker process, in all and per client address.
+    event_replay_max: int = Field(default=2000, ge=10, le=100_000)
+    event_streams_max: int = Field(default=2000, ge=1, le=100_000)
+    event_streams_per_address: int = Field(default=16, ge=1, le=10_000)
     login_failures_before_delay: int = Field(default=5, ge=1)
     public_url: str | None = None  # overrides the center's public_url when set
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "warning"

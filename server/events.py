@@ -1,9 +1,15 @@
 """The live stream's source: public events of the log, fanned out to every SSE subscriber.
 
 One background task per process watches the event log (woken at once by this process's commits,
-and every ``poll_s`` seconds for the commits of other worker processes), keeps the recent public
-events in memory, and wakes the subscribers. A client reconnecting with ``Last-Event-ID`` resumes
-from the log itself, so no call is missed even across a restart.
+and every ``poll_s`` seconds for the commits of other worker processes), keeps the last ``keep``
+public events in memory, each already encoded for the wire, and wakes the subscribers. A client
+reconnecting with ``Last-Event-ID`` resumes from memory, so no call is missed across a short loss
+of the link or a restart (the feed reloads the last events when it starts).
+
+The replay is bounded on purpose: a resume from further back than what is kept (or from an id the
+log never had) gets one ``reset`` event instead of the old events, and the client reloads its
+state (the board, the phone page and the counter already do on any event). Replaying the whole
+log for anyone who asks ``after=0`` let one anonymous request cost seconds of CPU at 100k events.
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.store.database import Database
+from server.store.event_feed import Row, head_id, latest_public_events, public_events_after
 from server.usecases.ticket_view import iso
 
 BATCH = 500
+KEEPALIVE = b": keepalive\n\n"
 
 
 @dataclass(frozen=True)
@@ -27,14 +35,36 @@ class PublicEvent:
     id: int
     kind: str
     data: dict[str, Any]
+    wire: bytes  # the SSE encoding, made once for all subscribers
+
+
+def encode(event_id: int, kind: str, data: dict[str, Any]) -> bytes:
+    """One SSE message: ``id``, ``event`` (the kind) and one line of JSON ``data``."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"id: {event_id}\nevent: {kind}\ndata: {payload}\n\n".encode()
+
+
+def reset_message(head: int) -> bytes:
+    """Tells a client its position cannot be replayed: reload the state, follow on from ``head``."""
+    return encode(head, "reset", {"kind": "reset", "last_event_id": head})
 
 
 class EventFeed:
-    def __init__(self, db: Database, timezone: str, poll_s: float = 0.25, keep: int = 2000):
+    def __init__(
+        self,
+        db: Database,
+        timezone: str,
+        poll_s: float = 0.25,
+        keep: int = 2000,
+        keepalive_s: float = 15.0,
+    ):
         self.db = db
         self.timezone = timezone
         self.poll_s = poll_s
+        self.keepalive_s = keepalive_s
         self.recent: deque[PublicEvent] = deque(maxlen=keep)
+        # Every public event with an id above ``floor`` is in ``recent``.
+        self.floor = 0
         self.last_id = 0
         self._wake: asyncio.Event | None = None
         self._changed: asyncio.Condition | None = None
@@ -43,28 +73,30 @@ class EventFeed:
         self._closed = False
         self._closing: asyncio.Future[None] | None = None
 
+    def _event(self, row: Row) -> PublicEvent:
+        event_id, kind, at, public = row
+        data = {"kind": kind, "at": iso(at, self.timezone), **json.loads(public)}
+        return PublicEvent(event_id, kind, data, encode(event_id, kind, data))
+
     def fetch_after(self, after: int, limit: int = BATCH) -> list[PublicEvent]:
-        rows = self.db.read().execute(
-            "SELECT id, kind, at, public FROM events WHERE id > ? AND public IS NOT NULL"
-            " ORDER BY id LIMIT ?",
-            [after, limit],
-        )
-        return [
-            PublicEvent(
-                r[0], r[1], {"kind": r[1], "at": iso(r[2], self.timezone), **json.loads(r[3])}
-            )
-            for r in rows
-        ]
+        return [self._event(r) for r in public_events_after(self.db.read(), after, limit)]
 
     def head(self) -> int:
-        row = self.db.read().execute("SELECT max(id) FROM events").fetchone()
-        return row[0] or 0
+        return head_id(self.db.read())
+
+    def _load(self) -> None:
+        """The last ``keep`` public events and the log's head, read once at start."""
+        rows = latest_public_events(self.db.read(), self.recent.maxlen or 0)
+        self.recent.extend(self._event(r) for r in rows)
+        if len(self.recent) == self.recent.maxlen:
+            self.floor = self.recent[0].id - 1
+        self.last_id = self.head()
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._changed = asyncio.Condition()
-        self.last_id = await asyncio.to_thread(self.head)
+        await asyncio.to_thread(self._load)
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
@@ -109,25 +141,60 @@ class EventFeed:
                 if not events:
                     break
                 self.recent.extend(events)
-                self.last_id = events[-1].id
+                if len(self.recent) == self.recent.maxlen:
+                    self.floor = self.recent[0].id - 1
+                self.last_id = max(self.last_id, events[-1].id)
                 async with self._changed:
                     self._changed.notify_all()
 
-    async def subscribe(self, after: int | None) -> AsyncIterator[PublicEvent]:
-        """Public events after id ``after`` (from now when None), until the server stops."""
+    def _since(self, position: int) -> list[PublicEvent]:
+        """The kept events after ``position``, found from the newest end (cost: what is new)."""
+        pending: list[PublicEvent] = []
+        for event in reversed(self.recent):
+            if event.id <= position:
+                break
+            pending.append(event)
+        pending.reverse()
+        return pending
+
+    async def _replayable(self, after: int) -> bool:
+        """Can a client that saw event ``after`` be brought up to date from memory?"""
+        if after < self.floor:
+            return False
+        if after > self.last_id:  # maybe written by another worker a moment ago; else unknown
+            return after <= await asyncio.to_thread(self.head)
+        return True
+
+    async def subscribe(self, after: int | None) -> AsyncIterator[bytes]:
+        """SSE bytes: events after id ``after`` (from now when None) until the server stops.
+
+        A position that cannot be replayed (too old, unknown to the log, or left behind by a
+        client reading slower than events come) gets a ``reset`` message and goes on from the
+        head. A comment line every ``keepalive_s`` seconds keeps proxies and dead links honest.
+        """
         assert self._changed is not None
         position = self.last_id if after is None else after
+        if after is not None and not await self._replayable(after):
+            yield reset_message(self.last_id)
+            position = self.last_id
         while not self._closed:
-            if self.recent and position >= self.recent[0].id - 1:
-                pending = [e for e in self.recent if e.id > position]
-            else:
-                pending = await asyncio.to_thread(self.fetch_after, position)
+            if position < self.floor:
+                yield reset_message(self.last_id)
+                position = self.last_id
+                continue
+            pending = self._since(position)
             if pending:
-                for event in pending:
-                    yield event
+                yield b"".join(e.wire for e in pending)
                 position = pending[-1].id
                 continue
+            woken = True
             async with self._changed:
                 # re-checked under the lock: an event or the stop may have come meanwhile
                 if not self._closed and (not self.recent or self.recent[-1].id <= position):
-                    await self._changed.wait()
+                    try:
+                        async with asyncio.timeout(self.keepalive_s):
+                            await self._changed.wait()
+                    except TimeoutError:
+                        woken = False
+            if not woken:
+                yield KEEPALIVE

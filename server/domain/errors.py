@@ -94,6 +94,9 @@ CODES: dict[str, Code] = {
     "track_rate_limited": Code(429, _FILES),
     # 500
     "internal_error": Code(500),
+    # 503
+    "too_many_streams": Code(503),
+    "storage_unavailable": Code(503),
 }
 
 UNREGISTERED = Code(409)
