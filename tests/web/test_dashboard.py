@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+from nafitha.formats import format_duration
 from server.app import open_context
 from server.config import DEFAULT_CENTER, ServerSettings, load_center_config
 from server.demo import history
@@ -90,8 +91,7 @@ def independent_figures(db: Path, day: str) -> dict[tuple[str, str], dict[str, f
 
 
 def shown_duration(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s} s" if s < 60 else f"{s // 60}:{s % 60:02d} min"
+    return format_duration(seconds, "en")
 
 
 def close(shown: str, expected: float | None) -> bool:

@@ -18,6 +18,22 @@ const NF = (() => {
     return text;
   }
 
+  // A catalog text as nodes, its placeholders filled with nodes (an isolated date, a name...):
+  // fill("web.dash_range", {from: isolate(a), to: isolate(b)}) → [text, <bdi>, text, <bdi>].
+  function fill(key, params) {
+    const out = [];
+    let text = t(key);
+    const pattern = /\{([a-z_]+)\}/;
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      if (match.index) out.push(text.slice(0, match.index));
+      const value = params ? params[match[1]] : undefined;
+      out.push(value instanceof Node ? value : String(value ?? ""));
+      text = text.slice(match.index + match[0].length);
+    }
+    if (text) out.push(text);
+    return out;
+  }
+
   function applyTexts(root) {
     (root || document).querySelectorAll("[data-t]").forEach((el) => {
       el.textContent = t(el.dataset.t);
@@ -352,7 +368,7 @@ const NF = (() => {
 
   return {
     t, pick, api, ApiError, stream, setLang, session, download, onLang, applyTexts, duration, percent, el,
-    formatDate, formatTime, formatDatetime, formatDay, formatDuration, formatWait, isolate, page,
+    formatDate, formatTime, formatDatetime, formatDay, formatDuration, formatWait, isolate, page, fill,
     get lang() { return lang; },
     get timezone() { return zone; },
   };

@@ -23,13 +23,17 @@
     return String(value);
   }
 
+  // Durations are words ("1 س 05 د"): they keep the page's direction; plain figures are isolated
+  // left to right.
   function cell(value, kind, name) {
-    return NF.el("td", { class: "num number", "data-figure": name, "data-value": value ?? "" }, figure(value, kind));
+    const cls = kind === "duration" ? "num words" : "num number";
+    return NF.el("td", { class: cls, "data-figure": name, "data-value": value ?? "" }, figure(value, kind));
   }
 
+  // The center's calendar day of a moment (not the browser's), as the API takes it: 2026-11-29.
   function isoDay(date) {
-    const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
-    return local.toISOString().slice(0, 10);
+    const [day, month, year] = NF.formatDate(date).split("/");
+    return `${year}-${month}-${day}`;
   }
 
   // ---------------------------------------------------------------- now
@@ -44,6 +48,55 @@
     }
   }
 
+  // Services people wait for that no open counter serves: nobody will call them. The most urgent
+  // thing a manager can learn, so it stands above everything else.
+  function unserved() {
+    const open = queue.counters.filter((c) => c.status === "open");
+    return queue.services.filter((s) => s.waiting > 0 && !open.some((c) => (c.services || []).includes(s.id)));
+  }
+
+  // Device alerts: the catalog's text for the fault's code, the device and time isolated, the
+  // device's own words in the page's language when it sent both, and a button to clear it.
+  const PRINTER_CODES = new Set(["bad_setting", "offline", "paper_out", "cover_open", "printer_error", "timeout",
+    "permission_denied", "no_such_device", "missing_library", "io_error", "too_wide"]);
+  function alertKey(kind) {
+    const code = PRINTER_CODES.has(kind) ? `printer_${kind}` : kind;
+    const key = `web.alert_${code}`;
+    return NF.t(key) === key ? "web.alert_unknown" : key;
+  }
+
+  function alertDetail(message) {
+    const parts = String(message || "").split(" / ").map((p) => p.trim()).filter(Boolean);
+    const arabic = (p) => /[\u0600-\u06FF]/.test(p);
+    const mine = parts.filter((p) => arabic(p) === (NF.lang === "ar"));
+    return (mine.length ? mine : parts).join(" · ");
+  }
+
+  function alertItem(a) {
+    const resolve = NF.el("button", {
+      type: "button", class: "quiet small-button", "data-alert": a.id,
+      onclick: async (event) => {
+        event.target.disabled = true;
+        try {
+          await NF.api(`/api/v1/alerts/${a.id}/resolve`, { method: "POST" });
+          alerts = alerts.filter((x) => x.id !== a.id);
+          renderNow();
+        } catch (err) {
+          event.target.disabled = false;
+          event.target.after(NF.el("span", { class: "error" }, ` ${NF.pick(err.bilingual) || NF.t("web.error_generic")}`));
+        }
+      },
+    }, NF.t("web.dash_alert_resolve"));
+    const detail = alertDetail(a.message);
+    return NF.el("li", { "data-kind": a.kind, "data-alert": a.id },
+      NF.el("strong", {}, NF.t(alertKey(a.kind))),
+      alertKey(a.kind) === "web.alert_unknown" ? [" ", NF.isolate(a.kind)] : null,
+      " · ", NF.isolate(a.device || a.actor || ""), " · ", NF.isolate(NF.formatTime(a.at)),
+      detail ? NF.el("div", { class: "muted small" }, NF.el("bdi", {}, detail)) : null,
+      resolve,
+    );
+  }
+
   function renderNow() {
     if (!queue) return;
     const longest = Math.max(0, ...queue.services.map((s) => (s.waiting ? s.oldest_wait_s : 0)));
@@ -51,12 +104,22 @@
     $("now-longest").textContent = NF.duration(longest);
     $("now-open").textContent = String(queue.counters_open);
     $("now-alerts").textContent = String(alerts.length);
+    const stranded = unserved();
+    $("no-counter-alarm").classList.toggle("hidden", stranded.length === 0);
+    $("no-counter-list").replaceChildren(
+      ...stranded.map((s) => NF.el("li", { "data-service": s.id },
+        NF.fill("web.dash_alarm_line", {
+          service: NF.el("strong", {}, NF.el("span", { class: "pill number" }, s.prefix), " ", NF.pick(s.name)),
+          waiting: NF.isolate(s.waiting),
+          oldest: NF.el("bdi", {}, NF.duration(s.oldest_wait_s)),
+        }))),
+    );
     $("now-services").tBodies[0].replaceChildren(
       ...queue.services.filter((s) => s.waiting > 0).map((s) =>
         NF.el("tr", {},
           NF.el("td", {}, NF.el("span", { class: "pill number" }, s.prefix), " ", NF.pick(s.name)),
           cell(s.waiting, "count", `now.${s.id}.waiting`),
-          NF.el("td", { class: `num number ${s.oldest_wait_s > s.target_wait_s ? "error" : ""}` }, NF.duration(s.oldest_wait_s)),
+          NF.el("td", { class: `num words ${s.oldest_wait_s > s.target_wait_s ? "error" : ""}` }, NF.duration(s.oldest_wait_s)),
         ),
       ),
     );
@@ -67,14 +130,14 @@
           NF.el("td", {}, NF.pick(c.name), " ",
             NF.el("span", { class: `pill ${c.status}`, "data-t": `web.dash_counter_${c.status === "closed" ? "closed" : "open"}` },
               NF.t(`web.dash_counter_${c.status === "closed" ? "closed" : "open"}`))),
-          NF.el("td", {}, c.status === "closed" ? "" : c.clerk || ""),
+          NF.el("td", {}, c.status === "closed" ? "" : NF.isolate(c.clerk || "")),
           NF.el("td", { class: "number" }, c.current ? c.current.number : ""),
         ),
       ),
     );
     $("now-alerts-list").replaceChildren(
       ...(alerts.length
-        ? alerts.map((a) => NF.el("li", {}, NF.el("span", { class: "number" }, (a.at || "").slice(11, 16)), ` ${a.device || ""} · ${a.kind}: ${a.message}`))
+        ? alerts.map(alertItem)
         : [NF.el("li", { class: "muted", "data-t": "web.dash_no_alerts" }, NF.t("web.dash_no_alerts"))]),
     );
   }
@@ -106,7 +169,10 @@
 
   function renderTiles() {
     const overall = stats.overall;
-    $("previous-range").textContent = `${stats.previous.from} → ${stats.previous.to}`;
+    $("previous-range").replaceChildren(...NF.fill("web.dash_range", {
+      from: NF.isolate(NF.formatDay(stats.previous.from)),
+      to: NF.isolate(NF.formatDay(stats.previous.to)),
+    }));
     $("approximate").classList.toggle("hidden", stats.exact !== false);
     $("tiles").replaceChildren(
       ...TILES.map(([label, path, kind, change, sub]) => {
@@ -290,6 +356,16 @@
             NF.el("td", {}, NF.pick(row.stage.name)),
             cell(row.count, "count", `overdue.${row.service.id}.${row.stage.id}`)))
         : [NF.el("tr", {}, NF.el("td", { colspan: 3, class: "muted" }, NF.t("web.dash_no_overdue")))]),
+    );
+    // The files themselves, by reference (a staff page: references are what a clerk looks up).
+    const names = new Map(rows.map((row) => [row.service.id, row.service.name]));
+    const files = overdue ? overdue.files : [];
+    $("overdue-files").tBodies[0].replaceChildren(
+      ...files.map((file) => NF.el("tr", { "data-reference": file.reference },
+        NF.el("td", {}, NF.isolate(file.reference, { class: "number reference" })),
+        NF.el("td", {}, NF.pick(names.get(file.service)) || file.service),
+        NF.el("td", {}, NF.pick(file.stage_name)),
+        NF.el("td", { class: "num words" }, NF.duration(file.overdue_s)))),
     );
   }
 
