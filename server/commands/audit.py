@@ -58,7 +58,7 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    if not Path(settings.db).exists():
+    if args.audit_action != "public-key" and not Path(settings.db).exists():
         print(f"nafitha audit: {settings.db} does not exist", file=sys.stderr)
         return 2
     if args.audit_action == "verify":

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from nafitha.reference import Reference
+
 TICKET_COLUMNS = (
     "day",
     "prefix",
@@ -94,11 +96,6 @@ def ticket_row(row: Mapping[str, Any]) -> dict[str, Any]:
 def ticket_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """The tracked columns a write changed: what a later ticket event carries."""
     return {c: after[c] for c in TICKET_COLUMNS if c in after and before.get(c) != after[c]}
-
-
-def printed_reference(reference: str) -> str:
-    """``ABCD-EFGHI``: how a ticket row stores the file it came for (server.domain.files)."""
-    return f"{reference[:4]}-{reference[4:]}"
 
 
 def _legacy_ticket_change(
@@ -181,7 +178,7 @@ def replay_tickets(events: Iterable[Mapping[str, Any]]) -> dict[int, Replayed]:
         known = tickets.get(ticket_id)
         if kind == "file_opened":
             if known is not None and known.values.get("file") is None:
-                known.values["file"] = printed_reference(str(event["data"]["reference"]))
+                known.values["file"] = Reference(str(event["data"]["reference"])).printed
                 known.last_event = event["id"]
             continue
         if not kind.startswith("ticket_"):

@@ -1,0 +1,190 @@
+"""The tickets and files tables equal their replay from the events, through every action; a row
+edited behind the log's back is named; old events (before they carried their columns) still replay.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from server.demo.history import seed_history
+from server.domain.replay import (
+    UNKNOWN,
+    compare_rows,
+    replay_files,
+    replay_tickets,
+    ticket_changes,
+)
+from server.usecases.audit_verify import verify
+from server.usecases.context import SYSTEM
+from tests.server.conftest import AppEnv
+from tests.server.test_files_overdue import move, open_file
+
+
+def problems(env: AppEnv) -> list[str]:
+    conn = sqlite3.connect(env.db_path)
+    try:
+        report = verify(sqlite_utils.Database(conn), env.ctx.audit.public, [], env.ctx.audit.digest)
+    finally:
+        conn.close()
+    return [p.text for p in report.problems]
+
+
+def canonical(printed: str) -> str:
+    return printed.replace("-", "")
+
+
+def post(env: AppEnv, path: str, who: dict[str, str], **body: Any) -> dict[str, Any]:
+    answer = env.http.post(path, json=body or None, headers=who)
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()
+
+
+def every_action(env: AppEnv) -> str:
+    """Tickets through call, recall, no-show and its undo, start, finish (implied start),
+    transfer, cancel; a file opened for a ticket and moved (missing documents and back)."""
+    clerk = env.login("clerk1", counter="c1")
+    manager = env.login("manager")
+    for _ in range(5):
+        env.issue()
+    env.issue(priority=True)
+    first = post(env, "/api/v1/counters/c1/next", clerk)
+    post(env, f"/api/v1/tickets/{first['id']}/recall", clerk)
+    post(env, f"/api/v1/tickets/{first['id']}/no-show", clerk)
+    post(env, f"/api/v1/tickets/{first['id']}/undo-no-show", clerk)
+    post(env, f"/api/v1/tickets/{first['id']}/finish", clerk)  # finish implies start
+    second = post(env, "/api/v1/counters/c1/next", clerk)
+    post(env, f"/api/v1/tickets/{second['id']}/start", clerk)
+    post(env, f"/api/v1/tickets/{second['id']}/transfer", clerk, counter="c2")
+    third = post(env, "/api/v1/counters/c1/next", clerk)
+    post(env, f"/api/v1/tickets/{third['id']}/cancel", clerk, reason="left")
+    waiting = env.issue()
+    post(env, f"/api/v1/tickets/{waiting['id']}/cancel", manager, reason="duplicate")
+    fourth = post(env, "/api/v1/counters/c1/next", clerk)
+    answer = env.http.post(
+        "/api/v1/files",
+        json={
+            "service": "civil-extract",
+            "citizen": {"name": "سمير", "national_id": "12345", "phone": "0999 000 111"},
+            "documents_received": [0],
+            "ticket": fourth["id"],
+        },
+        headers=clerk,
+    )
+    assert answer.status_code == 201, answer.text
+    reference = answer.json()["reference"]
+    env.clock.advance(600)
+    move(env, clerk, reference, "document-check")
+    move(env, clerk, reference, "missing_documents", missing=[1])
+    env.clock.advance(600)
+    move(env, clerk, reference, "document-check")
+    other = open_file(env, clerk, "passport-new", [0, 1, 2, 3])
+    move(env, manager, other, "cancelled", reason="withdrawn")
+    return reference
+
+
+def test_every_action_replays_to_the_tables(app_env: AppEnv) -> None:
+    every_action(app_env)
+    assert problems(app_env) == []
+
+
+def test_a_file_row_edited_in_sqlite_is_named(app_env: AppEnv) -> None:
+    reference = every_action(app_env)
+    conn = sqlite3.connect(app_env.db_path)
+    conn.execute("UPDATE files SET stage = 'ready' WHERE reference = ?", [canonical(reference)])
+    conn.commit()
+    conn.close()
+    found = problems(app_env)
+    assert len(found) == 1
+    assert found[0].startswith(f"file {canonical(reference)}: stage is 'ready' in the table")
+
+
+def test_personal_data_edited_in_sqlite_is_named(app_env: AppEnv) -> None:
+    reference = every_action(app_env)
+    conn = sqlite3.connect(app_env.db_path)
+    conn.execute(
+        "UPDATE files SET national_id = '54321' WHERE reference = ?", [canonical(reference)]
+    )
+    conn.commit()
+    conn.close()
+    found = problems(app_env)
+    assert len(found) == 1 and "name, national id or phone differ" in found[0]
+    assert canonical(reference) in found[0]
+
+
+def test_seeded_history_is_checked_as_blocks(app_env: AppEnv) -> None:
+    summary = seed_history(app_env.ctx, SYSTEM, 2, scale=0.05)
+    assert summary["tickets"] > 0
+    assert problems(app_env) == []
+    conn = sqlite3.connect(app_env.db_path)
+    conn.execute("UPDATE tickets SET clerk = 'x' WHERE id = (SELECT min(id) FROM tickets)")
+    conn.commit()
+    conn.close()
+    found = problems(app_env)
+    assert len(found) == 1 and "seeded by event" in found[0] and "were changed since" in found[0]
+
+
+def event(id_: int, kind: str, ticket: int | None, data: dict[str, Any], **more: Any) -> dict:
+    base = {"id": id_, "at": 100.0 * id_, "kind": kind, "actor": "clerk1", "counter": "c1"}
+    return {**base, "device": None, "ticket_id": ticket, "data": data, **more}
+
+
+def test_events_written_before_they_carried_their_columns_still_replay() -> None:
+    """A log from before the audit was hardened: derived from each kind, unknowns skipped."""
+    events = [
+        event(1, "ticket_issued", 7, {"number": "A-012", "service": "s", "priority": False},
+              device="kiosk-1", actor="kiosk-1", counter=None),
+        event(2, "ticket_called", 7, {"number": "A-012", "service": "s"}),
+        event(3, "ticket_recall", 7, {"to_state": "called"}),
+        event(4, "ticket_transfer", 7, {"to_state": "waiting", "to_service": "t",
+                                        "to_counter": "c2"}),
+        event(5, "ticket_called", 7, {"number": "A-012", "service": "t"}),
+        event(6, "ticket_start", 7, {"to_state": "serving"}),
+        event(7, "ticket_finish", 7, {"to_state": "done"}),
+    ]  # fmt: skip
+    replayed = replay_tickets(events)[7].values
+    assert replayed["prefix"] == "A" and replayed["seq"] == 12
+    assert replayed["day"] is UNKNOWN and replayed["quoted_wait_s"] is UNKNOWN
+    assert (replayed["state"], replayed["service"], replayed["recalls"]) == ("done", "t", 1)
+    assert (replayed["transfers"], replayed["target_counter"]) == (1, None)
+    assert (replayed["called_at"], replayed["started_at"], replayed["finished_at"]) == (
+        500.0,
+        600.0,
+        700.0,
+    )
+    row = {**{k: v for k, v in replayed.items()}, "day": "2026-11-23", "quoted_wait_s": 60.0}
+    assert compare_rows("ticket", {7: replay_tickets(events)[7]}, {7: row}, tuple(row)) == []
+    row["clerk"] = "clerk9"
+    (difference,) = compare_rows("ticket", replay_tickets(events), {7: row}, tuple(row))
+    assert (difference.column, difference.table, difference.log) == ("clerk", "clerk9", "clerk1")
+    assert difference.event == 7
+
+
+def test_old_file_events_replay_their_moves() -> None:
+    events = [
+        event(1, "file_opened", None, {"reference": "ABCDEFGHJ", "service": "s", "workflow": "w",
+                                       "stage": "a", "missing": [], "note": None}),
+        event(2, "file_moved", None, {"reference": "ABCDEFGHJ", "kind": "missing",
+                                      "stage": "a", "status": "missing_documents", "seq": 2,
+                                      "missing": [{"ar": "صورة", "en": "photo"}]}),
+        event(3, "file_moved", None, {"reference": "ABCDEFGHJ", "kind": "resume", "stage": "a",
+                                      "status": "open", "seq": 3, "missing": []}),
+    ]  # fmt: skip
+    state = replay_files(events)["ABCDEFGHJ"].values
+    assert (state["status"], state["moves"], state["missing"]) == ("open", 3, [])
+    assert state["stage_entered_at"] == 300.0 and state["due_at"] is UNKNOWN
+
+
+def test_ticket_changes_are_only_what_changed() -> None:
+    before = {"state": "called", "recalls": 0, "counter": "c1"}
+    assert ticket_changes(before, {**before, "recalls": 1}) == {"recalls": 1}
+
+
+def test_an_event_about_a_ticket_never_issued_is_reported(tmp_path: Path) -> None:
+    replayed = replay_tickets([event(4, "ticket_start", 9, {"to_state": "serving"})])
+    row = dict.fromkeys(replayed[9].values, None)
+    (difference,) = compare_rows("ticket", replayed, {9: row}, ())
+    assert "the event that created it is not in the log" in difference.describe()
