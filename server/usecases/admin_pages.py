@@ -8,6 +8,7 @@ from typing import Any
 
 from server.domain.roles import Can, require
 from server.usecases.catalog import load_catalog
+from server.usecases.change_log_text import describe
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import iso
 
@@ -37,7 +38,8 @@ def change_log(ctx: Context, actor: Actor, limit: int = 100, before: int | None 
         " WHERE kind NOT LIKE ? AND id < ? ORDER BY id DESC LIMIT ?",
         [_TRAFFIC[0], before if before is not None else 2**62, limit],
     )
-    return [
+    catalog = load_catalog(ctx)
+    events = [
         {
             "id": r[0],
             "at": iso(r[1], timezone),
@@ -49,6 +51,8 @@ def change_log(ctx: Context, actor: Actor, limit: int = 100, before: int | None 
         }
         for r in rows
     ]
+    # What each change did, as a sentence in both languages (the page shows one).
+    return [{**event, "description": describe(event, catalog)} for event in events]
 
 
 def _without_secrets(data: Any) -> Any:
