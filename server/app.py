@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from nafitha import __version__
 from server.api.errors import BodyLimit, install_error_handlers
+from server.api.security_headers import SecurityHeaders
 from server.config import CenterConfig, ServerSettings, load_center_config
 from server.events import EventFeed
 from server.store.database import Database
@@ -145,6 +146,9 @@ def create_app(
         # A center's server runs offline with no OpenTelemetry collector: skip FastAPI's
         # per-request provider checks.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # /docs and /redoc would load their scripts from a CDN: off (/openapi.json stays).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.ctx = ctx
     app.state.feed = feed
@@ -155,4 +159,5 @@ def create_app(
     for name in ROUTERS:
         app.include_router(importlib.import_module(name).router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: refusals of BodyLimit carry them too
     return app

@@ -176,6 +176,9 @@ class ServerSettings(Settings):
     event_streams_per_address: int = Field(default=16, ge=1, le=10_000)
     login_failures_before_delay: int = Field(default=5, ge=1)
     public_url: str | None = None  # overrides the center's public_url when set
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses); empty: none,
+    # the client address is the TCP peer's (docs/configuration.md).
+    forwarded_allow_ips: str = Field(default="", max_length=1000)
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "warning"
     # Public file tracking (engineer F, docs/files.md): lookups per minute and burst per client
     # address; a kiosk device gets ``track_device_factor`` times both; signed-in staff are free.

@@ -8,6 +8,10 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from server.config import ServerSettings
 
 # How long a stopping server lets requests in flight finish. Live streams end at once on the stop
 # signal (server/app.py); this bounds anything else, so a stop never hangs.
@@ -90,6 +94,12 @@ def set_password(settings, username: str, role: str, password: str) -> str:
         ctx.db.close()
 
 
+def _proxy_settings(settings: ServerSettings) -> dict[str, Any]:
+    """uvicorn's proxy options from ours: no proxy is trusted unless the settings name it."""
+    trusted = settings.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or ""}
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -98,9 +108,14 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     load_center_config(settings.center_config)  # a bad catalog stops here, naming file and key
     if args.set_password:
+        from server.usecases.passwords import MIN_PASSWORD_LENGTH
+
         password = _read_password()
-        if len(password) < 8:
-            print("nafitha server: a password needs at least 8 characters", file=sys.stderr)
+        if len(password) < MIN_PASSWORD_LENGTH:
+            print(
+                f"nafitha server: a password needs at least {MIN_PASSWORD_LENGTH} characters",
+                file=sys.stderr,
+            )
             return 2
         done = set_password(settings, args.set_password, args.role, password)
         print(f"{args.set_password}: password {done}")
@@ -119,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
             log_level=settings.log_level,
             access_log=False,
             timeout_graceful_shutdown=GRACEFUL_STOP_S,
+            **_proxy_settings(settings),
         )
         return 0
     from server.app import create_app
@@ -131,5 +147,6 @@ def run(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_STOP_S,
+        **_proxy_settings(settings),
     )
     return 0

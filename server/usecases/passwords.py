@@ -11,10 +11,22 @@ import threading
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from server.domain.errors import Refusal
+
+# The one rule for a new password, checked by the admin API and by `nafitha server --set-password`.
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _SLOTS = threading.BoundedSemaphore(2)
 # A valid hash to verify against when the user does not exist, so timing does not tell.
 _DUMMY = HASHER.hash("not a password of anyone")
+
+
+def require_strong(password: str) -> str:
+    """``password`` if it may be set as a new password, else ``weak_password`` (422)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Refusal("weak_password", minimum=MIN_PASSWORD_LENGTH)
+    return password
 
 
 def hash_password(password: str) -> str:

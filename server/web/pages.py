@@ -73,11 +73,16 @@ class LangHints:
 
 
 def lang_hints(
-    lang: Annotated[str | None, Query(max_length=10)] = None,
-    cookie_lang: Annotated[str | None, Cookie(alias="lang", max_length=10)] = None,
-    accept_language: Annotated[str | None, Header(max_length=500)] = None,
+    lang: Annotated[str | None, Query()] = None,
+    cookie_lang: Annotated[str | None, Cookie(alias="lang")] = None,
+    accept_language: Annotated[str | None, Header()] = None,
 ) -> LangHints:
-    return LangHints(lang, cookie_lang, accept_language)
+    """Hints only: an overlong one is cut, never refused (a page never answers a 422)."""
+    return LangHints(
+        lang[:10] if lang else None,
+        cookie_lang[:10] if cookie_lang else None,
+        accept_language[:500] if accept_language else None,
+    )
 
 
 Hints = Annotated[LangHints, Depends(lang_hints)]
