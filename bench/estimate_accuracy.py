@@ -116,7 +116,8 @@ def main() -> int:
                 push(start + 1800, "resume", c.id)
             if rng.random() < 0.1:
                 push(DAY_START + 5 * 3600, "pause", c.id)
-        quoted: dict[int, tuple[float, float, int, str]] = {}
+        quoted: dict[int, tuple[float, float | None, int, str]] = {}
+        unquoted = 0
         errors: list[tuple[int, float, float, float]] = []  # hour, |error|, naive |error|, wait
         free: set[str] = set()
         busy: set[str] = set()
@@ -137,7 +138,8 @@ def main() -> int:
                 / max(1, len([c for c in center.counters if service in c.services]))
             )
             hour = int((issued - DAY_START) // 3600)
-            errors.append((hour, abs(quote - actual), abs(naive - actual), actual))
+            if quote is not None:  # None: issued when no open counter served it
+                errors.append((hour, abs(quote - actual), abs(naive - actual), actual))
             mean = true_mean[ticket["service"]["id"]]
             sigma = 0.5
             duration = rng.lognormvariate(math.log(mean) - sigma**2 / 2, sigma)
@@ -149,13 +151,12 @@ def main() -> int:
             at, _, kind, what = heapq.heappop(events)
             clock.t = at
             if kind == "arrive":
+                # The naive baseline counts only the same service's waiting tickets (the
+                # server's people_ahead spans every service sharing the ticket's counters).
+                same_service = sum(1 for q in quoted.values() if q[3] == what)
                 ticket, _ = tickets.issue_ticket(ctx, kiosk, what)
-                quoted[ticket["id"]] = (
-                    at,
-                    ticket["estimated_wait_s"],
-                    ticket["people_ahead"],
-                    what,
-                )
+                unquoted += ticket["estimated_wait_s"] is None
+                quoted[ticket["id"]] = (at, ticket["estimated_wait_s"], same_service, what)
                 for counter_id in sorted(free):
                     if what in next(c for c in center.counters if c.id == counter_id).services:
                         call(counter_id)
@@ -196,7 +197,7 @@ def main() -> int:
     print("absolute error of the quoted wait against the actual wait (issue -> call):")
     print(
         f"simulated day: {served} tickets called of {args.tickets}, {len(center.counters)}"
-        f" counters, {len(services)} services"
+        f" counters, {len(services)} services; {unquoted} issued with no open counter (no quote)"
     )
     print(line("actual wait", [e[3] for e in errors]))
     print(line("quoted (Nafitha)", [e[1] for e in errors]))

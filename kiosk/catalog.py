@@ -13,7 +13,6 @@ from typing import Any
 from nafitha.text import t
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Bilingual = Mapping[str, str]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from nafitha.bilingual import BilingualMap as Bilingual
 from nafitha.text import LANGS, t
 
 # Every code a caller may see. ``bad_setting`` is raised when a setting string is parsed (at start);
@@ -26,9 +27,6 @@ CODES: tuple[str, ...] = (
     "io_error",
     "too_wide",
 )
-
-Bilingual = Mapping[str, str]
-
 
 def bilingual(key: str, **params: object) -> dict[str, str]:
     """The catalog text ``printers.<key>`` in every language; a param may itself be bilingual."""

@@ -7,34 +7,12 @@ a plain string is used for both languages. Times are datetimes already in the ce
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Bilingual:
-    """One text in Arabic and English."""
-
-    ar: str
-    en: str
-
-    @classmethod
-    def of(cls, value: Bilingual | Mapping[str, str] | str) -> Bilingual:
-        if isinstance(value, Bilingual):
-            return value
-        if isinstance(value, str):
-            return cls(value, value)
-        if isinstance(value, Mapping):
-            ar, en = value.get("ar") or "", value.get("en") or ""
-            if not ar and not en:
-                raise ValueError(f"a bilingual text needs ar or en, got {dict(value)!r}")
-            return cls(ar or en, en or ar)
-        raise TypeError(f"expected a bilingual text, got {type(value).__name__}")
-
-    def get(self, lang: str) -> str:
-        return self.ar if lang == "ar" else self.en
+from nafitha.bilingual import Bilingual
 
 
 def _texts(values: Iterable[Any]) -> tuple[Bilingual, ...]:

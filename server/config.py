@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
+from nafitha.bilingual import Bilingual
 from nafitha.paths import DEMO
 from nafitha.settings import ConfigError, Settings, load_settings, read_toml, validate_settings
 from server.domain.workflow import Workflow
@@ -26,13 +27,6 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Role = Literal["clerk", "manager", "admin"]
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
-
-
-class Bilingual(Settings):
-    """A text a citizen or clerk reads, in Arabic and English."""
-
-    ar: str = Field(min_length=1, max_length=300)
-    en: str = Field(min_length=1, max_length=300)
 
 
 def _check_id(value: str) -> str:

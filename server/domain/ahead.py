@@ -89,28 +89,26 @@ def by_service(tickets: Iterable[Waiting]) -> dict[str, int]:
     return dict(Tally(t.service for t in tickets))
 
 
-def ahead_of_new(
-    priority: bool,
-    waiting_counts: Mapping[tuple[str, bool], int],
+def ahead_counted(
+    counts: Mapping[str, int],
     sent: Iterable[Waiting],
     counters: frozenset[str],
     serves: Mapping[str, frozenset[str]],
 ) -> dict[str, int]:
-    """Per service, the tickets ahead of one issued now, from counts rather than every ticket.
+    """Per service, the tickets ahead, from counts rather than every ticket.
 
-    ``waiting_counts``: waiting tickets per (service, priority), those transferred to a counter
-    included; ``sent``: the waiting tickets transferred to a counter (``target_counter`` set).
-    A ticket issued now is last in its priority class under both policies (the latest issue time,
-    a target ratio of 0, the highest id), so every waiting ticket of equal or higher priority that
-    ``counters`` may call is ahead: the same answer as :func:`ahead_of`, in a few additions.
+    ``counts``: per service, the waiting tickets the policy orders before ours, those transferred
+    to a counter included; ``sent``: those of them transferred to a counter (``target_counter``
+    set). A ticket counted by its service is ahead when ``counters`` serve that service, unless
+    it was sent to a counter not among them; a sent one is ahead when sent to one of them.
     """
     services = served_at(counters, serves)
     ahead: Tally[str] = Tally()
-    for (service, rank), count in waiting_counts.items():
-        if service in services and rank >= priority and count > 0:
+    for service, count in counts.items():
+        if service in services and count > 0:
             ahead[service] += count
     for ticket in sent:
-        if ticket.priority < priority or ticket.target_counter is None:
+        if ticket.target_counter is None:
             continue
         here = ticket.target_counter in counters
         if ticket.service in services and not here:
@@ -118,3 +116,25 @@ def ahead_of_new(
         elif here and ticket.service not in services:
             ahead[ticket.service] += 1
     return {service: count for service, count in ahead.items() if count > 0}
+
+
+def ahead_of_new(
+    priority: bool,
+    waiting_counts: Mapping[tuple[str, bool], int],
+    sent: Iterable[Waiting],
+    counters: frozenset[str],
+    serves: Mapping[str, frozenset[str]],
+) -> dict[str, int]:
+    """Per service, the tickets ahead of one issued now: :func:`ahead_counted` over the counts.
+
+    ``waiting_counts``: waiting tickets per (service, priority); ``sent``: the waiting tickets
+    transferred to a counter. A ticket issued now is last in its priority class under both
+    policies (the latest issue time, a target ratio of 0, the highest id), so every waiting
+    ticket of equal or higher priority is ordered before it: the same answer as :func:`ahead_of`,
+    in a few additions.
+    """
+    before: Tally[str] = Tally()
+    for (service, rank), count in waiting_counts.items():
+        if rank >= priority:
+            before[service] += count
+    return ahead_counted(before, [t for t in sent if t.priority >= priority], counters, serves)

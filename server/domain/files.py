@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from nafitha.bilingual import BilingualMap as Bilingual
 from nafitha.text import both
 from server.domain.hours import iso
 from server.domain.workflow import (
@@ -24,8 +25,6 @@ from server.domain.workflow import (
     ready_stage,
     waits_on_citizen,
 )
-
-Bilingual = dict[str, str]
 
 NOTE_MAX = 500
 NAME_MAX = 120

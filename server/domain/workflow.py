@@ -25,6 +25,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from nafitha.bilingual import Bilingual
 from server.domain.roles import ranks_at_least
 
 Role = Literal["clerk", "manager", "admin"]
@@ -44,25 +45,18 @@ class Declared(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(Declared):
-    """A text in both languages, as the config writes it: ``{ ar = "…", en = "…" }``."""
-
-    ar: str = Field(min_length=1, max_length=200)
-    en: str = Field(min_length=1, max_length=200)
-
-
 class Stage(Declared):
     """One step of a workflow."""
 
     id: str = Field(pattern=_ID)
-    name: Text
+    name: Bilingual
     role: Role = "clerk"
     """The least role that may move a file into this stage."""
     expected_hours: float = Field(default=0.0, ge=0, le=24 * 365)
     """How long a file normally stays here; past it the file is overdue (0 = no limit)."""
     waits_on: Literal["center", "citizen"] = "center"
     """Who must act next: a file at a ``citizen`` stage (ready for pickup) is never overdue."""
-    where: Text | None = None
+    where: Bilingual | None = None
     """Where the citizen goes while the file is at this stage (the pickup counter)."""
     optional: bool = False
     """A forward move may skip this stage."""
@@ -72,7 +66,7 @@ class Workflow(Declared):
     """The ordered stages a service's files go through."""
 
     id: str = Field(pattern=_ID)
-    name: Text
+    name: Bilingual
     stages: tuple[Stage, ...] = Field(min_length=2, max_length=30)
     cancel_role: Role = "manager"
     missing_role: Role = "clerk"

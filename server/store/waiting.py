@@ -2,7 +2,8 @@
 
 Every query here is an index lookup: ``waiting_counts`` (kept by triggers, m004) for a ticket
 issued now, ``tickets_call_order`` and ``tickets_sent_to_counter`` (m003) for a ticket already
-waiting, ``tickets_finished`` for recent service times. The rule that decides who is ahead is
+waiting (counted under the longest-wait policy, read under target-ratio, whose order moves with
+the clock), ``tickets_finished`` for recent service times. The rule that decides who is ahead is
 ``server.domain.ahead``; these only fetch what it needs, inside the caller's transaction or
 snapshot.
 """
@@ -45,38 +46,58 @@ def sent_to_counters(db: sqlite_utils.Database, day: str) -> list[Waiting]:
     return [_waiting(r) for r in rows]
 
 
+def count_before(
+    db: sqlite_utils.Database,
+    day: str,
+    services: Iterable[str],
+    priority: bool,
+    issued_at: float,
+    ticket_id: int,
+) -> dict[str, int]:
+    """Per service, the waiting tickets the longest-wait order puts before this one.
+
+    Priority first, then the earlier issue time, then the lower id: counted on the call-order
+    index, no row read.
+    """
+    names = sorted(set(services))
+    if not names:
+        return {}
+    marks = ",".join("?" * len(names))
+    rows = db.execute(
+        f"SELECT service, count(*) FROM tickets WHERE state = 'waiting' AND day = ?"
+        f" AND service IN ({marks})"
+        " AND (priority > ? OR (priority = ? AND (issued_at < ? OR (issued_at = ? AND id < ?))))"
+        " GROUP BY service",
+        [day, *names, int(priority), int(priority), issued_at, issued_at, ticket_id],
+    )
+    return {r[0]: r[1] for r in rows}
+
+
 def maybe_ahead(
     db: sqlite_utils.Database,
     day: str,
     services: Iterable[str],
     counters: Iterable[str],
     priority: bool,
-    before: tuple[float, int] | None,
 ) -> list[Waiting]:
-    """Waiting tickets of ``services`` or sent to ``counters`` that may be called before a ticket.
+    """Waiting tickets of ``services`` or sent to ``counters``, of priority at least ``priority``.
 
-    Only a narrowing for speed (the rule is ``server.domain.ahead.ahead_of``): priority at least
-    ``priority``, and, with ``before`` = (issued_at, id) under the longest-wait policy, of the same
-    priority only when issued before.
+    What the target-ratio policy may call before a ticket of that priority; the rule itself
+    (``server.domain.ahead.ahead_of``) places them.
     """
     found: dict[int, Waiting] = {}
-    order = ""
-    params: list[object] = [int(priority)]
-    if before is not None:
-        order = " AND (priority > ? OR issued_at < ? OR (issued_at = ? AND id < ?))"
-        params = [int(priority), int(priority), before[0], before[0], before[1]]
     for service in sorted(set(services)):
         rows = db.execute(
             f"SELECT {WAITING_COLUMNS} FROM tickets WHERE state = 'waiting' AND day = ?"
-            f" AND service = ? AND priority >= ?{order}",
-            [day, service, *params],
+            " AND service = ? AND priority >= ?",
+            [day, service, int(priority)],
         )
         found.update((r[0], _waiting(r)) for r in rows)
     for counter in sorted(set(counters)):
         rows = db.execute(
             f"SELECT {WAITING_COLUMNS} FROM tickets WHERE target_counter = ? AND state = 'waiting'"
-            f" AND day = ? AND priority >= ?{order}",
-            [counter, day, *params],
+            " AND day = ? AND priority >= ?",
+            [counter, day, int(priority)],
         )
         found.update((r[0], _waiting(r)) for r in rows)
     return list(found.values())

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from nafitha.formats import wait_minutes
 from server.domain import ahead, estimate
-from server.domain.call_next import Waiting
+from server.domain.call_next import Waiting, order_key
 from server.store import waiting
 
 if TYPE_CHECKING:  # the catalog module imports this one for the services list
@@ -137,18 +137,23 @@ def quote_waiting(
     reach = ahead.reach(ticket.service, ticket.target_counter, catalog.counters_by_service(), live)
     serves = catalog.services_by_counter()
     policy = catalog.center.call_policy
-    candidates = waiting.maybe_ahead(
-        db,
-        row["day"],
-        ahead.served_at(reach.counters, serves),
-        reach.counters,
-        ticket.priority,
-        (ticket.issued_at, ticket.id) if policy == "longest_wait" else None,
-    )
-    before = ahead.ahead_of(
-        ticket, candidates, reach.counters, serves, policy, now, catalog.target_wait_s()
-    )
-    by_service = ahead.by_service(before)
+    targets = catalog.target_wait_s()
+    services = ahead.served_at(reach.counters, serves)
+    if policy == "longest_wait":  # the order does not move with the clock: count it
+        mine = order_key(ticket, policy, now, targets)
+        sent = [
+            t
+            for t in waiting.sent_to_counters(db, row["day"])
+            if order_key(t, policy, now, targets) < mine
+        ]
+        counts = waiting.count_before(
+            db, row["day"], services, ticket.priority, ticket.issued_at, ticket.id
+        )
+        by_service = ahead.ahead_counted(counts, sent, reach.counters, serves)
+    else:
+        candidates = waiting.maybe_ahead(db, row["day"], services, reach.counters, ticket.priority)
+        before = ahead.ahead_of(ticket, candidates, reach.counters, serves, policy, now, targets)
+        by_service = ahead.by_service(before)
     return _quote(db, catalog, ticket.service, row["day"], reach, by_service, live, cache)
 
 

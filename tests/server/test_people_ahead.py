@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.domain.ahead import (
+    ahead_counted,
     ahead_of,
     ahead_of_new,
     by_service,
@@ -19,7 +20,7 @@ from server.domain.ahead import (
     reach,
     served_at,
 )
-from server.domain.call_next import Waiting, choose_next
+from server.domain.call_next import Waiting, choose_next, order_key
 from server.domain.estimate import wait_seconds
 
 SERVICES = ["a", "b", "c", "d"]
@@ -113,6 +114,23 @@ def test_counts_for_a_ticket_issued_now_agree_with_the_rule(
     sent = [t for t in waiting if t.target_counter is not None]
     fast = ahead_of_new(priority, counts, sent, where.counters, serves)
     slow = by_service(ahead_of(new, waiting, where.counters, serves, policy, NOW, target))
+    assert fast == slow
+
+
+@settings(max_examples=150, deadline=None)
+@given(waiting_lists, st.data(), serving, opened, policies, targets)
+def test_counts_of_the_tickets_ordered_before_agree_with_the_rule(
+    waiting, data, serves, open_now, policy, target
+) -> None:
+    """What the store counts for a waiting ticket (longest wait) gives the rule's answer."""
+    ticket = data.draw(st.sampled_from(waiting))
+    where = reach(ticket.service, ticket.target_counter, counters_of(serves), open_now)
+    mine = order_key(ticket, policy, NOW, target)
+    ordered_before = [t for t in waiting if order_key(t, policy, NOW, target) < mine]
+    counts = Tally(t.service for t in ordered_before)
+    sent = [t for t in ordered_before if t.target_counter is not None]
+    fast = ahead_counted(counts, sent, where.counters, serves)
+    slow = by_service(ahead_of(ticket, waiting, where.counters, serves, policy, NOW, target))
     assert fast == slow
 
 

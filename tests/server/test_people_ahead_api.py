@@ -6,10 +6,12 @@ with counter 1); counters 4 and 5 serve passports (P); counter 1 serves civil ex
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from nafitha.formats import wait_minutes
-from tests.server.conftest import AppEnv
+from server.config import DEFAULT_CENTER, load_center_config
+from tests.server.conftest import AppEnv, make_env
 
 
 def public(env: AppEnv, ticket: dict[str, Any]) -> dict[str, Any]:
@@ -133,3 +135,30 @@ def test_a_called_ticket_has_nobody_ahead_and_a_finished_one_no_wait(app_env: Ap
         None,
         False,
     )
+
+
+def test_under_the_target_ratio_policy_the_count_moves_with_the_clock_as_the_calls_do(
+    seeded_db: Path, tmp_path: Path
+) -> None:
+    """A legalization (10-minute target) issued later overtakes a complaint (15 minutes)."""
+    config = load_center_config(DEFAULT_CENTER)
+    ratio = config.model_copy(
+        update={"center": config.center.model_copy(update={"call_policy": "target_ratio"})}
+    )
+    env_iter = make_env(seeded_db, tmp_path, center=ratio)
+    env = next(env_iter)
+    try:
+        clerk = env.login("clerk9", counter="c9")  # the one open counter serves both
+        complaint = env.issue("consumer-complaint")
+        env.clock.advance(300)
+        legalization = env.issue("document-legalization")
+        env.clock.advance(300)  # 600/900 of its target against 300/600: the complaint first
+        assert public(env, complaint)["people_ahead"] == 0
+        assert public(env, legalization)["people_ahead"] == 1
+        env.clock.advance(900)  # 1500/900 against 1200/600: the legalization first
+        assert public(env, complaint)["people_ahead"] == 1
+        assert public(env, legalization)["people_ahead"] == 0
+        called = env.http.post("/api/v1/counters/c9/next", headers=clerk).json()
+        assert called["id"] == legalization["id"]
+    finally:
+        env_iter.close()
