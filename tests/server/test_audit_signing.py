@@ -4,12 +4,15 @@ and shown to auditors by the API."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 
 from nafitha.chain import SignedHead, load_public_key, verify_head
 from server.usecases.audit_keys import PUBLIC_KEY
 from tests.server.conftest import AppEnv, make_env
+from tests.support.cli import run_nafitha
+from tests.support.server import running_server
 
 EVERY = 5
 
@@ -81,3 +84,28 @@ def test_auditors_read_the_signed_heads_and_ask_for_one(app_env: AppEnv) -> None
     key = load_public_key(after["public_key"])
     assert verify_head(key, SignedHead.from_json(after["heads"][0]))
     assert after["key"] == signed["head"]["key"]
+
+
+def test_two_worker_processes_sign_each_head_once_and_at_shutdown(tmp_path: Path) -> None:
+    """Real processes: both workers' signers race; each head is signed and exported once."""
+    settings = tmp_path / "server.toml"
+    settings.write_text(f"audit_sign_events = {EVERY}\naudit_sign_s = 3600\n")
+    data = tmp_path / "center"
+    with running_server(data, workers=2, extra_args=["--config", str(settings)]) as server:
+        kiosk = server.client(server.kiosk_token)
+        clerk = server.login("clerk1", counter="c1")
+        for _ in range(3 * EVERY):
+            kiosk.issue_ticket("civil-extract")
+        wait_for_head(data / "chain-heads.jsonl", 3 * EVERY)
+        clerk.call_next("c1")  # written after the last signature: signed at shutdown
+    heads = heads_in(data / "chain-heads.jsonl")
+    seqs = [h.seq for h in heads]
+    assert seqs == sorted(set(seqs))
+    conn = sqlite3.connect(data / "nafitha.db")
+    signed = [row[0] for row in conn.execute("SELECT data FROM events WHERE kind = 'chain_signed'")]
+    last_called = conn.execute("SELECT max(id) FROM events WHERE kind = 'ticket_called'").fetchone()
+    conn.close()
+    assert [json.loads(d)["seq"] for d in signed] == seqs
+    assert seqs[-1] >= last_called[0]
+    result = run_nafitha("audit", "verify", "--db", str(data / "nafitha.db"))
+    assert result.returncode == 0, result.stdout
