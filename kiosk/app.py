@@ -8,6 +8,7 @@ them, so tests and the demo choose real or dummy ones. Every server or printer c
 from __future__ import annotations
 
 import logging
+import math
 import time
 from typing import Any
 
@@ -19,29 +20,30 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.alerts import AlertOutbox
 from kiosk.background import Background
-from kiosk.catalog import Catalog, parse_catalog
+from kiosk.catalog import Catalog, parse_catalog, queue_text
 from kiosk.config import KioskSettings
 from kiosk.issuing import TicketIssuer
-from kiosk.printing import TicketPrinter
-from nafitha.reference import LENGTH
-from nafitha.reference import normalize as compact
+from kiosk.printing import TicketPrinter, queue_figures
 from kiosk.state import KioskState
 from kiosk.tracking import FileLookup
 from nafitha.gui.automation import serve_control
 from nafitha.gui.fonts import register_fonts
 from nafitha.gui.theme import PALETTE
+from nafitha.reference import LENGTH
+from nafitha.reference import normalize as compact
 from nafitha.scanner import DummyScanner, ScanError, Scanner
 from nafitha.text import both, t
+from printers.queue_words import queue_lines
 
 log = logging.getLogger("nafitha.kiosk")
 
-CATALOG_REFRESH_S = 60.0
+CATALOG_REFRESH_S = 15.0  # the services' queue figures (waiting, about how long) stay fresh
+PRINTER_CHECK_S = 20.0  # how often the welcome screen asks the printer (paper out is said there)
+IDLE_WARNING_S = 15.0  # the last seconds of the idle time: "need more time?" with a countdown
 SCANS_IGNORED_ON = ("issuing", "ticket", "confirm")
 BACK = {
-    "language": "welcome",
-    "categories": "language",
+    "categories": "welcome",
     "services": "categories",
-    "documents": "services",
     "track_entry": "welcome",
     "track_result": "track_entry",
 }
@@ -71,8 +73,12 @@ class KioskApp(App):
         self.ticket_screen_s = settings.ticket_screen_s
         self._last_touch = time.monotonic()
         self._ticket_since: float | None = None
-        self._confirm_back = "documents"
+        self._confirm_back = "services"
         self._catalog_event: Any = None
+        self.printer_check_s = PRINTER_CHECK_S
+        self._printer_checked = 0.0
+        self._printer_asking = False
+        self.taps = 0  # touches since the last return to welcome: the path's length, for tests
 
     # ------------------------------------------------------------------ building
     def build(self) -> ScreenManager:
@@ -98,8 +104,12 @@ class KioskApp(App):
         self.manager = ScreenManager(transition=NoTransition())
         for screen in SCREENS:
             self.manager.add_widget(screen())
-        self.state.bind(catalog=self._catalog_changed)
+        self.state.bind(catalog=self._catalog_changed, idle_left=self._idle_changed)
+        from kiosk.widgets import IdleWarning
+
+        self.idle_warning = IdleWarning()
         Window.bind(on_touch_down=self._touched, on_key_down=self._touched)
+        Window.bind(on_touch_down=self._count_tap)
         Clock.schedule_interval(self._tick, 0.5)
         return self.manager
 
@@ -145,16 +155,29 @@ class KioskApp(App):
         return service.title(lang) if service else ""
 
     def wait_text(self, ticket: dict[str, Any], lang: str) -> str:
+        """The ticket's queue lines: the paper's very words (:mod:`printers.queue_words`)."""
         if not ticket:
             return ""
-        ahead = int(ticket.get("people_ahead") or 0)
-        if ahead == 0:
-            return t("kiosk.you_are_next", lang)
-        text = t("kiosk.people_ahead", lang, count=ahead)
-        wait = ticket.get("estimated_wait_s")
-        if wait:
-            text += " · " + t("kiosk.estimated_wait", lang, minutes=max(1, round(wait / 60)))
-        return text
+        ahead, minutes, callable_ = queue_figures(ticket)
+        return "\n".join(queue_lines(ahead, minutes, callable_, lang))
+
+    def queue_text(self, service_id: str, lang: str, catalog: Catalog) -> str:
+        service = catalog.services.get(service_id)
+        return queue_text(service, lang) if service else ""
+
+    def documents_of(self, service_id: str, catalog: Catalog, track: dict[str, Any]) -> list:
+        """What the confirm screen lists: a return visit's missing documents, else the service's."""
+        if self.state.file_reference:
+            return [dict(d) for d in track.get("missing_documents") or ()]
+        service = catalog.services.get(service_id)
+        return [dict(d) for d in service.documents] if service else []
+
+    def printer_text(self, printer: dict[str, Any], lang: str) -> str:
+        """The welcome screen's word on the printer: empty while it can print."""
+        if not printer or printer.get("can_print", True):
+            return ""
+        reason = (printer.get("message") or {}).get(lang, "")
+        return t("kiosk.printer_down", lang, reason=reason)
 
     def print_text(self, phase: str, error: dict[str, Any], lang: str) -> str:
         if phase == "printing":
@@ -187,14 +210,21 @@ class KioskApp(App):
         self.issuer.finish()
         self.state.start_over(self.settings.lang)
         self.go("welcome")
+        self.taps = 0
 
     def switch_lang(self) -> None:
         self.state.lang = "en" if self.state.lang == "ar" else "ar"
 
-    # ------------------------------------------------------------------ the ticket flow
-    def choose_language(self, lang: str) -> None:
+    def set_lang(self, lang: str) -> None:
         self.state.lang = lang
+
+    # ------------------------------------------------------------------ the ticket flow
+    def start_ticket(self) -> None:
+        """ "Get a ticket": straight to the categories in the language already chosen on welcome."""
+        self.state.category_id = self.state.service_id = self.state.file_reference = ""
+        self.state.page = 0
         self.go("categories")
+        self._load_catalog()  # fresh queue figures for the service buttons
 
     def choose_category(self, category_id: str) -> None:
         self.state.category_id = category_id
@@ -205,8 +235,8 @@ class KioskApp(App):
         self.state.service_id = service_id
         self.state.file_reference = ""
         self.state.priority = "none"
-        self._confirm_back = "documents"
-        self.go("documents")
+        self._confirm_back = "services"
+        self.go("confirm")
 
     def quick_service(self, service_id: str) -> None:
         """From the welcome screen: straight to confirming (the second tap prints)."""
@@ -261,7 +291,7 @@ class KioskApp(App):
             return
         self.state.file_reference = compact(track.get("reference", ""))
         self.state.service_id = (track.get("service") or {}).get("id", "")
-        self.state.priority = "none"
+        self.state.priority = "none"  # not asked: the server ranks a return visit itself
         self._confirm_back = "track_result"
         self.go("confirm")
 
@@ -310,10 +340,31 @@ class KioskApp(App):
     # ------------------------------------------------------------------ idle and timers
     def _touched(self, *_: object) -> None:
         self._last_touch = time.monotonic()
+        self.state.idle_left = 0
+
+    def _idle_changed(self, _state: object, left: float) -> None:
+        """Show "need more time?" over everything while the countdown runs."""
+        if left and self.idle_warning.parent is None:
+            Window.add_widget(self.idle_warning)
+        elif not left and self.idle_warning.parent is not None:
+            # later, so the touch that dismissed the warning is swallowed by it, not by a button
+            Clock.schedule_once(lambda _dt: self._hide_idle_warning(), 0)
+
+    def _hide_idle_warning(self) -> None:
+        if not self.state.idle_left and self.idle_warning.parent is not None:
+            Window.remove_widget(self.idle_warning)
+
+    def _count_tap(self, *_: object) -> None:
+        self.taps += 1
+
+    def more_time(self) -> None:
+        """ "Yes, more time": the idle countdown starts over."""
+        self._touched()
 
     def _tick(self, _dt: float) -> None:
         now = time.monotonic()
         current = self.manager.current
+        self._check_printer(now)
         if current == "ticket" and self.state.print_phase in ("printed", "failed"):
             if self._ticket_since is None:
                 self._ticket_since = now
@@ -323,8 +374,13 @@ class KioskApp(App):
             if now - max(self._ticket_since, self._last_touch) > limit:
                 self.home()
             return
-        if current != "welcome" and now - self._last_touch > self.idle_timeout_s:
+        idle = now - self._last_touch
+        if current != "welcome" and idle > self.idle_timeout_s:
             self.home()
+        elif current != "welcome" and current != "issuing":
+            warn = min(IDLE_WARNING_S, self.idle_timeout_s / 3)
+            left = self.idle_timeout_s - idle
+            self.state.idle_left = math.ceil(left) if left <= warn else 0
         elif (
             current == "welcome"
             and self.state.lang != self.settings.lang
@@ -332,7 +388,38 @@ class KioskApp(App):
         ):
             self.state.lang = self.settings.lang
 
+    # ------------------------------------------------------------------ the printer, asked ahead
+    def _check_printer(self, now: float, force: bool = False) -> None:
+        """Ask the printer how it is while nobody is mid-flow, so the welcome screen can say
+        "paper out" before a citizen commits (the print itself still checks again)."""
+        if self._printer_asking or not hasattr(self.printer, "status"):
+            return
+        calm = self.manager.current == "welcome"
+        if not force and (not calm or now - self._printer_checked < self.printer_check_s):
+            return
+        self._printer_asking = True
+        self._printer_checked = now
+        self.background.run(self.printer.status, self._printer_status, self._printer_unknown)
+
+    def _printer_status(self, status: Any) -> None:
+        self._printer_asking = False
+        self.state.printer = {
+            "state": str(getattr(status, "state", "")),
+            "can_print": bool(getattr(status, "can_print", True)),
+            "message": dict(getattr(status, "message", {}) or {}),
+        }
+
+    def _printer_unknown(self, error: Exception) -> None:
+        self._printer_asking = False
+        log.warning("printer status not read: %r", error)
+
     # ------------------------------------------------------------------ automation (tests, bench)
+    @staticmethod
+    def _colours() -> list[dict[str, Any]]:
+        from kiosk.widgets import button_colours
+
+        return button_colours(Window.clearcolor)
+
     def control_commands(self) -> dict[str, Any]:
         def snapshot() -> dict[str, Any]:
             state = self.state
@@ -364,6 +451,9 @@ class KioskApp(App):
                 "timings": dict(state.timings),
                 "first_frame_s": self.first_frame_s,
                 "history": list(state.history),
+                "printer": dict(state.printer),
+                "idle_left": state.idle_left,
+                "taps": self.taps,
             }
 
         return {
@@ -377,4 +467,8 @@ class KioskApp(App):
             "ticket_screen_timeout": lambda seconds: (
                 setattr(self, "ticket_screen_s", float(seconds)) or True
             ),
+            "printer_check": lambda seconds: (
+                setattr(self, "printer_check_s", float(seconds)) or True
+            ),
+            "colours": self._colours,
         }

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nafitha.formats import format_wait
 from nafitha.text import t
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -174,3 +175,19 @@ def hours_text(hours: Sequence[Mapping[str, Any]], lang: str) -> str:
         opening, closing = str(window.get("open", ""))[:5], str(window.get("close", ""))[:5]
         parts.append(f"{span} {opening}–{closing}".strip())
     return " · ".join(parts)
+
+
+def queue_text(service: ServiceView, lang: str) -> str:
+    """What a service button and the confirm screen say about its queue, before a ticket is taken:
+    nobody serving it now, or how many wait and about how long (the server's figures, as given)."""
+    queue = service.queue
+    if queue is None or not service.is_open:
+        return ""
+    if not queue.callable:
+        return t("kiosk.queue_unserved", lang)
+    if queue.waiting == 0:
+        return t("kiosk.queue_empty", lang)
+    wait = format_wait(queue.wait_minutes, lang)
+    if not wait:
+        return t("kiosk.queue_waiting", lang, count=queue.waiting)
+    return t("kiosk.queue_waiting_wait", lang, count=queue.waiting, wait=wait)

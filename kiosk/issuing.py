@@ -188,6 +188,12 @@ class TicketIssuer:
             return
         state.print_phase = "failed"
         state.print_error = {"code": outcome.code, "message": dict(outcome.message or {})}
+        if outcome.code != "unexpected":  # the welcome screen says it until the printer is back
+            state.printer = {
+                "state": outcome.code,
+                "can_print": False,
+                "message": dict(outcome.message or {}),
+            }
         reason = dict(outcome.message or both("kiosk.error_unexpected"))
         state.alert_sent = False
         message = {

@@ -59,6 +59,11 @@ class KioskState(EventDispatcher):
     track_error = DictProperty({})  # {"code", "message"}
     scan_error = DictProperty({})
 
+    # the printer as last asked ({"state", "can_print", "message"}); {} before the first answer
+    printer = DictProperty({})
+    # seconds left before the idle reset, while "need more time?" is shown; 0 otherwise
+    idle_left = NumericProperty(0)
+
     # timings for the benchmark (monotonic seconds)
     timings = DictProperty({})
     history = ListProperty([])  # the screens visited, newest last (tests read it)
@@ -85,3 +90,4 @@ class KioskState(EventDispatcher):
         self.track = {}
         self.track_error = {}
         self.scan_error = {}
+        self.idle_left = 0

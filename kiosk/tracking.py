@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.background import Background
-from nafitha.reference import from_scan
-from nafitha.reference import normalize as compact
 from kiosk.state import KioskState
 from nafitha.client import ApiError, ServerUnreachable
+from nafitha.reference import from_scan
+from nafitha.reference import normalize as compact
 from nafitha.text import both
 
 log = logging.getLogger("nafitha.kiosk")

@@ -1,4 +1,4 @@
-"""The kiosk's composite widgets: the header bar, a message banner, the QR image.
+"""The kiosk's composite widgets: the header bar, a message banner, the QR image, the idle warning.
 
 They read the app's state (language, direction, scale) so every screen mirrors the same way.
 """
@@ -9,14 +9,16 @@ import io
 
 from kivy.core.image import Image as CoreImage
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ColorProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 
-import nafitha.gui.buttons  # noqa: F401 - registers BigButton and IconButton with the Factory
+from nafitha.gui.automation import visible_widgets
 from nafitha.gui.bidi_label import BidiLabel
-from nafitha.gui.theme import PALETTE
+from nafitha.gui.buttons import BigButton, IconButton, OutlinedButton
+from nafitha.gui.theme import PALETTE, Colour
 
 Builder.load_string(
     """
@@ -46,16 +48,8 @@ Builder.load_string(
         rtl: app.state.rtl
         bold: True
         font_size: app.scale * (44 if len(root.title) < 26 else 36)
-    BigButton:
-        name: "switch_lang"
-        logical: app.tr("common.language_name", "en" if app.state.lang == "ar" else "ar")
-        rtl: app.state.lang == "en"
-        font_size: app.scale * 32
-        size_hint_x: None
+    LangSwitch:
         width: app.scale * 200
-        background_color: PALETTE.surface
-        color: PALETTE.text
-        on_release: app.switch_lang()
     BigButton:
         name: "home"
         logical: app.tr("kiosk.home", app.state.lang)
@@ -67,9 +61,31 @@ Builder.load_string(
         color: PALETTE.on_secondary
         on_release: app.home()
 
+<LangSwitch@BigButton>:
+    name: "switch_lang"
+    logical: app.tr("common.language_name", "en" if app.state.lang == "ar" else "ar")
+    rtl: app.state.lang == "en"
+    font_size: app.scale * 32
+    size_hint_x: None
+    background_color: PALETTE.surface
+    color: PALETTE.text
+    on_release: app.switch_lang()
+
+<LangChoice@BigButton>:
+    lang: "ar"
+    name: "lang_" + self.lang
+    logical: app.tr("common.language_name", self.lang)
+    rtl: self.lang == "ar"
+    font_size: app.scale * 38
+    selectable: True
+    selected: app.state.lang == self.lang
+    background_color: PALETTE.primary if self.selected else PALETTE.surface
+    color: PALETTE.on_primary if self.selected else PALETTE.text
+    on_release: app.set_lang(self.lang)
+
 <Banner>:
     size_hint_y: None
-    height: (label.height + app.scale * 30) if root.text else 0
+    height: max(root.reserve, (label.height + app.scale * 30) if root.text else 0)
     opacity: 1 if root.text else 0
     padding: app.scale * 20, app.scale * 15
     canvas.before:
@@ -88,6 +104,66 @@ Builder.load_string(
         color: root.text_color
         font_size: app.scale * 36
         bold: True
+
+<IdleWarning>:
+    canvas.before:
+        Color:
+            rgba: 0, 0, 0, 0.75
+        Rectangle:
+            pos: self.pos
+            size: self.size
+    BoxLayout:
+        orientation: "vertical"
+        size_hint: 0.86, None
+        height: self.minimum_height
+        pos_hint: {"center_x": 0.5, "center_y": 0.5}
+        padding: app.scale * 40
+        spacing: app.scale * 30
+        canvas.before:
+            Color:
+                rgba: PALETTE.surface
+            RoundedRectangle:
+                pos: self.pos
+                size: self.size
+                radius: [app.scale * 24]
+            Color:
+                rgba: PALETTE.outline
+            Line:
+                rounded_rectangle: (self.x, self.y, self.width, self.height, app.scale * 24)
+                width: 2
+        BidiLabel:
+            name: "idle_question"
+            logical: app.tr("kiosk.idle_question", app.state.lang)
+            rtl: app.state.rtl
+            align: "center"
+            bold: True
+            font_size: app.scale * 56
+            auto_height: True
+        BidiLabel:
+            name: "idle_countdown"
+            logical: app.tr("kiosk.idle_countdown", app.state.lang, seconds=app.state.idle_left)
+            rtl: app.state.rtl
+            align: "center"
+            font_size: app.scale * 40
+            auto_height: True
+        BigButton:
+            name: "more_time"
+            logical: app.tr("kiosk.idle_more_time", app.state.lang)
+            rtl: app.state.rtl
+            font_size: app.scale * 48
+            size_hint_y: None
+            height: app.scale * 170
+            on_release: app.more_time()
+        BigButton:
+            name: "idle_home"
+            logical: app.tr("kiosk.idle_start_over", app.state.lang)
+            rtl: app.state.rtl
+            font_size: app.scale * 38
+            size_hint_y: None
+            height: app.scale * 130
+            background_color: PALETTE.secondary
+            color: PALETTE.on_secondary
+            on_release: app.home()
 """
 )
 
@@ -106,6 +182,43 @@ class Banner(BoxLayout):
     text = StringProperty("")
     background_color = ColorProperty(PALETTE.danger)
     text_color = ColorProperty(PALETTE.on_danger)
+    reserve = NumericProperty(0)
+    """Room kept while empty: a banner above a keypad must not move the keys when it comes and
+    goes (a finger aimed at one key lands on the next)."""
+
+
+class IdleWarning(FloatLayout):
+    """The idle warning over the whole window, with the seconds left; any touch gives more time."""
+
+    def on_touch_down(self, touch: object) -> bool:
+        super().on_touch_down(touch)
+        return True  # nothing under the warning is pressed by the touch that dismisses it
+
+
+def button_colours(background: Colour) -> list[dict[str, object]]:
+    """Every visible button's fill, text colour and drawn border, for the contrast test."""
+    found = []
+    for widget in visible_widgets():
+        if not isinstance(widget, OutlinedButton) or widget.opacity == 0:
+            continue
+        text = widget.text_color if isinstance(widget, IconButton) else widget.color
+        border = widget.edge(
+            widget.background_color, widget.border_color, widget.selected, widget.disabled
+        )
+        found.append(
+            {
+                "name": widget.name,
+                "kind": "icon" if isinstance(widget, IconButton) else "text",
+                "fill": list(widget.background_color),
+                "text": list(text),
+                "border": list(border),
+                "disabled": bool(widget.disabled),
+                "selectable": bool(widget.selectable),
+                "selected": bool(widget.selected),
+                "background": list(background),
+            }
+        )
+    return found
 
 
 class QrImage(Image):
@@ -136,4 +249,4 @@ class QrImage(Image):
         self.texture = texture
 
 
-__all__ = ["Banner", "BidiLabel", "Header", "QrImage"]
+__all__ = ["Banner", "BidiLabel", "BigButton", "Header", "IdleWarning", "QrImage"]

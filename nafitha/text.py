@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -127,11 +128,24 @@ def eastern_digits(text: str) -> str:
     return text.translate(_EASTERN_DIGITS)
 
 
+def first_strong(line: str) -> str | None:
+    """"R" or "L": the direction of the line's first strong (letter) character; None for a line of
+    digits and punctuation only. Each line of a label takes its own direction from it, so an
+    Arabic name in an English layout keeps its parentheses where an Arabic reader expects them."""
+    for char in line:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "R"
+        if kind == "L":
+            return "L"
+    return None
+
+
 def visual(text: str, base_dir: str | None = None) -> str:
     """Logical text to the visual order an engine without bidi must draw, line by line.
 
     Text with no Arabic is returned unchanged. ``base_dir`` ("R" or "L") forces the paragraph
-    direction; by default it follows the first strong character.
+    direction; by default each line follows its own first strong character (:func:`first_strong`).
     """
     if not has_arabic(text):
         return text

@@ -2,9 +2,7 @@
 
 from kiosk.screens.categories import CategoriesScreen
 from kiosk.screens.confirm import ConfirmScreen
-from kiosk.screens.documents import DocumentsScreen
 from kiosk.screens.issuing import IssuingScreen
-from kiosk.screens.language import LanguageScreen
 from kiosk.screens.services import ServicesScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.track_entry import TrackEntryScreen
@@ -13,10 +11,8 @@ from kiosk.screens.welcome import WelcomeScreen
 
 SCREENS = (
     WelcomeScreen,
-    LanguageScreen,
     CategoriesScreen,
     ServicesScreen,
-    DocumentsScreen,
     ConfirmScreen,
     IssuingScreen,
     TicketScreen,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.catalog import ServiceView, hours_text
+from kiosk.catalog import ServiceView, hours_text, queue_text
 from kiosk.icons import icon_path
 from kiosk.screens.base import load_kv
 from kiosk.screens.paging import PagedScreen
@@ -39,8 +39,10 @@ class ServicesScreen(PagedScreen):
         app = self.app
         lang = app.state.lang
         hours = hours_text(service.hours, lang)
-        if service.is_open:
-            subtitle = self.tr("kiosk.open_hours", hours=hours) if hours else ""
+        if service.is_open:  # who waits and about how long, or that no counter serves it now
+            subtitle = queue_text(service, lang) or (
+                self.tr("kiosk.open_hours", hours=hours) if hours else ""
+            )
         else:
             subtitle = self.tr("kiosk.closed_hours", hours=hours or "—")
         category = app.state.catalog.category(service.category)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from nafitha.reference import ALPHABET
 from kiosk.screens.base import KioskScreen, load_kv
 from nafitha.gui.buttons import BigButton
 from nafitha.gui.theme import PALETTE
+from nafitha.reference import ALPHABET
 
 load_kv(__file__)
 

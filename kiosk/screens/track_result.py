@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from kiosk.screens.base import KioskScreen, load_kv
+from nafitha.formats import format_date, format_datetime
 from nafitha.gui.bidi_label import BidiLabel
 from nafitha.gui.theme import PALETTE
 
 load_kv(__file__)
 
 
-def local_time(moment: str | None) -> str:
-    """An ISO time from the server as this kiosk's local date and time, "2026-11-23 14:05"."""
+def center_time(moment: str | None, timezone: str, date_only: bool = False) -> str:
+    """An ISO time from the server as the center's date and time, ``29/11/2026 14:05``.
+
+    In the center's zone (the catalog's ``timezone``), never this PC's: kiosk PCs are often left
+    in UTC. Formatted by :mod:`nafitha.formats`, as on the paper, counter, board and phone.
+    """
     if not moment:
         return ""
     try:
-        return datetime.fromisoformat(moment).astimezone().strftime("%Y-%m-%d %H:%M")
+        if date_only:
+            return format_date(moment, timezone)
+        return format_datetime(moment, timezone)
     except ValueError:
         return moment
 
@@ -29,6 +34,7 @@ class TrackResultScreen(KioskScreen):
         state = app.state
         lang = state.lang
         track = dict(state.track)
+        zone = state.catalog.timezone
         box = self.ids.details
         box.clear_widgets()
 
@@ -66,7 +72,9 @@ class TrackResultScreen(KioskScreen):
         if track.get("expected_ready_at") and not track.get("ready") and status == "open":
             line(
                 "track_expected",
-                self.tr("kiosk.track_expected", date=local_time(track["expected_ready_at"])[:10]),
+                self.tr(
+                    "kiosk.track_expected", date=center_time(track["expected_ready_at"], zone, True)
+                ),
             )
         missing = track.get("missing_documents") or []
         if missing:
@@ -88,7 +96,7 @@ class TrackResultScreen(KioskScreen):
         for number, entry in enumerate(reversed(history), 1):
             stage_name = (entry.get("stage_name") or {}).get(lang, entry.get("stage", ""))
             note = entry.get("note") or ""
-            text = f"{local_time(entry.get('at'))}  —  {stage_name}" + (
+            text = f"{center_time(entry.get('at'), zone)}  —  {stage_name}" + (
                 f"  ({note})" if note else ""
             )
             line(f"track_history_{number}", text, 30)

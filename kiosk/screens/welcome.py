@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.catalog import queue_text
 from kiosk.icons import icon_path
 from kiosk.screens.base import KioskScreen, load_kv
 from nafitha.gui.buttons import IconButton
@@ -27,7 +28,8 @@ class WelcomeScreen(KioskScreen):
                 name=f"quick_{service.id}",
                 icon=icon_path(category.icon),
                 title=service.title(state.lang),
-                subtitle=service.title("en" if state.lang == "ar" else "ar"),
+                subtitle=queue_text(service, state.lang)
+                or service.title("en" if state.lang == "ar" else "ar"),
                 rtl=state.rtl,
                 title_size=app.scale * 36,
                 subtitle_size=app.scale * 26,

@@ -19,7 +19,7 @@ from kivy.uix.label import Label
 from nafitha.gui.fonts import register_fonts
 from nafitha.gui.theme import PALETTE
 from nafitha.gui.wrapping import wrap_logical
-from nafitha.text import has_arabic, visual
+from nafitha.text import first_strong, has_arabic, visual
 
 Builder.load_string(
     """
@@ -35,11 +35,16 @@ Builder.load_string(
 
 
 def line_visual(line: str, rtl: bool) -> str:
-    """One logical line in drawing order. In a right-to-left paragraph even a line with no Arabic
-    (the "08:00–12:00" that wrapped onto its own line) is ordered right-to-left, as around it."""
-    if rtl and not has_arabic(line):
+    """One logical line in drawing order, in its own direction.
+
+    A line takes the direction of its first letter (an Arabic subtitle in the English layout reads
+    right to left, its parenthesis at the left end); a line with no letter (the "08:00–12:00"
+    that wrapped onto its own line) takes the layout's direction, as around it.
+    """
+    direction = first_strong(line) or ("R" if rtl else "L")
+    if direction == "R" and not has_arabic(line):
         return get_display(line, base_dir="R")
-    return visual(line, "R" if rtl else "L")
+    return visual(line, direction)
 
 
 class BidiLabel(Label):

@@ -1,12 +1,18 @@
 """Big, high-contrast touch buttons: a text button and a button with an icon and a second line.
 
 Both carry a ``name`` so tests (and :mod:`nafitha.gui.automation`) can find and tap them, are never
-smaller than the theme's touch target, and mirror for right-to-left languages.
+smaller than the theme's touch target, and mirror for right-to-left languages. A fill too close to
+the screen's background gets an outline (:func:`~nafitha.gui.theme.needs_border`), so every button
+looks like one. An option among several (``selectable``) shows when it is ``selected`` by more than
+its colour: a thick border and a tick drawn on its start side.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kivy.lang import Builder
+from kivy.metrics import dp
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
@@ -17,15 +23,30 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from nafitha.gui.bidi_label import BidiLabel
-from nafitha.gui.theme import PALETTE, touch_target
+from nafitha.gui.theme import PALETTE, Colour, needs_border, touch_target
 
 Builder.load_string(
     """
 #:import darker nafitha.gui.theme.darker
+<OutlinedButton>:
+    canvas.after:
+        Color:
+            rgba: self.edge(self.background_color, self.border_color, self.selected, self.disabled)
+        Line:
+            rounded_rectangle: self.outline_box(self.pos, self.size, self.radius)
+            width: dp(4) if self.selected else dp(2)
+        Color:
+            rgba: self.tick_color if self.selected else (0, 0, 0, 0)
+        Line:
+            points: self.tick_points(self.pos, self.size, self.rtl)
+            width: dp(3.5)
+            joint: "round"
+            cap: "round"
+
 <BigButton>:
     bold: True
     align: "center"
-    padding: dp(16), dp(8)
+    padding: self.room_for_tick(self.selectable, self.rtl, self.height)
     canvas.before:
         Color:
             rgba: darker(self.background_color) if self.state == "down" else self.background_color
@@ -48,11 +69,57 @@ Builder.load_string(
 )
 
 
-class BigButton(ButtonBehavior, BidiLabel):
+class OutlinedButton:
+    """The outline and selection mark both button kinds draw (a mixin; kv rule above)."""
+
+    border_color = ColorProperty(PALETTE.outline)
+    selectable = BooleanProperty(False)
+    """One option among several (priority, language): leaves room for the tick."""
+    selected = BooleanProperty(False)
+
+    @staticmethod
+    def edge(fill: Colour, border: Colour, selected: bool, disabled: bool) -> Colour:
+        """The border's colour: shown when selected, or when the fill alone shows no boundary."""
+        if selected or (needs_border(fill) and not disabled):
+            return border
+        return (0.0, 0.0, 0.0, 0.0)
+
+    @staticmethod
+    def outline_box(pos: Sequence[float], size: Sequence[float], radius: float) -> list[float]:
+        inset = dp(2)
+        return [pos[0] + inset, pos[1] + inset, size[0] - 2 * inset, size[1] - 2 * inset, radius]
+
+    @staticmethod
+    def room_for_tick(selectable: bool, rtl: bool, height: float) -> list[float]:
+        """Padding (left, top, right, bottom) that keeps the text clear of the tick's side."""
+        start = dp(10) + (min(height * 0.24, 44.0) + dp(16) if selectable else dp(6))
+        end = dp(16)
+        return [end, dp(8), start, dp(8)] if rtl else [start, dp(8), end, dp(8)]
+
+    @staticmethod
+    def tick_points(pos: Sequence[float], size: Sequence[float], rtl: bool) -> list[float]:
+        """A tick on the start side (right when ``rtl``), about a quarter of the button high."""
+        (x, y), (width, height) = pos, size
+        side = min(height * 0.24, 44.0)
+        margin = dp(10)
+        left = x + width - margin - side if rtl else x + margin
+        bottom = y + height / 2 - side * 0.45
+        return [
+            left,
+            bottom + side * 0.45,
+            left + side * 0.38,
+            bottom,
+            left + side,
+            bottom + side * 0.9,
+        ]
+
+
+class BigButton(OutlinedButton, ButtonBehavior, BidiLabel):
     """A text button, bold and centred, at least one touch target high and wide."""
 
     background_color = ColorProperty(PALETTE.primary)
     radius = NumericProperty(18)
+    tick_color = ColorProperty(PALETTE.on_primary)
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("color", PALETTE.on_primary)
@@ -61,7 +128,7 @@ class BigButton(ButtonBehavior, BidiLabel):
         super().__init__(**kwargs)
 
 
-class IconButton(ButtonBehavior, BoxLayout):
+class IconButton(OutlinedButton, ButtonBehavior, BoxLayout):
     """An icon on the start side; beside it a title and an optional second line (hours)."""
 
     name = StringProperty("")
@@ -74,6 +141,7 @@ class IconButton(ButtonBehavior, BoxLayout):
     title_size = NumericProperty(34)
     subtitle_size = NumericProperty(24)
     radius = NumericProperty(18)
+    tick_color = ColorProperty(PALETTE.on_secondary)
 
     def __init__(self, **kwargs: object) -> None:
         from kivy.uix.image import Image

@@ -2,7 +2,10 @@
 
 Colours are RGBA tuples Kivy takes as they are. Sizes are physical (millimetres through Kivy's
 metrics) or density-independent, never raw pixels, so a 21" portrait kiosk and a clerk's laptop both
-get targets a finger can hit. Contrast: every text/background pair below is at least 7:1 (WCAG AAA).
+get targets a finger can hit. Contrast (WCAG 2.1, computed by :func:`contrast_ratio` and checked by
+tests/kiosk/test_contrast.py): every text on its fill at least 4.5:1 (most 7:1); every button's
+boundary against the screen at least 3:1: a fill too close to the navy background (surface,
+success, danger) gets an ``outline`` border (:func:`needs_border`), so it still looks like a button.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Palette:
     on_danger: Colour = rgb("#ffffff")
     success: Colour = rgb("#0f6b3a")
     on_success: Colour = rgb("#ffffff")
+    outline: Colour = rgb("#ffffff")  # the border of a button whose fill is close to background
     pressed_shade: float = 0.8  # a pressed button is drawn this much darker
 
 
@@ -66,6 +70,31 @@ def touch_target() -> float:
     from kivy.metrics import mm
 
     return float(mm(TOUCH_TARGET_MM))
+
+
+def _luminance(colour: Colour) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in colour[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: Colour, second: Colour) -> float:
+    """WCAG contrast ratio (1 to 21) of two opaque colours."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+MIN_TEXT_CONTRAST = 4.5
+MIN_BOUNDARY_CONTRAST = 3.0
+
+
+def needs_border(fill: Colour, background: Colour | None = None) -> bool:
+    """True when a button of this fill cannot be told from the screen behind it without a border."""
+    return contrast_ratio(fill, background or PALETTE.background) < MIN_BOUNDARY_CONTRAST
 
 
 def darker(colour: Colour, factor: float = PALETTE.pressed_shade) -> Colour:

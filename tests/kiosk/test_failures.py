@@ -99,18 +99,17 @@ def waiting(manager, service: str) -> int:
 
 
 def to_confirm(kiosk: Kiosk, lang: str = "ar") -> None:
-    kiosk.tap_to("get_ticket", "language")
-    kiosk.tap_to(f"lang_{lang}", "categories")
+    kiosk.tap(f"lang_{lang}")
+    kiosk.wait_state(lambda s: s["lang"] == lang, f"the {lang} choice")
+    kiosk.tap_to("get_ticket", "categories")
     kiosk.tap_to("category_civil-status", "services")
-    kiosk.tap_to(f"service_{OPEN}", "documents")
-    kiosk.tap_to("continue", "confirm")
+    kiosk.tap_to(f"service_{OPEN}", "confirm")
 
 
 def test_a_closed_service_is_shown_closed_with_its_hours_and_cannot_be_chosen(fresh: Kiosk):
     kiosk = fresh
     kiosk.shot("landscape_ar_welcome")
-    kiosk.tap_to("get_ticket", "language")
-    kiosk.tap_to("lang_ar", "categories")
+    kiosk.tap_to("get_ticket", "categories")
     kiosk.shot("landscape_ar_categories")
     kiosk.tap_to("category_civil-status", "services")
     kiosk.shot("landscape_ar_services_closed")

@@ -44,3 +44,20 @@ def test_arabic_label_reads_back_word_for_word_with_arabic_ocr(gallery: AppProce
         ["tesseract", str(shot), "-", "-l", "ara"], capture_output=True, text=True, check=True
     ).stdout
     assert "إخراج قيد فردي للمواطن" in ocr
+
+
+def test_every_line_gets_its_own_direction(gallery: AppProcess):
+    """An Arabic subtitle in the English layout reads right to left, its parenthesis at the left
+    end where an Arabic reader looks for it; an English line in the Arabic layout reads left to
+    right. (Before, each line took the layout's direction: "(...بطاقة هوية" with the bracket
+    at the wrong end.)"""
+    from bidi.algorithm import get_display
+
+    from nafitha.text import visual
+
+    drawn = gallery.call("drawn")
+    arabic, shown = drawn["mixed_en"]
+    assert shown == visual(arabic, "R") != visual(arabic, "L")
+    assert shown.startswith("(")  # the closing parenthesis, mirrored, at the left end
+    english, shown = drawn["mixed_ar"]
+    assert shown == english != get_display(english, base_dir="R")

@@ -47,15 +47,11 @@ def test_arabic_path_from_welcome_to_a_printed_ticket(fresh: Kiosk, manager, pap
     pages_before = len(paper.pages)
     waiting_before = waiting(manager, SERVICE)
     kiosk.shot("ar_welcome")
-    kiosk.tap_to("get_ticket", "language")
-    kiosk.shot("ar_language")
-    kiosk.tap_to("lang_ar", "categories")
+    kiosk.tap_to("get_ticket", "categories")
     kiosk.shot("ar_categories")
     kiosk.tap_to(f"category_{CATEGORY}", "services")
     services_png = kiosk.shot("ar_services")
-    kiosk.tap_to(f"service_{SERVICE}", "documents")
-    kiosk.shot("ar_documents")
-    kiosk.tap_to("continue", "confirm")
+    kiosk.tap_to(f"service_{SERVICE}", "confirm")
     kiosk.tap("priority_elderly")
     kiosk.wait_state(lambda s: s["priority"] == "elderly", "the priority choice")
     kiosk.shot("ar_confirm")
@@ -80,18 +76,14 @@ def test_arabic_path_from_welcome_to_a_printed_ticket(fresh: Kiosk, manager, pap
 
 def test_english_path_shows_english_left_to_right(fresh: Kiosk, paper: VirtualPrinter):
     kiosk = fresh
-    kiosk.tap("switch_lang")
+    kiosk.tap("lang_en")
     kiosk.wait_state(lambda s: s["lang"] == "en", "English")
     kiosk.shot("en_welcome")
-    kiosk.tap_to("get_ticket", "language")
-    kiosk.shot("en_language")
-    kiosk.tap_to("lang_en", "categories")
+    kiosk.tap_to("get_ticket", "categories")
     kiosk.shot("en_categories")
     kiosk.tap_to(f"category_{CATEGORY}", "services")
     services_png = kiosk.shot("en_services")
-    kiosk.tap_to(f"service_{SERVICE}", "documents")
-    kiosk.shot("en_documents")
-    kiosk.tap_to("continue", "confirm")
+    kiosk.tap_to(f"service_{SERVICE}", "confirm")
     kiosk.shot("en_confirm")
     kiosk.tap_to("print_ticket", "ticket")
     state = kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
@@ -116,11 +108,11 @@ def test_two_taps_from_welcome_to_a_ticket_for_a_common_service(
 
 def print_in_english(kiosk: Kiosk) -> None:
     """The whole path in English, from the welcome screen to a printed ticket."""
-    kiosk.tap_to("get_ticket", "language")
-    kiosk.tap_to("lang_en", "categories")
+    kiosk.tap("lang_en")
+    kiosk.wait_state(lambda s: s["lang"] == "en", "English")
+    kiosk.tap_to("get_ticket", "categories")
     kiosk.tap_to(f"category_{CATEGORY}", "services")
-    kiosk.tap_to(f"service_{SERVICE}", "documents")
-    kiosk.tap_to("continue", "confirm")
+    kiosk.tap_to(f"service_{SERVICE}", "confirm")
     kiosk.tap_to("print_ticket", "ticket")
     kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
 
@@ -150,8 +142,7 @@ def test_the_ticket_screen_returns_to_welcome_by_itself_after_its_time(fresh: Ki
 
 def test_back_and_header_buttons_are_mirrored_in_arabic(fresh: Kiosk):
     kiosk = fresh
-    kiosk.tap_to("get_ticket", "language")
-    kiosk.tap_to("lang_ar", "categories")
+    kiosk.tap_to("get_ticket", "categories")
     back_ar = kiosk.app.call("describe", name="back")["pos"][0]
     kiosk.tap("switch_lang")
     kiosk.wait_state(lambda s: s["lang"] == "en", "English")
@@ -159,13 +150,14 @@ def test_back_and_header_buttons_are_mirrored_in_arabic(fresh: Kiosk):
     back_en = kiosk.app.call("describe", name="back")["pos"][0]
     width = kiosk.app.call("window_size")[0]
     assert back_ar > width / 2 > back_en  # right edge in Arabic, left edge in English
-    kiosk.tap_to("back", "language")
+    kiosk.tap_to("back", "welcome")
 
 
 def test_idle_anywhere_returns_to_welcome_and_resets_the_language(fresh: Kiosk):
     kiosk = fresh
-    kiosk.tap_to("get_ticket", "language")
-    kiosk.tap_to("lang_en", "categories")
+    kiosk.tap("lang_en")
+    kiosk.wait_state(lambda s: s["lang"] == "en", "English")
+    kiosk.tap_to("get_ticket", "categories")
     kiosk.tap_to(f"category_{CATEGORY}", "services")
     kiosk.app.call("idle_timeout", seconds=2)
     try:

@@ -21,6 +21,8 @@ from nafitha.gui.buttons import BigButton, IconButton  # noqa: E402
 from nafitha.gui.theme import PALETTE  # noqa: E402
 
 ARABIC = "إخراج قيد فردي للمواطن صاحب التذكرة A-042 مع بطاقة الهوية وصورة شمسية حديثة"
+ARABIC_SUBTITLE = "بطاقة هوية (جديدة أو بدل ضائع)"
+ENGLISH_IN_ARABIC = "Identity card (new or replacement)"
 
 
 class Gallery(App):
@@ -37,13 +39,29 @@ class Gallery(App):
         button.bind(on_release=self.count)
         box.add_widget(button)
         box.add_widget(IconButton(name="icon", title="جواز السفر", subtitle="مغلق", rtl=True))
+        # an English layout with an Arabic subtitle, and an Arabic layout with an English line
+        self.mixed_en = IconButton(
+            name="mixed_en", title="Identity card", subtitle=ARABIC_SUBTITLE, rtl=False
+        )
+        self.mixed_ar = BidiLabel(name="mixed_ar", logical=ENGLISH_IN_ARABIC, rtl=True)
+        box.add_widget(self.mixed_en)
+        box.add_widget(self.mixed_ar)
         return box
 
     def count(self, *_: object) -> None:
         self.taps += 1
 
     def on_start(self) -> None:
-        serve_control({"taps": lambda: self.taps})
+        serve_control(
+            {
+                "taps": lambda: self.taps,
+                # the lines as drawn (visual order), to check each line's own direction
+                "drawn": lambda: {
+                    "mixed_en": [ARABIC_SUBTITLE, self.mixed_en._subtitle.text],
+                    "mixed_ar": [ENGLISH_IN_ARABIC, self.mixed_ar.text],
+                },
+            }
+        )
 
 
 if __name__ == "__main__":
