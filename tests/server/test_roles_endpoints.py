@@ -49,6 +49,8 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("POST", "/api/v1/admin/devices"): Can.MANAGE_DEVICES,
     ("POST", "/api/v1/admin/devices/{device_id}/revoke"): Can.MANAGE_DEVICES,
     ("GET", "/api/v1/admin/events"): Can.READ_AUDIT,
+    ("GET", "/api/v1/audit/heads"): Can.READ_AUDIT,
+    ("POST", "/api/v1/audit/heads"): Can.READ_AUDIT,
     ("GET", "/api/v1/events"): None,
     ("POST", "/api/v1/files"): Can.OPEN_FILE,
     ("GET", "/api/v1/files"): Can.VIEW_FILES,
