@@ -168,7 +168,12 @@ class ServerSettings(Settings):
     event_replay_max: int = Field(default=2000, ge=10, le=100_000)
     event_streams_max: int = Field(default=2000, ge=1, le=100_000)
     event_streams_per_address: int = Field(default=16, ge=1, le=10_000)
+    # Sign-in (docs/configuration.md): wrong guesses allowed per name and address, and per
+    # address, in 5 minutes; threads checking passwords, and sign-ins waiting for one.
     login_failures_before_delay: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=20, ge=1)
+    login_hash_threads: int = Field(default=2, ge=1, le=64)
+    login_queue: int = Field(default=8, ge=0, le=10_000)
     public_url: str | None = None  # overrides the center's public_url when set
     # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses); empty: none,
     # the client address is the TCP peer's (docs/configuration.md).

@@ -13,13 +13,27 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 from server.domain.files_rate_limit import take_token
+
+_CREATE = threading.Lock()
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL,"
     " updated REAL NOT NULL, per_minute REAL NOT NULL, burst REAL NOT NULL) WITHOUT ROWID"
 )
+
+
+def shared_buckets(cache: dict[str, Any], db: Path) -> SharedBuckets:
+    """The process's one :class:`SharedBuckets` for database ``db``, kept in ``cache``."""
+    buckets = cache.get("rate_limits")
+    if buckets is None:
+        with _CREATE:
+            buckets = cache.get("rate_limits")
+            if buckets is None:
+                buckets = cache["rate_limits"] = SharedBuckets(limits_path(db))
+    return buckets
 
 
 def limits_path(db: Path) -> Path:
@@ -74,6 +88,50 @@ class SharedBuckets:
             conn.execute("ROLLBACK")
             raise
         return wait
+
+    def allow_all(self, limits: list[tuple[str, float, float]], now: float) -> int:
+        """A token from every bucket of ``limits`` (key, per_minute, burst), or from none.
+
+        0 when all had one (all are taken, in one transaction: concurrent callers cannot all
+        pass a check made before any of them counted), else the longest wait in seconds.
+        """
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            taken = []
+            longest = 0
+            for key, per_minute, burst in limits:
+                row = conn.execute(
+                    "SELECT tokens, updated FROM buckets WHERE key = ?", [key]
+                ).fetchone()
+                tokens, wait = take_token(
+                    row[0] if row else None, row[1] if row else now, now, per_minute, burst
+                )
+                longest = max(longest, wait)
+                taken.append((key, tokens, now, per_minute, burst, row is None))
+            if longest == 0:
+                for key, tokens, at, per_minute, burst, _new in taken:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO buckets (key, tokens, updated, per_minute, burst)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        [key, tokens, at, per_minute, burst],
+                    )
+                if any(new for *_, new in taken):
+                    self._keep_bounded(conn, now)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return longest
+
+    def give_back(self, key: str) -> None:
+        """Return the token ``key`` gave (an attempt that turned out well), up to its burst."""
+        conn = self._conn()
+        conn.execute("UPDATE buckets SET tokens = min(burst, tokens + 1) WHERE key = ?", [key])
+
+    def forget(self, key: str) -> None:
+        """Drop the bucket ``key``: its next use starts full."""
+        self._conn().execute("DELETE FROM buckets WHERE key = ?", [key])
 
     def _keep_bounded(self, conn: sqlite3.Connection, now: float) -> None:
         count = conn.execute("SELECT count(*) FROM buckets").fetchone()[0]

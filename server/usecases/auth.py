@@ -8,6 +8,7 @@ from typing import Any
 
 from server.domain.errors import Refusal
 from server.store.events import append_event
+from server.store.rate_limits import shared_buckets
 from server.usecases.catalog import catalog_with, load_catalog
 from server.usecases.context import ANYONE, Actor, Context
 from server.usecases.counter_hold import take_counter
@@ -21,27 +22,40 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def check_login_throttle(ctx: Context, username: str, now: float) -> None:
-    """Refuse while ``username`` has too many recent failed logins (in any worker process)."""
-    limit = ctx.settings.login_failures_before_delay
-    rows = (
-        ctx.db.read()
-        .execute(
-            "SELECT at FROM login_failures WHERE username = ? AND at > ? ORDER BY at",
-            [username, now - FAILURE_WINDOW_S],
-        )
-        .fetchall()
-    )
-    if len(rows) >= limit:
-        wait = int(FAILURE_WINDOW_S - (now - rows[-limit][0])) + 1
-        raise Refusal("too_many_attempts", status=429, seconds=max(wait, 1))
+def _attempt_limits(ctx: Context, username: str, address: str) -> list[tuple[str, float, float]]:
+    """The two buckets a sign-in draws on: its address, and this name from this address.
+
+    Counting by name alone let anyone lock the real owner out with five wrong guesses; by
+    address, a guesser is slowed whatever names (real or not) it tries, and the owner signing in
+    from their own desk is not held up by someone else's guesses.
+    """
+    per_name = ctx.settings.login_failures_before_delay
+    per_address = ctx.settings.login_failures_per_address
+    window_min = FAILURE_WINDOW_S / 60
+    return [
+        (f"login:{address}", per_address / window_min, per_address),
+        (f"login:{address}:{username}", per_name / window_min, per_name),
+    ]
 
 
-def record_login_failure(ctx: Context, username: str, now: float) -> None:
-    """One more failure for ``username``; failures older than the window are dropped."""
-    with ctx.db.write() as tx:
-        tx.execute("DELETE FROM login_failures WHERE at <= ?", [now - FAILURE_WINDOW_S])
-        tx.execute("INSERT INTO login_failures (username, at) VALUES (?, ?)", [username, now])
+def take_attempt(ctx: Context, username: str, address: str, now: float) -> None:
+    """Count this attempt before the password is checked, or refuse it (429, Retry-After).
+
+    Counted first, atomically across threads and worker processes: thirty guesses sent at once
+    cannot all pass a check made before any of them failed.
+    """
+    limits = _attempt_limits(ctx, username, address)
+    wait = shared_buckets(ctx.cache, ctx.db.path).allow_all(limits, now)
+    if wait:
+        raise Refusal("too_many_attempts", headers={"Retry-After": str(wait)}, seconds=wait)
+
+
+def attempt_succeeded(ctx: Context, username: str, address: str) -> None:
+    """A right password: the address gets its token back and this name starts afresh."""
+    (by_address, _, _), (by_name, _, _) = _attempt_limits(ctx, username, address)
+    buckets = shared_buckets(ctx.cache, ctx.db.path)
+    buckets.give_back(by_address)
+    buckets.forget(by_name)
 
 
 def login(
@@ -50,13 +64,16 @@ def login(
     password: str,
     counter: str | None = None,
     take_over: bool = False,
+    address: str = "local",
 ) -> dict[str, Any]:
     """A session token for a person; with ``counter``, the person takes that counter (it opens).
 
     A counter another clerk holds is refused unless ``take_over`` (``counter_hold.py``).
+    ``address`` is the client's network address, a key of the attempts' throttle; the API runs
+    this on a small bounded pool of threads (:mod:`server.bounded_pool`), never the shared one.
     """
     now = ctx.now()
-    check_login_throttle(ctx, username, now)
+    take_attempt(ctx, username, address, now)
     catalog = catalog_with(ctx, counter=counter)
     if counter is not None:
         catalog.counter(counter)
@@ -67,14 +84,13 @@ def login(
     )
     valid = check_password(row[0] if row else None, password)
     if not valid or not row or not row[2]:
-        record_login_failure(ctx, username, now)
-        raise Refusal("bad_credentials", status=401)
+        raise Refusal("bad_credentials")
+    attempt_succeeded(ctx, username, address)
     role = row[1]
     token = secrets.token_urlsafe(32)
     expires = now + ctx.settings.person_token_hours * 3600
     with ctx.db.write() as tx:
         taken_from = take_counter(tx, counter, username, role, now, take_over) if counter else None
-        tx.execute("DELETE FROM login_failures WHERE username = ?", [username])
         tx.execute(
             "INSERT INTO sessions (token_hash, username, counter, created_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?)",
