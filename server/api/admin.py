@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from server.api.deps import Ctx, permit
+from server.api.inputs import INPUT, NewPassword, PlainLine
 from server.config import Category, Counter, Service
 from server.domain.errors import Refusal
 from server.domain.roles import Can
@@ -45,26 +46,26 @@ def put_counter(item_id: ItemId, body: Counter, ctx: Ctx, actor: CatalogEditor) 
 
 
 class PersonIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = INPUT
     username: str = Field(pattern=r"^[a-z0-9._-]{2,32}$")
     role: Literal["clerk", "manager", "admin"] = "clerk"
-    password: str | None = Field(default=None, min_length=4, max_length=256)
-    name: str = Field(default="", max_length=100)
+    password: NewPassword | None = None
+    name: PlainLine(100) = ""
 
 
 class PersonChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = INPUT
     role: Literal["clerk", "manager", "admin"] | None = None
-    password: str | None = Field(default=None, min_length=4, max_length=256)
-    name: str | None = Field(default=None, max_length=100)
+    password: NewPassword | None = None
+    name: PlainLine(100) | None = None
     active: bool | None = None
 
 
 class DeviceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = INPUT
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$")
     kind: Literal["kiosk", "counter", "board"] = "kiosk"
-    name: str = Field(default="", max_length=100)
+    name: PlainLine(100) = ""
 
 
 @router.get("/people")

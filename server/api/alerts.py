@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from server.api.deps import Ctx, permit
+from server.api.inputs import INPUT, PlainText
 from server.domain.roles import Can
 from server.usecases import alerts
 from server.usecases.context import Actor
@@ -16,9 +17,9 @@ router = APIRouter(tags=["alerts"])
 
 
 class AlertIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = INPUT
     kind: str = Field(min_length=1, max_length=64, description="e.g. paper_out, printer_offline")
-    message: str = Field(default="", max_length=500)
+    message: PlainText(500) = ""
     device: str | None = Field(default=None, max_length=64)
 
 

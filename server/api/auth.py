@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, Field
 
 from server.api.deps import Ctx, bearer_token, permit
-from server.bounded_pool import BoundedPool
+from server.api.inputs import INPUT
 from server.domain.roles import Can
 from server.usecases import auth
 from server.usecases.context import Actor
@@ -17,7 +17,7 @@ router = APIRouter(tags=["auth"])
 
 
 class LoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = INPUT
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
     counter: str | None = Field(default=None, max_length=64)
@@ -27,18 +27,8 @@ class LoginIn(BaseModel):
 
 
 @router.post("/api/v1/auth/login")
-async def login(body: LoginIn, ctx: Ctx, request: Request) -> dict[str, Any]:
-    """Async: the password check runs on the login pool (429 when full), not the threadpool."""
-    pool = ctx.cache.get("login_pool")
-    if pool is None:
-        settings = ctx.settings
-        pool = ctx.cache["login_pool"] = BoundedPool(
-            settings.login_hash_threads, settings.login_queue, "login"
-        )
-    address = request.client.host if request.client else "local"
-    return await pool.run(
-        auth.login, ctx, body.username, body.password, body.counter, body.take_over, address
-    )
+def login(body: LoginIn, ctx: Ctx) -> dict[str, Any]:
+    return auth.login(ctx, body.username, body.password, body.counter, body.take_over)
 
 
 @router.post("/api/v1/auth/logout", status_code=204)

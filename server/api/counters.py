@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from server.api.deps import Ctx, permit
+from server.api.inputs import INPUT, PlainText
 from server.domain.roles import Can
 from server.usecases import calling, counters
 from server.usecases.context import Actor
@@ -19,8 +20,8 @@ Serving = Annotated[Actor, Depends(permit(Can.SERVE_AT_COUNTER))]
 
 
 class CallIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reason: str = Field(max_length=500, description="why this ticket is called out of order")
+    model_config = INPUT
+    reason: PlainText(500) = Field(description="why this ticket is called out of order")
 
 
 @router.post("/api/v1/counters/{counter}/next", responses={204: {"description": "nobody waits"}})
@@ -43,8 +44,8 @@ async def call_ticket(
 
 
 class PauseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reason: str | None = Field(None, max_length=500, description="why the counter pauses (audited)")
+    model_config = INPUT
+    reason: PlainText(500) | None = Field(None, description="why the counter pauses (audited)")
 
 
 @router.post("/api/v1/counters/{counter}/pause")

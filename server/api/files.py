@@ -11,9 +11,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field
 
 from server.api.deps import Ctx, current_actor, permit
+from server.api.inputs import INPUT, PlainLine, PlainText
 from server.domain.errors import Refusal
 from server.domain.files import NAME_MAX, NOTE_MAX, Citizen
 from server.domain.roles import Can
@@ -30,13 +31,11 @@ Reference = Annotated[str, Field(max_length=64)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = INPUT
 
 
 class CitizenIn(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
-        max_length=NAME_MAX
-    )
+    name: PlainLine(NAME_MAX, min_length=1, strip=True)
     national_id: str | None = Field(default=None, max_length=32, pattern=r"^[0-9A-Za-z \-/]*$")
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()\-]*$")
 
@@ -48,22 +47,20 @@ class FileIn(Strict):
         default_factory=list, max_length=50
     )
     ticket: int | None = Field(default=None, ge=1, le=2**62)
-    note: str | None = Field(default=None, max_length=NOTE_MAX)
+    note: PlainText(NOTE_MAX) | None = None
 
 
 class BilingualIn(Strict):
-    ar: str = Field(min_length=1, max_length=200)
-    en: str = Field(min_length=1, max_length=200)
+    ar: PlainLine(200, min_length=1)
+    en: PlainLine(200, min_length=1)
 
 
 class MoveIn(Strict):
     stage: str = Field(min_length=1, max_length=64)
-    note: str | None = Field(default=None, max_length=NOTE_MAX)
-    reason: str | None = Field(default=None, max_length=NOTE_MAX)
+    note: PlainText(NOTE_MAX) | None = None
+    reason: PlainText(NOTE_MAX) | None = None
     missing: list[
-        Annotated[int, Field(ge=0, le=999)]
-        | Annotated[str, Field(min_length=1, max_length=200)]
-        | BilingualIn
+        Annotated[int, Field(ge=0, le=999)] | PlainLine(200, min_length=1) | BilingualIn
     ] = Field(default_factory=list, max_length=30)
     version: int | None = Field(default=None, ge=0, le=2**31)
 

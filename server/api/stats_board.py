@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from server.api.deps import Ctx, permit
+from server.api.inputs import INPUT, PlainLine
 from server.domain.roles import Can
 from server.usecases import stats_live
 from server.usecases.context import Actor
@@ -16,7 +17,8 @@ router = APIRouter(tags=["board"])
 
 
 class BoardMessageIn(BaseModel):
-    message: str = Field(max_length=1000)
+    model_config = INPUT
+    message: PlainLine(1000)
 
 
 @router.get("/api/v1/board")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import Ctx, permit
+from server.api.inputs import INPUT, PlainText
+from server.domain.errors import Refusal
 from server.domain.roles import Can
-from server.usecases import ticket_actions, tickets
+from server.usecases import files_track, ticket_actions, tickets
 from server.usecases.context import Actor
 
 router = APIRouter(tags=["tickets"])
@@ -18,17 +21,17 @@ TicketId = Annotated[int, Path(ge=1, le=2**62)]
 
 
 class TicketIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = INPUT
     service: str = Field(min_length=1, max_length=64)
     priority: bool = False
     file: str | None = Field(default=None, max_length=64, description="a file reference, if any")
 
 
 class ActionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = INPUT
     service: str | None = Field(default=None, max_length=64, description="transfer: new service")
     counter: str | None = Field(default=None, max_length=64, description="transfer: to a counter")
-    reason: str | None = Field(default=None, max_length=500)
+    reason: PlainText(500) | None = None
 
 
 @router.post("/api/v1/tickets", status_code=201)
@@ -37,13 +40,21 @@ async def issue_ticket(
     ctx: Ctx,
     response: Response,
     actor: Annotated[Actor, Depends(permit(Can.ISSUE_TICKET))],
+    request: Request,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
     """A new ticket. Retrying with the same ``Idempotency-Key`` returns the same ticket (200).
 
     The hot write endpoints are ``async`` and run their use case on the database's writer thread
-    (``ctx.db.run``): one hop, grouped with the writes queued beside it into one commit.
+    (``ctx.db.run``): one hop, grouped with the writes queued beside it into one commit. A ticket
+    for a file reference counts as a file lookup (the tracking rate limit): a kiosk cannot test
+    references faster here than on the tracking screen.
     """
+    if body.file is not None:
+        address = request.client.host if request.client else "unknown"
+        wait = await run_in_threadpool(files_track.track_retry_after, ctx, actor, address)
+        if wait:
+            raise Refusal("track_rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
     ticket, created = await ctx.db.run(
         tickets.issue_ticket, ctx, actor, body.service, body.priority, body.file, idempotency_key
     )

@@ -91,6 +91,7 @@ CODES: dict[str, Code] = {
     "bad_period": Code(422, _WEB),
     # 429
     "too_many_attempts": Code(429),
+    "alerts_rate_limited": Code(429),
     "track_rate_limited": Code(429, _FILES),
     # 500
     "internal_error": Code(500),

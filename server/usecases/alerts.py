@@ -6,9 +6,24 @@ from typing import Any
 
 from server.domain.errors import Refusal
 from server.store.events import append_event
+from server.store.rate_limits import shared_buckets
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import iso
+
+# Alerts each device or person may raise: a burst, then a few a minute (a faulty printer
+# reporting in a loop, or a stolen kiosk token, cannot flood the staff's list or the log).
+ALERTS_PER_MINUTE = 6.0
+ALERT_BURST = 20
+
+
+def _check_alert_rate(ctx: Context, actor: Actor) -> None:
+    key = f"alert:{actor.kind}:{actor.name}"
+    wait = shared_buckets(ctx.cache, ctx.db.path).allow(
+        key, ctx.now(), ALERTS_PER_MINUTE, ALERT_BURST
+    )
+    if wait:
+        raise Refusal("alerts_rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
 
 
 def _view(row: Any, timezone: str) -> dict[str, Any]:
@@ -27,9 +42,14 @@ def _view(row: Any, timezone: str) -> dict[str, Any]:
 def post_alert(
     ctx: Context, actor: Actor, kind: str, message: str, device: str | None = None
 ) -> dict[str, Any]:
-    """Store a fault report; ``device`` defaults to the reporting device's own id."""
+    """Store a fault report. A device reports for itself only (``device`` is its own id or
+    absent); staff may name the device they report for."""
+    if actor.kind == "device":
+        if device not in (None, actor.device):
+            raise Refusal("forbidden")
+        device = actor.device
+    _check_alert_rate(ctx, actor)
     now = ctx.now()
-    device = device or actor.device
     timezone = load_catalog(ctx).center.timezone
     with ctx.db.write() as tx:
         cursor = tx.execute(

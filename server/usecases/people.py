@@ -11,7 +11,7 @@ from server.usecases.auth import token_hash
 from server.usecases.context import Actor, Context
 from server.usecases.passwords import hash_password
 
-ROLES = ("clerk", "manager", "admin")
+ROLES = ("clerk", "manager", "admin")  # people.role allows these (m001)
 DEVICE_KINDS = ("kiosk", "counter", "board")
 
 
@@ -73,8 +73,12 @@ def update_person(
     hashed = hash_password(password) if password else None
     now = ctx.now()
     with ctx.db.write() as tx:
-        if not tx.execute("SELECT 1 FROM people WHERE username = ?", [username]).fetchone():
-            raise Refusal("unknown_person", status=404, username=username)
+        current = tx.execute(
+            "SELECT role, active FROM people WHERE username = ?", [username]
+        ).fetchone()
+        if not current:
+            raise Refusal("unknown_person", username=username)
+        _keep_an_admin(tx, username, current, role, active)
         changes: dict[str, Any] = {}
         if role is not None:
             changes["role"] = role
@@ -103,6 +107,21 @@ def update_person(
             data={"username": username, **audited, "password_changed": hashed is not None},
         )
     return next(p for p in list_people(ctx) if p["username"] == username)
+
+
+def _keep_an_admin(
+    tx: Any, username: str, current: tuple[str, int], role: str | None, active: bool | None
+) -> None:
+    """Refuse a change that would leave no active admin (nobody could manage people again)."""
+    leaves = (role is not None and role != "admin") or active is False
+    if current[0] != "admin" or not current[1] or not leaves:
+        return
+    others = tx.execute(
+        "SELECT count(*) FROM people WHERE role = 'admin' AND active = 1 AND username != ?",
+        [username],
+    ).fetchone()[0]
+    if not others:
+        raise Refusal("last_admin")
 
 
 def list_devices(ctx: Context) -> list[dict[str, Any]]:

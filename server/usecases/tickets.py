@@ -45,11 +45,14 @@ def issue_ticket(
     if not service_is_open(ctx, catalog, service, now):
         raise Refusal("service_closed", service=service_id)
     day = local_day(now, catalog.center.timezone)
+    if idempotency_key and actor.device is None:
+        # a person's key is kept under their name: tickets record only the issuing device
+        idempotency_key = f"person:{actor.name}:{idempotency_key}"
     with ctx.db.write() as tx:
         if idempotency_key:
             row = tx.execute(
                 "SELECT id, service FROM tickets WHERE device IS ? AND idempotency_key = ?",
-                [actor.name, idempotency_key],
+                [actor.device, idempotency_key],
             ).fetchone()
             if row:
                 if row[1] != service_id:

@@ -55,9 +55,11 @@ def test_cancel_needs_a_reason_and_records_it(app_env: AppEnv) -> None:
         answer = app_env.http.post(f"/api/v1/tickets/{ticket}/cancel", json=body, headers=clerk)
         assert answer.status_code == 422 and code(answer) == "reason_required"
     assert act(app_env, clerk, ticket, "cancel", reason="came twice").status_code == 200
-    data = app_env.ctx.db.read().execute(
-        "SELECT data FROM events WHERE kind = 'ticket_cancel' AND ticket_id = ?", [ticket]
-    ).fetchone()[0]
+    data = (
+        app_env.ctx.db.read()
+        .execute("SELECT data FROM events WHERE kind = 'ticket_cancel' AND ticket_id = ?", [ticket])
+        .fetchone()[0]
+    )
     assert json.loads(data)["reason"] == "came twice"
 
 
@@ -89,9 +91,11 @@ def test_an_explicit_take_over_ends_the_holders_session_and_is_audited(app_env: 
     )
     assert answer.status_code == 200, answer.text
     assert app_env.http.get("/api/v1/auth/me", headers=holder).status_code == 401
-    data = app_env.ctx.db.read().execute(
-        "SELECT data FROM events WHERE kind = 'person_signed_in' AND actor = 'clerk2'"
-    ).fetchone()[0]
+    data = (
+        app_env.ctx.db.read()
+        .execute("SELECT data FROM events WHERE kind = 'person_signed_in' AND actor = 'clerk2'")
+        .fetchone()[0]
+    )
     assert json.loads(data)["taken_over_from"] == "clerk1"
     row = app_env.ctx.db.read().execute("SELECT clerk FROM counters WHERE id = 'c1'").fetchone()
     assert row[0] == "clerk2"

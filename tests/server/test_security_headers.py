@@ -86,4 +86,4 @@ def test_no_answer_names_another_origin(demo_server: RunningServer) -> None:
         answer = requests.get(demo_server.url + path, timeout=10)
         assert_secured(answer)
         body = answer.text
-        assert "src=\"http" not in body and "href=\"http" not in body, path
+        assert 'src="http' not in body and 'href="http' not in body, path
