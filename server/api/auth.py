@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from server.api.deps import Ctx, bearer_token, permit
 from server.api.inputs import INPUT
+from server.bounded_pool import BoundedPool
 from server.domain.roles import Can
 from server.usecases import auth
 from server.usecases.context import Actor
@@ -27,8 +28,18 @@ class LoginIn(BaseModel):
 
 
 @router.post("/api/v1/auth/login")
-def login(body: LoginIn, ctx: Ctx) -> dict[str, Any]:
-    return auth.login(ctx, body.username, body.password, body.counter, body.take_over)
+async def login(body: LoginIn, ctx: Ctx, request: Request) -> dict[str, Any]:
+    """Async: the password check runs on the login pool (429 when full), not the threadpool."""
+    pool = ctx.cache.get("login_pool")
+    if pool is None:
+        settings = ctx.settings
+        pool = ctx.cache["login_pool"] = BoundedPool(
+            settings.login_hash_threads, settings.login_queue, "login"
+        )
+    address = request.client.host if request.client else "local"
+    return await pool.run(
+        auth.login, ctx, body.username, body.password, body.counter, body.take_over, address
+    )
 
 
 @router.post("/api/v1/auth/logout", status_code=204)
