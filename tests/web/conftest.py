@@ -55,15 +55,24 @@ class Recorded:
 
 @pytest.fixture
 def open_page(browser: object) -> Iterator[object]:
-    """``open_page(width, height, locale, timezone_id)`` → a :class:`Recorded` page in a fresh
-    context; ``timezone_id`` is the browser's own zone (kiosk PCs and phones are often in UTC)."""
+    """``open_page(width, height, locale, timezone_id, enforce_csp)`` → a :class:`Recorded` page
+    in a fresh context; ``timezone_id`` is the browser's own zone (phones are often in UTC)."""
     contexts = []
 
     def make(
-        width: int = 1280, height: int = 900, locale: str = "ar-LB", timezone_id: str = "UTC"
+        width: int = 1280,
+        height: int = 900,
+        locale: str = "ar-LB",
+        timezone_id: str = "UTC",
+        enforce_csp: bool = False,
     ) -> Recorded:
+        # Playwright's wait_for_function polls with eval, which the pages' CSP (script-src 'self')
+        # forbids; tests bypass it unless they check the policy itself (tests/web/test_csp.py).
         context = browser.new_context(  # type: ignore[attr-defined]
-            viewport={"width": width, "height": height}, locale=locale, timezone_id=timezone_id
+            viewport={"width": width, "height": height},
+            locale=locale,
+            timezone_id=timezone_id,
+            bypass_csp=not enforce_csp,
         )
         contexts.append(context)
         page = context.new_page()

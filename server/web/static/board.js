@@ -179,10 +179,7 @@ const Board = (() => {
     }
   }
 
-  function otherText(key) {
-    const entry = JSON.parse(document.getElementById("nf-texts").textContent)[key];
-    return entry ? entry[NF.lang === "ar" ? "en" : "ar"] : "";
-  }
+  function otherText(key) { return NF.tIn(NF.lang === "ar" ? "en" : "ar", key); }
 
   // Both languages at once: the page's language first, the other below it, smaller.
   function bilingual(name) {

@@ -368,7 +368,7 @@ const NF = (() => {
 
   return {
     t, pick, api, ApiError, stream, setLang, session, download, onLang, applyTexts, duration, percent, el,
-    formatDate, formatTime, formatDatetime, formatDay, formatDuration, formatWait, isolate, page, fill,
+    formatDate, formatTime, formatDatetime, formatDay, formatDuration, formatWait, isolate, page, fill, tIn,
     get lang() { return lang; },
     get timezone() { return zone; },
   };
