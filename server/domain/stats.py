@@ -24,6 +24,21 @@ NO_SHOW = "no_show"
 CANCELLED = "cancelled"
 
 
+def wait_s(issued_at: float, called_at: float | None) -> float | None:
+    """A ticket's wait: issue to first call; None if it was never called."""
+    return None if called_at is None else max(0.0, called_at - issued_at)
+
+
+def service_s(
+    state: str, called_at: float | None, started_at: float | None, finished_at: float | None
+) -> float | None:
+    """A ticket's service time: start (or call, if never started) to finish; None unless served."""
+    if state != DONE or finished_at is None:
+        return None
+    start = started_at if started_at is not None else called_at
+    return None if start is None else max(0.0, finished_at - start)
+
+
 @dataclass(frozen=True, slots=True)
 class TicketFacts:
     """What the figures need of one ticket; times are seconds since the epoch."""
@@ -41,14 +56,11 @@ class TicketFacts:
 
     @property
     def wait_s(self) -> float | None:
-        return None if self.called_at is None else max(0.0, self.called_at - self.issued_at)
+        return wait_s(self.issued_at, self.called_at)
 
     @property
     def service_s(self) -> float | None:
-        if self.status != DONE or self.finished_at is None:
-            return None
-        start = self.started_at if self.started_at is not None else self.called_at
-        return None if start is None else max(0.0, self.finished_at - start)
+        return service_s(self.status, self.called_at, self.started_at, self.finished_at)
 
 
 def percentile(ordered: Sequence[float], q: float) -> float | None:
@@ -413,11 +425,8 @@ def report_from_rows(
     by_service, by_counter = groups["service"], groups["counter"]
     by_clerk, by_hour = groups["clerk"], groups["hour"]
     for service, counter, clerk, state, issued, called, started, finished, quoted in rows:
-        wait = None if called is None else max(0.0, called - issued)
-        served = None
-        if state == DONE and finished is not None:
-            begin = started if started is not None else called
-            served = None if begin is None else max(0.0, finished - begin)
+        wait = wait_s(issued, called)
+        served = service_s(state, called, started, finished)
         target = target_s.get(service)
         item = (state, wait, served, wait is not None and target is not None and wait <= target,
                 quoted)  # fmt: skip

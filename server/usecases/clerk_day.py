@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.domain import stats
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
 from server.usecases.catalog import load_catalog
@@ -21,20 +22,20 @@ def clerk_today(ctx: Context, actor: Actor) -> dict[str, Any]:
     catalog = load_catalog(ctx)
     day = local_day(ctx.now(), catalog.center.timezone)
     with ctx.db.snapshot() as db:
-        served, total, timed = db.execute(
-            "SELECT count(*), sum(finished_at - coalesce(started_at, called_at)),"
-            " count(coalesce(started_at, called_at)) FROM tickets"
+        done = db.execute(
+            "SELECT state, called_at, started_at, finished_at FROM tickets"
             " WHERE state = 'done' AND day = ? AND clerk = ?",
             [day, actor.person],
-        ).fetchone()
+        ).fetchall()
         no_shows = db.execute(
             "SELECT count(*) FROM tickets WHERE state = 'no_show' AND day = ? AND clerk = ?",
             [day, actor.person],
         ).fetchone()[0]
+    timed = [t for t in (stats.service_s(*row) for row in done) if t is not None]
     return {
         "day": day,
         "clerk": actor.person,
-        "served": served,
+        "served": len(done),
         "no_shows": no_shows,
-        "average_service_s": round(total / timed, 1) if timed else 0.0,
+        "average_service_s": round(sum(timed) / len(timed), 1) if timed else 0.0,
     }

@@ -404,14 +404,12 @@ def _ticket_rows(rows: list[tuple[Any, ...]], tz: str) -> Iterator[list[Any]]:
     for r in rows:
         (day, number, service, priority, state, issued, called, started, finished, quoted,
          counter, clerk, recalls, transfers, file) = r  # fmt: skip
-        wait = None if called is None else round(called - issued)
-        begin = started if started is not None else called
-        served = (
-            round(finished - begin) if state == "done" and finished and begin is not None else None
-        )
+        wait = stats.wait_s(issued, called)
+        served = stats.service_s(state, called, started, finished)
         yield [
             day, number, service, priority, state, iso(issued, tz), iso(called, tz),
-            iso(started, tz), iso(finished, tz), wait, served,
+            iso(started, tz), iso(finished, tz), None if wait is None else round(wait),
+            None if served is None else round(served),
             None if quoted is None else round(quoted), counter, clerk, recalls, transfers, file,
         ]  # fmt: skip
 
