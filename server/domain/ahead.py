@@ -103,10 +103,7 @@ def ahead_counted(
     it was sent to a counter not among them; a sent one is ahead when sent to one of them.
     """
     services = served_at(counters, serves)
-    ahead: Tally[str] = Tally()
-    for service, count in counts.items():
-        if service in services and count > 0:
-            ahead[service] += count
+    ahead = {s: n for s, n in counts.items() if n > 0 and s in services}
     for ticket in sent:
         if ticket.target_counter is None:
             continue
@@ -114,7 +111,7 @@ def ahead_counted(
         if ticket.service in services and not here:
             ahead[ticket.service] -= 1  # counted by its service, but only its counter calls it
         elif here and ticket.service not in services:
-            ahead[ticket.service] += 1
+            ahead[ticket.service] = ahead.get(ticket.service, 0) + 1
     return {service: count for service, count in ahead.items() if count > 0}
 
 
@@ -133,8 +130,8 @@ def ahead_of_new(
     ticket of equal or higher priority is ordered before it: the same answer as :func:`ahead_of`,
     in a few additions.
     """
-    before: Tally[str] = Tally()
+    before: dict[str, int] = {}
     for (service, rank), count in waiting_counts.items():
         if rank >= priority:
-            before[service] += count
+            before[service] = before.get(service, 0) + count
     return ahead_counted(before, [t for t in sent if t.priority >= priority], counters, serves)

@@ -36,6 +36,22 @@ def waiting_counts(db: sqlite_utils.Database, day: str) -> dict[tuple[str, bool]
     return {(r[0], bool(r[1])): r[2] for r in rows}
 
 
+def waiting_at_least(
+    db: sqlite_utils.Database, day: str, services: Iterable[str], priority: bool
+) -> dict[str, int]:
+    """Per service of ``services``, the tickets of ``day`` waiting with at least ``priority``."""
+    names = sorted(set(services))
+    if not names:
+        return {}
+    marks = ",".join("?" * len(names))
+    rows = db.execute(
+        f"SELECT service, sum(waiting) FROM waiting_counts WHERE day = ? AND service IN ({marks})"
+        " AND priority >= ? GROUP BY service",
+        [day, *names, int(priority)],
+    )
+    return {r[0]: r[1] for r in rows}
+
+
 def sent_to_counters(db: sqlite_utils.Database, day: str) -> list[Waiting]:
     """The waiting tickets of ``day`` transferred to one counter (a call clears the target)."""
     rows = db.execute(

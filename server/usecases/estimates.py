@@ -108,13 +108,11 @@ def quote_new(
     live = waiting.open_counters(db)
     reach = ahead.reach(service, None, catalog.counters_by_service(), live)
     serves = catalog.services_by_counter()
-    by_service = ahead.ahead_of_new(
-        priority,
-        waiting.waiting_counts(db, day),
-        waiting.sent_to_counters(db, day),
-        reach.counters,
-        serves,
-    )
+    # A ticket issued now is last in its priority class under both policies (ahead_of_new):
+    # every waiting ticket of equal or higher priority is ordered before it.
+    counts = waiting.waiting_at_least(db, day, ahead.served_at(reach.counters, serves), priority)
+    sent = [t for t in waiting.sent_to_counters(db, day) if t.priority >= priority]
+    by_service = ahead.ahead_counted(counts, sent, reach.counters, serves)
     return _quote(db, catalog, service, day, reach, by_service, live, cache)
 
 
