@@ -168,3 +168,14 @@ def test_each_caller_is_allowed_exactly_what_the_table_grants(env: AppEnv, calle
             if (answer.status_code, code) != expected:
                 wrong.append(f"{method} {path}: {answer.status_code} {code}, not {expected}")
     assert wrong == []
+
+
+def test_the_roles_table_of_docs_api_md_is_the_code_s() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    table = text.split("<!-- roles-table:")[1].split("<!-- /roles-table -->")[0]
+    documented = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].startswith("`"):
+            documented[Can(cells[0].strip("`"))] = {Role(r.strip()) for r in cells[1].split(",")}
+    assert documented == {can: set(roles) for can, roles in PERMISSIONS.items()}
