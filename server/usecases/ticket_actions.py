@@ -18,11 +18,10 @@ that can only fail:
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from server.domain.errors import Refusal
+from server.domain.hours import iso
 from server.domain.replay import ticket_changes
 from server.domain.roles import Can, may, require_ticket
 from server.domain.tickets import next_state
@@ -36,10 +35,6 @@ from server.usecases.ticket_view import counter_brief, fetch_ticket, public_even
 ACTIONS = ("recall", "no-show", "start", "finish", "transfer", "cancel", "undo-no-show")
 
 
-def _iso(ts: float, timezone: str) -> str:
-    return datetime.fromtimestamp(ts, ZoneInfo(timezone)).isoformat(timespec="seconds")
-
-
 def clerk_view(ctx: Context, row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     """The staff view, plus when the counter may offer no-show (``no_show_at``) and until when
     it may undo one (``undo_until``), so it shows only what the server will accept."""
@@ -47,9 +42,9 @@ def clerk_view(ctx: Context, row: dict[str, Any], catalog: Catalog) -> dict[str,
     tz = catalog.center.timezone
     if row["state"] == "called" and row["called_at"] is not None:
         at = row["called_at"] + ctx.settings.no_show_after_s if not row["recalls"] else 0.0
-        view["no_show_at"] = _iso(max(at, row["called_at"]), tz)
+        view["no_show_at"] = iso(max(at, row["called_at"]), tz)
     if row["state"] == "no_show" and row["finished_at"] is not None:
-        view["undo_until"] = _iso(row["finished_at"] + ctx.settings.no_show_undo_s, tz)
+        view["undo_until"] = iso(row["finished_at"] + ctx.settings.no_show_undo_s, tz)
     return view
 
 
