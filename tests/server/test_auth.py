@@ -107,7 +107,7 @@ def test_admin_creates_people_and_devices_and_duplicates_are_refused(app_env: Ap
     )
     assert made.status_code == 201
     again = app_env.http.post(
-        "/api/v1/admin/people", json={"username": "rana", "password": "xxxxxx"}, headers=admin
+        "/api/v1/admin/people", json={"username": "rana", "password": "xxxxxxxx"}, headers=admin
     )
     assert again.status_code == 409 and code(again) == "duplicate_username"
     ok = app_env.http.post(
