@@ -164,6 +164,7 @@ def public_view(
         "status_name": both(f"files.status_{file.status}"),
         "stage": {"id": stage.id, "name": stage.name.model_dump(), "waits_on": stage.waits_on},
         "stages": _stage_list(workflow, file),
+        "timezone": timezone,
         "opened_at": iso(file.opened_at, timezone),
         "stage_entered_at": iso(file.stage_entered_at, timezone),
         "expected_ready_at": iso(expected_ready_at(workflow, state, now), timezone),
