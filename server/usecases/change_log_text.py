@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from nafitha.text import both, catalogs
+from server.domain.files import printed
 from server.usecases.catalog import Catalog
 
 Bilingual = dict[str, str]
@@ -77,7 +78,9 @@ def _params(event: dict[str, Any], catalog: Catalog) -> tuple[str, dict[str, Any
         return "web.audit_alert_resolved", {"id": data.get("alert", "")}
     if kind in ("file_opened", "file_moved"):
         service = _service_name(catalog, data.get("service", "")) if kind == "file_opened" else ""
-        return f"web.audit_{kind}", {"reference": data.get("reference", ""), "service": service}
+        reference = str(data.get("reference", ""))
+        shown = printed(reference) if len(reference) == 9 else reference
+        return f"web.audit_{kind}", {"reference": shown, "service": service}
     key = f"web.audit_{kind}"
     if key in catalogs():
         return key, {}

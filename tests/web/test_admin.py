@@ -117,8 +117,8 @@ def test_mistakes_are_shown_at_the_field_in_the_pages_language(
     # Each message sits right after its own field, not in one list elsewhere.
     assert page.evaluate(
         """() => [...document.querySelectorAll('#service-editor .field-error')].every(e =>
-             e.previousElementSibling
-             && e.previousElementSibling.querySelector('[aria-invalid]'))"""
+             e.parentElement.querySelector(':scope > [aria-invalid]')
+             || (e.previousElementSibling && e.previousElementSibling.matches('[aria-invalid]')))"""
     )
     # The switch translates the messages where they stand.
     page.click("[data-switch-lang]")

@@ -56,7 +56,9 @@
     const message = NF.el("span", { class: "field-error error", id, "data-t-key": key }, NF.t(key, params));
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", id);
-    (input.closest("label") || input).after(message);
+    const label = input.closest("label");
+    if (label) label.append(message); // under the field, inside its label
+    else input.after(message);
     return false;
   }
 

@@ -180,7 +180,7 @@
         const delta = change ? stats.change[change] : null;
         const good = path.startsWith("wait") || path.startsWith("service") || path === "no_shows" ? delta < 0 : delta > 0;
         return NF.el("div", { class: "tile" },
-          NF.el("span", { class: "value number", "data-figure": `overall.${path}`, "data-value": value ?? "" }, figure(value, kind)),
+          NF.el("span", { class: kind === "duration" ? "value words" : "value number", "data-figure": `overall.${path}`, "data-value": value ?? "" }, figure(value, kind)),
           NF.el("span", { class: "name" }, NF.t(label), sub ? ` · ${NF.t(sub)}` : ""),
           delta === null || delta === undefined ? null
             : NF.el("span", { class: `delta ${good ? "up" : "down"} number`, "data-figure": `change.${change}` }, ` ${figure(delta, "change")}`),
