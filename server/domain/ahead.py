@@ -109,7 +109,8 @@ def ahead_counted(
             continue
         here = ticket.target_counter in counters
         if ticket.service in services and not here:
-            ahead[ticket.service] -= 1  # counted by its service, but only its counter calls it
+            # counted by its service, but only the counter it was sent to calls it
+            ahead[ticket.service] = ahead.get(ticket.service, 0) - 1
         elif here and ticket.service not in services:
             ahead[ticket.service] = ahead.get(ticket.service, 0) + 1
     return {service: count for service, count in ahead.items() if count > 0}
