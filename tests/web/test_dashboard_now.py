@@ -89,6 +89,12 @@ def test_the_previous_period_reads_in_order_in_arabic(
     )
     assert parts == [["03/11/2026", "ltr"], ["09/11/2026", "ltr"]]
     assert page.inner_text("#previous-range") == "من 03/11/2026 إلى 09/11/2026"
+    # Durations are words ("5 دقيقة", "1 س 05 د"): they keep the page's direction, where a
+    # left-to-right box would show them backwards ("دقيقة 5"); never clock-like "61:11".
+    page.wait_for_selector('[data-figure="overall.wait.mean"]')
+    for selector in ('[data-figure="overall.wait.mean"]', "#now-longest"):
+        assert page.eval_on_selector(selector, "e => getComputedStyle(e).direction") == "rtl"
+        assert ":" not in page.inner_text(selector)
 
 
 def test_overdue_files_are_listed_by_reference(demo_server: RunningServer, open_page) -> None:
