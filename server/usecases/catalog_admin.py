@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from nafitha.text import both
 from server.config import Category, CenterConfig, Counter, Service
 from server.domain.errors import Refusal
+from server.domain.plain_text import first_unsafe
 from server.store.events import append_event
 from server.usecases.catalog import (
     bump_version,
@@ -104,6 +105,9 @@ def _save(
     ctx: Context, actor: Actor, kind: str, item: Any, position: int, writer: Any, created: bool
 ) -> dict:
     """Write one catalog item; the audited event says whether it was added or changed."""
+    unsafe = first_unsafe(item.model_dump(mode="json"))
+    if unsafe:  # names citizens read on the board, the kiosk and paper
+        raise Refusal("unsafe_text", field=unsafe)
     now = ctx.now()
     with ctx.db.write() as tx:
         writer(tx, item, position)

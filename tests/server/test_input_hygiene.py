@@ -222,3 +222,20 @@ def test_file_references_tried_through_ticket_issue_are_rate_limited(
     # a ticket without a file is never held back by it
     plain = app_env.http.post("/api/v1/tickets", json={"service": "civil-extract"}, headers=kiosk)
     assert plain.status_code == 201
+
+
+def test_catalog_names_citizens_read_refuse_spoofing_characters(app_env: AppEnv) -> None:
+    admin = app_env.login("admin")
+    counter = {
+        "id": "c11",
+        "number": 11,
+        "name": {"ar": "الشباك ١١", "en": "Counter \u202e11"},
+        "services": ["id-card"],
+    }
+    answer = app_env.http.put("/api/v1/admin/counters/c11", json=counter, headers=admin)
+    assert answer.status_code == 422 and error(answer) == "unsafe_text", answer.text
+    assert "name.en" in answer.json()["error"]["message"]["en"]
+    assert all(c["id"] != "c11" for c in app_env.http.get("/api/v1/counters").json())
+    counter["name"] = {"ar": "الشباك ١١", "en": "Counter 11"}
+    answer = app_env.http.put("/api/v1/admin/counters/c11", json=counter, headers=admin)
+    assert answer.status_code == 200, answer.text
