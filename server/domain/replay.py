@@ -62,6 +62,19 @@ FILE_COLUMNS = (
     "note",
 )
 FILE_KINDS = ("file_opened", "file_moved")
+HISTORY_COLUMNS = (
+    "at",
+    "kind",
+    "from_stage",
+    "stage",
+    "status",
+    "by",
+    "role",
+    "counter",
+    "note",
+    "reason",
+    "missing",
+)
 # What a file_opened event records of the citizen: a keyed digest and its key's id, or (events
 # written before the digest was keyed) a plain SHA-256 digest.
 CITIZEN_FIELDS = ("citizen_hmac", "digest_key", "citizen_digest")
@@ -264,6 +277,42 @@ def replay_files(events: Iterable[Mapping[str, Any]]) -> dict[str, Replayed]:
     return files
 
 
+def replay_file_history(events: Iterable[Mapping[str, Any]]) -> dict[str, Replayed]:
+    """Every file's history entries (what ``file_history`` holds), by ``REFERENCE#SEQ``: one per
+    ``file_opened`` (seq 1) and ``file_moved`` (its ``seq``)."""
+    entries: dict[str, Replayed] = {}
+    for event in events:
+        kind, data = event["kind"], event["data"]
+        if kind not in FILE_KINDS or "reference" not in data:
+            continue
+        common = {
+            "at": event["at"],
+            "stage": data.get("stage", UNKNOWN),
+            "by": event["actor"] or "",
+            "role": data.get("role", UNKNOWN),
+            "counter": event["counter"],
+            "missing": data.get("missing", UNKNOWN),
+        }
+        if kind == "file_opened":
+            seq: Any = 1
+            file = data.get("file")
+            status = file.get("status", UNKNOWN) if isinstance(file, dict) else UNKNOWN
+            values = {**common, "kind": "open", "from_stage": None, "status": status}
+            values.update(note=None, reason=None)
+        else:
+            seq = data.get("seq")
+            if not isinstance(seq, int):
+                continue
+            values = {**common, "kind": data.get("kind", UNKNOWN), "status": data.get("status")}
+            values.update(
+                from_stage=data.get("from_stage", UNKNOWN),
+                note=data.get("note"),
+                reason=data.get("reason"),
+            )
+        entries[f"{data['reference']}#{seq}"] = Replayed(values, event["id"], event["id"])
+    return entries
+
+
 @dataclass(frozen=True)
 class Difference:
     """One way a table disagrees with the log: ``what`` (ticket/file) ``key``, the column, the
@@ -291,7 +340,7 @@ class Difference:
 def _same(column: str, table: Any, log: Any) -> bool:
     if log is UNKNOWN:
         return True
-    if column.endswith("_at") or column.endswith("_s"):
+    if column == "at" or column.endswith("_at") or column.endswith("_s"):
         if table is None or log is None:
             return table is None and log is None
         try:

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain.replay import FILE_COLUMNS, TICKET_COLUMNS
+from server.domain.replay import FILE_COLUMNS, HISTORY_COLUMNS, TICKET_COLUMNS
 
 
 def _rows(cursor: Any) -> Iterator[dict[str, Any]]:
@@ -41,6 +41,13 @@ def file_rows(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
         f"SELECT reference, {', '.join(FILE_COLUMNS)}, citizen_name, national_id, phone FROM files"
     )
     return {row["reference"]: row for row in _rows(cursor)}
+
+
+def history_rows(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
+    """Every file history entry, by ``REFERENCE#SEQ`` (as the replay keys them)."""
+    columns = ", ".join(f'"{c}"' for c in HISTORY_COLUMNS)
+    cursor = db.execute(f"SELECT reference, seq, {columns} FROM file_history")
+    return {f"{row['reference']}#{row['seq']}": row for row in _rows(cursor)}
 
 
 def file_state(tx: sqlite_utils.Database, reference: str) -> dict[str, Any]:

@@ -54,7 +54,10 @@ def sign_now(ctx: Context) -> tuple[int, SignedHead] | None:
         event = store.append_event(
             tx, store.SIGNED_KIND, at=signed.at, actor=SYSTEM_ACTOR, data=signed.to_json()
         )
-    export_heads(heads_file(ctx.settings), [signed])
+    try:
+        export_heads(heads_file(ctx.settings), [signed])
+    except OSError:  # the signature is in the log; the next start adds it to the file
+        log.exception("appending the signed head %d to the heads file failed", signed.seq)
     return event.id, signed
 
 

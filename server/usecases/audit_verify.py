@@ -29,9 +29,11 @@ from nafitha.chain import Head, SignedHead, digest_key_id, key_id, keyed_digest,
 from server.domain.replay import (
     FILE_COLUMNS,
     FILE_KINDS,
+    HISTORY_COLUMNS,
     TICKET_COLUMNS,
     Difference,
     compare_rows,
+    replay_file_history,
     replay_files,
     replay_tickets,
     rows_digest,
@@ -226,9 +228,15 @@ def _add_differences(report: Report, differences: list[Difference]) -> None:
 
 
 def _check_files(db: sqlite_utils.Database, digest_key: bytes | None, report: Report) -> None:
-    replayed = replay_files(store.events_of_kinds(db, FILE_KINDS))
+    events = list(store.events_of_kinds(db, FILE_KINDS))
+    replayed = replay_files(events)
     rows = rows_store.file_rows(db)
     _add_differences(report, compare_rows("file", replayed, rows, FILE_COLUMNS))
+    history = replay_file_history(events)
+    _add_differences(
+        report,
+        compare_rows("file history", history, rows_store.history_rows(db), HISTORY_COLUMNS),
+    )
     unchecked = 0
     for reference, log in replayed.items():
         row = rows.get(reference)

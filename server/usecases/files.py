@@ -204,6 +204,7 @@ def open_file(
                 "workflow": workflow.id,
                 "stage": first,
                 **_digest(ctx, citizen),
+                "role": actor.role,
                 "documents_received": len(received),
                 "missing": missing,
                 "note": note,
@@ -313,6 +314,7 @@ def move_file(
                 "note": note,
                 "reason": entry.reason,
                 "missing": missing_list,
+                "role": actor.role,
                 "file": file_state(tx, reference),
             },
         )

@@ -102,6 +102,20 @@ def test_a_file_row_edited_in_sqlite_is_named(app_env: AppEnv) -> None:
     assert found[0].startswith(f"file {canonical(reference)}: stage is 'ready' in the table")
 
 
+def test_a_file_history_entry_edited_in_sqlite_is_named(app_env: AppEnv) -> None:
+    """The history's append-only trigger is no defence against the file's owner: drop it."""
+    reference = canonical(every_action(app_env))
+    conn = sqlite3.connect(app_env.db_path)
+    conn.execute("DROP TRIGGER file_history_append_only_update")
+    conn.execute(
+        "UPDATE file_history SET by = 'manager' WHERE reference = ? AND seq = 2", [reference]
+    )
+    conn.commit()
+    conn.close()
+    (found,) = problems(app_env)
+    assert found.startswith(f"file history {reference}#2: by is 'manager' in the table")
+
+
 def test_personal_data_edited_in_sqlite_is_named(app_env: AppEnv) -> None:
     reference = every_action(app_env)
     conn = sqlite3.connect(app_env.db_path)
