@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from counter.background import Background
 from counter.file_actions import FileActions
 from counter.receipts import ReceiptOutput
 from counter.serving import ServingActions, counter_row
 from counter.state import CounterState
 from nafitha.client import ApiError, Client, ServerUnreachable
+from nafitha.gui.background import Background
 
 log = logging.getLogger(__name__)
 

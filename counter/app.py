@@ -20,13 +20,13 @@ from kivy.uix.textinput import TextInput
 
 from counter import shortcuts
 from counter.actions import CounterActions
-from counter.background import Background
 from counter.config import CounterSettings
 from counter.live import LiveFeed
 from counter.receipts import ReceiptOutput
 from counter.screens import SCREENS
 from counter.state import CounterState
 from nafitha.client import Client
+from nafitha.gui.background import Background
 from nafitha.gui.fonts import register_fonts
 from nafitha.text import t
 
@@ -42,7 +42,7 @@ class CounterApp(App):
         self.settings = settings
         self.state = CounterState(lang=settings.language, server=settings.server)
         self.state.counter_id = settings.counter
-        self.background = Background()
+        self.background = Background(name="counter-actions")
         self.client = Client(settings.server)
         self.receipts = ReceiptOutput(settings.printer)
         self.actions = CounterActions(

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import field_validator
 
-from nafitha.settings import Settings, known_lang, load_settings, window_pixels
+from nafitha.app_settings import DEFAULT_SERVER, AppSettings
+from nafitha.settings import known_lang, load_settings
 
-DEFAULT_SERVER = "http://127.0.0.1:8000"
-_SIZE = re.compile(r"^([1-9][0-9]{2,4})x([1-9][0-9]{2,4})$")
+__all__ = ["DEFAULT_SERVER", "CounterSettings", "load_counter_settings"]
 
 
-class CounterSettings(Settings):
+class CounterSettings(AppSettings):
     """What one counter terminal needs to know about its place in the center."""
 
-    server: str = DEFAULT_SERVER
-    """Base URL of the center's server."""
+    MIN_SIZE: ClassVar[tuple[int, int]] = (640, 480)
+
     counter: str = ""
     """The counter id this terminal sits at (``c1``); empty: the clerk picks it at log-in."""
     printer: str = ""
@@ -32,38 +32,14 @@ class CounterSettings(Settings):
     """Barcode scanner: a serial port (``/dev/ttyACM0``) or pyserial URL (``socket://host:port``),
     ``wedge`` for a scanner that types like a keyboard (then only function keys are shortcuts),
     or empty for none (references are typed)."""
-    size: str = "1280x800"
-    """Window size in pixels, ``WIDTHxHEIGHT``."""
-    fullscreen: bool = False
     language: str = "ar"
     """The language shown at start (``ar`` or ``en``); each clerk may switch."""
-
-    @field_validator("server")
-    @classmethod
-    def _server_is_http(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:8000")
-        return value.rstrip("/")
 
     @field_validator("counter")
     @classmethod
     def _counter_is_id(cls, value: str) -> str:
         if value and not re.match(r"^[A-Za-z0-9_.-]{1,40}$", value):
             raise ValueError("must be a counter id such as c1 (letters, digits, - _ .)")
-        return value
-
-    @field_validator("printer")
-    @classmethod
-    def _printer_has_scheme(cls, value: str) -> str:
-        if not value:
-            return value
-        from printers.errors import PrinterSettingError
-        from printers.setting import parse_setting
-
-        try:
-            parse_setting(value)
-        except PrinterSettingError as exc:
-            raise ValueError(exc.reason) from None
         return value
 
     @field_validator("scanner")
@@ -76,25 +52,10 @@ class CounterSettings(Settings):
             raise ValueError(f"no such serial port {value!r} (is the scanner plugged in?)")
         return value
 
-    @field_validator("size")
-    @classmethod
-    def _size_is_pixels(cls, value: str) -> str:
-        match = _SIZE.match(value)
-        if not match:
-            raise ValueError("must be WIDTHxHEIGHT in pixels, e.g. 1280x800")
-        width, height = int(match[1]), int(match[2])
-        if width < 640 or height < 480:
-            raise ValueError("must be at least 640x480")
-        return value
-
     @field_validator("language")
     @classmethod
     def _language_known(cls, value: str) -> str:
         return known_lang(value)
-
-    @property
-    def window_size(self) -> tuple[int, int]:
-        return window_pixels(self.size)
 
 
 def load_counter_settings(

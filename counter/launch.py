@@ -3,27 +3,13 @@ the app."""
 
 from __future__ import annotations
 
-import os
-
 from counter.config import CounterSettings
-
-
-def configure_window(settings: CounterSettings) -> None:
-    """Window size and mode, set before Kivy creates the window."""
-    from kivy.config import Config
-
-    width, height = settings.window_size
-    Config.set("graphics", "width", str(width))
-    Config.set("graphics", "height", str(height))
-    Config.set("graphics", "fullscreen", "auto" if settings.fullscreen else "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
-    Config.set("kivy", "exit_on_escape", "0")
+from nafitha.gui.window import configure_window
 
 
 def run_counter(settings: CounterSettings) -> int:
     """Run the counter until its window closes."""
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    configure_window(settings)
+    configure_window(*settings.window_size, settings.fullscreen)
     from counter.app import CounterApp
 
     CounterApp(settings).run()

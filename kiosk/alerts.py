@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.background import Background
+from nafitha.gui.background import Background
 
 log = logging.getLogger("nafitha.kiosk")
 

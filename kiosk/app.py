@@ -2,7 +2,7 @@
 
 The app is given its core objects (settings, server client, printer, scanner) rather than making
 them, so tests and the demo choose real or dummy ones. Every server or printer call goes through
-:class:`~kiosk.background.Background`; nothing here waits on the network.
+:class:`~nafitha.gui.background.Background`; nothing here waits on the network.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from kivy.properties import NumericProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.alerts import AlertOutbox
-from kiosk.background import Background
 from kiosk.catalog import Catalog, parse_catalog, queue_text
 from kiosk.config import KioskSettings
 from kiosk.issuing import TicketIssuer
@@ -27,6 +26,7 @@ from kiosk.printing import TicketPrinter, queue_figures
 from kiosk.state import KioskState
 from kiosk.tracking import FileLookup
 from nafitha.gui.automation import serve_control
+from nafitha.gui.background import Background
 from nafitha.gui.fonts import register_fonts
 from nafitha.gui.theme import PALETTE
 from nafitha.reference import LENGTH
@@ -87,7 +87,7 @@ class KioskApp(App):
 
         register_fonts()
         Window.clearcolor = PALETTE.background
-        self.background = Background()
+        self.background = Background(workers=3, name="kiosk-io")
         self.alerts = AlertOutbox(self.background, self.client, self.settings.device_name)
         self.issuer = TicketIssuer(
             self.state,

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
@@ -36,19 +35,6 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def configure_window(width: int, height: int, fullscreen: bool) -> None:
-    """Kivy's window settings, which must be set before its window module is imported."""
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from kivy.config import Config
-
-    Config.set("graphics", "width", str(width))
-    Config.set("graphics", "height", str(height))
-    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
-    Config.set("graphics", "resizable", "0" if fullscreen else "1")
-    Config.set("kivy", "exit_on_escape", "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
-
-
 def run(args: argparse.Namespace) -> int:
     import serial
 
@@ -62,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         scanner = open_scanner(settings.scanner, settings.scanner_baudrate)
     except (serial.SerialException, ValueError) as exc:
         raise ConfigError(source, "scanner", f"cannot use {settings.scanner!r}: {exc}") from None
+    from nafitha.gui.window import configure_window
+
     configure_window(*settings.window_size, settings.fullscreen)
 
     from kiosk.app import KioskApp

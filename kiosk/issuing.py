@@ -19,10 +19,10 @@ from typing import Any
 from kivy.clock import Clock
 
 from kiosk.alerts import AlertOutbox
-from kiosk.background import Background
 from kiosk.printing import PrintOutcome, TicketPrinter, print_ticket, ticket_to_print
 from kiosk.state import KioskState
 from nafitha.client import ApiError, ServerUnreachable
+from nafitha.gui.background import Background
 from nafitha.text import LANGS, both, t
 
 log = logging.getLogger("nafitha.kiosk")

@@ -10,9 +10,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.background import Background
 from kiosk.state import KioskState
 from nafitha.client import ApiError, ServerUnreachable
+from nafitha.gui.background import Background
 from nafitha.reference import from_scan
 from nafitha.reference import normalize as compact
 from nafitha.text import both
