@@ -56,6 +56,10 @@ def read_toml(path: Path | str) -> dict[str, Any]:
         raise ConfigError(path, "", "file not found") from None
     except PermissionError:
         raise ConfigError(path, "", "permission denied") from None
+    except IsADirectoryError:
+        raise ConfigError(path, "", "is a folder, not a settings file") from None
+    except OSError as exc:
+        raise ConfigError(path, "", f"cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(path, "", f"not UTF-8 text ({exc.reason})") from None
     except tomllib.TOMLDecodeError as exc:

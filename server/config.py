@@ -161,6 +161,11 @@ class ServerSettings(Settings):
     person_token_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     ignore_hours: bool = False  # treat every service as open (the demo sets this)
     max_body_bytes: int = Field(default=65536, ge=1024)
+    # Request limits per worker (docs/configuration.md): a request's line and headers, open
+    # connections (live streams included; beyond, uvicorn answers 503), the listen backlog.
+    max_header_bytes: int = Field(default=32768, ge=4096, le=1_048_576)
+    max_connections: int = Field(default=4000, ge=16, le=100_000)
+    backlog: int = Field(default=2048, ge=16, le=65535)
     busy_timeout_s: float = Field(default=10.0, gt=0)
     event_poll_s: float = Field(default=0.25, gt=0, le=10)
     # The live stream (docs/api.md, "Live events"): events kept for a resume, and streams held

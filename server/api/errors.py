@@ -8,6 +8,7 @@ status; ``tests/server/test_error_shape.py`` pins it.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nafitha.text import MissingText, both
 from server.domain.errors import Refusal, code_of
+from server.store.database import storage_fault
 
 log = logging.getLogger("nafitha.server")
 
@@ -80,6 +82,15 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
     return error_response("internal_error")
 
 
+def _database(request: Request, exc: Exception) -> JSONResponse:
+    """A storage fault (read-only, disk full, I/O error) is the disk's, not the request's: a 503
+    and one log line; any other database error is a bug like any other."""
+    if (fault := storage_fault(exc)) is not None:
+        log.error("%s %s: database %s (%s)", request.method, request.url.path, fault, exc)
+        return error_response("storage_unavailable")
+    return _unexpected(request, exc)
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response("internal_error")
@@ -89,6 +100,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Refusal, _refusal)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(sqlite3.Error, _database)
     app.add_exception_handler(Exception, _unexpected)
 
 

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import os
+import resource
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,13 +101,43 @@ def _proxy_settings(settings: ServerSettings) -> dict[str, Any]:
     return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or ""}
 
 
+def uvicorn_limits(settings: ServerSettings) -> dict[str, Any]:
+    """What bounds one worker's memory and sockets: head size, connections, listen backlog."""
+    from server.http_limits import BoundedHttpTools
+
+    return {
+        "http": BoundedHttpTools,
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "limit_concurrency": settings.max_connections,
+        "backlog": settings.backlog,
+    }
+
+
+def raise_open_files_limit(wanted: int) -> None:
+    """Let this process hold ``wanted`` sockets and files if the system allows (soft → hard).
+
+    Each live stream is a socket: a hall of a thousand phones needs more than the 1024 files a
+    service gets by default on many systems.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.config import load_center_config
+    from server.store.database import check_storage
 
     settings = settings_from_args(args)
     load_center_config(settings.center_config)  # a bad catalog stops here, naming file and key
+    problem = check_storage(settings.db)
+    if problem is not None:  # one line, before anything opens it: no traceback, no 500s later
+        print(f"nafitha server: database {settings.db.resolve()}: {problem}", file=sys.stderr)
+        return 2
+    raise_open_files_limit(settings.max_connections + 256)
     if args.set_password:
         from server.usecases.passwords import MIN_PASSWORD_LENGTH
 
@@ -135,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
             access_log=False,
             timeout_graceful_shutdown=GRACEFUL_STOP_S,
             **_proxy_settings(settings),
+            **uvicorn_limits(settings),
         )
         return 0
     from server.app import create_app
@@ -148,5 +180,6 @@ def run(args: argparse.Namespace) -> int:
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_STOP_S,
         **_proxy_settings(settings),
+        **uvicorn_limits(settings),
     )
     return 0

@@ -93,6 +93,8 @@ CODES: dict[str, Code] = {
     "too_many_attempts": Code(429),
     "alerts_rate_limited": Code(429),
     "track_rate_limited": Code(429, _FILES),
+    # 431
+    "headers_too_large": Code(431),
     # 500
     "internal_error": Code(500),
     # 503

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import queue
 import random
 import sqlite3
@@ -60,6 +61,57 @@ def connect(path: Path | str, timeout: float = 10.0) -> sqlite3.Connection:
 
 
 MAX_GROUP = 64
+
+# SQLite's primary result codes that mean the storage itself fails, not the request: read-only
+# file or folder, I/O error, damaged file, disk full, cannot open, not a database.
+STORAGE_CODES = {8: "read-only", 10: "I/O error", 11: "damaged", 13: "disk full", 14: "cannot open",
+                 26: "not a database"}  # fmt: skip
+
+
+def storage_fault(exc: BaseException) -> str | None:
+    """What is wrong with the storage when ``exc`` says so (``read-only``...), else None."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(exc, sqlite3.Error) and code is not None:
+        return STORAGE_CODES.get(code & 0xFF)
+    return None
+
+
+def check_storage(path: Path | str, timeout: float = 10.0) -> str | None:
+    """Why the database at ``path`` cannot serve (one line), or None when it can.
+
+    Run once at start: a server that starts on a read-only or damaged file answers every write
+    with an error while its health says ok. Checks that the folder and the file can be written
+    (a write statement, rolled back, so nothing changes), and ``PRAGMA quick_check``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return "is a folder, not a database file"
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        return None  # the server creates it (Database.__init__)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "its folder cannot be written (SQLite needs to create its -wal and -shm files there)"
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        return f"cannot open ({exc})"
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        if problems != ["ok"]:
+            return "damaged: " + "; ".join(problems)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("CREATE TABLE nafitha_write_probe (x)")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        fault = storage_fault(exc)
+        return f"{fault or 'unusable'} ({exc})"
+    finally:
+        conn.close()
+    return None
 
 
 class _Batch:
@@ -127,6 +179,9 @@ class Database:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        # The last storage fault a write met (``storage_fault``), None once a commit succeeds.
+        self.storage_error: str | None = None
+        self._wrote = False
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)`` on the writer thread in one savepoint; its answer once durable.
@@ -183,11 +238,21 @@ class Database:
         conn.execute("SAVEPOINT write_one")
         try:
             yield self._writer
-        except BaseException:
+        except BaseException as exc:
+            self._note_fault(exc)
             conn.execute("ROLLBACK TO write_one")
             conn.execute("RELEASE write_one")
             raise
         conn.execute("RELEASE write_one")
+        self._wrote = True
+
+    def _note_fault(self, exc: BaseException) -> None:
+        """Remember a storage fault (read-only, disk full...) until a commit succeeds again."""
+        fault = storage_fault(exc)
+        if fault is not None:
+            if self.storage_error is None:
+                log.error("the database %s cannot be written: %s (%s)", self.path, fault, exc)
+            self.storage_error = fault
 
     def _submit(self, job: _Call | _Lend) -> None:
         if self._closed:
@@ -216,9 +281,11 @@ class Database:
                 self._begin_immediate(conn)
             except BaseException as exc:
                 batch.error = exc
+                self._note_fault(exc)
                 self._finish(jobs, batch)
                 continue
             self._batch = batch
+            self._wrote = False
             try:
                 index = 0
                 while index < len(jobs):
@@ -235,9 +302,12 @@ class Database:
                         jobs.append(more)
                 self._owner = None
                 conn.execute("COMMIT")
+                if self._wrote:  # a batch whose every write failed proves nothing
+                    self.storage_error = None
             except BaseException as exc:
                 # The connection itself failed (SAVEPOINT, COMMIT...): nothing of the batch stands.
                 batch.error = exc
+                self._note_fault(exc)
                 if conn.in_transaction:
                     # a failing ROLLBACK must not end the writer thread (later writes would wait)
                     with contextlib.suppress(sqlite3.Error):

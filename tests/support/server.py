@@ -137,13 +137,18 @@ def start_server(
     extra_args: Sequence[str] = (),
     seed: bool = True,
     ignore_hours: bool = True,
+    prefix: Sequence[str] = (),
 ) -> RunningServer:
-    """``nafitha server`` on a free port with its database in ``data``; demo accounts seeded."""
+    """``nafitha server`` on a free port with its database in ``data``; demo accounts seeded.
+
+    ``prefix`` runs the server through a wrapper command (``prlimit --fsize=...``, ``setpriv``).
+    """
     data.mkdir(parents=True, exist_ok=True)
     db = data / "nafitha.db"
     people = seed_demo(db, center) if seed else {}
     port = free_port()
     argv = [
+        *prefix,
         sys.executable,
         "-m",
         "nafitha.cli",
