@@ -37,6 +37,7 @@
   }
 
   // ---------------------------------------------------------------- now
+  const COUNTER_STATES = new Set(["open", "paused", "closed"]);
   async function loadNow() {
     try {
       [queue, alerts] = await Promise.all([NF.api("/api/v1/queue"), NF.api("/api/v1/alerts")]);
@@ -128,8 +129,8 @@
         NF.el("tr", {},
           NF.el("td", { class: "number" }, String(c.number)),
           NF.el("td", {}, NF.pick(c.name), " ",
-            NF.el("span", { class: `pill ${c.status}`, "data-t": `web.dash_counter_${c.status === "closed" ? "closed" : "open"}` },
-              NF.t(`web.dash_counter_${c.status === "closed" ? "closed" : "open"}`))),
+            NF.el("span", { class: `pill ${c.status}`, "data-t": `web.dash_counter_${COUNTER_STATES.has(c.status) ? c.status : "closed"}` },
+              NF.t(`web.dash_counter_${COUNTER_STATES.has(c.status) ? c.status : "closed"}`))),
           NF.el("td", {}, c.status === "closed" ? "" : NF.isolate(c.clerk || "")),
           NF.el("td", { class: "number" }, c.current ? c.current.number : ""),
         ),
