@@ -87,8 +87,8 @@ def verify(
     report.events, chain = store.verify_chain(db)
     for problem in chain:
         report.add(problem.event_id, problem.reason)
-    _check_signed_events(db, public_key, report)
-    _check_external(db, public_key, external, report)
+    signed = _check_signed_events(db, public_key, report)
+    _check_external(db, public_key, external, signed, report)
     _check_tickets(db, report)
     _check_files(db, digest_key, report)
     return report
@@ -96,11 +96,12 @@ def verify(
 
 def _check_signed_events(
     db: sqlite_utils.Database, public_key: Ed25519PublicKey | None, report: Report
-) -> None:
+) -> int:
+    """Check every ``chain_signed`` event; how many there are."""
     heads = list(reversed(store.signed_heads(db)))
     if not heads:
         report.notes.append("the log holds no signed head yet")
-        return
+        return 0
     if public_key is None:
         report.add(None, f"{len(heads)} signed heads in the log, but no public key to check them")
     keys = set()
@@ -129,6 +130,7 @@ def _check_signed_events(
         f"{len(heads)} signed heads in the log (newest: head {newest.seq if newest else '?'}),"
         f" signed by key {', '.join(sorted(keys)) or '?'}"
     )
+    return len(heads)
 
 
 def _bad_signature(signed: SignedHead, public_key: Ed25519PublicKey) -> str:
@@ -148,8 +150,16 @@ def _check_external(
     db: sqlite_utils.Database,
     public_key: Ed25519PublicKey | None,
     external: list[ExternalHead],
+    signed_in_log: int,
     report: Report,
 ) -> None:
+    if not external and signed_in_log:
+        report.add(
+            None,
+            f"the log holds {signed_in_log} signed heads, but no head kept outside the database"
+            " was found (the heads file is missing): give --heads FILE or --head SEQ:HASH",
+        )
+        return
     if not external:
         report.notes.append(
             "WARNING: no head kept outside the database was given (heads file, --head): a cut"

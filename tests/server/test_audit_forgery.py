@@ -189,3 +189,12 @@ def test_the_heads_file_holds_only_what_the_center_signed(app_env: AppEnv) -> No
         out.write(json.dumps(line) + "\n")
     result = verify(app_env)
     assert result.returncode == 1 and "does not verify (forged or edited)" in result.stdout
+
+
+def test_a_heads_file_gone_while_the_log_holds_signatures_fails(app_env: AppEnv) -> None:
+    work(app_env)
+    seq, digest = sign(app_env)
+    heads_file(app_env.ctx.settings).unlink()
+    result = verify(app_env)
+    assert result.returncode == 1 and "the heads file is missing" in result.stdout
+    assert verify(app_env, "--head", f"{seq}:{digest}").returncode == 0
