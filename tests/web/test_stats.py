@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from server.app import create_app, open_context
 from server.config import ServerSettings
+from server.demo import history
 from server.domain import stats
 from server.domain.errors import Refusal
-from server.demo import history
 from server.usecases import stats as stats_usecase
 from server.usecases.catalog import load_catalog
 from server.usecases.context import SYSTEM, Actor, Context
