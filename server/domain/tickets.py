@@ -35,7 +35,7 @@ TRANSITIONS: dict[tuple[str, str], State] = {
 def next_state(state: str, action: str) -> State:
     """The state after ``action``, or a ``wrong_state`` refusal naming both."""
     if action not in ACTIONS:
-        raise Refusal("unknown_action", status=404, action=action)
+        raise Refusal("unknown_action", action=action)
     try:
         return TRANSITIONS[(state, action)]
     except KeyError:

@@ -91,7 +91,7 @@ def resolve_alert(ctx: Context, actor: Actor, alert_id: int) -> dict[str, Any]:
         ).rowcount
         row = tx.execute("SELECT * FROM alerts WHERE id = ?", [alert_id]).fetchone()
         if row is None:
-            raise Refusal("unknown_alert", status=404)
+            raise Refusal("unknown_alert")
         if changed:
             append_event(tx, "alert_resolved", at=now, actor=actor.name, data={"alert": alert_id})
     return _view(row, timezone)

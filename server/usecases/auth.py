@@ -158,13 +158,13 @@ def authenticate(ctx: Context, token: str | None) -> Actor:
     ).fetchone()
     if row is not None:
         if row[4] is not None or not row[5]:
-            raise Refusal("unauthenticated", status=401)
+            raise Refusal("unauthenticated")
         if row[3] <= ctx.now():
-            raise Refusal("token_expired", status=401)
+            raise Refusal("token_expired")
         return Actor("person", row[0], row[1], row[2])
     row = db.execute(
         "SELECT id, kind FROM devices WHERE token_hash = ? AND active = 1", [digest]
     ).fetchone()
     if row is not None:
         return Actor("device", row[0], row[1])
-    raise Refusal("unauthenticated", status=401)
+    raise Refusal("unauthenticated")

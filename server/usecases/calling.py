@@ -157,9 +157,9 @@ def call_ticket(
     check_at_counter(actor, counter_id)
     reason = (reason or "").strip()
     if not reason:
-        raise Refusal("reason_required", status=422)
+        raise Refusal("reason_required")
     if len(reason) > MAX_REASON:
-        raise Refusal("invalid_input", status=422, field="reason", reason=f"> {MAX_REASON}")
+        raise Refusal("invalid_input", field="reason", reason=f"> {MAX_REASON}")
     catalog = catalog_with(ctx, counter=counter_id)
     counter = catalog.counter(counter_id)
     now = ctx.now()

@@ -37,13 +37,13 @@ class Catalog:
     def service(self, service_id: str) -> Service:
         service = self.services.get(service_id)
         if service is None or not service.active:
-            raise Refusal("unknown_service", status=404, service=service_id)
+            raise Refusal("unknown_service", service=service_id)
         return service
 
     def counter(self, counter_id: str) -> Counter:
         counter = self.counters.get(counter_id)
         if counter is None:
-            raise Refusal("unknown_counter", status=404, counter=counter_id)
+            raise Refusal("unknown_counter", counter=counter_id)
         return counter
 
     def counters_of(self, service_id: str) -> frozenset[str]:

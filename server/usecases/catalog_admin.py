@@ -67,7 +67,7 @@ def _check_whole(
     except ValidationError as exc:
         first = exc.errors()[0]
         reason = str(first["msg"]).removeprefix("Value error, ")
-        raise Refusal("invalid_catalog", status=422, reason=reason) from None
+        raise Refusal("invalid_catalog", reason=reason) from None
 
 
 def _upsert(items: list[Any], item: Any) -> tuple[list[Any], int]:

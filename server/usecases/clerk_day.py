@@ -18,7 +18,7 @@ from server.usecases.context import Actor, Context
 def clerk_today(ctx: Context, actor: Actor) -> dict[str, Any]:
     """Tickets ``actor`` finished today (center's day), and their mean start-to-finish time."""
     if actor.person is None:
-        raise Refusal("forbidden", status=403)
+        raise Refusal("forbidden")
     catalog = load_catalog(ctx)
     day = local_day(ctx.now(), catalog.center.timezone)
     with ctx.db.snapshot() as db:

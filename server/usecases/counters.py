@@ -24,7 +24,7 @@ def set_counter_status(
     catalog = catalog_with(ctx, counter=counter_id)
     catalog.counter(counter_id)
     if status not in ("open", "paused"):
-        raise Refusal("unknown_action", status=404, action=status)
+        raise Refusal("unknown_action", action=status)
     now = ctx.now()
     with ctx.db.write() as tx:
         tx.execute(

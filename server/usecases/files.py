@@ -54,7 +54,10 @@ _STATUS = {
 
 
 def refuse(code: str, status: int, **params: Any) -> Refusal:
-    return Refusal(code, status=status, text_key=f"files.error_{code}", **params)
+    """A files refusal; ``status`` repeats the registry's (``CODES``) for the reader, and must."""
+    refusal = Refusal(code, **params)
+    assert refusal.status == status, (code, status, refusal.status)
+    return refusal
 
 
 def parse_or_refuse(text: str) -> str:
@@ -79,7 +82,7 @@ def workflows(ctx: Context, catalog: Catalog) -> dict[str, Workflow]:
 def _workflow_of(ctx: Context, catalog: Catalog, file: CitizenFile) -> Workflow:
     workflow = workflows(ctx, catalog).get(file.workflow)
     if workflow is None or not any(s.id == file.stage for s in workflow.stages):
-        raise Refusal("workflow_changed", status=409, text_key="files.error_workflow_changed")
+        raise Refusal("workflow_changed")
     return workflow
 
 

@@ -160,6 +160,6 @@ def revoke_device(ctx: Context, actor: Actor, device_id: str) -> dict[str, Any]:
     with ctx.db.write() as tx:
         changed = tx.execute("UPDATE devices SET active = 0 WHERE id = ?", [device_id]).rowcount
         if not changed:
-            raise Refusal("unknown_device", status=404, device=device_id)
+            raise Refusal("unknown_device", device=device_id)
         append_event(tx, "device_revoked", at=now, actor=actor.name, device=device_id)
     return {"id": device_id, "active": False}

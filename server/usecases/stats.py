@@ -43,9 +43,9 @@ def parse_period(date_from: str, date_to: str) -> tuple[date, date]:
     try:
         first, last = date.fromisoformat(date_from), date.fromisoformat(date_to)
     except (TypeError, ValueError):
-        raise Refusal("bad_period", status=422, text_key="web.error_bad_period") from None
+        raise Refusal("bad_period") from None
     if first > last or (last - first).days >= MAX_DAYS or first < EARLIEST or last > LATEST:
-        raise Refusal("bad_period", status=422, text_key="web.error_bad_period")
+        raise Refusal("bad_period")
     return first, last
 
 

@@ -93,7 +93,7 @@ def _state_after(row: dict[str, Any], action: str) -> str:
 
 def _check_transfer_target(catalog: Catalog, service: str | None, counter: str | None) -> None:
     if service is None and counter is None:
-        raise Refusal("transfer_target_required", status=422)
+        raise Refusal("transfer_target_required")
     if service is not None:
         catalog.service(service)
     if counter is not None:
@@ -145,7 +145,7 @@ def ticket_action(
     """recall, no-show, start, finish, transfer (to ``service`` and/or ``counter``), cancel, or
     undo-no-show; the ticket as the clerk sees it afterwards."""
     if action not in ACTIONS:
-        raise Refusal("unknown_action", status=404, action=action)
+        raise Refusal("unknown_action", action=action)
     if action == "undo-no-show":
         return undo_no_show(ctx, actor, ticket_id)
     catalog = catalog_with(ctx, service=service, counter=counter)
@@ -247,7 +247,7 @@ def undo_no_show(ctx: Context, actor: Actor, ticket_id: int) -> dict[str, Any]:
         if not may(actor, Can.ACT_ON_ANY_TICKET) and (
             actor.name != row["clerk"] or actor.counter != row["counter"]
         ):
-            raise Refusal("not_your_no_show", status=403)
+            raise Refusal("not_your_no_show")
         if row["finished_at"] is None or now - row["finished_at"] > ctx.settings.no_show_undo_s:
             raise Refusal("undo_too_late", minutes=max(1, round(ctx.settings.no_show_undo_s / 60)))
         busy = ticket_at_counter(tx, row["counter"])

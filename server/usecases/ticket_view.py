@@ -21,7 +21,7 @@ def fetch_ticket(db: sqlite_utils.Database, ticket_id: int) -> dict[str, Any]:
     cursor = db.execute(f"SELECT {COLUMNS} FROM tickets WHERE id = ?", [ticket_id])
     row = cursor.fetchone()
     if row is None:
-        raise Refusal("ticket_not_found", status=404)
+        raise Refusal("ticket_not_found")
     return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
 

@@ -131,7 +131,7 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
     with ctx.db.snapshot() as db:
         row = db.execute("SELECT id FROM tickets WHERE public_token = ?", [token]).fetchone()
         if row is None:
-            raise Refusal("ticket_not_found", status=404)
+            raise Refusal("ticket_not_found")
         ticket = fetch_ticket(db, row[0])
         quoted = quote_waiting(db, catalog, ticket, now, ctx.cache)
     staff = staff_view(ticket, catalog)

@@ -42,7 +42,7 @@ def _file(folder: Path, name: str, max_age: int) -> FileResponse:
     path = folder / name
     media_type = _TYPES.get(path.suffix)
     if not _SAFE_NAME.match(name) or media_type is None or not path.is_file():
-        raise Refusal("not_found", status=404)
+        raise Refusal("not_found")
     return FileResponse(
         path, media_type=media_type, headers={"Cache-Control": f"public, max-age={max_age}"}
     )

@@ -121,6 +121,18 @@ def test_a_refusal_carries_its_registered_status_and_its_headers() -> None:
     assert Refusal("unknown_service", status=500, service="x").status == 404
 
 
+def test_no_refusal_names_its_own_status_or_text() -> None:
+    """The registry is the one home of a code's status and text: no raise site repeats them."""
+    own = re.compile(r"Refusal\([^)]*\b(status|text_key)=")
+    sites = [
+        f"{path.relative_to(SERVER)}:{n}"
+        for path in SERVER.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if own.search(line)
+    ]
+    assert sites == []
+
+
 def test_no_router_builds_its_own_error_response() -> None:
     for path in (SERVER / "api").glob("*.py"):
         if path.name == "errors.py":
