@@ -76,18 +76,6 @@ class Catalog:
             self._derived["target_wait_s"] = cached
         return cached
 
-    def competing(self, service_id: str) -> frozenset[str]:
-        """The services sharing at least one counter with ``service_id`` (itself included)."""
-        key = f"competing:{service_id}"
-        cached = self._derived.get(key)
-        if cached is None:
-            names = {service_id}
-            for counter in self.counters.values():
-                if service_id in counter.services:
-                    names.update(counter.services)
-            cached = self._derived[key] = frozenset(names)
-        return cached
-
 
 def _meta(db: sqlite_utils.Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
