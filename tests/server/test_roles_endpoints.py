@@ -51,6 +51,8 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("GET", "/api/v1/admin/events"): Can.READ_AUDIT,
     ("GET", "/api/v1/audit/heads"): Can.READ_AUDIT,
     ("POST", "/api/v1/audit/heads"): Can.READ_AUDIT,
+    ("GET", "/api/v1/audit/heads"): Can.READ_AUDIT,
+    ("POST", "/api/v1/audit/heads"): Can.READ_AUDIT,
     ("GET", "/api/v1/events"): None,
     ("POST", "/api/v1/files"): Can.OPEN_FILE,
     ("GET", "/api/v1/files"): Can.VIEW_FILES,
