@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nafitha.gui.automation import AppProcess
+from nafitha.gui.driver import AppProcess
 from tests.counter.driver import start_counter
 from tests.support.server import RunningServer, running_server
 from tests.support.xvfb import xvfb_display

@@ -1,6 +1,6 @@
 """Driving the real counter app in a child process (Kivy allows one window per process).
 
-``start_counter`` runs ``nafitha counter`` with control pipes (:mod:`nafitha.gui.automation`);
+``start_counter`` runs ``nafitha counter`` with control pipes (:mod:`nafitha.gui.driver`);
 :class:`CounterDriver` wraps the commands the tests use: state, keys, taps, fields, screenshots.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from nafitha.gui.automation import AppProcess, ControlError
+from nafitha.gui.driver import AppProcess, ControlError
 
 State = dict[str, Any]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nafitha.gui.automation import AppProcess, ControlError
+from nafitha.gui.driver import AppProcess, ControlError
 from printers.virtual import VirtualPrinter
 from tests.support.server import RunningServer
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nafitha.gui.automation import AppProcess, ControlError
+from nafitha.gui.driver import AppProcess, ControlError
 
 pytestmark = pytest.mark.gui
 GALLERY = Path(__file__).with_name("widget_gallery.py")
