@@ -111,8 +111,17 @@ def _read_private(path: Path) -> bytes:
 
 
 def load_keys(settings: ServerSettings) -> AuditKeys:
-    """The center's keys, made on first start; a :class:`ConfigError` naming a bad key file."""
+    """The center's keys, made on first start; a :class:`ConfigError` naming a bad key file
+    (or a folder that cannot be written, such as a read-only disk)."""
     folder = keys_folder(settings)
+    try:
+        return _load_keys(folder)
+    except OSError as exc:
+        where = exc.filename or folder
+        raise ConfigError(where, "audit_keys", exc.strerror or str(exc)) from None
+
+
+def _load_keys(folder: Path) -> AuditKeys:
     if not folder.exists():
         folder.mkdir(parents=True, mode=0o700)
         log.warning("made the audit key folder %s", folder)

@@ -88,3 +88,12 @@ def test_a_file_event_keeps_only_the_keyed_digest(app_env: AppEnv) -> None:
     )
     assert keys.citizen_digest(*stored)["citizen_hmac"] in row[0]
     assert keyed_digest(b"\x00" * 32, list(stored)) not in row[0]
+
+
+def test_a_key_folder_that_cannot_be_made_stops_the_start_in_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings = ServerSettings(db=tmp_path / "nafitha.db", audit_keys=blocker / "keys")
+    with pytest.raises(ConfigError) as refused:
+        load_keys(settings)
+    assert refused.value.key == "audit_keys" and "not-a-folder" in refused.value.path
