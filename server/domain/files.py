@@ -28,7 +28,6 @@ from server.domain.workflow import (
 
 NOTE_MAX = 500
 NAME_MAX = 120
-ID_MAX = 32
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,6 @@ def next_state(state: str, action: str) -> State:
         raise Refusal("wrong_state", state=state, action=action) from None
 
 
-def allowed_actions(state: str) -> list[str]:
-    return [action for (origin, action) in TRANSITIONS if origin == state]
-
-
 def format_number(prefix: str, seq: int) -> str:
     """``A-007``: the prefix and the day's sequence, at least three digits."""
     return f"{prefix}-{seq:03d}"

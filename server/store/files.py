@@ -209,9 +209,3 @@ def overdue_counts(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]
         [now],
     )
     return _rows(cursor)
-
-
-def file_of_ticket(db: sqlite_utils.Database, ticket_id: int) -> str | None:
-    """The reference a ticket carries (a return visit), if any."""
-    row = db.execute("SELECT file FROM tickets WHERE id = ?", [ticket_id]).fetchone()
-    return row[0] if row and row[0] else None
