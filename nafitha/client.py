@@ -220,7 +220,7 @@ class Client:
     def alerts(self, include_resolved: bool = False) -> list[dict[str, Any]]:
         return self.request("GET", "/api/v1/alerts", params={"all": include_resolved}, retry=True)
 
-    # ------------------------------------------------------------------ files (engineer F)
+    # ------------------------------------------------------------------ files
     def open_file(
         self,
         service: str,

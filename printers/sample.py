@@ -16,7 +16,7 @@ from nafitha.paths import DEMO
 from printers.printables import FileReceipt, Stage, Ticket
 
 CENTER_FILE = DEMO / "center.toml"
-SAMPLE_REFERENCE = "7KQ2-M9XD-4"  # the shape of engineer F's references: 8 symbols and a check
+SAMPLE_REFERENCE = "7KQ2-M9XD-4"  # the shape of a file reference: 8 symbols and a check
 SAMPLE_TOKEN = "s4mPl3-T1ck3t-t0k3n"
 FALLBACK_CENTER = {"ar": "مركز خدمة المواطن", "en": "Citizen Service Center"}
 

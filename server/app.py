@@ -44,7 +44,7 @@ ROUTERS: tuple[str, ...] = (
     "server.api.admin",
     "server.api.events",
     "server.api.files",
-    "server.api.clerk_day",  # C: the counter's "today" figures
+    "server.api.clerk_day",  # the counter's "today" figures
     "server.api.stats",  # W
     "server.api.stats_board",  # W
     "server.api.admin_pages",  # W

@@ -69,7 +69,7 @@ class Service(Settings):
     service_time_s: int = Field(default=300, ge=10, le=7200)
     documents: list[Bilingual] = Field(default_factory=list)
     hours: list[Hours] = Field(default_factory=list)  # empty = open whenever the center runs
-    workflow: str | None = None  # the id of one of the center's workflows (engineer F)
+    workflow: str | None = None  # the id of one of the center's workflows
     active: bool = True
 
     _id = field_validator("id")(_check_id)
@@ -115,7 +115,7 @@ class CenterConfig(Settings):
     services: list[Service] = Field(min_length=1)
     counters: list[Counter] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)
-    # File workflows (engineer F; server/domain/workflow.py, docs/files.md).
+    # File workflows (server/domain/workflow.py, docs/files.md).
     workflows: list[Workflow] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -184,7 +184,7 @@ class ServerSettings(Settings):
     # the client address is the TCP peer's (docs/configuration.md).
     forwarded_allow_ips: str = Field(default="", max_length=1000)
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "warning"
-    # Public file tracking (engineer F, docs/files.md): lookups per minute and burst per client
+    # Public file tracking (docs/files.md): lookups per minute and burst per client
     # address; a kiosk device gets ``track_device_factor`` times both; signed-in staff are free.
     track_per_minute: float = Field(default=20.0, gt=0, le=6000)
     track_burst: int = Field(default=10, ge=1, le=1000)

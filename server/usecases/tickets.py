@@ -36,7 +36,7 @@ def issue_ticket(
     in the same ``BEGIN IMMEDIATE`` transaction as the ticket, so no two processes can take one
     number and a rolled-back issue leaves no gap.
     """
-    # A return visit for a file (engineer F, docs/files.md): routed to the file's service, with
+    # A return visit for a file (docs/files.md): routed to the file's service, with
     # priority when the file waits on the citizen; the reference is checked and stored printed.
     service_id, priority, file = route_return_visit(ctx, service_id, priority, file)
     catalog = catalog_with(ctx, service=service_id)

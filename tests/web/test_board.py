@@ -270,3 +270,29 @@ def test_earlier_calls_follow_transfers_and_no_shows(tmp_path: Path, open_page) 
             "n => document.getElementById('now-ticket').textContent === n", arg=moved["number"]
         )
         assert page.inner_text("#now-counter") == "5"
+
+
+def test_the_board_reads_its_state_again_after_a_reset(tmp_path: Path, open_page) -> None:
+    settings = tmp_path / "server.toml"
+    settings.write_text("event_replay_max = 10\n", encoding="utf-8")
+    with running_server(tmp_path / "reset", extra_args=["--config", str(settings)]) as server:
+        issue(server, "civil-extract")
+        page = open_board(open_page, server).page
+        # The board loses the server; meanwhile more happens than the server replays.
+        page.route("**/api/v1/events", lambda route: route.abort())
+        server.kill()
+        page.wait_for_selector("#banner:not(.hidden)")
+        server = server.restart()
+        try:
+            called = server.login("clerk1", counter="c1").call_next("c1")
+            issue(server, "family-extract", 12)
+            page.unroute("**/api/v1/events")
+            page.wait_for_function("window.NFBoard.Board.resets >= 1", timeout=15000)
+            page.wait_for_function(
+                "n => document.getElementById('now-ticket').textContent === n",
+                arg=called["number"],
+            )
+            count = page.inner_text("#waiting li[data-service='family-extract'] .count")
+            assert count == "12"
+        finally:
+            server.stop()

@@ -1,4 +1,4 @@
-"""Citizen files and their history (engineer F; docs/files.md).
+"""Citizen files and their history (docs/files.md).
 
 ``files`` holds each file's current state and the citizen's personal data; ``file_history``
 holds every move, append-only (``seq`` numbers a file's moves 1, 2, 3... with no gap, a unique

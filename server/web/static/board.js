@@ -268,8 +268,10 @@ const Board = (() => {
     return true;
   }
 
+  let resets = 0;
   async function onReset() {
     // The server could not replay what this board missed: read the whole state again.
+    resets += 1;
     try {
       const data = await loadState();
       if (stream) stream.lastEventId = Math.max(Number(stream.lastEventId) || 0, data.last_event_id);
@@ -327,7 +329,7 @@ const Board = (() => {
     stream = NF.stream("/api/v1/events", { lastEventId, onEvent, onState: onLinkState });
   }
 
-  return { start, get state() { return state; }, get stream() { return stream; } };
+  return { start, get state() { return state; }, get stream() { return stream; }, get resets() { return resets; } };
 })();
 
 window.NFBoard = { Voice, Board };
