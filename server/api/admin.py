@@ -48,14 +48,14 @@ def put_counter(item_id: ItemId, body: Counter, ctx: Ctx, actor: CatalogEditor) 
 class PersonIn(BaseModel):
     model_config = INPUT
     username: str = Field(pattern=r"^[a-z0-9._-]{2,32}$")
-    role: Literal["clerk", "manager", "admin"] = "clerk"
+    role: Literal["clerk", "manager", "admin", "auditor"] = "clerk"
     password: NewPassword | None = None
     name: PlainLine(100) = ""
 
 
 class PersonChange(BaseModel):
     model_config = INPUT
-    role: Literal["clerk", "manager", "admin"] | None = None
+    role: Literal["clerk", "manager", "admin", "auditor"] | None = None
     password: NewPassword | None = None
     name: PlainLine(100) | None = None
     active: bool | None = None

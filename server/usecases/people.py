@@ -11,7 +11,7 @@ from server.usecases.auth import token_hash
 from server.usecases.context import Actor, Context
 from server.usecases.passwords import hash_password
 
-ROLES = ("clerk", "manager", "admin")  # people.role allows these (m001)
+ROLES = ("clerk", "manager", "admin", "auditor")  # people.role allows these (m001, m022)
 DEVICE_KINDS = ("kiosk", "counter", "board")
 
 

@@ -51,8 +51,6 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("GET", "/api/v1/admin/events"): Can.READ_AUDIT,
     ("GET", "/api/v1/audit/heads"): Can.READ_AUDIT,
     ("POST", "/api/v1/audit/heads"): Can.READ_AUDIT,
-    ("GET", "/api/v1/audit/heads"): Can.READ_AUDIT,
-    ("POST", "/api/v1/audit/heads"): Can.READ_AUDIT,
     ("GET", "/api/v1/events"): None,
     ("POST", "/api/v1/files"): Can.OPEN_FILE,
     ("GET", "/api/v1/files"): Can.VIEW_FILES,
@@ -81,6 +79,7 @@ CALLERS: dict[str, Role | None] = {
     "clerk without counter": Role.CLERK,
     "manager": Role.MANAGER,
     "admin": Role.ADMIN,
+    "auditor": Role.AUDITOR,
 }
 
 PATH_VALUES = {
@@ -116,7 +115,15 @@ def _token(env: AppEnv, caller: str) -> str | None:
         if not env.ctx.db.read().execute("SELECT 1 FROM devices WHERE id = ?", [device]).fetchone():
             people.create_device(env.ctx, SYSTEM, device, kind, device, token=device)
         return device
+    if (
+        caller == "auditor"
+        and not env.ctx.db.read()
+        .execute("SELECT 1 FROM people WHERE username = 'auditor1'")
+        .fetchone()
+    ):
+        people.create_person(env.ctx, SYSTEM, "auditor1", "auditor", "demo")
     username, counter = {
+        "auditor": ("auditor1", None),
         "clerk at counter": ("clerk1", "c1"),
         "clerk without counter": ("clerk2", None),
         "manager": ("manager", None),

@@ -105,3 +105,54 @@ def test_a_counter_left_by_a_signed_out_clerk_is_free(app_env: AppEnv) -> None:
     holder = app_env.login("clerk1", counter="c1")
     assert app_env.http.post("/api/v1/auth/logout", headers=holder).status_code == 204
     assert app_env.login("clerk2", counter="c1")
+
+
+def test_an_auditor_reads_the_log_and_serves_nowhere(app_env: AppEnv) -> None:
+    admin = app_env.login("admin")
+    made = app_env.http.post(
+        "/api/v1/admin/people",
+        json={"username": "inspector", "role": "auditor", "password": "long enough"},
+        headers=admin,
+    )
+    assert made.status_code == 201 and made.json()["role"] == "auditor"
+    answer = app_env.http.post(
+        "/api/v1/auth/login",
+        json={"username": "inspector", "password": "long enough", "counter": "c1"},
+    )
+    assert answer.status_code == 403 and code(answer) == "forbidden"
+    answer = app_env.http.post(
+        "/api/v1/auth/login", json={"username": "inspector", "password": "long enough"}
+    )
+    auditor = app_env.headers(answer.json()["token"])
+    assert app_env.http.get("/api/v1/admin/events", headers=auditor).status_code == 200
+    assert app_env.http.get("/api/v1/queue", headers=auditor).status_code == 403
+
+
+def test_the_auditor_migration_keeps_people_and_their_sessions(tmp_path) -> None:
+    from server.store.database import Database
+    from server.store.migrate import migrate
+
+    db = Database(tmp_path / "old.db")
+    try:
+        migrate(db, upto=21)
+        with db.write() as tx:
+            tx.execute(
+                "INSERT INTO people (username, role, created_at) VALUES ('rana', 'admin', 1)"
+            )
+            tx.execute(
+                "INSERT INTO sessions (token_hash, username, created_at, expires_at)"
+                " VALUES ('h', 'rana', 1, 2)"
+            )
+        assert "m022_auditor_role" in migrate(db)
+        read = db.read()
+        assert read.execute("SELECT username, role FROM people").fetchall() == [("rana", "admin")]
+        assert read.execute("SELECT token_hash, username FROM sessions").fetchall() == [
+            ("h", "rana")
+        ]
+        assert read.execute("PRAGMA foreign_key_check").fetchall() == []
+        with db.write() as tx:
+            tx.execute(
+                "INSERT INTO people (username, role, created_at) VALUES ('ali', 'auditor', 1)"
+            )
+    finally:
+        db.close()
