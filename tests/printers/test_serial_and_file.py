@@ -104,7 +104,13 @@ def test_a_missing_device_node_is_named(ticket, tmp_path):
 
 
 def test_permission_denied_names_the_group_to_join(tmp_path):
-    """As an unprivileged user (setpriv), a root:lp 0660 node is refused with the usermod fix."""
+    """Without root's power over file modes and outside the lp group, an lp 0660 node is refused
+    with the usermod fix.
+
+    The process stays root (so it can still run this checkout's Python wherever it lies, even under
+    a folder other users cannot enter) but drops the capabilities that bypass file modes and its
+    groups (``setpriv``), and the node belongs to another user: as for any user not in ``lp``.
+    """
     node = tmp_path / "lp0"
     node.write_bytes(b"")
     import grp
@@ -113,9 +119,8 @@ def test_permission_denied_names_the_group_to_join(tmp_path):
 
     if shutil.which("setpriv") is None or os.geteuid() != 0:
         pytest.skip("needs root and setpriv to act as an unprivileged user")
-    os.chown(node, 0, grp.getgrnam("lp").gr_gid)
+    os.chown(node, 1, grp.getgrnam("lp").gr_gid)
     node.chmod(0o660)
-    tmp_path.chmod(0o755)
     code = (
         "from printers.printing import Printer\n"
         "from printers.errors import PrinterError\n"
@@ -124,7 +129,14 @@ def test_permission_denied_names_the_group_to_join(tmp_path):
         "    print(e.code); print(e.message['en']); print(e.message['ar'])\n"
     )
     out = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code],
+        [
+            "setpriv",
+            "--bounding-set=-dac_override,-dac_read_search,-fowner",
+            "--clear-groups",
+            sys.executable,
+            "-c",
+            code,
+        ],
         capture_output=True,
         text=True,
         timeout=30,
