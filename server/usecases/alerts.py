@@ -36,25 +36,27 @@ def _view(row: Any, timezone: str) -> dict[str, Any]:
         "actor": row[5],
         "resolved_at": iso(row[6], timezone),
         "resolved_by": row[7],
+        "label": row[8],  # what a device called itself; ``device`` is the id its token proves
     }
 
 
 def post_alert(
     ctx: Context, actor: Actor, kind: str, message: str, device: str | None = None
 ) -> dict[str, Any]:
-    """Store a fault report. A device reports for itself only (``device`` is its own id or
-    absent); staff may name the device they report for."""
+    """Store a fault report. A device reports for itself: the alert's ``device`` is its own id,
+    and a ``device`` it sends is only its ``label``; staff may name the device they report for."""
+    label = None
     if actor.kind == "device":
-        if device not in (None, actor.device):
-            raise Refusal("forbidden")
+        label = device if device not in (None, actor.device) else None
         device = actor.device
     _check_alert_rate(ctx, actor)
     now = ctx.now()
     timezone = load_catalog(ctx).center.timezone
     with ctx.db.write() as tx:
         cursor = tx.execute(
-            "INSERT INTO alerts (at, kind, message, device, actor) VALUES (?, ?, ?, ?, ?)",
-            [now, kind, message, device, actor.name],
+            "INSERT INTO alerts (at, kind, message, device, actor, label)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [now, kind, message, device, actor.name, label],
         )
         alert_id = cursor.lastrowid
         append_event(
@@ -64,7 +66,7 @@ def post_alert(
             actor=actor.name,
             device=device,
             counter=actor.counter,
-            data={"alert": alert_id, "kind": kind, "message": message},
+            data={"alert": alert_id, "kind": kind, "message": message, "label": label},
         )
         row = tx.execute("SELECT * FROM alerts WHERE id = ?", [alert_id]).fetchone()
     ctx.on_event()
