@@ -346,7 +346,7 @@
         type: "button",
         onclick: () => {
           clearErrors(row);
-          if (password.value && password.value.length < 4) return fieldError(password, "web.admin_error_password");
+          if (password.value && password.value.length < 8) return fieldError(password, "web.admin_error_password");
           act(async () => {
             const body = { role: role.value, active: active.checked };
             if (password.value) body.password = password.value;
@@ -419,7 +419,7 @@
     return all([
       checkPattern(f.username, USERNAME, "web.admin_error_username"),
       checkText(f.name, { required: false, max: 100 }),
-      f.password.value.length >= 4 ? true : fieldError(f.password, "web.admin_error_password"),
+      f.password.value.length >= 8 ? true : fieldError(f.password, "web.admin_error_password"),
     ]);
   }
 
