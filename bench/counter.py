@@ -74,9 +74,10 @@ def key_to_screen(
     calls: int,
     going: Callable[[], bool] = lambda: True,
     between: Callable[[], None] = lambda: None,
-) -> tuple[list[float], list[float]]:
+) -> tuple[list[float], list[float], list[float]]:
     """``calls`` timed call-next presses (while ``going()``), each ticket then finished:
-    (key to the number set in its label, key to the number drawn) in ms."""
+    (key to the number set in its label, key to the number drawn, key to the pending mark drawn)
+    in ms."""
     samples: list[list[float]] = []
     for _ in range(calls):
         if not going():
@@ -88,7 +89,11 @@ def key_to_screen(
         app.call("press", name="f")
         wait(lambda: not app.call("state")["ticket"] and not app.call("state")["busy"])
         between()
-    return [s[0] * 1000 for s in samples], [s[1] * 1000 for s in samples]
+    return (
+        [s[0] * 1000 for s in samples],
+        [s[1] * 1000 for s in samples],
+        [s[2] * 1000 for s in samples],
+    )
 
 
 def screen_floor(app: AppProcess, rounds: int) -> list[float]:
@@ -137,7 +142,8 @@ def main() -> int:
             clerk2 = server.login("clerk2", counter="c2")
             try:
                 print(f"counter bench: {args.calls} calls per round, window 1280x800 on Xvfb")
-                answered, drawn = key_to_screen(app, args.calls)
+                answered, drawn, pending = key_to_screen(app, args.calls)
+                print(line("idle: key -> pending mark on screen", pending))
                 print(line("idle: key -> ticket on screen", drawn))
                 print(line("idle: key -> number set in label (not drawn)", answered))
                 print(line("idle: API call alone (reference)", api_alone(clerk2, args.calls)))
@@ -154,7 +160,7 @@ def main() -> int:
                 loader.start()
                 time.sleep(2.0)  # let the load settle
                 reference: list[float] = []
-                answered, loaded = key_to_screen(  # one plain API call after each, interleaved
+                answered, loaded, pending = key_to_screen(  # one API call after each, interleaved
                     app,
                     args.calls,
                     loader.is_alive,
@@ -165,6 +171,7 @@ def main() -> int:
                 print(f"load ({seconds:.0f} s paced, bench/load.py):")
                 print("  " + load.summary("kiosk issue", outcome["issue"], seconds))
                 print("  " + load.summary("clerk call-next", outcome["call"], seconds))
+                print(line("loaded: key -> pending mark on screen", pending))
                 print(line("loaded: key -> ticket on screen", loaded))
                 print(line("loaded: key -> number set in label (not drawn)", answered))
                 print(line("loaded: API call alone (reference)", reference))

@@ -49,41 +49,58 @@ def press_named_key(name: str) -> bool:
 
 
 class KeyTimer:
-    """Time from a key entering the window to the first frame drawn with a widget's text changed
-    (for the benchmark: F1 until the called ticket's number is on screen)."""
+    """Time from a key entering the window to the first frames drawn with a widget's text changed
+    (for the benchmark: F1 until the pending mark, then the called ticket's number, is on screen).
+
+    A text in ``PENDING`` ("…", shown the moment the key is taken) counts as the first change;
+    the final one is the first other text.
+    """
+
+    PENDING = ("…",)
 
     def __init__(self) -> None:
-        self.timings: list[float] = []
-        self.texts: list[float] = []
-        """Key to the label's new text set (before it is drawn), per timing."""
+        self.timings: list[list[float]] = []
         self._started = 0.0
         self._watch = ""
         self._before = ""
+        self._text_at = 0.0
+        self._first_at = 0.0
 
     def start(self, name: str = "f1", watch: str = "ticket_number") -> bool:
         self._watch = watch
         label = find(watch)
         self._before = label.text
+        self._text_at = self._first_at = 0.0
         label.bind(text=self._on_text)
         Window.bind(on_flip=self._on_flip)
         self._started = time.perf_counter()
         press_named_key(name)
         return True
 
-    def _on_text(self, label: Any, _text: str) -> None:
-        label.unbind(text=self._on_text)
-        self.texts.append(time.perf_counter() - self._started)
+    def _final(self, text: str) -> bool:
+        return text != self._before and text not in self.PENDING
+
+    def _on_text(self, label: Any, text: str) -> None:
+        if self._final(text):
+            label.unbind(text=self._on_text)
+            self._text_at = time.perf_counter() - self._started
 
     def _on_flip(self, *_: Any) -> None:
-        if find(self._watch).text == self._before:
+        text = find(self._watch).text
+        if text == self._before:
             return  # not drawn yet: wait for the next frame
+        now = time.perf_counter() - self._started
+        if not self._first_at:
+            self._first_at = now
+        if not self._final(text):
+            return
         Window.unbind(on_flip=self._on_flip)
-        self.timings.append(time.perf_counter() - self._started)
+        self.timings.append([self._text_at, now, self._first_at])
 
     def taken(self) -> list[list[float]]:
-        """``[[to text set, to drawn], ...]`` for the timings finished since the last call."""
-        done = [[text, drawn] for text, drawn in zip(self.texts, self.timings, strict=False)]
-        self.timings, self.texts = self.timings[len(done) :], self.texts[len(done) :]
+        """``[[to final text set, to final drawn, to first change drawn], ...]`` for the timings
+        finished since the last call."""
+        done, self.timings = self.timings, []
         return done
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from counter.state import CounterState
-from nafitha.client import Client
+from nafitha.client import ApiError, Client
 
 
 def counter_row(queue: dict[str, Any], counter_id: str) -> dict[str, Any] | None:
@@ -98,9 +98,16 @@ class ServingActions:
         ticket = dict(self.state.ticket)
         if not ticket or self.state.busy:
             return
+
+        def failed(exc: Exception) -> None:
+            self.failed(exc)
+            if isinstance(exc, ApiError) and exc.status in (404, 409):
+                self.reload_ticket()  # someone else changed it: show it as the server has it
+
         self._do(
             lambda: self.client.ticket_action(ticket["id"], action, **(body or {})),
             lambda answer: done(ticket, answer or {}),
+            failed=failed,
         )
 
     def _kept(self, said: str) -> Callable[[dict[str, Any], dict[str, Any]], None]:

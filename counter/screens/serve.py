@@ -66,6 +66,7 @@ class ServeScreen(CounterScreen):
         """The no-show key, with the seconds left before the server accepts it."""
         text = self.app.keyed("no_show", self.app.state.lang, "serve")
         wait = self.app.state.no_show_wait() if (ticket or {}).get("state") == "called" else 0
+        wait = -(-wait // 10) * 10  # in steps of 10 s: each new text costs a frame to draw
         return f"{text}\n{self.app.tr('no_show_in', lang, seconds=wait)}" if wait else text
 
     def question(self, confirming: str, ticket: dict[str, Any], now: float, lang: str) -> str:

@@ -19,7 +19,13 @@ load_kv(__file__)
 class TransferScreen(CounterScreen):
     def on_kv_post(self, *_: Any) -> None:
         for prop in ("lang", "queue"):
-            self.app.state.fbind(prop, lambda *_a: self._fill() if self.manager else None)
+            self.app.state.fbind(prop, self._refill)
+
+    def _refill(self, *_: Any) -> None:
+        """Only while this screen is shown: rebuilding its buttons costs a frame or two, and the
+        queue changes at every event of the center."""
+        if self.manager and self.manager.current == self.name:
+            self._fill()
 
     def on_pre_enter(self, *_: Any) -> None:
         self.app.state.clear_notice()

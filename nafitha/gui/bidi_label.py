@@ -65,7 +65,9 @@ class BidiLabel(Label):
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("font_name", register_fonts())
         kwargs.setdefault("color", PALETTE.text)
-        self._relayout = Clock.create_trigger(self._apply, 0)
+        # -1: laid out before the coming frame is drawn, not in the frame after it (one frame
+        # sooner on screen; a software-rendered frame can take half a second on a busy PC)
+        self._relayout = Clock.create_trigger(self._apply, -1)
         super().__init__(**kwargs)
         for prop in (
             "logical",

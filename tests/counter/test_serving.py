@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
+from nafitha.text import t
+
 pytestmark = pytest.mark.gui
+
+OFFERED = (
+    "call_next",
+    "finish_next",
+    "recall",
+    "start",
+    "finish",
+    "no_show",
+    "undo_no_show",
+    "transfer",
+    "pause",
+)
 
 
 def waiting(state: dict[str, Any], service: str) -> int | None:
@@ -14,6 +29,10 @@ def waiting(state: dict[str, Any], service: str) -> int | None:
         if row["id"] == service:
             return row["waiting"]
     return None
+
+
+def offered(app: Any) -> set[str]:
+    return {name for name in OFFERED if not app.describe(name)["disabled"]}
 
 
 def test_two_counters_serve_and_transfer_tickets_between_them(demo_server, counters):
@@ -33,6 +52,7 @@ def test_two_counters_serve_and_transfer_tickets_between_them(demo_server, count
         "the waiting counts",
     )
     assert state["connected"] and state["ticket"] == {}
+    assert offered(one) == {"call_next", "pause"}
 
     # c1 calls the longest waiting; c2's counts follow live, from the event stream
     one.tap("call_next")
@@ -41,24 +61,32 @@ def test_two_counters_serve_and_transfer_tickets_between_them(demo_server, count
     two.wait(lambda s: waiting(s, "civil-extract") == 0, "c2 to see the call live")
     assert extract["number"] in one.describe("ticket_number")["texts"]
 
-    # a refused action shows the server's message in both languages and keeps the ticket
-    one.tap("finish")
-    state = one.wait(lambda s: s["notice_kind"] == "error", "the refusal")
-    assert state["notice"]["ar"] and state["notice"]["en"]
-    assert state["ticket"]["number"] == extract["number"]
-
+    # only what can succeed is offered: no call while a ticket is open, no no-show right after
+    # the call (the citizen may be walking over), finish (which implies start) at once
+    assert offered(one) == {"finish_next", "recall", "start", "finish", "transfer"}
     one.tap("recall")
-    one.wait(lambda s: s["ticket"].get("recalls") == 1, "the recall")
+    one.wait(lambda s: s["ticket"].get("recalls") == 1 and not s["busy"], "the recall")
+    one.wait(lambda s: "no_show" in offered(one), "no-show offered after a recall")
     one.shots_both("serve-called")
 
-    # transfer to counter 2 with a note
+    # transfer: each target says whether it can call the ticket now; a closed counter warns
     one.tap("transfer")
     one.wait(lambda s: s["screen"] == "transfer", "the transfer screen")
+    opened, closed = t("counter.counter_open", "ar"), t("counter.counter_closed", "ar")
+    one.wait(lambda s: opened in " ".join(one.describe("to_counter_c2")["texts"]), "c2 open")
+    assert closed in " ".join(one.describe("to_counter_c3")["texts"])
+    one.tap("to_counter_c3")
+    one.tap("confirm")
+    state = one.wait(lambda s: s["notice_kind"] == "error", "the warning")
+    assert state["notice"]["en"].startswith("Counter 3 is not open now")
+    assert state["screen"] == "transfer" and manager.ticket(extract["id"])["state"] == "called"
     one.tap("to_counter_c2")
     one.fill("note", "needs the stamp desk")
     one.shots_both("transfer")
     one.tap("confirm")
-    one.wait(lambda s: s["screen"] == "serve" and not s["ticket"], "the transfer")
+    state = one.wait(lambda s: s["screen"] == "serve" and not s["ticket"], "the transfer")
+    assert state["notice"]["en"] == f"{extract['number']} transferred to Counter 2"
+    assert state["notice"]["ar"] == f"حُوّلت {extract['number']} إلى الشباك 2"
     moved = manager.ticket(extract["id"])
     assert (moved["state"], moved["target_counter"], moved["transfers"]) == ("waiting", "c2", 1)
 
@@ -67,6 +95,7 @@ def test_two_counters_serve_and_transfer_tickets_between_them(demo_server, count
     two.wait(lambda s: s["ticket"].get("number") == extract["number"], "c2's call")
     two.tap("start")
     two.wait(lambda s: s["ticket"].get("state") == "serving", "c2 serving")
+    assert offered(two) == {"finish_next", "finish", "transfer"}
     two.tap("transfer")
     two.wait(lambda s: s["screen"] == "transfer", "c2's transfer screen")
     two.tap("to_service_criminal-record")
@@ -75,20 +104,24 @@ def test_two_counters_serve_and_transfer_tickets_between_them(demo_server, count
     assert manager.ticket(extract["id"])["service"]["id"] == "criminal-record"
     one.wait(lambda s: waiting(s, "criminal-record") == 2, "c1 to see both waiting")
 
-    # c1: the transferred ticket keeps its issue time, so it comes first; serve it to the end
+    # c1: the transferred ticket keeps its issue time, so it comes first; one key finishes it
+    # (never started: finish implies start) and calls the next
     one.tap("call_next")
     one.wait(lambda s: s["ticket"].get("number") == extract["number"], "the second call")
-    one.tap("start")
-    one.wait(lambda s: s["ticket"].get("state") == "serving", "serving")
-    one.tap("finish")
-    state = one.wait(lambda s: not s["ticket"] and s["served_count"] == 1, "today's count")
+    one.tap("finish_next")
+    one.wait(lambda s: s["ticket"].get("number") == record["number"], "finish and call next")
     assert manager.ticket(extract["id"])["state"] == "done"
+    one.wait(lambda s: s["served_count"] == 1, "today's count")
 
-    one.tap("call_next")
-    one.wait(lambda s: s["ticket"].get("number") == record["number"], "the next call")
-    one.tap("no_show")
-    one.wait(lambda s: not s["ticket"], "the no-show")
-    assert manager.ticket(record["id"])["state"] == "no_show"
+    # a refused action shows the server's words in the clerk's language (no English code inside
+    # the Arabic), and the ticket the manager closed meanwhile leaves the screen
+    manager.ticket_action(record["id"], "finish")
+    one.tap("recall")
+    state = one.wait(lambda s: s["notice_kind"] == "error", "the refusal")
+    assert "«" in state["notice"]["ar"] and not re.search("[A-Za-z]", state["notice"]["ar"])
+    assert state["notice"]["en"] == "Cannot recall a ticket that is done."
+    one.shots_both("serve-refused")
+    one.wait(lambda s: not s["ticket"], "the closed ticket off the screen")
 
     one.tap("call_next")
     state = one.wait(lambda s: s["notice"].get("en") == "Nobody is waiting now", "nobody")
