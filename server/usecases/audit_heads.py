@@ -174,6 +174,7 @@ class HeadSigner:
         self.every_s = every_s
         self.poll_s = min(1.0, every_s)
         self._signed_id = 0  # the id of the newest chain_signed event known
+        self._last_time = time.monotonic()  # when the last signature was taken or learnt
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="chain-signer", daemon=True)
 
@@ -200,6 +201,16 @@ class HeadSigner:
         self._signed_id = done[0]
         log.info("signed the chain head %d (%s)", done[1].seq, why)
 
+    def _signed_elsewhere(self) -> bool:
+        """Whether a signature newer than the one known was written (by another process);
+        if so it becomes the one known."""
+        db = self.ctx.db.read()
+        if not store.signed_since(db, self._signed_id):
+            return False
+        last = store.last_signed(db)
+        self._signed_id = max(self._signed_id, last[0] if last else 0)
+        return True
+
     def _run(self) -> None:
         try:
             export_missing(self.ctx)
@@ -207,19 +218,25 @@ class HeadSigner:
             self._signed_id = last[0] if last else 0
         except Exception:
             log.exception("reading the signed heads failed")
-        last_time = time.monotonic()
+        self._last_time = time.monotonic()
         while not self._stop.wait(self.poll_s):
             try:
-                head = store.chain_head(self.ctx.db.read())
-            except Exception:
-                log.exception("reading the chain head failed")
-                continue
-            since = (head.seq if head else 0) - self._signed_id
-            if since <= 0:
-                last_time = time.monotonic()
-            elif since >= self.every_events:
-                self._sign(f"{since} events")
-                last_time = time.monotonic()
-            elif time.monotonic() - last_time >= self.every_s:
-                self._sign(f"{self.every_s:g} s")
-                last_time = time.monotonic()
+                self._tick()
+            except Exception:  # a database error must not end the thread: try again next poll
+                log.exception("checking the chain head failed")
+
+    def _tick(self) -> None:
+        """One poll: sign when N events or M seconds (with something written) have passed."""
+        head = store.chain_head(self.ctx.db.read())
+        since = (head.seq if head else 0) - self._signed_id
+        waited = time.monotonic() - self._last_time
+        if since <= 0:
+            self._last_time = time.monotonic()
+            return
+        if since < self.every_events and waited < self.every_s:
+            return
+        if self._signed_elsewhere():  # another worker process signed: count from its signature
+            self._last_time = time.monotonic()
+            return
+        self._sign(f"{since} events" if since >= self.every_events else f"{waited:.0f} s")
+        self._last_time = time.monotonic()

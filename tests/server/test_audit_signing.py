@@ -67,6 +67,14 @@ def test_the_head_is_signed_after_n_events_without_a_request_waiting(
     assert heads_in(path)[-1].seq == last
 
 
+def test_a_quiet_center_signs_its_head_after_audit_sign_s(seeded_db: Path, tmp_path: Path) -> None:
+    for env in make_env(seeded_db, tmp_path, audit_sign_events=10_000, audit_sign_s=1):
+        env.issue()
+        issued = head_id(env)
+        head = wait_for_head(tmp_path / "chain-heads.jsonl", issued)
+        assert head.seq == issued
+
+
 def test_auditors_read_the_signed_heads_and_ask_for_one(app_env: AppEnv) -> None:
     app_env.issue()
     admin = app_env.login("admin")
