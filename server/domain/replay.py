@@ -1,4 +1,4 @@
-"""Tickets and files rebuilt from the event log alone, and compared with their tables.
+"""Tickets, files and the files' history rebuilt from the event log alone.
 
 The ``tickets`` and ``files`` tables are what the server reads; the event log is what is chained
 and signed. If the tables equal the log's replay, a row edited behind the log's back is found
@@ -9,7 +9,7 @@ Events written since the audit was hardened carry the columns their write set: a
 ``data["ticket"]`` (every tracked column at issue, the changed ones afterwards), a file event
 ``data["file"]`` (the file's tracked columns after the change). Older events carry less: the
 replay derives what their kind implies and marks what it cannot know as :data:`UNKNOWN`, which the
-comparison skips.
+comparison (:mod:`server.domain.replay_compare`) skips.
 
 Pure: events and rows come in as plain mappings, nothing is read or written here.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,9 +78,6 @@ HISTORY_COLUMNS = (
 # What a file_opened event records of the citizen: a keyed digest and its key's id, or (events
 # written before the digest was keyed) a plain SHA-256 digest.
 CITIZEN_FIELDS = ("citizen_hmac", "digest_key", "citizen_digest")
-# Times are compared to the millisecond: a stored REAL may differ from the event's float in its
-# last digits (a datetime round trip keeps microseconds); an edit of under 1 ms changes nothing.
-TIME_TOLERANCE_S = 0.001
 
 
 class _Unknown:
@@ -311,94 +308,6 @@ def replay_file_history(events: Iterable[Mapping[str, Any]]) -> dict[str, Replay
             )
         entries[f"{data['reference']}#{seq}"] = Replayed(values, event["id"], event["id"])
     return entries
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One way a table disagrees with the log: ``what`` (ticket/file) ``key``, the column, the
-    table's value and the log's, and the last event about it (where to start looking)."""
-
-    what: str
-    key: str
-    label: str
-    column: str
-    table: Any
-    log: Any
-    event: int | None
-
-    def describe(self) -> str:
-        name = f"{self.what} {self.key}" + (f" ({self.label})" if self.label else "")
-        where = f"; last event about it: {self.event}" if self.event else ""
-        if self.column == "(row)":
-            return f"{name}: {self.table}{where}"
-        return (
-            f"{name}: {self.column} is {self.table!r} in the table,"
-            f" {self.log!r} by the events{where}"
-        )
-
-
-def _same(column: str, table: Any, log: Any) -> bool:
-    if log is UNKNOWN:
-        return True
-    if column == "at" or column.endswith("_at") or column.endswith("_s"):
-        if table is None or log is None:
-            return table is None and log is None
-        try:
-            return abs(float(table) - float(log)) <= TIME_TOLERANCE_S
-        except (TypeError, ValueError):
-            return False
-    if column in ("documents_received", "missing") and isinstance(table, str):
-        try:
-            table = json.loads(table)
-        except ValueError:
-            return False
-    return bool(table == log)
-
-
-def compare_rows(
-    what: str,
-    replayed: Mapping[Any, Replayed],
-    rows: Mapping[Any, Mapping[str, Any]],
-    columns: tuple[str, ...],
-    label: Callable[[Mapping[str, Any]], str] = lambda row: "",
-    covered: Callable[[Any], bool] = lambda key: False,
-) -> list[Difference]:
-    """Every disagreement between ``rows`` (the table, by key) and ``replayed`` (the log).
-
-    ``covered(key)`` says a row with no event of its own is accounted for otherwise (seeded
-    history checked as a block).
-    """
-    found: list[Difference] = []
-    for key in sorted(set(replayed) | set(rows), key=lambda k: (str(type(k)), k)):
-        row, log = rows.get(key), replayed.get(key)
-        if log is None:
-            assert row is not None
-            if not covered(key):
-                found.append(
-                    Difference(what, str(key), label(row), "(row)", "in the table, but no event"
-                               " ever wrote it", None, None)
-                )  # fmt: skip
-            continue
-        if row is None:
-            found.append(
-                Difference(what, str(key), "", "(row)", f"written by event {log.first_event},"
-                           " but missing from the table", None, log.last_event)
-            )  # fmt: skip
-            continue
-        if log.values.get("issued") is False or log.values.get("opened") is False:
-            found.append(
-                Difference(what, str(key), label(row), "(row)", "in the table, but the event"
-                           " that created it is not in the log", None, log.last_event)
-            )  # fmt: skip
-        for column in columns:
-            if not _same(column, row[column], log.values.get(column, UNKNOWN)):
-                found.append(
-                    Difference(
-                        what, str(key), label(row), column, row[column], log.values[column],
-                        log.last_event,
-                    )
-                )  # fmt: skip
-    return found
 
 
 def rows_digest(rows: Iterable[Mapping[str, Any]]) -> str:

@@ -31,13 +31,12 @@ from server.domain.replay import (
     FILE_KINDS,
     HISTORY_COLUMNS,
     TICKET_COLUMNS,
-    Difference,
-    compare_rows,
     replay_file_history,
     replay_files,
     replay_tickets,
     rows_digest,
 )
+from server.domain.replay_compare import Difference, compare_rows
 from server.store import audit as rows_store
 from server.store import events as store
 

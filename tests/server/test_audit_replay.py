@@ -11,13 +11,8 @@ from typing import Any
 import sqlite_utils
 
 from server.demo.history import seed_history
-from server.domain.replay import (
-    UNKNOWN,
-    compare_rows,
-    replay_files,
-    replay_tickets,
-    ticket_changes,
-)
+from server.domain.replay import UNKNOWN, replay_files, replay_tickets, ticket_changes
+from server.domain.replay_compare import compare_rows
 from server.usecases.audit_verify import verify
 from server.usecases.context import SYSTEM
 from tests.server.conftest import AppEnv
