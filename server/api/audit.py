@@ -13,7 +13,7 @@ from server.usecases.context import Actor
 
 router = APIRouter(tags=["audit"])
 
-Auditor = Annotated[Actor, Depends(permit(Can.READ_AUDIT))]
+Auditor = Annotated[Actor, Depends(permit(Can.READ_CHAIN_HEADS))]
 
 
 @router.get("/api/v1/audit/heads")

@@ -62,6 +62,7 @@ class Can(StrEnum):
     MANAGE_PEOPLE = "manage_people"
     MANAGE_DEVICES = "manage_devices"
     READ_AUDIT = "read_audit"
+    READ_CHAIN_HEADS = "read_chain_heads"  # the signed chain heads, and signing one now
 
 
 _STAFF = frozenset({Role.CLERK, Role.MANAGER, Role.ADMIN})
@@ -88,6 +89,7 @@ PERMISSIONS: dict[Can, frozenset[Role]] = {
     Can.MANAGE_PEOPLE: _ADMINS,
     Can.MANAGE_DEVICES: _ADMINS,
     Can.READ_AUDIT: _ADMINS | {Role.AUDITOR},
+    Can.READ_CHAIN_HEADS: _MANAGERS | {Role.AUDITOR},
 }
 
 

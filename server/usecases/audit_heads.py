@@ -137,7 +137,7 @@ def export_missing(ctx: Context) -> int:
 
 def list_heads(ctx: Context, actor: Actor, limit: int = 50) -> dict[str, Any]:
     """The newest signed heads, the current head and the public key (auditors, managers)."""
-    require(actor, Can.READ_AUDIT)
+    require(actor, Can.READ_CHAIN_HEADS)
     keys = keys_of(ctx)
     db = ctx.db.read()
     head = store.chain_head(db)
@@ -152,7 +152,7 @@ def list_heads(ctx: Context, actor: Actor, limit: int = 50) -> dict[str, Any]:
 
 def sign_on_demand(ctx: Context, actor: Actor) -> dict[str, Any]:
     """Sign the head now (an auditor about to write it down); the newest signed head."""
-    require(actor, Can.READ_AUDIT)
+    require(actor, Can.READ_CHAIN_HEADS)
     done = sign_now(ctx)
     if done is None:
         last = store.last_signed(ctx.db.read())

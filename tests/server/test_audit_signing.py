@@ -77,7 +77,7 @@ def test_a_quiet_center_signs_its_head_after_audit_sign_s(seeded_db: Path, tmp_p
 
 def test_auditors_read_the_signed_heads_and_ask_for_one(app_env: AppEnv) -> None:
     app_env.issue()
-    admin = app_env.login("admin")
+    admin = app_env.login("manager")
     clerk = app_env.login("clerk1", counter="c1")
     assert app_env.http.get("/api/v1/audit/heads", headers=clerk).status_code == 403
     assert app_env.http.get("/api/v1/audit/heads").status_code == 401
