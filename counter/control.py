@@ -127,6 +127,19 @@ def serve_counter_control(app: Any) -> bool:
         find(name).checked = checked
         return True
 
+    def shown_lines(name: str) -> dict[str, Any]:
+        """How many lines a label holds and how many Kivy drew (a label too small for its text
+        drops lines silently), and its height against its text's."""
+        label = find(name)
+        label.texture_update()
+        drawn = getattr(label._label, "_cached_lines", None) or []
+        return {
+            "lines": len(label.text.split("\n")) if label.text else 0,
+            "drawn": sum(1 for line in drawn if line.words),
+            "height": label.height,
+            "text_height": label.texture_size[1],
+        }
+
     def frame() -> bool:
         Clock.tick_draw()
         return True
@@ -140,6 +153,7 @@ def serve_counter_control(app: Any) -> bool:
             "goto": goto,
             "check": check,
             "frame": frame,
+            "shown_lines": shown_lines,
             "time_key": timer.start,
             "key_timings": timer.taken,
         }

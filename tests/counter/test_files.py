@@ -8,9 +8,11 @@ import tty
 from pathlib import Path
 
 import pytest
+import requests
 import zxingcpp
 from PIL import Image, ImageOps
 
+from nafitha.text import t
 from printers.virtual import VirtualPrinter
 from tests.kiosk.driver import arabic_ocr
 from tests.support.ports import free_port
@@ -34,9 +36,15 @@ def field_ocr(screenshot: Path, field: dict, window: list[int]) -> str:
     return arabic_ocr(path)
 
 
-def barcodes(image) -> list[str]:
-    found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.Code128)
+def barcodes(image, kind=zxingcpp.BarcodeFormat.Code128) -> list[str]:
+    found = zxingcpp.read_barcodes(image.convert("L"), formats=kind)
     return [result.text for result in found]
+
+
+def all_shown(app, name: str) -> bool:
+    """Every line of the label is drawn and the label is as tall as its text."""
+    shown = app.app.call("shown_lines", name=name)
+    return shown["drawn"] == shown["lines"] > 0 and shown["height"] >= shown["text_height"] - 1
 
 
 @pytest.fixture
@@ -96,8 +104,31 @@ def test_a_file_is_opened_printed_scanned_moved_to_ready_and_handed_over(
     page = printer.wait_for_pages(1, timeout=20)[0]
     page.save(app.artifacts / "counter-receipt-printed.png")
     assert [code.replace("-", "") for code in barcodes(page)] == [reference.replace("-", "")]
+    # its QR code is the server's own link (the server's public address is not the catalog's):
+    # it opens the file's page
+    [link] = barcodes(page, zxingcpp.BarcodeFormat.QRCode)
+    assert link == state["file"]["track_url"] and link.startswith(f"{demo_server.url}/f/")
+    assert requests.get(link, timeout=10).status_code == 200
     app.wait(lambda s: s["screen"] == "files" and s["notice"].get("en") == "Receipt printed", "")
     app.shots_both("files")
+
+    # the files screen shows every line of the file, the missing stamp included
+    assert all_shown(app, "file_summary")
+    assert any("طابع مالي" in text for text in app.describe("file_summary")["texts"])
+    # the checklist starts from the file: the stamp is missing, the identity card received
+    app.tap("mark_missing")
+    app.wait(lambda s: bool(app.describe("missing_1")["texts"]), "the checklist")
+    assert t("counter.document_missing", "ar") in app.describe("missing_1")["texts"]
+    assert t("counter.document_received", "ar") in app.describe("missing_0")["texts"]
+    assert all_shown(app, "missing_0_text")
+    app.shots_both("files-checklist")
+    # the citizen brought the stamp: nothing missing any more, recorded and said
+    app.tap("missing_1")
+    app.tap("mark_missing")
+    state = app.wait(lambda s: s["file"].get("status") == "open", "the documents brought")
+    assert state["notice"]["en"].startswith("Missing documents brought back")
+    stored = manager.get_file(reference)
+    assert stored["documents_missing"] == [] and stored["history"][-1]["kind"] == "resume"
 
     # the clerk moves it on; a stage only a manager may enter is refused with the server's words
     for stage in ("document-check", "registry"):
@@ -108,6 +139,14 @@ def test_a_file_is_opened_printed_scanned_moved_to_ready_and_handed_over(
     state = app.wait(lambda s: s["notice_kind"] == "error", "the refusal")
     assert state["notice"]["ar"] and state["notice"]["en"]
     manager.move_file(reference, "signature", note="signed")
+    # the clerk's screen still shows the file at the registry: a move from there carries the
+    # version the clerk saw, is refused as a conflict, and the file's new state is shown
+    app.app.call("goto", screen="serve")
+    app.app.call("goto", screen="files")
+    app.tap("move_signature")
+    state = app.wait(lambda s: s["file"]["stage"]["id"] == "signature", "the new state")
+    assert state["notice"]["en"].startswith("Someone else just moved this file")
+    assert state["notice_kind"] == "error"
 
     # a scan on the serial scanner brings the file up where the manager left it
     app.tap("back")
