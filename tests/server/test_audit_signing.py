@@ -77,17 +77,17 @@ def test_a_quiet_center_signs_its_head_after_audit_sign_s(seeded_db: Path, tmp_p
 
 def test_auditors_read_the_signed_heads_and_ask_for_one(app_env: AppEnv) -> None:
     app_env.issue()
-    admin = app_env.login("manager")
+    manager = app_env.login("manager")
     clerk = app_env.login("clerk1", counter="c1")
     assert app_env.http.get("/api/v1/audit/heads", headers=clerk).status_code == 403
     assert app_env.http.get("/api/v1/audit/heads").status_code == 401
-    before = app_env.http.get("/api/v1/audit/heads", headers=admin).json()
+    before = app_env.http.get("/api/v1/audit/heads", headers=manager).json()
     assert before["heads"] == [] and before["head"]["seq"] > 0
-    signed = app_env.http.post("/api/v1/audit/heads", headers=admin).json()
+    signed = app_env.http.post("/api/v1/audit/heads", headers=manager).json()
     assert signed["signed"] is True and signed["head"]["seq"] == before["head"]["seq"]
-    again = app_env.http.post("/api/v1/audit/heads", headers=admin).json()
+    again = app_env.http.post("/api/v1/audit/heads", headers=manager).json()
     assert again == {"signed": False, "head": signed["head"]}
-    after = app_env.http.get("/api/v1/audit/heads", headers=admin).json()
+    after = app_env.http.get("/api/v1/audit/heads", headers=manager).json()
     assert after["heads"] == [signed["head"]]
     key = load_public_key(after["public_key"])
     assert verify_head(key, SignedHead.from_json(after["heads"][0]))
