@@ -13,6 +13,7 @@ from server.domain.errors import Refusal
 from server.domain.hours import local_day, local_time
 from server.domain.roles import Can, require
 from server.store.events import append_event
+from server.usecases import estimates
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Actor, Context
 
@@ -66,6 +67,8 @@ def board_state(ctx: Context) -> dict[str, Any]:
             ).fetchall()
         )
         row = db.execute("SELECT message FROM board_messages ORDER BY id DESC LIMIT 1").fetchone()
+        # The same figures a ticket taken now is told (one rounding, ``wait_minutes``).
+        queues = estimates.queue_figures(db, catalog, day, ctx.cache)
     return {
         "center": catalog.center.name.model_dump(),
         "timezone": timezone,
@@ -76,6 +79,8 @@ def board_state(ctx: Context) -> dict[str, Any]:
                 "prefix": service.prefix,
                 "name": service.name.model_dump(),
                 "count": waiting.get(service.id, 0),
+                "wait_minutes": queues.get(service.id, {}).get("wait_minutes"),
+                "callable": queues.get(service.id, {}).get("callable", True),
             }
             for service in catalog.services.values()
             if service.active

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from nafitha.client import ApiError
+from nafitha.formats import format_wait
 from nafitha.paths import SOUNDS
+from nafitha.text import t
 from tests.support.server import RunningServer, running_server
 
 pytestmark = pytest.mark.browser
@@ -213,17 +215,29 @@ def test_a_long_message_wraps_on_the_board_instead_of_being_cut(
     demo_server.login("manager").request("PUT", "/api/v1/board/message", json_body={"message": ""})
 
 
-def test_service_names_on_the_board_are_in_both_languages(
+def test_service_names_and_waits_on_the_board_are_in_both_languages(
     demo_server: RunningServer, open_page
 ) -> None:
-    issue(demo_server, "vehicle-fees")
+    issue(demo_server, "vehicle-fees")  # counter 6 only, and nobody opened it
+    issue(demo_server, "criminal-record")
+    demo_server.login("clerk1", counter="c1")  # counter 1 serves criminal records: it opens
     services = {s["id"]: s for s in demo_server.client().services()["services"]}
-    name = services["vehicle-fees"]["name"]
     for lang in ("ar", "en"):
         page = open_board(open_page, demo_server, lang).page
-        row = page.wait_for_selector("#waiting li[data-service='vehicle-fees']")
-        text = row.inner_text()
-        assert name["ar"] in text and name["en"] in text, text
+        for service in ("vehicle-fees", "criminal-record"):
+            row = page.wait_for_selector(f"#waiting li[data-service='{service}']")
+            text = row.inner_text()
+            name = services[service]["name"]
+            assert name["ar"] in text and name["en"] in text, text
+        # The server's one rounded wait, in both languages; or no counter, never a wait.
+        queue = services["criminal-record"]["queue"]
+        assert queue["callable"] is True
+        text = page.inner_text("#waiting li[data-service='criminal-record'] .wait")
+        assert format_wait(queue["wait_minutes"], "ar") in text
+        assert format_wait(queue["wait_minutes"], "en") in text
+        assert services["vehicle-fees"]["queue"]["callable"] is False
+        text = page.inner_text("#waiting li[data-service='vehicle-fees'] .wait")
+        assert t("web.board_no_counter", "ar") in text and t("web.board_no_counter", "en") in text
 
 
 def test_earlier_calls_follow_transfers_and_no_shows(tmp_path: Path, open_page) -> None:

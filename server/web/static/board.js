@@ -190,15 +190,30 @@ const Board = (() => {
     );
   }
 
+  // The server's rounded wait for a ticket taken now (never rounded here), in both languages, or
+  // that no open counter serves the service now.
+  function waitLine(row) {
+    const other = NF.lang === "ar" ? "en" : "ar";
+    const words = row.callable === false
+      ? [NF.t("web.board_no_counter"), otherText("web.board_no_counter")]
+      : [NF.formatWait(row.wait_minutes, NF.lang), NF.formatWait(row.wait_minutes, other)];
+    if (!words[0]) return null;
+    return NF.el("span", { class: `wait${row.callable === false ? " none" : ""}` },
+      NF.el("span", { text: words[0] }), " · ", NF.el("span", { lang: other, text: words[1] }));
+  }
+
   function renderWaiting() {
     $("waiting").replaceChildren(
-      ...state.waiting.filter((row) => row.count > 0).map((row) =>
-        NF.el("li", { "data-service": row.service },
+      ...state.waiting.filter((row) => row.count > 0).map((row) => {
+        const names = bilingual(row.name);
+        const wait = waitLine(row);
+        if (wait) names.append(wait);
+        return NF.el("li", { "data-service": row.service },
           NF.el("span", { class: "prefix number", text: row.prefix }),
-          bilingual(row.name),
+          names,
           NF.el("span", { class: "count number", text: String(row.count) }),
-        ),
-      ),
+        );
+      }),
     );
   }
 
