@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from PIL import Image, ImageChops
 
@@ -80,5 +82,18 @@ def test_raster_commands_are_byte_for_byte_what_python_escpos_sends(ticket, widt
     assert raster_commands(image) == reference.output
 
 
-def test_warm_up_touches_no_printer():
-    Printer("tcp://192.0.2.1:9100?timeout=0.1").warm_up()  # an unroutable address: no I/O happens
+def test_warm_up_touches_no_printer(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[object] = []
+    connect = socket.create_connection
+
+    def watched(*args: object, **kwargs: object) -> socket.socket:
+        opened.append(args[0])
+        return connect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "create_connection", watched)
+    printer = Printer("tcp://192.0.2.1:9100?timeout=0.1")  # an unroutable address
+    printer.warm_up()
+    assert opened == []  # no connection was even tried
+    with pytest.raises(PrinterError):
+        printer.status()  # while asking the printer does connect, so the watch sees it
+    assert opened == [("192.0.2.1", 9100)]

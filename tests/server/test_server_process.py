@@ -43,20 +43,28 @@ def test_live_events_carry_calls_and_resume_after_last_event_id(
 
 def test_events_arrive_live_to_a_waiting_subscriber(demo_server: RunningServer) -> None:
     got: list[dict] = []
-    ready = threading.Event()
+    listening = threading.Event()  # set once the stream has delivered: it exists and is followed
+    kiosk = demo_server.client(demo_server.kiosk_token)
 
     def listen() -> None:
-        stream = demo_server.client().events(read_timeout=20)
-        ready.set()
-        got.extend(_take(stream, "ticket_issued", 1))
+        for event in demo_server.client().events(read_timeout=20):
+            got.append(event)
+            listening.set()
+            if event.get("event") == "ticket_issued" and event["data"].get("ticket") == target:
+                return
 
+    target = ""
     thread = threading.Thread(target=listen)
     thread.start()
-    ready.wait(10)
-    time.sleep(0.5)
-    ticket = demo_server.client(demo_server.kiosk_token).issue_ticket("id-card")
+    deadline = time.monotonic() + 20
+    while not listening.wait(0.2):  # tickets until the stream shows one: then it is live
+        assert time.monotonic() < deadline, "the stream never delivered an event"
+        kiosk.issue_ticket("id-card")
+    ticket = kiosk.issue_ticket("id-card")
+    target = ticket["number"]
     thread.join(20)
-    assert got and got[-1]["data"]["ticket"] == ticket["number"]
+    assert not thread.is_alive(), "the ticket issued while subscribed never arrived"
+    assert got[-1]["event"] == "ticket_issued" and got[-1]["data"]["ticket"] == target
 
 
 def _take(stream, kind: str, count: int):
