@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from nafitha.client import ApiError
 from nafitha.paths import DEMO
 from printers.virtual import VirtualPrinter
 from tests.kiosk.driver import Kiosk, start_kiosk
@@ -197,9 +198,12 @@ def test_a_wedge_scan_looks_the_file_up_and_the_rate_limit_has_its_own_message(
     for _ in range(10):
         try:
             client.track(unknown)
-        except Exception as exc:  # ApiError 404 until the limit answers 429
-            if getattr(exc, "code", "") == "track_rate_limited":
+        except ApiError as exc:  # file_not_found until the limit answers
+            assert exc.code in ("file_not_found", "track_rate_limited"), exc.code
+            if exc.code == "track_rate_limited":
                 break
+    else:
+        pytest.fail("ten lookups never reached this kiosk's limit")
     kiosk.tap("search")
     state = kiosk.wait_state(
         lambda s: s["track_error"].get("code") == "track_rate_limited", "the rate-limit message"
