@@ -164,6 +164,16 @@ def last_signed(db: sqlite_utils.Database) -> tuple[int, SignedHead | None] | No
     return heads[0] if heads else None
 
 
+def _parse(data: Any) -> dict[str, Any]:
+    """An event's data as a dict; ``{}`` for text an edit left unreadable (the chain check
+    reports the edit, the replay goes on)."""
+    try:
+        value = json.loads(data)
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def ticket_events(db: sqlite_utils.Database, first: int, last: int) -> Iterator[dict[str, Any]]:
     """Events about tickets ``first``..``last`` in log order (``data`` parsed), by the
     ``ticket_id`` index: the replay reads the log in slices this way, not all at once."""
@@ -173,7 +183,7 @@ def ticket_events(db: sqlite_utils.Database, first: int, last: int) -> Iterator[
         [first, last],
     )
     for row in _rows(cursor):
-        row["data"] = json.loads(row["data"])
+        row["data"] = _parse(row["data"])
         yield row
 
 
@@ -186,5 +196,5 @@ def events_of_kinds(db: sqlite_utils.Database, kinds: tuple[str, ...]) -> Iterat
         list(kinds),
     )
     for row in _rows(cursor):
-        row["data"] = json.loads(row["data"])
+        row["data"] = _parse(row["data"])
         yield row

@@ -204,7 +204,11 @@ def _seeded_blocks(db: sqlite_utils.Database, report: Report) -> Callable[[int],
     blocks: list[tuple[int, int]] = []
     for event in store.events_of_kinds(db, ("history_seeded",)):
         for block in event["data"].get("blocks", []):
-            first, last = int(block["first"]), int(block["last"])
+            try:
+                first, last = int(block["first"]), int(block["last"])
+            except (KeyError, TypeError, ValueError):
+                report.add(event["id"], "history_seeded event holds an unreadable block (edited)")
+                continue
             rows = rows_store.ticket_rows(db, first, last)
             digest = rows_digest(rows[i] for i in sorted(rows))
             if digest != block["digest"] or len(rows) != last - first + 1:

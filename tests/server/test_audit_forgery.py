@@ -198,3 +198,12 @@ def test_a_heads_file_gone_while_the_log_holds_signatures_fails(app_env: AppEnv)
     result = verify(app_env)
     assert result.returncode == 1 and "the heads file is missing" in result.stdout
     assert verify(app_env, "--head", f"{seq}:{digest}").returncode == 0
+
+
+def test_an_event_edited_into_unreadable_data_is_reported_not_a_crash(app_env: AppEnv) -> None:
+    work(app_env)
+    edited = called_event(app_env)
+    sql(app_env.db_path, f"UPDATE events SET data = '{{not json' WHERE id = {edited}")
+    result = verify(app_env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"event {edited}: content does not match its hash (edited)" in result.stdout
