@@ -70,6 +70,7 @@ class KioskApp(App):
         self.started_at = time.perf_counter()
         self.first_frame_s: float | None = None
         self.idle_timeout_s = settings.idle_timeout_s
+        self.idle_warning_s = IDLE_WARNING_S
         self.ticket_screen_s = settings.ticket_screen_s
         self._last_touch = time.monotonic()
         self._ticket_since: float | None = None
@@ -378,9 +379,9 @@ class KioskApp(App):
         if current != "welcome" and idle > self.idle_timeout_s:
             self.home()
         elif current != "welcome" and current != "issuing":
-            warn = min(IDLE_WARNING_S, self.idle_timeout_s / 3)
+            warn = min(self.idle_warning_s, self.idle_timeout_s / 2)
             left = self.idle_timeout_s - idle
-            self.state.idle_left = math.ceil(left) if left <= warn else 0
+            self.state.idle_left = max(1, math.ceil(left)) if left <= warn else 0
         elif (
             current == "welcome"
             and self.state.lang != self.settings.lang
@@ -414,6 +415,12 @@ class KioskApp(App):
         log.warning("printer status not read: %r", error)
 
     # ------------------------------------------------------------------ automation (tests, bench)
+    def _set_idle(self, seconds: float, warning: float = IDLE_WARNING_S) -> bool:
+        """Tests shorten the idle time (and its warning) instead of waiting a real minute."""
+        self.idle_timeout_s = float(seconds)
+        self.idle_warning_s = float(warning)
+        return True
+
     @staticmethod
     def _colours() -> list[dict[str, Any]]:
         from kiosk.widgets import button_colours
@@ -463,7 +470,7 @@ class KioskApp(App):
             "go": lambda name: self.go(name) or True,
             "home": lambda: self.home() or True,
             # tests shorten the idle timeout instead of waiting a real minute
-            "idle_timeout": lambda seconds: setattr(self, "idle_timeout_s", float(seconds)) or True,
+            "idle_timeout": self._set_idle,
             "ticket_screen_timeout": lambda seconds: (
                 setattr(self, "ticket_screen_s", float(seconds)) or True
             ),

@@ -108,14 +108,14 @@ Builder.load_string(
 <IdleWarning>:
     canvas.before:
         Color:
-            rgba: 0, 0, 0, 0.75
+            rgba: PALETTE.background  # the question alone on screen
         Rectangle:
             pos: self.pos
             size: self.size
     BoxLayout:
         orientation: "vertical"
         size_hint: 0.86, None
-        height: self.minimum_height
+        height: app.scale * 640  # fixed: the countdown changing every second relays out nothing
         pos_hint: {"center_x": 0.5, "center_y": 0.5}
         padding: app.scale * 40
         spacing: app.scale * 30
@@ -138,14 +138,16 @@ Builder.load_string(
             align: "center"
             bold: True
             font_size: app.scale * 56
-            auto_height: True
+            size_hint_y: None
+            height: app.scale * 130
         BidiLabel:
             name: "idle_countdown"
             logical: app.tr("kiosk.idle_countdown", app.state.lang, seconds=app.state.idle_left)
             rtl: app.state.rtl
             align: "center"
             font_size: app.scale * 40
-            auto_height: True
+            size_hint_y: None
+            height: app.scale * 60
         BigButton:
             name: "more_time"
             logical: app.tr("kiosk.idle_more_time", app.state.lang)

@@ -9,18 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from nafitha.harness.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.server import RunningServer, demo_server  # noqa: F401 - a fixture
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",  # a TV board runs with this flag
-]
 
 
 @pytest.fixture(scope="session")
