@@ -28,6 +28,9 @@ from server.usecases.ticket_view import iso
 
 BATCH = 500
 KEEPALIVE = b": keepalive\n\n"
+# Subscribers are woken at most this often: a hall of a thousand streams costs one round of
+# writes per interval however many commits fall in it (a quiet center's event still goes at once).
+FANOUT_INTERVAL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,13 @@ class EventFeed:
         self.floor = 0
         self.last_id = 0
         self._wake: asyncio.Event | None = None
-        self._changed: asyncio.Condition | None = None
+        # One future per waiting subscriber, resolved when new events are kept, at a keep-alive
+        # tick, or when the server stops: a wake costs no lock and no timer per subscriber.
+        self._waiters: set[asyncio.Future[None]] = set()
+        self._announced = 0.0  # loop time of the last wake
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._closed = False
-        self._closing: asyncio.Future[None] | None = None
 
     def _event(self, row: Row) -> PublicEvent:
         event_id, kind, at, public = row
@@ -95,7 +100,6 @@ class EventFeed:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        self._changed = asyncio.Condition()
         await asyncio.to_thread(self._load)
         self._task = asyncio.create_task(self._run())
 
@@ -117,12 +121,16 @@ class EventFeed:
 
     def _end_streams(self) -> None:
         self._closed = True
-        self._closing = asyncio.ensure_future(self._wake_subscribers())
+        self._announce()
 
-    async def _wake_subscribers(self) -> None:
-        if self._changed is not None:
-            async with self._changed:
-                self._changed.notify_all()
+    def _announce(self) -> None:
+        """Wake every waiting subscriber (on the event loop's thread)."""
+        waiters, self._waiters = self._waiters, set()
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        if self._loop is not None:
+            self._announced = self._loop.time()
 
     def notify(self) -> None:
         """Thread-safe: something was committed; look now rather than at the next poll."""
@@ -131,11 +139,16 @@ class EventFeed:
                 self._loop.call_soon_threadsafe(self._wake.set)
 
     async def _run(self) -> None:
-        assert self._wake is not None and self._changed is not None
+        assert self._wake is not None and self._loop is not None
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_s)
+            since = self._loop.time() - self._announced
+            if since < FANOUT_INTERVAL_S:  # gather what else comes before waking everyone
+                await asyncio.sleep(FANOUT_INTERVAL_S - since)
             self._wake.clear()
+            if since >= self.keepalive_s:
+                self._announce()  # a tick: subscribers with nothing new send a keep-alive
             while True:
                 events = await asyncio.to_thread(self.fetch_after, self.last_id)
                 if not events:
@@ -144,8 +157,7 @@ class EventFeed:
                 if len(self.recent) == self.recent.maxlen:
                     self.floor = self.recent[0].id - 1
                 self.last_id = max(self.last_id, events[-1].id)
-                async with self._changed:
-                    self._changed.notify_all()
+                self._announce()
 
     def _since(self, position: int) -> list[PublicEvent]:
         """The kept events after ``position``, found from the newest end (cost: what is new)."""
@@ -172,7 +184,7 @@ class EventFeed:
         client reading slower than events come) gets a ``reset`` message and goes on from the
         head. A comment line every ``keepalive_s`` seconds keeps proxies and dead links honest.
         """
-        assert self._changed is not None
+        assert self._loop is not None
         position = self.last_id if after is None else after
         if after is not None and not await self._replayable(after):
             yield reset_message(self.last_id)
@@ -187,14 +199,12 @@ class EventFeed:
                 yield b"".join(e.wire for e in pending)
                 position = pending[-1].id
                 continue
-            woken = True
-            async with self._changed:
-                # re-checked under the lock: an event or the stop may have come meanwhile
-                if not self._closed and (not self.recent or self.recent[-1].id <= position):
-                    try:
-                        async with asyncio.timeout(self.keepalive_s):
-                            await self._changed.wait()
-                    except TimeoutError:
-                        woken = False
-            if not woken:
-                yield KEEPALIVE
+            # nothing new since the check above: it and this wait share one loop step
+            waiter = self._loop.create_future()
+            self._waiters.add(waiter)
+            try:
+                await waiter
+            finally:
+                self._waiters.discard(waiter)
+            if not self._closed and (not self.recent or self.recent[-1].id <= position):
+                yield KEEPALIVE  # woken by the tick
