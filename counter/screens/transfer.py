@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.metrics import dp
+
 from counter.screens.base import CounterScreen, load_kv
 from counter.screens.widgets import ChoiceButton
 from counter.state import service_id
@@ -113,6 +115,7 @@ class TransferScreen(CounterScreen):
             value=value,
             logical=text,
             selected=target == (kind, value),
+            height=dp(86),  # two lines: the name, then what the target can do now
         )
         button.bind(on_release=lambda _b: self.choose(kind, value))
         return button
