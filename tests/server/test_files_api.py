@@ -337,6 +337,7 @@ def test_the_tracking_answer_holds_no_personal_data(server: Server) -> None:
         "status_name",
         "stage",
         "stages",
+        "timezone",
         "opened_at",
         "stage_entered_at",
         "expected_ready_at",
