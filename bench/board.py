@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright
 
-from tests.support.server import running_server
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
+from nafitha.harness.browser import CHROMIUM, CHROMIUM_ARGS
+from nafitha.harness.server import running_server
 
 OBSERVER = """() => {
   window.benchSeen = {};

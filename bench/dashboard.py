@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests
 
+from nafitha.harness.server import start_server
 from server.app import open_context
 from server.config import ServerSettings
 from server.demo import history
 from server.usecases.context import SYSTEM
-from tests.support.server import start_server
 
 
 def build(db: Path, days: int, scale: int, end: date) -> None:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.loadgen import HttpConnection
-from tests.support.server import LOAD_SERVICES, RunningServer, load_service, running_server
+from nafitha.harness.loadgen import HttpConnection
+from nafitha.harness.server import LOAD_SERVICES, RunningServer, load_service, running_server
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -31,11 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nafitha.demo import KIOSK_TOKENS, seed_demo  # noqa: E402
-from server.domain.files import Citizen, CitizenFile, HistoryEntry  # noqa: E402
+from nafitha.harness.ports import free_port, wait_for_http  # noqa: E402
 from nafitha.reference import ALPHABET, new_reference, parse_reference  # noqa: E402
+from server.domain.files import Citizen, CitizenFile, HistoryEntry  # noqa: E402
 from server.domain.workflow import due_at  # noqa: E402
 from server.store import files as store  # noqa: E402
-from tests.support.ports import free_port, wait_for_http  # noqa: E402
 
 
 def build(db: Path, count: int, seed: int = 1) -> list[str]:
