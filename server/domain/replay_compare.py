@@ -66,11 +66,11 @@ def compare_rows(
     rows: Mapping[Any, Mapping[str, Any]],
     columns: tuple[str, ...],
     label: Callable[[Mapping[str, Any]], str] = lambda row: "",
-    covered: Callable[[Any], bool] = lambda key: False,
+    covered: Callable[[Any, Mapping[str, Any]], bool] = lambda key, row: False,
 ) -> list[Difference]:
     """Every disagreement between ``rows`` (the table, by key) and ``replayed`` (the log).
 
-    ``covered(key)`` says a row with no event of its own is accounted for otherwise (seeded
+    ``covered(key, row)`` says a row with no event of its own is accounted for otherwise (seeded
     history checked as a block).
     """
     found: list[Difference] = []
@@ -78,7 +78,7 @@ def compare_rows(
         row, log = rows.get(key), replayed.get(key)
         if log is None:
             assert row is not None
-            if not covered(key):
+            if not covered(key, row):
                 found.append(
                     Difference(what, str(key), label(row), "(row)", "in the table, but no event"
                                " ever wrote it", None, None)

@@ -12,11 +12,11 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from nafitha.chain import GENESIS, event_hash
 from server.store.events import verify_chain
 from server.usecases.audit_heads import sign_now
 from server.usecases.audit_keys import heads_file
 from tests.server.conftest import AppEnv
+from tests.support.chain import rehash
 from tests.support.cli import run_nafitha
 
 
@@ -45,24 +45,6 @@ def sql(path: Path, *statements: str) -> None:
     conn = sqlite3.connect(path)
     for statement in statements:
         conn.execute(statement)
-    conn.commit()
-    conn.close()
-
-
-def rehash(path: Path) -> None:
-    """Recompute every hash and link with the project's function, as a forger would."""
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    prev = GENESIS
-    for row in [dict(r) for r in conn.execute("SELECT * FROM events ORDER BY id")]:
-        digest = event_hash(prev, row)
-        conn.execute(
-            "UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, row["id"]]
-        )
-        prev = digest
-    conn.execute(
-        "UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM events) WHERE name = 'events'"
-    )
     conn.commit()
     conn.close()
 

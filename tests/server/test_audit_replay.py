@@ -17,6 +17,7 @@ from server.usecases.audit_verify import verify
 from server.usecases.context import SYSTEM
 from tests.server.conftest import AppEnv
 from tests.server.test_files_overdue import move, open_file
+from tests.support.chain import rehash
 
 
 def problems(env: AppEnv) -> list[str]:
@@ -197,3 +198,22 @@ def test_an_event_about_a_ticket_never_issued_is_reported(tmp_path: Path) -> Non
     row = dict.fromkeys(replayed[9].values, None)
     (difference,) = compare_rows("ticket", replayed, {9: row}, ())
     assert "the event that created it is not in the log" in difference.describe()
+
+
+def test_demo_history_seeded_before_blocks_is_noted_not_failed(app_env: AppEnv) -> None:
+    """A demo database from before: its history_seeded event names only the days."""
+    seed_history(app_env.ctx, SYSTEM, 2, scale=0.05)
+    conn = sqlite3.connect(app_env.db_path)
+    conn.execute(
+        "UPDATE events SET data = json_remove(data, '$.blocks') WHERE kind = 'history_seeded'"
+    )
+    conn.commit()
+    conn.close()
+    rehash(app_env.db_path)
+    conn = sqlite3.connect(app_env.db_path)
+    try:
+        report = verify(sqlite_utils.Database(conn), None, [], None)
+    finally:
+        conn.close()
+    assert report.problems == []
+    assert any("before its rows were digested" in note for note in report.notes)
