@@ -14,6 +14,9 @@ router = APIRouter(tags=["catalog"])
 
 @router.get("/api/v1/services")
 def services(ctx: Ctx) -> dict[str, Any]:
+    """Categories and active services, each with ``open_now`` and its live ``queue``:
+    ``{waiting, people_ahead, estimated_wait_s, wait_minutes, callable}`` as a ticket of it taken
+    now would be told; the center's ``timezone``."""
     return catalog.public_catalog(ctx)
 
 

@@ -65,6 +65,10 @@ async def issue_ticket(
 
 @router.get("/api/v1/tickets/public/{token}")
 def public_status(token: Annotated[str, Path(max_length=64)], ctx: Ctx) -> dict[str, Any]:
+    """A ticket by its public token: state, ``people_ahead`` (over the counters that can call
+    it), ``estimated_wait_s``, ``wait_minutes`` (the one rounding), ``callable`` (an open counter
+    can call it now), the counter once called, and the center's ``timezone``. No personal data.
+    """
     return tickets.public_status(ctx, token)
 
 
@@ -78,9 +82,7 @@ def get_ticket(
 @router.post("/api/v1/tickets/{ticket_id}/{action}")
 async def ticket_action(
     ticket_id: TicketId,
-    action: Literal[
-        "recall", "no-show", "start", "finish", "transfer", "cancel", "undo-no-show"
-    ],
+    action: Literal["recall", "no-show", "start", "finish", "transfer", "cancel", "undo-no-show"],
     ctx: Ctx,
     actor: Annotated[Actor, Depends(permit(Can.ACT_ON_TICKET))],
     body: ActionIn | None = None,
