@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nafitha.client import ApiError, Client, ServerUnreachable
 from tests.support.cli import run_nafitha
-from tests.support.ports import free_port
 from tests.support.server import RunningServer, start_server
 
 
@@ -95,23 +93,6 @@ def test_backup_of_a_running_server_is_consistent(
     assert audit.returncode == 0, audit.stdout
     again = run_nafitha("backup", str(dest), "--db", str(demo_server.db))
     assert again.returncode == 1 and "exists" in again.stderr
-
-
-def test_client_raises_server_errors_with_code_and_both_languages(
-    demo_server: RunningServer,
-) -> None:
-    with pytest.raises(ApiError) as caught:
-        demo_server.client(demo_server.kiosk_token).issue_ticket("no-such-service")
-    assert caught.value.status == 404 and caught.value.code == "unknown_service"
-    assert caught.value.message["ar"] and caught.value.message["en"]
-    assert demo_server.login("clerk3", counter="c3").call_next("c3") is None
-
-
-def test_client_reports_an_unreachable_server() -> None:
-    client = Client(f"http://127.0.0.1:{free_port()}", timeout=0.5, retries=1, retry_delay=0.01)
-    with pytest.raises(ServerUnreachable) as caught:
-        client.health()
-    assert caught.value.code == "server_unreachable" and caught.value.message["ar"]
 
 
 def test_retried_issue_with_one_key_makes_one_ticket(demo_server: RunningServer) -> None:

@@ -17,7 +17,7 @@ from server.domain.files import (
     split_documents,
     staff_view,
 )
-from tests.server.test_workflow import PASSPORT
+from tests.server.domain.test_workflow import PASSPORT
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 DOCS = [{"ar": f"م{i}", "en": f"doc {i}"} for i in range(4)]

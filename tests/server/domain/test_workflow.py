@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nafitha.paths import ROOT
 from nafitha.settings import ConfigError, validate_settings
 from server.domain.workflow import (
     CANCELLED,
@@ -202,6 +202,6 @@ def test_any_sequence_of_moves_keeps_the_file_consistent(steps) -> None:  # type
 
 @pytest.mark.parametrize("model", [Workflow, Stage], ids=lambda m: m.__name__)
 def test_every_workflow_key_is_documented(model: type) -> None:
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "files.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "files.md").read_text(encoding="utf-8")
     for name in model.model_fields:  # type: ignore[attr-defined]
         assert f"`{name}`" in doc, f"{model.__name__}.{name} is not in docs/files.md"
