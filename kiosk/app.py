@@ -345,6 +345,8 @@ class KioskApp(App):
 
     def _idle_changed(self, _state: object, left: float) -> None:
         """Show "need more time?" over everything while the countdown runs."""
+        if left:
+            self.idle_warning.left = left
         if left and self.idle_warning.parent is None:
             Window.add_widget(self.idle_warning)
         elif not left and self.idle_warning.parent is not None:

@@ -142,7 +142,7 @@ Builder.load_string(
             height: app.scale * 130
         BidiLabel:
             name: "idle_countdown"
-            logical: app.tr("kiosk.idle_countdown", app.state.lang, seconds=app.state.idle_left)
+            logical: app.tr("kiosk.idle_countdown", app.state.lang, seconds=max(1, root.left))
             rtl: app.state.rtl
             align: "center"
             font_size: app.scale * 40
@@ -191,6 +191,8 @@ class Banner(BoxLayout):
 
 class IdleWarning(FloatLayout):
     """The idle warning over the whole window, with the seconds left; any touch gives more time."""
+
+    left = NumericProperty(0)  # the app's ``state.idle_left``; kept at 1 or more while shown
 
     def on_touch_down(self, touch: object) -> bool:
         super().on_touch_down(touch)

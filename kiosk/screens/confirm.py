@@ -28,9 +28,20 @@ class ConfirmScreen(KioskScreen):
         service = catalog.services.get(service_id)
         return bool(service and service.unserved)
 
+    def _show_priority(self, shown: bool) -> None:
+        """The priority row is taken out for a return visit: not merely hidden, since a hidden
+        button still catches touches meant for the print button under it."""
+        row = self.ids.priority_row
+        if shown and row.parent is None:
+            self._row_parent.add_widget(row, index=self._row_index)
+        elif not shown and row.parent is not None:
+            self._row_parent, self._row_index = row.parent, row.parent.children.index(row)
+            row.parent.remove_widget(row)
+
     def refresh(self) -> None:
         app = self.app
         state = app.state
+        self._show_priority(not state.file_reference)
         box = self.ids.documents
         box.clear_widgets()
         documents = app.documents_of(state.service_id, state.catalog, dict(state.track))

@@ -144,7 +144,13 @@ def arabic_ocr(image: Path) -> str:
     ).stdout
 
 
-def english_ocr(image: Path) -> str:
+def english_ocr(image: Path, block: bool = False) -> str:
+    """English OCR; ``block`` reads a printed page as one block of text (tesseract's automatic
+    page layout drops a line printed right under a dashed rule)."""
+    layout = ["--psm", "6"] if block else []
     return subprocess.run(
-        ["tesseract", str(image), "-", "-l", "eng"], capture_output=True, text=True, check=True
+        ["tesseract", str(image), "-", "-l", "eng", *layout],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout

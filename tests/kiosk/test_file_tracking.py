@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from nafitha.formats import format_datetime
 from nafitha.reference import new_reference
-from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr, start_kiosk
+from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr, english_ocr, start_kiosk
 
 pytestmark = pytest.mark.gui
 
@@ -65,6 +66,12 @@ def test_typing_a_reference_shows_stage_history_missing_documents_and_offers_a_t
     assert "track_missing_1" in names and "track_history_1" in names and "file_ticket" in names
     result_png = kiosk.shot("ar_track_result")
     assert "طابع مالي" in arabic_ocr(result_png)  # the missing document, read as a reader would
+    # the history in the center's zone (Beirut), not the kiosk PC's (UTC here), as on paper
+    history = state["track"]["history"]
+    newest = history[-1]["at"]
+    shown = kiosk.texts("track_history_1")[0]
+    assert shown.startswith(format_datetime(newest, "Asia/Beirut")), (newest, shown)
+    assert format_datetime(newest, "UTC") not in shown
     kiosk.tap("switch_lang")
     kiosk.wait_state(lambda s: s["lang"] == "en", "English")
     kiosk.shot("en_track_result")
@@ -75,12 +82,24 @@ def test_typing_a_reference_shows_stage_history_missing_documents_and_offers_a_t
     kiosk.tap_to("file_ticket", "confirm")
     kiosk.shot("en_confirm_file_ticket")
     assert kiosk.state()["file_reference"] == waiting_file.replace("-", "")
+    # no priority question (the server ranks a return visit itself); the reference with dashes;
+    # what to bring back listed
+    assert not "".join(kiosk.texts("priority_title"))
+    assert "priority_elderly" not in kiosk.names()
+    assert any(waiting_file in text for text in kiosk.texts("confirm_notice"))
+    assert any("Fiscal stamp" in text for text in kiosk.texts("document_1"))
     kiosk.tap_to("print_ticket", "ticket")
     state = kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the file's ticket")
     stored = clerk.ticket(state["ticket"]["id"])
     assert stored["file"].replace("-", "") == waiting_file.replace("-", "")
     assert stored["priority"] is True  # a return visit goes to the front (files issue)
-    assert len(portrait.paper.wait_for_pages(pages + 1)) == pages + 1
+    page = portrait.paper.wait_for_pages(pages + 1)[-1]
+    path = kiosk.artifacts / "kiosk_paper_return_visit.png"
+    page.save(path)
+    words = " ".join(english_ocr(path, block=True).split())
+    assert f"Return visit for file {waiting_file}" in words
+    assert "Bring with you" in words and "Fiscal stamp" in words
+    assert "Priority" not in words
 
 
 def test_a_file_in_progress_has_no_ticket_offer(fresh: Kiosk, moving_file: str):

@@ -132,3 +132,30 @@ def test_the_catalog_keeps_each_services_queue_and_the_centers_zone():
     s1, s2 = catalog.services["s1"], catalog.services["s2"]
     assert (s1.queue.waiting, s1.queue.wait_minutes, s1.unserved) == (4, 15, False)
     assert (s2.queue.waiting, s2.queue.wait_minutes, s2.unserved) == (2, None, True)
+
+
+def test_contrast_is_computed_as_wcag_says_and_the_palette_passes():
+    from nafitha.gui.theme import (
+        MIN_BOUNDARY_CONTRAST,
+        MIN_TEXT_CONTRAST,
+        PALETTE,
+        contrast_ratio,
+        needs_border,
+        rgb,
+    )
+
+    assert round(contrast_ratio(rgb("#000000"), rgb("#ffffff")), 1) == 21.0
+    assert round(contrast_ratio(PALETTE.surface, PALETTE.background), 1) == 1.2  # the old toggle
+    for fill, text in (
+        (PALETTE.primary, PALETTE.on_primary),
+        (PALETTE.secondary, PALETTE.on_secondary),
+        (PALETTE.surface, PALETTE.text),
+        (PALETTE.closed, PALETTE.on_closed),
+        (PALETTE.danger, PALETTE.on_danger),
+        (PALETTE.success, PALETTE.on_success),
+    ):
+        assert contrast_ratio(fill, text) >= MIN_TEXT_CONTRAST
+        edge = PALETTE.outline if needs_border(fill) else fill
+        assert contrast_ratio(edge, PALETTE.background) >= MIN_BOUNDARY_CONTRAST
+    for text in (PALETTE.text, PALETTE.muted_text):  # labels on the screen itself
+        assert contrast_ratio(text, PALETTE.background) >= MIN_TEXT_CONTRAST

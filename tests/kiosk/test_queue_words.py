@@ -3,14 +3,12 @@ again, "no counter serving" said before the ticket is taken, and "paper out" sai
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from kiosk.catalog import parse_catalog, queue_text
 from nafitha.formats import format_wait
 from printers.queue_words import queue_lines
-from tests.kiosk.driver import Kiosk, Portrait
+from tests.kiosk.driver import Kiosk, Portrait, english_ocr
 
 pytestmark = pytest.mark.gui
 
@@ -36,13 +34,7 @@ def fresh(portrait: Portrait, counter_open) -> Kiosk:
 
 
 def english_words(path) -> str:
-    out = subprocess.run(
-        ["tesseract", str(path), "-", "-l", "eng", "--psm", "6"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return " ".join(out.split())
+    return " ".join(english_ocr(path, block=True).split())
 
 
 def to_services(kiosk: Kiosk) -> None:
