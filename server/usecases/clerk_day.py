@@ -11,6 +11,7 @@ from typing import Any
 from server.domain import stats
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
+from server.store import tickets as tickets_store
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Actor, Context
 
@@ -22,15 +23,8 @@ def clerk_today(ctx: Context, actor: Actor) -> dict[str, Any]:
     catalog = load_catalog(ctx)
     day = local_day(ctx.now(), catalog.center.timezone)
     with ctx.db.snapshot() as db:
-        done = db.execute(
-            "SELECT state, called_at, started_at, finished_at FROM tickets"
-            " WHERE state = 'done' AND day = ? AND clerk = ?",
-            [day, actor.person],
-        ).fetchall()
-        no_shows = db.execute(
-            "SELECT count(*) FROM tickets WHERE state = 'no_show' AND day = ? AND clerk = ?",
-            [day, actor.person],
-        ).fetchone()[0]
+        done = tickets_store.served_by_clerk(db, day, actor.person)
+        no_shows = tickets_store.no_shows_by_clerk(db, day, actor.person)
     timed = [t for t in (stats.service_s(*row) for row in done) if t is not None]
     return {
         "day": day,

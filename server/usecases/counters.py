@@ -6,6 +6,8 @@ from typing import Any
 
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
+from server.store import counters as counters_store
+from server.store import tickets as tickets_store
 from server.store.events import append_event
 from server.usecases.calling import check_at_counter
 from server.usecases.catalog import catalog_with, load_catalog
@@ -27,10 +29,7 @@ def set_counter_status(
         raise Refusal("unknown_action", action=status)
     now = ctx.now()
     with ctx.db.write() as tx:
-        tx.execute(
-            "UPDATE counters SET status = ?, clerk = ?, status_at = ? WHERE id = ?",
-            [status, actor.name, now, counter_id],
-        )
+        counters_store.set_status(tx, counter_id, status, actor.name, now)
         append_event(
             tx,
             "counter_opened" if status == "open" else "counter_paused",
@@ -50,24 +49,9 @@ def queue_summary(ctx: Context) -> dict[str, Any]:
     now = ctx.now()
     day = local_day(now, catalog.center.timezone)
     with ctx.db.snapshot() as db:
-        waiting = {
-            r[0]: r
-            for r in db.execute(
-                "SELECT service, count(*), sum(priority), min(issued_at) FROM tickets"
-                " WHERE state = 'waiting' AND day = ? GROUP BY service",
-                [day],
-            )
-        }
-        counters = {
-            r[0]: r for r in db.execute("SELECT id, status, clerk, status_at FROM counters")
-        }
-        current = {
-            r[0]: r
-            for r in db.execute(
-                "SELECT counter, number, state, id FROM tickets"
-                " WHERE state IN ('called', 'serving') AND counter IS NOT NULL"
-            )
-        }
+        waiting = tickets_store.waiting_by_service(db, day)
+        counters = counters_store.counter_states(db)
+        current = tickets_store.current_at_counters(db)
     services = []
     for service in catalog.services.values():
         if not service.active:
@@ -78,9 +62,9 @@ def queue_summary(ctx: Context) -> dict[str, Any]:
                 "id": service.id,
                 "name": service.name.model_dump(),
                 "prefix": service.prefix,
-                "waiting": row[1] if row else 0,
-                "priority_waiting": row[2] if row else 0,
-                "oldest_wait_s": round(now - row[3]) if row else 0,
+                "waiting": row[0] if row else 0,
+                "priority_waiting": row[1] if row else 0,
+                "oldest_wait_s": round(now - row[2]) if row else 0,
                 "target_wait_s": service.target_wait_min * 60,
             }
         )
@@ -92,9 +76,9 @@ def queue_summary(ctx: Context) -> dict[str, Any]:
             {
                 **counter_brief(catalog, counter.id),  # type: ignore[dict-item]
                 "services": counter.services,
-                "status": state[1] if state else "closed",
-                "clerk": state[2] if state else None,
-                "current": {"id": ticket[3], "number": ticket[1], "state": ticket[2]}
+                "status": state[0] if state else "closed",
+                "clerk": state[1] if state else None,
+                "current": {"id": ticket[0], "number": ticket[1], "state": ticket[2]}
                 if ticket
                 else None,
             }

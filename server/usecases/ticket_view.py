@@ -8,21 +8,16 @@ import sqlite_utils
 
 from server.domain.errors import Refusal
 from server.domain.hours import iso
+from server.store.tickets import ticket_row
 from server.usecases.catalog import Catalog
-
-COLUMNS = (
-    "id, day, prefix, seq, number, service, priority, state, public_token, issued_at, called_at,"
-    " started_at, finished_at, counter, clerk, target_counter, device, file, idempotency_key,"
-    " recalls, transfers, quoted_wait_s"
-)
 
 
 def fetch_ticket(db: sqlite_utils.Database, ticket_id: int) -> dict[str, Any]:
-    cursor = db.execute(f"SELECT {COLUMNS} FROM tickets WHERE id = ?", [ticket_id])
-    row = cursor.fetchone()
+    """The ticket's row, or the refusal ``ticket_not_found``."""
+    row = ticket_row(db, ticket_id)
     if row is None:
         raise Refusal("ticket_not_found")
-    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+    return row
 
 
 def counter_brief(catalog: Catalog, counter_id: str | None) -> dict[str, Any] | None:

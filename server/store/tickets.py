@@ -1,0 +1,68 @@
+"""Reads of the ``tickets`` table the use cases compose: one ticket, today's queue, a clerk's day.
+
+Writes that number or change tickets stay with their transactions (issue in
+:mod:`server.usecases.tickets`, actions in :mod:`server.store.ticket_actions`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+COLUMNS = (
+    "id, day, prefix, seq, number, service, priority, state, public_token, issued_at, called_at,"
+    " started_at, finished_at, counter, clerk, target_counter, device, file, idempotency_key,"
+    " recalls, transfers, quoted_wait_s"
+)
+
+
+def ticket_row(db: sqlite_utils.Database, ticket_id: int) -> dict[str, Any] | None:
+    """The ticket's row as column → value, or None if there is no such ticket."""
+    cursor = db.execute(f"SELECT {COLUMNS} FROM tickets WHERE id = ?", [ticket_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def waiting_by_service(db: sqlite_utils.Database, day: str) -> dict[str, tuple[int, int, float]]:
+    """Per service with tickets waiting on ``day``: (count, priority count, earliest issue time)."""
+    return {
+        service: (count, priority, first)
+        for service, count, priority, first in db.execute(
+            "SELECT service, count(*), sum(priority), min(issued_at) FROM tickets"
+            " WHERE state = 'waiting' AND day = ? GROUP BY service",
+            [day],
+        )
+    }
+
+
+def current_at_counters(db: sqlite_utils.Database) -> dict[str, tuple[int, str, str]]:
+    """Per counter with a ticket called or being served there: (ticket id, number, state)."""
+    return {
+        counter: (ticket_id, number, state)
+        for counter, number, state, ticket_id in db.execute(
+            "SELECT counter, number, state, id FROM tickets"
+            " WHERE state IN ('called', 'serving') AND counter IS NOT NULL"
+        )
+    }
+
+
+def served_by_clerk(
+    db: sqlite_utils.Database, day: str, clerk: str
+) -> list[tuple[str, float | None, float | None, float | None]]:
+    """The tickets ``clerk`` finished on ``day``: (state, called_at, started_at, finished_at)."""
+    return db.execute(
+        "SELECT state, called_at, started_at, finished_at FROM tickets"
+        " WHERE state = 'done' AND day = ? AND clerk = ?",
+        [day, clerk],
+    ).fetchall()
+
+
+def no_shows_by_clerk(db: sqlite_utils.Database, day: str, clerk: str) -> int:
+    """How many tickets ``clerk`` marked no-show on ``day``."""
+    return db.execute(
+        "SELECT count(*) FROM tickets WHERE state = 'no_show' AND day = ? AND clerk = ?",
+        [day, clerk],
+    ).fetchone()[0]
