@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nafitha.client import ApiError
-from nafitha.formats import format_wait
+from nafitha.formats import format_time, format_wait
 from nafitha.paths import SOUNDS
 from nafitha.text import t
 from tests.support.server import RunningServer, running_server
@@ -310,3 +310,14 @@ def test_the_board_reads_its_state_again_after_a_reset(tmp_path: Path, open_page
             assert count == "12"
         finally:
             server.stop()
+
+
+def test_the_board_clock_is_in_the_centers_zone(demo_server: RunningServer, open_page) -> None:
+    recorded = open_page(1280, 720, timezone_id="Pacific/Auckland")  # a TV left in another zone
+    page = recorded.page
+    page.goto(f"{demo_server.url}/board")
+    page.wait_for_function("document.getElementById('clock').textContent !== ''")
+    before = time.time()
+    shown = page.inner_text("#clock")
+    after = time.time() + 1
+    assert shown in {format_time(before, "Asia/Beirut"), format_time(after, "Asia/Beirut")}
