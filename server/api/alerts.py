@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from server.api.deps import Ctx, permit
-from server.api.inputs import INPUT, PlainText
+from server.api.inputs import INPUT, PlainLine, PlainText
 from server.domain.roles import Can
 from server.usecases import alerts
 from server.usecases.context import Actor
@@ -18,7 +18,7 @@ router = APIRouter(tags=["alerts"])
 
 class AlertIn(BaseModel):
     model_config = INPUT
-    kind: str = Field(min_length=1, max_length=64, description="e.g. paper_out, printer_offline")
+    kind: PlainLine(64, min_length=1) = Field(description="e.g. paper_out, printer_offline")
     message: PlainText(500) = ""
     device: str | None = Field(default=None, max_length=64)
 

@@ -46,6 +46,9 @@ def test_spoofing_characters_are_refused_in_every_free_text(app_env: AppEnv, cha
         "alert": app_env.http.post(
             "/api/v1/alerts", json={"kind": "paper_out", "message": text}, headers=app_env.kiosk
         ),
+        "kind": app_env.http.post(
+            "/api/v1/alerts", json={"kind": f"paper{char}out"}, headers=app_env.kiosk
+        ),
         "pause": app_env.http.post(
             "/api/v1/counters/c1/pause", json={"reason": text}, headers=clerk
         ),
