@@ -109,6 +109,11 @@ def find_files(
     return [_file(db, row, with_history=False) for row in _rows(cursor)]
 
 
+def moves_of(db: sqlite_utils.Database, reference: str) -> int:
+    """How many times the file has moved: its version, checked by a move that names one."""
+    return db.execute("SELECT moves FROM files WHERE reference = ?", [reference]).fetchone()[0]
+
+
 def reference_taken(db: sqlite_utils.Database, reference: str) -> bool:
     return db.execute("SELECT 1 FROM files WHERE reference = ?", [reference]).fetchone() is not None
 

@@ -66,3 +66,15 @@ def no_shows_by_clerk(db: sqlite_utils.Database, day: str, clerk: str) -> int:
         "SELECT count(*) FROM tickets WHERE state = 'no_show' AND day = ? AND clerk = ?",
         [day, clerk],
     ).fetchone()[0]
+
+
+def ticket_exists(db: sqlite_utils.Database, ticket_id: int) -> bool:
+    return db.execute("SELECT 1 FROM tickets WHERE id = ?", [ticket_id]).fetchone() is not None
+
+
+def link_file(tx: sqlite_utils.Database, ticket_id: int, printed_reference: str) -> None:
+    """The ticket now carries the file opened during its visit (unless it carries one already)."""
+    tx.execute(
+        "UPDATE tickets SET file = ? WHERE id = ? AND file IS NULL",
+        [printed_reference, ticket_id],
+    )

@@ -37,6 +37,7 @@ from server.domain.workflow import (
     plan_move,
 )
 from server.store import files as store
+from server.store import tickets as tickets_store
 from server.store.audit import file_state
 from server.store.events import append_event
 from server.usecases.catalog import Catalog, load_catalog
@@ -148,10 +149,7 @@ def open_file(
     first = workflow.first.id
     status: Status = "missing_documents" if missing else "open"
     with ctx.db.write() as tx:
-        if (
-            ticket is not None
-            and not tx.execute("SELECT 1 FROM tickets WHERE id = ?", [ticket]).fetchone()
-        ):
+        if ticket is not None and not tickets_store.ticket_exists(tx, ticket):
             raise refuse("ticket_not_found", 404, ticket=ticket)
         reference = new_reference().code
         while store.reference_taken(tx, reference):
@@ -190,10 +188,7 @@ def open_file(
             tx, reference, entry, stage_entered_at=now, due_at=_due(workflow, file), missing=None
         )
         if ticket is not None:
-            tx.execute(
-                "UPDATE tickets SET file = ? WHERE id = ? AND file IS NULL",
-                [printed(reference), ticket],
-            )
+            tickets_store.link_file(tx, ticket, printed(reference))
         append_event(
             tx,
             "file_opened",
@@ -256,7 +251,7 @@ def move_file(
         if file is None:
             raise refuse("file_not_found", 404)
         workflow = _workflow_of(ctx, catalog, file)
-        moves = tx.execute("SELECT moves FROM files WHERE reference = ?", [reference]).fetchone()[0]
+        moves = store.moves_of(tx, reference)
         if version is not None and version != moves:
             raise refuse("file_changed", 409)
         service = catalog.services.get(file.service)
