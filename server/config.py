@@ -20,6 +20,7 @@ from pydantic import Field, field_validator, model_validator
 from nafitha.bilingual import Bilingual
 from nafitha.paths import DEMO
 from nafitha.settings import ConfigError, Settings, load_settings, read_toml, validate_settings
+from server.domain.plain_text import first_unsafe
 from server.domain.workflow import Workflow
 
 DEFAULT_CENTER = DEMO / "center.toml"
@@ -206,13 +207,17 @@ def load_center_config(path: Path | str) -> CenterConfig:
     """The center catalog from ``path``; a bad field raises ConfigError naming file, key, reason."""
     data = read_toml(path)
     try:
-        return validate_settings(CenterConfig, data, path)
+        config = validate_settings(CenterConfig, data, path)
     except ConfigError as exc:
         # model-level checks report "key: reason" inside the message; lift the key out.
         match = re.match(r"^Value error, ([\w\[\]. ()]+): (.*)$", exc.reason)
         if exc.key == "" and match:
             raise ConfigError(path, match.group(1), match.group(2)) from None
         raise
+    unsafe = first_unsafe(config.model_dump(mode="json"))
+    if unsafe:  # what citizens read on the board, the kiosk and paper (docs/api.md, input rules)
+        raise ConfigError(path, unsafe, "control or direction-override characters are not allowed")
+    return config
 
 
 def load_server_settings(

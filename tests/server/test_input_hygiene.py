@@ -250,3 +250,17 @@ def test_catalog_names_citizens_read_refuse_spoofing_characters(app_env: AppEnv)
     counter["name"] = {"ar": "الشباك ١١", "en": "Counter 11"}
     answer = app_env.http.put("/api/v1/admin/counters/c11", json=counter, headers=admin)
     assert answer.status_code == 200, answer.text
+
+
+def test_a_center_config_with_spoofing_characters_does_not_load(tmp_path: Path) -> None:
+    from nafitha.settings import ConfigError
+    from server.config import DEFAULT_CENTER, load_center_config
+
+    text = DEFAULT_CENTER.read_text(encoding="utf-8")
+    assert load_center_config(DEFAULT_CENTER)  # the demo's own loads
+    first_en = text.index('en = "') + len('en = "')
+    bad = tmp_path / "center.toml"
+    bad.write_text(text[:first_en] + "\u202e" + text[first_en:], encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_center_config(bad)
+    assert refused.value.key.endswith(".en") and "direction-override" in str(refused.value)
