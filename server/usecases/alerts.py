@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.domain.errors import Refusal
+from server.store import alerts as store
 from server.store.events import append_event
 from server.store.rate_limits import shared_buckets
 from server.usecases.catalog import load_catalog
@@ -53,12 +54,7 @@ def post_alert(
     now = ctx.now()
     timezone = load_catalog(ctx).center.timezone
     with ctx.db.write() as tx:
-        cursor = tx.execute(
-            "INSERT INTO alerts (at, kind, message, device, actor, label)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [now, kind, message, device, actor.name, label],
-        )
-        alert_id = cursor.lastrowid
+        alert_id = store.insert_alert(tx, now, kind, message, device, actor.name, label)
         append_event(
             tx,
             "alert_raised",
@@ -68,30 +64,22 @@ def post_alert(
             counter=actor.counter,
             data={"alert": alert_id, "kind": kind, "message": message, "label": label},
         )
-        row = tx.execute("SELECT * FROM alerts WHERE id = ?", [alert_id]).fetchone()
+        row = store.alert_row(tx, alert_id)
     ctx.on_event()
     return _view(row, timezone)
 
 
 def list_alerts(ctx: Context, include_resolved: bool = False) -> list[dict[str, Any]]:
     timezone = load_catalog(ctx).center.timezone
-    sql = "SELECT * FROM alerts"
-    if not include_resolved:
-        sql += " WHERE resolved_at IS NULL"
-    sql += " ORDER BY id DESC LIMIT 200"
-    return [_view(r, timezone) for r in ctx.db.read().execute(sql)]
+    return [_view(r, timezone) for r in store.latest_alerts(ctx.db.read(), include_resolved)]
 
 
 def resolve_alert(ctx: Context, actor: Actor, alert_id: int) -> dict[str, Any]:
     now = ctx.now()
     timezone = load_catalog(ctx).center.timezone
     with ctx.db.write() as tx:
-        changed = tx.execute(
-            "UPDATE alerts SET resolved_at = ?, resolved_by = ? WHERE id = ?"
-            " AND resolved_at IS NULL",
-            [now, actor.name, alert_id],
-        ).rowcount
-        row = tx.execute("SELECT * FROM alerts WHERE id = ?", [alert_id]).fetchone()
+        changed = store.resolve(tx, alert_id, actor.name, now)
+        row = store.alert_row(tx, alert_id)
         if row is None:
             raise Refusal("unknown_alert")
         if changed:
