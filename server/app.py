@@ -136,6 +136,8 @@ def create_app(
             await asyncio.to_thread(signer.stop)  # signs what was written since the last head
             if (buckets := ctx.cache.get("rate_limits")) is not None:
                 buckets.close()
+            if (login_pool := ctx.cache.get("login_pool")) is not None:
+                login_pool.close()
             ctx.db.close()
 
     app = FastAPI(
