@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nafitha.text import MissingText, both
 from server.domain.errors import Refusal, code_of
-from server.store.database import storage_fault
+from server.store.faults import storage_fault
 
 log = logging.getLogger("nafitha.server")
 

@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.config import load_center_config
-    from server.store.database import check_storage
+    from server.store.faults import check_storage
 
     settings = settings_from_args(args)
     load_center_config(settings.center_config)  # a bad catalog stops here, naming file and key
