@@ -30,6 +30,7 @@ from server.config import Service
 from server.domain.hours import local_day
 from server.domain.replay import rows_digest
 from server.domain.tickets import format_number
+from server.store import history as history_store
 from server.store.audit import ticket_rows
 from server.store.events import append_event
 from server.usecases.catalog import Catalog, load_catalog
@@ -221,8 +222,7 @@ def has_history(ctx: Context) -> bool:
     """True when any ticket exists from before today (a center with a past is left alone)."""
     catalog = load_catalog(ctx)
     today = local_day(ctx.now(), catalog.center.timezone)
-    row = ctx.db.read().execute("SELECT 1 FROM tickets WHERE day < ? LIMIT 1", [today]).fetchone()
-    return row is not None
+    return history_store.has_tickets_before(ctx.db.read(), today)
 
 
 def seed_history(
@@ -249,25 +249,7 @@ def seed_history(
             continue
         rows = list(_rows(rng, day, tickets))
         with ctx.db.write() as tx:
-            first_id = tx.execute("SELECT coalesce(max(id), 0) + 1 FROM tickets").fetchone()[0]
-            tx.conn.executemany(
-                "INSERT INTO tickets (day, prefix, seq, number, service, priority, state,"
-                " public_token, issued_at, called_at, started_at, finished_at, counter, clerk,"
-                " device, quoted_wait_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
-            # a day's kept dashboard aggregates no longer match it
-            tx.execute("DELETE FROM stats_days WHERE day = ?", [day.isoformat()])
-            tx.execute("DELETE FROM stats_days_done WHERE day = ?", [day.isoformat()])
-            tx.execute("DELETE FROM stats_months WHERE month = ?", [day.isoformat()[:7]])
-            last_seq: dict[str, int] = {}
-            for row in rows:
-                last_seq[row[1]] = max(last_seq.get(row[1], 0), row[2])
-            tx.conn.executemany(
-                "INSERT INTO ticket_sequences (day, prefix, last) VALUES (?, ?, ?)"
-                " ON CONFLICT(day, prefix) DO UPDATE SET last = max(last, excluded.last)",
-                [(day.isoformat(), prefix, seq) for prefix, seq in last_seq.items()],
-            )
+            first_id = history_store.insert_day(tx, day.isoformat(), rows)
             # no event per seeded ticket: the audit checks each day's rows as one block
             seeded = ticket_rows(tx, first_id, first_id + len(rows) - 1)
             digest = rows_digest(seeded[i] for i in sorted(seeded))
