@@ -8,22 +8,12 @@ every worker process (:mod:`server.store.rate_limits`, a file beside the databas
 
 from __future__ import annotations
 
-import threading
-
-from server.store.rate_limits import SharedBuckets, limits_path
+from server.store.rate_limits import SharedBuckets, shared_buckets
 from server.usecases.context import Actor, Context
-
-_CREATE = threading.Lock()
 
 
 def _buckets(ctx: Context) -> SharedBuckets:
-    buckets = ctx.cache.get("rate_limits")
-    if buckets is None:
-        with _CREATE:
-            buckets = ctx.cache.get("rate_limits")
-            if buckets is None:
-                buckets = ctx.cache["rate_limits"] = SharedBuckets(limits_path(ctx.db.path))
-    return buckets
+    return shared_buckets(ctx.cache, ctx.db.path)  # the same one sign-in counts its attempts in
 
 
 def track_retry_after(ctx: Context, actor: Actor, address: str) -> int:
