@@ -197,16 +197,32 @@ async def paced(
     return call_latency, sent_at
 
 
+def family(pid: int) -> list[int]:
+    """``pid`` and its child processes (uvicorn's workers when there are several)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [pid, *(int(c) for c in children)]
+
+
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of ``pid`` and its children so far."""
+    total = 0
+    for member in family(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def memory_mb(pid: int, key: str) -> float:
-    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if row.startswith(key + ":"):
-            return int(row.split()[1]) / 1024
-    return float("nan")
+    """``VmRSS`` or ``VmHWM`` of ``pid`` and its children, in MiB."""
+    total = 0
+    for member in family(pid):
+        for row in Path(f"/proc/{member}/status").read_text().splitlines():
+            if row.startswith(key + ":"):
+                total += int(row.split()[1])
+    return total / 1024
 
 
 def start_server(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
@@ -365,7 +381,7 @@ def main() -> int:
             print(line("call-next, paced, hall connected", calls))
             print(line(f"call -> board ({called} calls x {args.boards} boards)", boards))
             print(line("call -> phone (its own ticket)", phones))
-            print(f"{'server CPU while paced':<44} {cpu * 100:6.0f} % of one core"
+            print(f"{'server CPU while paced (all processes)':<44} {cpu * 100:6.0f} % of one core"
                   f"  (the screens' process: {client * 100:.0f} %)")  # fmt: skip
             print(f"{'server RSS now / peak':<44} {memory_mb(process.pid, 'VmRSS'):6.0f}"
                   f" / {memory_mb(process.pid, 'VmHWM'):.0f} MiB")  # fmt: skip
