@@ -21,7 +21,9 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.alerts import AlertOutbox
 from kiosk.catalog import Catalog, parse_catalog, queue_text
 from kiosk.config import KioskSettings
+from kiosk.control import IDLE_WARNING_S, control_commands
 from kiosk.issuing import TicketIssuer
+from kiosk.printer_watch import PrinterWatch
 from kiosk.printing import TicketPrinter, queue_figures
 from kiosk.state import KioskState
 from kiosk.tracking import FileLookup
@@ -38,8 +40,6 @@ from printers.queue_words import queue_lines
 log = logging.getLogger("nafitha.kiosk")
 
 CATALOG_REFRESH_S = 15.0  # the services' queue figures (waiting, about how long) stay fresh
-PRINTER_CHECK_S = 20.0  # how often the welcome screen asks the printer (paper out is said there)
-IDLE_WARNING_S = 15.0  # the last seconds of the idle time: "need more time?" with a countdown
 SCANS_IGNORED_ON = ("issuing", "ticket", "confirm")
 BACK = {
     "categories": "welcome",
@@ -76,9 +76,6 @@ class KioskApp(App):
         self._ticket_since: float | None = None
         self._confirm_back = "services"
         self._catalog_event: Any = None
-        self.printer_check_s = PRINTER_CHECK_S
-        self._printer_checked = 0.0
-        self._printer_asking = False
         self.taps = 0  # touches since the last return to welcome: the path's length, for tests
 
     # ------------------------------------------------------------------ building
@@ -100,6 +97,7 @@ class KioskApp(App):
             self.settings.retry_interval_s,
         )
         self.lookup = FileLookup(self.state, self.background, self.client, self.go)
+        self.printer_watch = PrinterWatch(self.state, self.background, self.printer)
         Window.bind(on_resize=self._resized)
         self._resized(Window, *Window.size)
         self.manager = ScreenManager(transition=NoTransition())
@@ -367,7 +365,7 @@ class KioskApp(App):
     def _tick(self, _dt: float) -> None:
         now = time.monotonic()
         current = self.manager.current
-        self._check_printer(now)
+        self.printer_watch.tick(now, calm=current == "welcome")
         if current == "ticket" and self.state.print_phase in ("printed", "failed"):
             if self._ticket_since is None:
                 self._ticket_since = now
@@ -391,93 +389,6 @@ class KioskApp(App):
         ):
             self.state.lang = self.settings.lang
 
-    # ------------------------------------------------------------------ the printer, asked ahead
-    def _check_printer(self, now: float, force: bool = False) -> None:
-        """Ask the printer how it is while nobody is mid-flow, so the welcome screen can say
-        "paper out" before a citizen commits (the print itself still checks again)."""
-        if self._printer_asking or not hasattr(self.printer, "status"):
-            return
-        calm = self.manager.current == "welcome"
-        if not force and (not calm or now - self._printer_checked < self.printer_check_s):
-            return
-        self._printer_asking = True
-        self._printer_checked = now
-        self.background.run(self.printer.status, self._printer_status, self._printer_unknown)
-
-    def _printer_status(self, status: Any) -> None:
-        self._printer_asking = False
-        self.state.printer = {
-            "state": str(getattr(status, "state", "")),
-            "can_print": bool(getattr(status, "can_print", True)),
-            "message": dict(getattr(status, "message", {}) or {}),
-        }
-
-    def _printer_unknown(self, error: Exception) -> None:
-        self._printer_asking = False
-        log.warning("printer status not read: %r", error)
-
     # ------------------------------------------------------------------ automation (tests, bench)
-    def _set_idle(self, seconds: float, warning: float = IDLE_WARNING_S) -> bool:
-        """Tests shorten the idle time (and its warning) instead of waiting a real minute."""
-        self.idle_timeout_s = float(seconds)
-        self.idle_warning_s = float(warning)
-        return True
-
-    @staticmethod
-    def _colours() -> list[dict[str, Any]]:
-        from kiosk.widgets import button_colours
-
-        return button_colours(Window.clearcolor)
-
     def control_commands(self) -> dict[str, Any]:
-        def snapshot() -> dict[str, Any]:
-            state = self.state
-            return {
-                "screen": self.manager.current,
-                "lang": state.lang,
-                "rtl": state.rtl,
-                "portrait": state.portrait,
-                "server_ok": state.server_ok,
-                "catalog_loaded": state.catalog_loaded,
-                "service_id": state.service_id,
-                "category_id": state.category_id,
-                "priority": state.priority,
-                "file_reference": state.file_reference,
-                "issue_phase": state.issue_phase,
-                "attempts": state.attempts,
-                "ticket": dict(state.ticket),
-                "refusal": dict(state.refusal),
-                "print_phase": state.print_phase,
-                "print_error": dict(state.print_error),
-                "alert_sent": state.alert_sent,
-                "alerts_sent": list(self.alerts.sent),
-                "alerts_pending": len(self.alerts.pending),
-                "reference_input": state.reference_input,
-                "track_phase": state.track_phase,
-                "track": dict(state.track),
-                "track_error": dict(state.track_error),
-                "scan_error": dict(state.scan_error),
-                "timings": dict(state.timings),
-                "first_frame_s": self.first_frame_s,
-                "history": list(state.history),
-                "printer": dict(state.printer),
-                "idle_left": state.idle_left,
-                "taps": self.taps,
-            }
-
-        return {
-            "screen": lambda: self.manager.current,
-            "state": snapshot,
-            "scan": lambda text: self.scanned(text) or True,
-            "go": lambda name: self.go(name) or True,
-            "home": lambda: self.home() or True,
-            # tests shorten the idle timeout instead of waiting a real minute
-            "idle_timeout": self._set_idle,
-            "ticket_screen_timeout": lambda seconds: (
-                setattr(self, "ticket_screen_s", float(seconds)) or True
-            ),
-            "printer_check": lambda seconds: (
-                setattr(self, "printer_check_s", float(seconds)) or True
-            ),
-            "colours": self._colours,
-        }
+        return control_commands(self)

@@ -23,6 +23,9 @@ class ConfirmScreen(KioskScreen):
         state = self.app.state
         state.bind(catalog=self._changed, track=self._changed, file_reference=self._changed)
 
+    def on_kv_post(self, *_: object) -> None:
+        self._row = self.ids.priority_row  # held here: ``ids`` keeps only a weak reference
+
     @staticmethod
     def unserved(service_id: str, catalog: Catalog) -> bool:
         service = catalog.services.get(service_id)
@@ -31,7 +34,7 @@ class ConfirmScreen(KioskScreen):
     def _show_priority(self, shown: bool) -> None:
         """The priority row is taken out for a return visit: not merely hidden, since a hidden
         button still catches touches meant for the print button under it."""
-        row = self.ids.priority_row
+        row = self._row
         if shown and row.parent is None:
             self._row_parent.add_widget(row, index=self._row_index)
         elif not shown and row.parent is not None:
