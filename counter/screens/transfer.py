@@ -115,12 +115,14 @@ class TransferScreen(CounterScreen):
             value=value,
             logical=text,
             selected=target == (kind, value),
-            height=dp(86),  # two lines: the name, then what the target can do now
         )
+        button.height = dp(86)  # two lines: the name, then what the target can do now
         button.bind(on_release=lambda _b: self.choose(kind, value))
         return button
 
     def choose(self, kind: str, value: str) -> None:
+        if getattr(self, "warned", None) not in (None, (kind, value)):
+            self.app.state.clear_notice()  # the warning was about the other target
         self.target = (kind, value)
         for box in (self.ids.services, self.ids.counters):
             for button in box.children:
