@@ -23,3 +23,23 @@ def counter_states(db: sqlite_utils.Database) -> dict[str, tuple[str, str | None
             "SELECT id, status, clerk, status_at FROM counters"
         )
     }
+
+
+def holder(db: sqlite_utils.Database, counter_id: str, now: float) -> str | None:
+    """Who holds the counter now: its recorded clerk, while it is open or paused and that person
+    has a live session signed in at it; None when it is free."""
+    row = db.execute(
+        "SELECT c.clerk FROM counters c WHERE c.id = ? AND c.status != 'closed'"
+        " AND c.clerk IS NOT NULL AND EXISTS (SELECT 1 FROM sessions s WHERE s.username = c.clerk"
+        " AND s.counter = c.id AND s.ended_at IS NULL AND s.expires_at > ?)",
+        [counter_id, now],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def end_sessions_at(tx: sqlite_utils.Database, username: str, counter_id: str, at: float) -> None:
+    """End ``username``'s live sessions signed in at the counter (a take-over: sign in again)."""
+    tx.execute(
+        "UPDATE sessions SET ended_at = ? WHERE username = ? AND counter = ? AND ended_at IS NULL",
+        [at, username, counter_id],
+    )

@@ -13,18 +13,13 @@ import sqlite_utils
 
 from server.domain.errors import Refusal
 from server.domain.roles import Can, require
+from server.store import counters as counters_store
 from server.usecases.context import Actor
 
 
 def counter_holder(tx: sqlite_utils.Database, counter: str, now: float) -> str | None:
     """The person holding ``counter`` now, or None when it is free."""
-    row = tx.execute(
-        "SELECT c.clerk FROM counters c WHERE c.id = ? AND c.status != 'closed'"
-        " AND c.clerk IS NOT NULL AND EXISTS (SELECT 1 FROM sessions s WHERE s.username = c.clerk"
-        " AND s.counter = c.id AND s.ended_at IS NULL AND s.expires_at > ?)",
-        [counter, now],
-    ).fetchone()
-    return row[0] if row else None
+    return counters_store.holder(tx, counter, now)
 
 
 def take_counter(
@@ -46,8 +41,5 @@ def take_counter(
         return None
     if not take_over:
         raise Refusal("counter_taken", counter=counter, username=holder)
-    tx.execute(
-        "UPDATE sessions SET ended_at = ? WHERE username = ? AND counter = ? AND ended_at IS NULL",
-        [now, holder, counter],
-    )
+    counters_store.end_sessions_at(tx, holder, counter, now)
     return holder
