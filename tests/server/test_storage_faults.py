@@ -94,7 +94,7 @@ def test_a_full_disk_answers_storage_unavailable_and_health_says_so(tmp_path: Pa
     largest = max(p.stat().st_size for p in db.parent.rglob("*") if p.is_file())
     limit = largest + 256 * 1024  # the write-ahead log outgrows it after a few dozen tickets
     with running_server(
-        db.parent, seed=False, prefix=[PRLIMIT or "prlimit", f"--fsize={limit}", "--"]
+        db.parent, seed=False, prefix=[PRLIMIT or "prlimit", f"--fsize={limit}:unlimited", "--"]
     ) as server:
         assert requests.get(server.url + "/api/v1/health", timeout=10).json()["writable"]
         headers = {"Authorization": f"Bearer {server.kiosk_token}"}
@@ -116,3 +116,20 @@ def test_a_full_disk_answers_storage_unavailable_and_health_says_so(tmp_path: Pa
         assert health.status_code == 503
         assert health.json()["writable"] is False
         assert server.log is not None and "Traceback" not in server.log.read_text()
+        # space again (the limit lifted): the next write commits and health says so
+        lift = [
+            PRLIMIT or "prlimit",
+            "--pid",
+            str(server.process.pid),
+            "--fsize=unlimited:unlimited",
+        ]
+        subprocess.run(lift, check=True)
+        again = requests.post(
+            server.url + "/api/v1/tickets",
+            json={"service": "civil-extract"},
+            headers={**headers, "Idempotency-Key": "after-the-fault"},
+            timeout=30,
+        )
+        assert again.status_code == 201, again.text
+        health = requests.get(server.url + "/api/v1/health", timeout=10)
+        assert health.status_code == 200 and health.json()["writable"] is True
