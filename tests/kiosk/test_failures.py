@@ -105,6 +105,7 @@ def to_confirm(kiosk: Kiosk, lang: str = "ar") -> None:
     kiosk.tap_to("get_ticket", "categories")
     kiosk.tap_to("category_civil-status", "services")
     kiosk.tap_to(f"service_{OPEN}", "confirm")
+    kiosk.shot(f"landscape_{lang}_confirm")
 
 
 def test_a_closed_service_is_shown_closed_with_its_hours_and_cannot_be_chosen(fresh: Kiosk):
