@@ -45,10 +45,10 @@ ROUTERS: tuple[str, ...] = (
     "server.api.events",
     "server.api.files",
     "server.api.clerk_day",  # the counter's "today" figures
-    "server.api.stats",  # W
-    "server.api.stats_board",  # W
-    "server.api.admin_pages",  # W
-    "server.web.pages",  # W
+    "server.api.stats",
+    "server.api.board",
+    "server.api.admin_pages",
+    "server.web.pages",
     "server.api.audit",
 )
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from server.api.deps import Ctx, permit
 from server.api.inputs import INPUT, PlainLine
 from server.domain.roles import Can
-from server.usecases import stats_live
+from server.usecases import board
 from server.usecases.context import Actor
 
 router = APIRouter(tags=["board"])
@@ -24,11 +24,11 @@ class BoardMessageIn(BaseModel):
 @router.get("/api/v1/board")
 def board_state(ctx: Ctx) -> dict[str, Any]:
     """Today's latest calls, waiting per service, the message, and the event id to resume at."""
-    return stats_live.board_state(ctx)
+    return board.board_state(ctx)
 
 
 @router.put("/api/v1/board/message")
 def set_board_message(
     body: BoardMessageIn, ctx: Ctx, actor: Annotated[Actor, Depends(permit(Can.SET_BOARD_MESSAGE))]
 ) -> dict[str, Any]:
-    return stats_live.set_board_message(ctx, actor, body.message)
+    return board.set_board_message(ctx, actor, body.message)
