@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from server.api.deps import Ctx, permit
 from server.domain.roles import Can
-from server.usecases import admin_pages
+from server.usecases import admin_pages, audit_log
 from server.usecases.context import Actor
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -30,4 +30,4 @@ def change_log(
     before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> list[dict[str, Any]]:
     """The change log (ticket traffic left out), newest first."""
-    return admin_pages.change_log(ctx, actor, limit, before)
+    return audit_log.change_log(ctx, actor, limit, before)

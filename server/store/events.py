@@ -187,6 +187,18 @@ def ticket_events(db: sqlite_utils.Database, first: int, last: int) -> Iterator[
         yield row
 
 
+def changes(
+    db: sqlite_utils.Database, leave_out: str, before: int, limit: int
+) -> list[tuple[Any, ...]]:
+    """Events whose kind is not LIKE ``leave_out``, with id below ``before``, newest first:
+    (id, at, kind, actor, counter, device, data as stored)."""
+    return db.execute(
+        "SELECT id, at, kind, actor, counter, device, data FROM events"
+        " WHERE kind NOT LIKE ? AND id < ? ORDER BY id DESC LIMIT ?",
+        [leave_out, before, limit],
+    ).fetchall()
+
+
 def events_of_kinds(db: sqlite_utils.Database, kinds: tuple[str, ...]) -> Iterator[dict[str, Any]]:
     """Events of the given kinds in log order (``data`` parsed)."""
     marks = ", ".join("?" for _ in kinds)
