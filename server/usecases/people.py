@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from server.domain.errors import Refusal
+from server.store import people as store
 from server.store.events import append_event
 from server.usecases.auth import token_hash
 from server.usecases.context import Actor, Context
@@ -24,10 +25,7 @@ def list_people(ctx: Context) -> list[dict[str, Any]]:
             "active": bool(r[3]),
             "has_password": bool(r[4]),
         }
-        for r in ctx.db.read().execute(
-            "SELECT username, name, role, active, password_hash IS NOT NULL FROM people"
-            " ORDER BY username"
-        )
+        for r in store.people_rows(ctx.db.read())
     ]
 
 
@@ -37,13 +35,9 @@ def create_person(
     hashed = hash_password(password) if password else None
     now = ctx.now()
     with ctx.db.write() as tx:
-        if tx.execute("SELECT 1 FROM people WHERE username = ?", [username]).fetchone():
+        if store.person_exists(tx, username):
             raise Refusal("duplicate_username", username=username)
-        tx.execute(
-            "INSERT INTO people (username, name, role, password_hash, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [username, name, role, hashed, now],
-        )
+        store.insert_person(tx, username, name, role, hashed, now)
         append_event(
             tx,
             "person_created",
@@ -73,9 +67,7 @@ def update_person(
     hashed = hash_password(password) if password else None
     now = ctx.now()
     with ctx.db.write() as tx:
-        current = tx.execute(
-            "SELECT role, active FROM people WHERE username = ?", [username]
-        ).fetchone()
+        current = store.role_and_active(tx, username)
         if not current:
             raise Refusal("unknown_person", username=username)
         _keep_an_admin(tx, username, current, role, active)
@@ -88,16 +80,9 @@ def update_person(
             changes["active"] = int(active)
         if hashed is not None:
             changes["password_hash"] = hashed
-        if changes:
-            sets = ", ".join(f"{k} = ?" for k in changes)
-            tx.execute(
-                f"UPDATE people SET {sets} WHERE username = ?", [*changes.values(), username]
-            )
+        store.update_person(tx, username, changes)
         if active is False or hashed is not None:
-            tx.execute(
-                "UPDATE sessions SET ended_at = ? WHERE username = ? AND ended_at IS NULL",
-                [now, username],
-            )
+            store.end_sessions(tx, username, now)
         audited = {k: v for k, v in changes.items() if k != "password_hash"}
         append_event(
             tx,
@@ -116,18 +101,14 @@ def _keep_an_admin(
     leaves = (role is not None and role != "admin") or active is False
     if current[0] != "admin" or not current[1] or not leaves:
         return
-    others = tx.execute(
-        "SELECT count(*) FROM people WHERE role = 'admin' AND active = 1 AND username != ?",
-        [username],
-    ).fetchone()[0]
-    if not others:
+    if not store.other_active_admins(tx, username):
         raise Refusal("last_admin")
 
 
 def list_devices(ctx: Context) -> list[dict[str, Any]]:
     return [
         {"id": r[0], "kind": r[1], "name": r[2], "active": bool(r[3])}
-        for r in ctx.db.read().execute("SELECT id, kind, name, active FROM devices ORDER BY id")
+        for r in store.device_rows(ctx.db.read())
     ]
 
 
@@ -138,12 +119,9 @@ def create_device(
     token = token or secrets.token_urlsafe(24)
     now = ctx.now()
     with ctx.db.write() as tx:
-        if tx.execute("SELECT 1 FROM devices WHERE id = ?", [device_id]).fetchone():
+        if store.device_exists(tx, device_id):
             raise Refusal("duplicate_device", device=device_id)
-        tx.execute(
-            "INSERT INTO devices (id, kind, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-            [device_id, kind, name, token_hash(token), now],
-        )
+        store.insert_device(tx, device_id, kind, name, token_hash(token), now)
         append_event(
             tx,
             "device_created",
@@ -158,8 +136,7 @@ def create_device(
 def revoke_device(ctx: Context, actor: Actor, device_id: str) -> dict[str, Any]:
     now = ctx.now()
     with ctx.db.write() as tx:
-        changed = tx.execute("UPDATE devices SET active = 0 WHERE id = ?", [device_id]).rowcount
-        if not changed:
+        if not store.deactivate_device(tx, device_id):
             raise Refusal("unknown_device", device=device_id)
         append_event(tx, "device_revoked", at=now, actor=actor.name, device=device_id)
     return {"id": device_id, "active": False}
