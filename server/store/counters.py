@@ -43,3 +43,18 @@ def end_sessions_at(tx: sqlite_utils.Database, username: str, counter_id: str, a
         "UPDATE sessions SET ended_at = ? WHERE username = ? AND counter = ? AND ended_at IS NULL",
         [at, username, counter_id],
     )
+
+
+def status_of(db: sqlite_utils.Database, counter_id: str) -> str | None:
+    """The counter's status (open, paused, closed), or None for an unknown counter."""
+    row = db.execute("SELECT status FROM counters WHERE id = ?", [counter_id]).fetchone()
+    return row[0] if row else None
+
+
+def open_if_closed(tx: sqlite_utils.Database, counter_id: str, clerk: str, at: float) -> None:
+    """A call at a closed counter opens it, held by the calling clerk."""
+    tx.execute(
+        "UPDATE counters SET status = 'open', clerk = ?, status_at = ? WHERE id = ?"
+        " AND status = 'closed'",
+        [clerk, at, counter_id],
+    )

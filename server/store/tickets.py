@@ -78,3 +78,14 @@ def link_file(tx: sqlite_utils.Database, ticket_id: int, printed_reference: str)
         "UPDATE tickets SET file = ? WHERE id = ? AND file IS NULL",
         [printed_reference, ticket_id],
     )
+
+
+def mark_called(
+    tx: sqlite_utils.Database, ticket_id: int, counter_id: str, clerk: str, at: float
+) -> None:
+    """The waiting ticket is called to ``counter_id`` by ``clerk`` (no longer sent anywhere)."""
+    tx.execute(
+        "UPDATE tickets SET state = 'called', called_at = ?, counter = ?, clerk = ?,"
+        " target_counter = NULL WHERE id = ? AND state = 'waiting'",
+        [at, counter_id, clerk, ticket_id],
+    )

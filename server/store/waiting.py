@@ -129,3 +129,29 @@ def recent_durations(db: sqlite_utils.Database, service: str, day: str, limit: i
     durations = [r[0] for r in rows]
     durations.reverse()
     return durations
+
+
+def queue_heads(
+    db: sqlite_utils.Database, day: str, services: Iterable[str], counter_id: str
+) -> list[Waiting]:
+    """The first waiting ticket of each service (those not sent to another counter), then the
+    first of those sent to ``counter_id``: what the call-next policy chooses among."""
+    heads: list[Waiting] = []
+    for service in services:
+        row = db.execute(
+            f"SELECT {WAITING_COLUMNS} FROM tickets"
+            " WHERE state = 'waiting' AND day = ? AND service = ?"
+            " AND (target_counter IS NULL OR target_counter = ?)"
+            " ORDER BY priority DESC, issued_at, id LIMIT 1",
+            [day, service, counter_id],
+        ).fetchone()
+        if row:
+            heads.append(_waiting(row))
+    row = db.execute(
+        f"SELECT {WAITING_COLUMNS} FROM tickets WHERE state = 'waiting' AND day = ?"
+        " AND target_counter = ? ORDER BY priority DESC, issued_at, id LIMIT 1",
+        [day, counter_id],
+    ).fetchone()
+    if row:
+        heads.append(_waiting(row))
+    return heads

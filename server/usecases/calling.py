@@ -10,7 +10,11 @@ from server.domain.call_next import Waiting, choose_next
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
 from server.domain.roles import Can, require
+from server.store import counters as counters_store
+from server.store import tickets as tickets_store
 from server.store.events import append_event
+from server.store.ticket_actions import ticket_at_counter
+from server.store.waiting import queue_heads
 from server.usecases.catalog import Catalog, catalog_with
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_actions import clerk_view, wrong_state
@@ -35,38 +39,15 @@ def _heads(
     Within one service both policies agree on the order (same target), so the policy only needs
     each service's head to choose among.
     """
-    heads: list[Waiting] = []
-    for service in sorted(services):
-        row = tx.execute(
-            "SELECT id, service, priority, issued_at, target_counter FROM tickets"
-            " WHERE state = 'waiting' AND day = ? AND service = ?"
-            " AND (target_counter IS NULL OR target_counter = ?)"
-            " ORDER BY priority DESC, issued_at, id LIMIT 1",
-            [day, service, counter_id],
-        ).fetchone()
-        if row:
-            heads.append(Waiting(row[0], row[1], bool(row[2]), row[3], row[4]))
-    row = tx.execute(
-        "SELECT id, service, priority, issued_at, target_counter FROM tickets"
-        " WHERE state = 'waiting' AND day = ? AND target_counter = ?"
-        " ORDER BY priority DESC, issued_at, id LIMIT 1",
-        [day, counter_id],
-    ).fetchone()
-    if row:
-        heads.append(Waiting(row[0], row[1], bool(row[2]), row[3], row[4]))
-    return heads
+    return queue_heads(tx, day, sorted(services), counter_id)
 
 
 def _check_counter_free(tx: sqlite_utils.Database, counter_id: str) -> None:
-    row = tx.execute("SELECT status FROM counters WHERE id = ?", [counter_id]).fetchone()
-    if row and row[0] == "paused":
+    if counters_store.status_of(tx, counter_id) == "paused":
         raise Refusal("counter_paused")
-    busy = tx.execute(
-        "SELECT number FROM tickets WHERE counter = ? AND state IN ('called', 'serving') LIMIT 1",
-        [counter_id],
-    ).fetchone()
+    busy = ticket_at_counter(tx, counter_id)
     if busy:
-        raise Refusal("counter_busy", number=busy[0])
+        raise Refusal("counter_busy", number=busy)
 
 
 def _policy_choice(
@@ -95,16 +76,8 @@ def _mark_called(
     kind: str,
     data: dict[str, Any],
 ) -> dict[str, Any]:
-    tx.execute(
-        "UPDATE tickets SET state = 'called', called_at = ?, counter = ?, clerk = ?,"
-        " target_counter = NULL WHERE id = ? AND state = 'waiting'",
-        [now, counter_id, actor.name, ticket_id],
-    )
-    tx.execute(
-        "UPDATE counters SET status = 'open', clerk = ?, status_at = ? WHERE id = ?"
-        " AND status = 'closed'",
-        [actor.name, now, counter_id],
-    )
+    tickets_store.mark_called(tx, ticket_id, counter_id, actor.name, now)
+    counters_store.open_if_closed(tx, counter_id, actor.name, now)
     row = fetch_ticket(tx, ticket_id)
     append_event(
         tx,
