@@ -89,3 +89,38 @@ def mark_called(
         " target_counter = NULL WHERE id = ? AND state = 'waiting'",
         [at, counter_id, clerk, ticket_id],
     )
+
+
+def by_idempotency_key(
+    db: sqlite_utils.Database, device: str | None, key: str
+) -> tuple[int, str] | None:
+    """The (id, service) of the ticket this device already issued under ``key``, if any."""
+    return db.execute(
+        "SELECT id, service FROM tickets WHERE device IS ? AND idempotency_key = ?", [device, key]
+    ).fetchone()
+
+
+def next_number(tx: sqlite_utils.Database, day: str, prefix: str) -> int:
+    """Take the day's next sequence number of ``prefix`` (inside the issue's ``BEGIN IMMEDIATE``
+    write, so numbers are unique and gapless across processes)."""
+    return tx.execute(
+        "INSERT INTO ticket_sequences (day, prefix, last) VALUES (?, ?, 1)"
+        " ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last",
+        [day, prefix],
+    ).fetchone()[0]
+
+
+def insert_waiting(tx: sqlite_utils.Database, **columns: Any) -> int:
+    """A new waiting ticket with these columns (day, prefix, seq, number, service, priority,
+    public_token, issued_at, device, file, idempotency_key, quoted_wait_s); its id."""
+    names = ", ".join(columns)
+    marks = ", ".join("?" for _ in columns)
+    cursor = tx.execute(
+        f"INSERT INTO tickets ({names}, state) VALUES ({marks}, 'waiting')", list(columns.values())
+    )
+    return int(cursor.lastrowid)
+
+
+def id_by_public_token(db: sqlite_utils.Database, token: str) -> int | None:
+    row = db.execute("SELECT id FROM tickets WHERE public_token = ?", [token]).fetchone()
+    return row[0] if row else None

@@ -9,6 +9,7 @@ from server.domain.errors import Refusal
 from server.domain.hours import local_day
 from server.domain.replay import ticket_row
 from server.domain.tickets import format_number
+from server.store import tickets as tickets_store
 from server.store.events import append_event
 from server.usecases.catalog import catalog_with, load_catalog, service_is_open
 from server.usecases.context import Actor, Context
@@ -50,40 +51,29 @@ def issue_ticket(
         idempotency_key = f"person:{actor.name}:{idempotency_key}"
     with ctx.db.write() as tx:
         if idempotency_key:
-            row = tx.execute(
-                "SELECT id, service FROM tickets WHERE device IS ? AND idempotency_key = ?",
-                [actor.device, idempotency_key],
-            ).fetchone()
+            row = tickets_store.by_idempotency_key(tx, actor.device, idempotency_key)
             if row:
                 if row[1] != service_id:
                     raise Refusal("idempotency_conflict")
                 return ticket_for_kiosk(ctx, fetch_ticket(tx, row[0]), tx), False
-        seq = tx.execute(
-            "INSERT INTO ticket_sequences (day, prefix, last) VALUES (?, ?, 1)"
-            " ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last",
-            [day, service.prefix],
-        ).fetchone()[0]
+        seq = tickets_store.next_number(tx, day, service.prefix)
         quoted = quote_new(tx, catalog, service.id, day, priority, cache=ctx.cache)
-        cursor = tx.execute(
-            "INSERT INTO tickets (day, prefix, seq, number, service, priority, state, public_token,"
-            " issued_at, device, file, idempotency_key, quoted_wait_s)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)",
-            [
-                day,
-                service.prefix,
-                seq,
-                format_number(service.prefix, seq),
-                service.id,
-                int(priority),
-                secrets.token_urlsafe(16),
-                now,
-                actor.device,
-                file,
-                idempotency_key,
-                quoted.estimated_wait_s,
-            ],
+        ticket_id = tickets_store.insert_waiting(
+            tx,
+            day=day,
+            prefix=service.prefix,
+            seq=seq,
+            number=format_number(service.prefix, seq),
+            service=service.id,
+            priority=int(priority),
+            public_token=secrets.token_urlsafe(16),
+            issued_at=now,
+            device=actor.device,
+            file=file,
+            idempotency_key=idempotency_key,
+            quoted_wait_s=quoted.estimated_wait_s,
         )
-        row = fetch_ticket(tx, cursor.lastrowid)
+        row = fetch_ticket(tx, ticket_id)
         append_event(
             tx,
             "ticket_issued",
@@ -129,10 +119,10 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
     catalog = load_catalog(ctx)
     now = ctx.now()
     with ctx.db.snapshot() as db:
-        row = db.execute("SELECT id FROM tickets WHERE public_token = ?", [token]).fetchone()
-        if row is None:
+        ticket_id = tickets_store.id_by_public_token(db, token)
+        if ticket_id is None:
             raise Refusal("ticket_not_found")
-        ticket = fetch_ticket(db, row[0])
+        ticket = fetch_ticket(db, ticket_id)
         quoted = quote_waiting(db, catalog, ticket, now, ctx.cache)
     staff = staff_view(ticket, catalog)
     return {
