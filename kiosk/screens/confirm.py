@@ -24,7 +24,7 @@ class ConfirmScreen(KioskScreen):
         state.bind(catalog=self._changed, track=self._changed, file_reference=self._changed)
 
     def on_kv_post(self, *_: object) -> None:
-        self._row = self.ids.priority_row  # held here: ``ids`` keeps only a weak reference
+        self._row = self.ids.priority_row.__self__  # held here: ``ids`` keeps a weak proxy
 
     @staticmethod
     def unserved(service_id: str, catalog: Catalog) -> bool:

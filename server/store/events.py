@@ -187,6 +187,24 @@ def ticket_events(db: sqlite_utils.Database, first: int, last: int) -> Iterator[
         yield row
 
 
+def last_event_id(db: sqlite_utils.Database) -> int:
+    """The newest event's id (0 for an empty log)."""
+    return db.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+
+
+def latest_public(
+    db: sqlite_utils.Database, kinds: tuple[str, ...], since: float, limit: int
+) -> list[tuple[int, str]]:
+    """Newest first, at most ``limit``: (id, public JSON) of the events of ``kinds`` since
+    ``since`` that have a public part."""
+    marks = ",".join("?" for _ in kinds)
+    return db.execute(
+        f"SELECT id, public FROM events WHERE kind IN ({marks}) AND at >= ?"
+        " AND public IS NOT NULL ORDER BY id DESC LIMIT ?",
+        [*kinds, since, limit],
+    ).fetchall()
+
+
 def changes(
     db: sqlite_utils.Database, leave_out: str, before: int, limit: int
 ) -> list[tuple[Any, ...]]:
