@@ -124,3 +124,16 @@ def insert_waiting(tx: sqlite_utils.Database, **columns: Any) -> int:
 def id_by_public_token(db: sqlite_utils.Database, token: str) -> int | None:
     row = db.execute("SELECT id FROM tickets WHERE public_token = ?", [token]).fetchone()
     return row[0] if row else None
+
+
+def states_of_numbers(db: sqlite_utils.Database, day: str, numbers: list[str]) -> dict[str, str]:
+    """Number → state of ``day``'s tickets with these numbers."""
+    if not numbers:
+        return {}
+    marks = ",".join("?" for _ in numbers)
+    return dict(
+        db.execute(
+            f"SELECT number, state FROM tickets WHERE day = ? AND number IN ({marks})",
+            [day, *numbers],
+        ).fetchall()
+    )

@@ -12,6 +12,9 @@ from typing import Any
 from server.domain.errors import Refusal
 from server.domain.hours import local_day, local_time
 from server.domain.roles import Can, require
+from server.store import board as board_store
+from server.store import events as events_store
+from server.store import tickets as tickets_store
 from server.store.events import append_event
 from server.usecases import estimates
 from server.usecases.catalog import load_catalog
@@ -34,15 +37,12 @@ def board_state(ctx: Context) -> dict[str, Any]:
     now = ctx.now()
     timezone = catalog.center.timezone
     day = local_day(now, timezone)
-    marks = ",".join("?" for _ in CALL_KINDS)
     with ctx.db.snapshot() as db:
-        last = db.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+        last = events_store.last_event_id(db)
         calls = []
         seen: set[str] = set()
-        for event_id, public in db.execute(
-            f"SELECT id, public FROM events WHERE kind IN ({marks}) AND at >= ?"
-            " AND public IS NOT NULL ORDER BY id DESC LIMIT ?",
-            [*CALL_KINDS, _start_of_day(now, timezone), BOARD_CALLS * 3],
+        for event_id, public in events_store.latest_public(
+            db, CALL_KINDS, _start_of_day(now, timezone), BOARD_CALLS * 3
         ):
             fields = json.loads(public)
             number = fields.get("ticket")
@@ -59,14 +59,11 @@ def board_state(ctx: Context) -> dict[str, Any]:
                 }
             )
         calls = _as_they_stand(db, calls, day)[:BOARD_CALLS]
-        waiting = dict(
-            db.execute(
-                "SELECT service, count(*) FROM tickets WHERE state = 'waiting' AND day = ?"
-                " GROUP BY service",
-                [day],
-            ).fetchall()
-        )
-        row = db.execute("SELECT message FROM board_messages ORDER BY id DESC LIMIT 1").fetchone()
+        waiting = {
+            service: figures[0]
+            for service, figures in tickets_store.waiting_by_service(db, day).items()
+        }
+        message = board_store.latest_message(db)
         # The same figures a ticket taken now is told (one rounding, ``wait_minutes``).
         queues = estimates.queue_figures(db, catalog, day, ctx.cache)
     return {
@@ -85,7 +82,7 @@ def board_state(ctx: Context) -> dict[str, Any]:
             for service in catalog.services.values()
             if service.active
         ],
-        "message": row[0] if row else "",
+        "message": message,
         "last_event_id": last,
     }
 
@@ -95,13 +92,7 @@ def _as_they_stand(db: Any, calls: list[dict[str, Any]], day: str) -> list[dict[
     called again elsewhere) or cancelled leaves the list; a no-show stays, marked ``missed``."""
     if not calls:
         return calls
-    marks = ",".join("?" for _ in calls)
-    states = dict(
-        db.execute(
-            f"SELECT number, state FROM tickets WHERE day = ? AND number IN ({marks})",
-            [day, *(call["number"] for call in calls)],
-        ).fetchall()
-    )
+    states = tickets_store.states_of_numbers(db, day, [call["number"] for call in calls])
     kept = []
     for call in calls:
         state = states.get(call["number"], "called")
@@ -119,10 +110,7 @@ def set_board_message(ctx: Context, actor: Actor, message: str) -> dict[str, Any
         raise Refusal("message_too_long")
     now = ctx.now()
     with ctx.db.write() as tx:
-        tx.execute(
-            "INSERT INTO board_messages (at, actor, message) VALUES (?, ?, ?)",
-            [now, actor.name, text],
-        )
+        board_store.add_message(tx, now, actor.name, text)
         append_event(
             tx,
             "board_message",
