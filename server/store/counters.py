@@ -58,3 +58,14 @@ def open_if_closed(tx: sqlite_utils.Database, counter_id: str, clerk: str, at: f
         " AND status = 'closed'",
         [clerk, at, counter_id],
     )
+
+
+def close_if_held(tx: sqlite_utils.Database, counter_id: str, clerk: str, at: float) -> bool:
+    """Close the counter if ``clerk`` holds it (signing out there); whether it was closed."""
+    return (
+        tx.execute(
+            "UPDATE counters SET status = 'closed', status_at = ? WHERE id = ? AND clerk = ?",
+            [at, counter_id, clerk],
+        ).rowcount
+        > 0
+    )

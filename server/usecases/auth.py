@@ -7,6 +7,8 @@ import secrets
 from typing import Any
 
 from server.domain.errors import Refusal
+from server.store import counters as counters_store
+from server.store import sessions as sessions_store
 from server.store.events import append_event
 from server.store.rate_limits import shared_buckets
 from server.usecases.catalog import catalog_with, load_catalog
@@ -77,11 +79,7 @@ def login(
     catalog = catalog_with(ctx, counter=counter)
     if counter is not None:
         catalog.counter(counter)
-    row = (
-        ctx.db.read()
-        .execute("SELECT password_hash, role, active FROM people WHERE username = ?", [username])
-        .fetchone()
-    )
+    row = sessions_store.credentials(ctx.db.read(), username)
     valid = check_password(row[0] if row else None, password)
     if not valid or not row or not row[2]:
         raise Refusal("bad_credentials")
@@ -91,17 +89,10 @@ def login(
     expires = now + ctx.settings.person_token_hours * 3600
     with ctx.db.write() as tx:
         taken_from = take_counter(tx, counter, username, role, now, take_over) if counter else None
-        tx.execute(
-            "INSERT INTO sessions (token_hash, username, counter, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [token_hash(token), username, counter, now, expires],
-        )
+        sessions_store.open_session(tx, token_hash(token), username, counter, now, expires)
         public = None
         if counter is not None:
-            tx.execute(
-                "UPDATE counters SET status = 'open', clerk = ?, status_at = ? WHERE id = ?",
-                [username, now, counter],
-            )
+            counters_store.set_status(tx, counter, "open", username, now)
             public = {"counter": counter_brief(catalog, counter), "status": "open"}
         append_event(
             tx,
@@ -127,18 +118,10 @@ def logout(ctx: Context, actor: Actor, token: str) -> None:
     now = ctx.now()
     catalog = load_catalog(ctx)
     with ctx.db.write() as tx:
-        tx.execute(
-            "UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL",
-            [now, token_hash(token)],
-        )
+        sessions_store.end_session(tx, token_hash(token), now)
         public = None
-        if actor.counter:
-            closed = tx.execute(
-                "UPDATE counters SET status = 'closed', status_at = ? WHERE id = ? AND clerk = ?",
-                [now, actor.counter, actor.name],
-            ).rowcount
-            if closed:
-                public = {"counter": counter_brief(catalog, actor.counter), "status": "closed"}
+        if actor.counter and counters_store.close_if_held(tx, actor.counter, actor.name, now):
+            public = {"counter": counter_brief(catalog, actor.counter), "status": "closed"}
         append_event(
             tx, "person_signed_out", at=now, actor=actor.name, counter=actor.counter, public=public
         )
@@ -151,20 +134,14 @@ def authenticate(ctx: Context, token: str | None) -> Actor:
         return ANYONE
     digest = token_hash(token)
     db = ctx.db.read()
-    row = db.execute(
-        "SELECT s.username, p.role, s.counter, s.expires_at, s.ended_at, p.active"
-        " FROM sessions s JOIN people p ON p.username = s.username WHERE s.token_hash = ?",
-        [digest],
-    ).fetchone()
+    row = sessions_store.session_of(db, digest)
     if row is not None:
         if row[4] is not None or not row[5]:
             raise Refusal("unauthenticated")
         if row[3] <= ctx.now():
             raise Refusal("token_expired")
         return Actor("person", row[0], row[1], row[2])
-    row = db.execute(
-        "SELECT id, kind FROM devices WHERE token_hash = ? AND active = 1", [digest]
-    ).fetchone()
+    row = sessions_store.device_of(db, digest)
     if row is not None:
         return Actor("device", row[0], row[1])
     raise Refusal("unauthenticated")
