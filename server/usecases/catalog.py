@@ -19,6 +19,7 @@ import sqlite_utils
 from server.config import Category, Center, CenterConfig, Counter, Service
 from server.domain.errors import Refusal
 from server.domain.hours import is_open, local_day
+from server.store import catalog as store
 from server.store.events import append_event, canonical
 from server.usecases import estimates
 from server.usecases.context import SYSTEM, Actor, Context
@@ -77,17 +78,8 @@ class Catalog:
         return cached
 
 
-def _meta(db: sqlite_utils.Database, key: str) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def _set_meta(tx: sqlite_utils.Database, key: str, value: str) -> None:
-    tx.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?)"
-        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )
+_meta = store.meta
+_set_meta = store.set_meta
 
 
 def bump_version(tx: sqlite_utils.Database) -> None:
@@ -120,22 +112,15 @@ def load_catalog(ctx: Context, fresh: bool = False) -> Catalog:
         version=version,
         center=Center.model_validate_json(center_json),
         categories=tuple(
-            Category.model_validate_json(r["data"])
-            for r in reader.query("SELECT data FROM categories ORDER BY position, id")
+            Category.model_validate_json(data) for data in store.category_data(reader)
         ),
         services={
             s.id: s
-            for s in (
-                Service.model_validate_json(r["data"])
-                for r in reader.query("SELECT data FROM services ORDER BY position, id")
-            )
+            for s in (Service.model_validate_json(data) for data in store.service_data(reader))
         },
         counters={
             c.id: c
-            for c in (
-                Counter.model_validate_json(r["data"])
-                for r in reader.query("SELECT data FROM counters ORDER BY number")
-            )
+            for c in (Counter.model_validate_json(data) for data in store.counter_data(reader))
         },
         workflows=tuple(json.loads(_meta(reader, "workflows") or "[]")),
     )
@@ -159,29 +144,15 @@ def config_hash(config: CenterConfig) -> str:
 
 
 def write_category(tx: sqlite_utils.Database, category: Category, position: int) -> None:
-    tx.execute(
-        "INSERT INTO categories (id, position, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE"
-        " SET position = excluded.position, data = excluded.data",
-        [category.id, position, category.model_dump_json()],
-    )
+    store.upsert_category(tx, category.id, position, category.model_dump_json())
 
 
 def write_service(tx: sqlite_utils.Database, service: Service, position: int) -> None:
-    tx.execute(
-        "INSERT INTO services (id, position, prefix, data) VALUES (?, ?, ?, ?) ON CONFLICT(id)"
-        " DO UPDATE SET position = excluded.position, prefix = excluded.prefix,"
-        " data = excluded.data",
-        [service.id, position, service.prefix, service.model_dump_json()],
-    )
+    store.upsert_service(tx, service.id, position, service.prefix, service.model_dump_json())
 
 
 def write_counter(tx: sqlite_utils.Database, counter: Counter, position: int) -> None:
-    tx.execute(
-        "INSERT INTO counters (id, number, position, data) VALUES (?, ?, ?, ?) ON CONFLICT(id)"
-        " DO UPDATE SET number = excluded.number, position = excluded.position,"
-        " data = excluded.data",
-        [counter.id, counter.number, position, counter.model_dump_json()],
-    )
+    store.upsert_counter(tx, counter.id, counter.number, position, counter.model_dump_json())
 
 
 def import_center_config(ctx: Context, config: CenterConfig, actor: Actor = SYSTEM) -> bool:
@@ -197,35 +168,24 @@ def import_center_config(ctx: Context, config: CenterConfig, actor: Actor = SYST
             return False
         _set_meta(tx, "center", config.center.model_dump_json())
         _set_meta(tx, "workflows", canonical([w.model_dump(mode="json") for w in config.workflows]))
-        tx.execute("DELETE FROM categories")
+        store.clear_categories(tx)
         for i, category in enumerate(config.categories):
             write_category(tx, category, i)
         keep = {s.id for s in config.services}
-        for row in tx.execute("SELECT id, data FROM services").fetchall():
-            if row[0] not in keep:
-                old = Service.model_validate_json(row[1])
-                tx.execute(
-                    "UPDATE services SET data = ? WHERE id = ?",
-                    [old.model_copy(update={"active": False}).model_dump_json(), row[0]],
-                )
+        for service_id, data in store.service_rows(tx):
+            if service_id not in keep:
+                old = Service.model_validate_json(data)
+                inactive = old.model_copy(update={"active": False})
+                store.set_service_data(tx, service_id, inactive.model_dump_json())
         for i, service in enumerate(config.services):
             write_service(tx, service, i)
         counters = {c.id for c in config.counters}
-        tx.execute(
-            "UPDATE counters SET number = -rowid"  # free the numbers while they are renumbered
-        )
-        for row in tx.execute("SELECT id FROM counters").fetchall():
-            if row[0] not in counters:
-                tx.execute("DELETE FROM counters WHERE id = ?", [row[0]])
+        store.keep_only_counters(tx, counters)
         for i, counter in enumerate(config.counters):
             write_counter(tx, counter, i)
         now = ctx.now()
         for person in config.people:
-            tx.execute(
-                "INSERT INTO people (username, name, role, created_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(username) DO NOTHING",
-                [person.username, person.name, person.role, now],
-            )
+            store.add_person_if_new(tx, person.username, person.name, person.role, now)
         _set_meta(tx, "center_config_hash", digest)
         bump_version(tx)
         append_event(
@@ -278,12 +238,12 @@ def public_catalog(ctx: Context) -> dict[str, Any]:
 def public_counters(ctx: Context) -> list[dict[str, Any]]:
     """Counters with the services each serves and whether it is open (GET /api/v1/counters)."""
     catalog = load_catalog(ctx)
-    status = {r["id"]: r for r in ctx.db.read().query("SELECT id, status, clerk FROM counters")}
+    status = store.counter_status(ctx.db.read())
     return [
         {
             **c.model_dump(mode="json"),
-            "status": status.get(c.id, {}).get("status", "closed"),
-            "open": status.get(c.id, {}).get("status") == "open",
+            "status": status.get(c.id, "closed"),
+            "open": status.get(c.id) == "open",
         }
         for c in catalog.counters.values()
     ]
