@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nafitha.reference import parse_reference
 from server.domain.errors import Refusal
 from server.domain.files import Citizen
-from nafitha.reference import parse_reference
 from server.domain.workflow import CANCELLED, MISSING, FileState, MoveRefused, plan_move
 from server.usecases import files
 from server.usecases.catalog import load_catalog
