@@ -28,6 +28,7 @@ CODES: tuple[str, ...] = (
     "too_wide",
 )
 
+
 def bilingual(key: str, **params: object) -> dict[str, str]:
     """The catalog text ``printers.<key>`` in every language; a param may itself be bilingual."""
     return {
