@@ -40,6 +40,7 @@ def receipt_from_file(file: dict[str, Any], center: dict[str, Any]) -> FileRecei
         current_stage=(file.get("stage") or {}).get("id"),
         track_url=str(file["track_url"]),
         missing_documents=tuple(file.get("missing_documents") or ()),
+        timezone=str(file.get("timezone") or center.get("timezone") or ""),
     )
 
 
