@@ -129,7 +129,7 @@ def eastern_digits(text: str) -> str:
 
 
 def first_strong(line: str) -> str | None:
-    """"R" or "L": the direction of the line's first strong (letter) character; None for a line of
+    """ "R" or "L": the direction of the line's first strong (letter) character; None for a line of
     digits and punctuation only. Each line of a label takes its own direction from it, so an
     Arabic name in an English layout keeps its parentheses where an Arabic reader expects them."""
     for char in line:

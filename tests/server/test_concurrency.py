@@ -79,9 +79,7 @@ async def drain(server: RunningServer, counters: list[str]) -> list[int]:
                 return called
             assert status == 200, ticket
             called.append(ticket["id"])
-            status, _ = await conns[index].request(
-                "POST", f"/api/v1/tickets/{ticket['id']}/finish"
-            )
+            status, _ = await conns[index].request("POST", f"/api/v1/tickets/{ticket['id']}/finish")
             assert status == 200
 
     try:
