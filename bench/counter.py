@@ -33,9 +33,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nafitha.gui.driver import AppProcess
+from nafitha.harness.counter_driver import start_counter
 from nafitha.harness.server import RunningServer, running_server
 from nafitha.harness.xvfb import xvfb_display
-from tests.counter.driver import start_counter
 
 
 def pct(samples: list[float], q: float) -> float:

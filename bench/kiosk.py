@@ -22,11 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.printing import ticket_to_print
+from nafitha.harness.kiosk_driver import start_kiosk
 from nafitha.harness.server import running_server
 from nafitha.harness.xvfb import xvfb_display
 from printers import Printer
 from printers.virtual import VirtualPrinter
-from tests.kiosk.driver import start_kiosk
 
 
 def ms(seconds: float) -> str:
