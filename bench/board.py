@@ -6,7 +6,7 @@ Starts a real ``nafitha server`` (demo accounts), opens ``/board`` in headless C
 1920x1080, then a clerk calls ``--calls`` tickets one after another through the API. A
 MutationObserver in the page stamps the moment the big ticket number changes; the figure is that
 stamp minus the moment just before the HTTP call was sent (one clock: same machine). Each ticket is
-marked no-show right after it shows, so the next call can go.
+finished right after it shows, so the next call can go.
 
 In the same run, two references: the API call alone (``POST /counters/c1/next`` round trip as the
 clerk sees it), and a ``fetch('/api/v1/health')`` round trip from inside the page (the browser's

@@ -5,7 +5,8 @@ Prints, in one run:
   synchronous=FULL), and a trivial endpoint's throughput (GET /api/v1/health) as the HTTP ceiling;
 - back to back: N kiosks issuing tickets as fast as they can → tickets/s, p50/p99 latency (after a
   warm-up of 4 tickets per kiosk, not counted); then
-  M clerks calling next (and marking no-show) as fast as they can → p50/p99 of call-next;
+  M clerks calling next (and finishing the ticket: a no-show is refused until `no_show_after_s`
+  after the call) as fast as they can → p50/p99 of call-next;
 - paced: 10 kiosks each issuing 5 tickets a second and 20 clerks each calling once a second
   → p50/p99 of issue and call-next (target p99 < 25 ms);
 - the server's peak RSS (all its processes).
@@ -145,7 +146,11 @@ async def call_back_to_back(server: RunningServer, clerks: list[tuple[str, str]]
             latencies.append(time.perf_counter() - t0)
             if status == 204:
                 return
-            await conns[index].request("POST", f"/api/v1/tickets/{ticket['id']}/no-show")
+            done, answer = await conns[index].request(
+                "POST", f"/api/v1/tickets/{ticket['id']}/finish"
+            )
+            if done != 200:  # a refused finish would leave the clerk's call-next timing refusals
+                raise RuntimeError(f"finish refused ({done}): {answer}")
 
     start = time.perf_counter()
     await asyncio.gather(*(clerk(i) for i in range(len(conns))))
@@ -194,7 +199,11 @@ async def paced(
             )
             call.append(time.perf_counter() - t0)
             if status == 200:
-                await clerk_conns[index].request("POST", f"/api/v1/tickets/{ticket['id']}/no-show")
+                done, answer = await clerk_conns[index].request(
+                    "POST", f"/api/v1/tickets/{ticket['id']}/finish"
+                )
+                if done != 200:
+                    raise RuntimeError(f"finish refused ({done}): {answer}")
             next_at += period
 
     await asyncio.gather(
@@ -233,7 +242,7 @@ def main() -> int:
             print(summary(f"call-next, {args.clerks} clerks back to back", calls, elapsed))
             issue, call = asyncio.run(paced(server, clerks, args.paced_s))
             print(summary("paced issue (10 kiosks x 5/s)", issue))
-            print(summary("paced call-next (20 clerks x 1/s)", call))
+            print(summary(f"paced call-next ({args.clerks} clerks x 1/s)", call))
             print(f"{'server peak RSS':<34} {peak_rss_mb(server):7.1f} MiB")
             print(f"{'mean issue latency, paced':<34} {statistics.mean(issue) * 1000:7.1f} ms")
     return 0
