@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
-import time
+import threading
 import tty
 
 import pytest
@@ -119,17 +119,34 @@ def test_a_port_not_plugged_in_is_waited_for_reported_once_then_read(tmp_path):
     port = tmp_path / "ttyACM-later"
     scanner = open_scanner(str(port))  # no device yet: no error at start
     assert isinstance(scanner, SerialScanner) and scanner.connection is None
-    scanner.reopen_after = 0.1
+    scanner.reopen_after = 0.05
+    attempts: list[bool] = []  # each try to open the port: True once it opened
+    several_failed, opened = threading.Event(), threading.Event()
+    open_port = scanner.open
+
+    def counted_open():
+        try:
+            connection = open_port()
+        except OSError:  # pyserial's SerialException is one
+            attempts.append(False)
+            if len(attempts) >= 5:
+                several_failed.set()
+            raise  # the scanner's own handling, unchanged
+        attempts.append(True)
+        opened.set()
+        return connection
+
+    scanner.open = counted_open
     results = _collect(scanner)
     master, slave = os.openpty()
     try:
         lost = results.get(timeout=3)
         assert lost.code == "device_lost"
-        time.sleep(0.5)  # several attempts meanwhile, one report
-        assert results.empty()
+        assert several_failed.wait(timeout=5), attempts  # several failed attempts meanwhile...
+        assert results.empty()  # ...and one report
         tty.setraw(slave)
         port.symlink_to(os.ttyname(slave))  # plugged in
-        time.sleep(0.3)
+        assert opened.wait(timeout=5), attempts  # reopened: what is sent now is read
         os.write(master, b"7HKQ-M2XD-P\r\n")
         assert results.get(timeout=3) == "7HKQ-M2XD-P"
     finally:
