@@ -335,6 +335,10 @@ class Database:
             self._local.db = db
         return db
 
+    def ping(self) -> None:
+        """Read once through this thread's connection: raises if the database cannot answer."""
+        self.read().execute("SELECT 1").fetchone()
+
     @contextmanager
     def snapshot(self) -> Iterator[sqlite_utils.Database]:
         """Several reads that must agree with each other, in one read transaction."""

@@ -1,7 +1,8 @@
 """The manager's figures for a period of days, against the period just before it; CSV of tickets.
 
-Reads only the ``tickets_stats`` covering index (migration 020) for the days asked; the figures
-themselves are computed by :mod:`server.domain.stats`. Days are the center's calendar days, the same
+The rows and the kept aggregates come from :mod:`server.store.stats` (the ``tickets_stats``
+covering index, migration 020, for the days asked); the figures themselves are computed by
+:mod:`server.domain.stats`. Days are the center's calendar days, the same
 ``day`` the ticket numbering uses.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import threading
 from collections.abc import Hashable, Iterator
 from datetime import date, datetime, timedelta
@@ -23,15 +23,13 @@ from server.domain.errors import Refusal
 from server.domain.files import printed
 from server.domain.hours import local_day
 from server.domain.roles import Can, require
+from server.store import stats as store
 from server.usecases.catalog import Catalog, load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import iso
 
 MAX_DAYS = 731
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # and the period before stays a date
-_FACT_COLUMNS = (
-    "service, counter, clerk, state, issued_at, called_at, started_at, finished_at, quoted_wait_s"
-)
 
 
 def check_manager(actor: Actor) -> None:
@@ -69,10 +67,7 @@ class LocalHour:
 def read_facts(
     db: sqlite_utils.Database, first: date, last: date, hour_of: LocalHour
 ) -> list[stats.TicketFacts]:
-    rows = db.execute(
-        f"SELECT {_FACT_COLUMNS} FROM tickets INDEXED BY tickets_stats WHERE day BETWEEN ? AND ?",
-        [first.isoformat(), last.isoformat()],
-    )
+    rows = store.fact_rows(db, first, last)
     return [
         stats.TicketFacts(
             service=r[0],
@@ -134,13 +129,7 @@ def ensure_day_aggregates(
     last = min(last, _settled_until(ctx, catalog))
     if last < first:
         return 0
-    done = {
-        row[0]
-        for row in ctx.db.read().execute(
-            "SELECT day FROM stats_days_done WHERE day BETWEEN ? AND ?",
-            [first.isoformat(), last.isoformat()],
-        )
-    }
+    done = store.days_done(ctx.db.read(), first, last)
     missing = [
         first + timedelta(days=i)
         for i in range((last - first).days + 1)
@@ -161,19 +150,7 @@ def ensure_day_aggregates(
         built += len(batch)
         with ctx.db.write() as tx:
             for day_text, count, groups in batch:
-                tx.execute("DELETE FROM stats_days WHERE day = ?", [day_text])
-                tx.conn.executemany(
-                    "INSERT INTO stats_days (day, dim, key, data) VALUES (?, ?, ?, ?)",
-                    [
-                        (day_text, dim, str(key), json.dumps(group.to_json()))
-                        for (dim, key), group in groups.items()
-                    ],
-                )
-                tx.execute(
-                    "INSERT OR REPLACE INTO stats_days_done (day, computed_at, tickets)"
-                    " VALUES (?, ?, ?)",
-                    [day_text, ctx.now(), count],
-                )
+                store.keep_day(tx, day_text, groups, count, ctx.now())
     return built
 
 
@@ -196,32 +173,20 @@ def ensure_month_aggregates(ctx: Context, first: date, last: date) -> None:
     months = [m.isoformat()[:7] for m in _months_within(first, last)]
     if not months:
         return
-    marks = ",".join("?" for _ in months)
-    have = {
-        row[0]
-        for row in ctx.db.read().execute(
-            f"SELECT DISTINCT month FROM stats_months WHERE month IN ({marks})", months
-        )
-    }
+    have = store.months_kept(ctx.db.read(), months)
     for month in months:
         if month in have:
             continue
         groups: dict[tuple[str, str], stats.Aggregate] = {}
-        for dim, key, data in ctx.db.read().execute(
-            "SELECT dim, key, data FROM stats_days WHERE day BETWEEN ? AND ?",
-            [f"{month}-01", f"{month}-31"],
+        for dim, key, aggregate in store.day_aggregates(
+            ctx.db.read(), f"{month}-01", f"{month}-31"
         ):
-            aggregate = stats.Aggregate.from_json(json.loads(data))
             if (dim, key) in groups:
                 groups[(dim, key)].merge(aggregate)
             else:
                 groups[(dim, key)] = aggregate
         with ctx.db.write() as tx:
-            tx.execute("DELETE FROM stats_months WHERE month = ?", [month])
-            tx.conn.executemany(
-                "INSERT INTO stats_months (month, dim, key, data) VALUES (?, ?, ?, ?)",
-                [(month, d, k, json.dumps(g.to_json())) for (d, k), g in groups.items()],
-            )
+            store.keep_month(tx, month, groups)
 
 
 WARMUP_LEASE_S = 600.0
@@ -235,7 +200,7 @@ def warm_aggregates(ctx: Context, stop: threading.Event | None = None) -> int:
     worker process does it at a time: a lease in ``meta``, which expires should that worker die.
     Returns the days built.
     """
-    first_day = ctx.db.read().execute("SELECT min(day) FROM tickets").fetchone()[0]
+    first_day = store.first_ticket_day(ctx.db.read())
     if first_day is None:
         return 0
     catalog = load_catalog(ctx)
@@ -244,20 +209,15 @@ def warm_aggregates(ctx: Context, stop: threading.Event | None = None) -> int:
         return 0
     now = ctx.now()
     with ctx.db.write() as tx:
-        held = tx.execute("SELECT value FROM meta WHERE key = 'stats_warmup_until'").fetchone()
-        if held and float(held[0]) > now:
+        if not store.take_warmup_lease(tx, now, WARMUP_LEASE_S):
             return 0
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('stats_warmup_until', ?)",
-            [str(now + WARMUP_LEASE_S)],
-        )
     try:
         built = ensure_day_aggregates(ctx, catalog, first, last, stop)
         if stop is None or not stop.is_set():
             ensure_month_aggregates(ctx, first, last)
     finally:
         with ctx.db.write() as tx:
-            tx.execute("DELETE FROM meta WHERE key = 'stats_warmup_until'")
+            store.release_warmup_lease(tx)
     return built
 
 
@@ -279,9 +239,8 @@ def _merged(
         else:
             mine.merge(aggregate)
 
-    def add_rows(sql: str, params: list[str]) -> None:
-        for dim, key, data in db.execute(sql, params):
-            aggregate = stats.Aggregate.from_json(json.loads(data))
+    def add_rows(rows: Iterator[tuple[str, str, stats.Aggregate]]) -> None:
+        for dim, key, aggregate in rows:
             add(dim, int(key) if dim == "hour" else key, aggregate)
 
     if first <= settled:
@@ -290,16 +249,12 @@ def _merged(
         day_ranges = [(first, end)]
         if months:
             add_rows(
-                "SELECT dim, key, data FROM stats_months WHERE month BETWEEN ? AND ?",
-                [months[0].isoformat()[:7], months[-1].isoformat()[:7]],
+                store.month_aggregates(db, months[0].isoformat()[:7], months[-1].isoformat()[:7])
             )
             day_ranges = [(first, months[0] - timedelta(days=1)), (_next_month(months[-1]), end)]
         for start, stop in day_ranges:
             if start <= stop:
-                add_rows(
-                    "SELECT dim, key, data FROM stats_days WHERE day BETWEEN ? AND ?",
-                    [start.isoformat(), stop.isoformat()],
-                )
+                add_rows(store.day_aggregates(db, start.isoformat(), stop.isoformat()))
     recent = max(first, settled + timedelta(days=1))
     if recent <= last:
         facts = read_facts(db, recent, last, hour_of)
@@ -309,17 +264,8 @@ def _merged(
 
 
 def read_rows(db: sqlite_utils.Database, first: date, last: date) -> list[tuple[Any, ...]]:
-    return db.execute(
-        f"SELECT {_FACT_COLUMNS} FROM tickets INDEXED BY tickets_stats WHERE day BETWEEN ? AND ?",
-        [first.isoformat(), last.isoformat()],
-    ).fetchall()
-
-
-def count_tickets(db: sqlite_utils.Database, first: date, last: date) -> int:
-    return db.execute(
-        "SELECT count(*) FROM tickets INDEXED BY tickets_stats WHERE day BETWEEN ? AND ?",
-        [first.isoformat(), last.isoformat()],
-    ).fetchone()[0]
+    """The period's tickets as the rows :func:`stats.report_from_rows` reads."""
+    return store.fact_rows(db, first, last)
 
 
 def _report(
@@ -333,7 +279,7 @@ def _report(
     """The period's report, and whether it was computed from every ticket (exact)."""
     target_s = targets(catalog)
     settled = _settled_until(ctx, catalog)
-    if first > settled or count_tickets(ctx.db.read(), first, last) <= EXACT_TICKETS:
+    if first > settled or store.count_tickets(ctx.db.read(), first, last) <= EXACT_TICKETS:
         with ctx.db.snapshot() as db:
             rows = read_rows(db, first, last)
         return stats.report_from_rows(rows, target_s, hour_of, overall_only), True
@@ -389,13 +335,7 @@ def tickets_csv(ctx: Context, actor: Actor, date_from: str, date_to: str) -> Ite
     first, last = parse_period(date_from, date_to)
     catalog = load_catalog(ctx)
     tz = catalog.center.timezone
-    db = ctx.db.read()
-    rows = db.execute(
-        "SELECT day, number, service, priority, state, issued_at, called_at, started_at,"
-        " finished_at, quoted_wait_s, counter, clerk, recalls, transfers, file FROM tickets"
-        " WHERE day BETWEEN ? AND ? ORDER BY id",
-        [first.isoformat(), last.isoformat()],
-    ).fetchall()
+    rows = store.ticket_export_rows(ctx.db.read(), first, last)
     return _csv_chunks(_ticket_rows(rows, tz))
 
 
@@ -449,16 +389,7 @@ def files_csv(ctx: Context, actor: Actor, date_from: str, date_to: str) -> Itera
     tz = catalog.center.timezone
     start, end = _day_bounds(first, last, tz)
     now = ctx.now()
-    rows = (
-        ctx.db.read()
-        .execute(
-            "SELECT reference, service, stage, status, opened_at, stage_entered_at, due_at,"
-            " updated_at, moves, ticket_id FROM files WHERE opened_at >= ? AND opened_at < ?"
-            " ORDER BY opened_at",
-            [start, end],
-        )
-        .fetchall()
-    )
+    rows = store.file_export_rows(ctx.db.read(), start, end)
 
     def lines() -> Iterator[list[Any]]:
         yield list(FILE_CSV_COLUMNS)

@@ -1,0 +1,29 @@
+"""Is the server up and can it read and write its database: the body of ``GET /api/v1/health``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nafitha import __version__
+from server.usecases.context import Context
+
+
+def health(ctx: Context) -> tuple[dict[str, Any], bool]:
+    """The health answer and whether writes work.
+
+    The database is read once (a broken file raises here, as any request would). Writes count as
+    failing while the last write met a storage fault (read-only file, disk full, I/O error) and
+    no write has succeeded since: a monitor then sees what every kiosk and counter sees, rather
+    than an "ok" over failing writes.
+    """
+    ctx.db.ping()
+    fault = ctx.db.storage_error
+    body: dict[str, Any] = {
+        "status": "ok" if fault is None else "storage_unavailable",
+        "version": __version__,
+        "time": ctx.now(),
+        "writable": fault is None,
+    }
+    if fault is not None:
+        body["storage"] = fault
+    return body, fault is None
