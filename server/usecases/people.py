@@ -12,9 +12,6 @@ from server.usecases.auth import token_hash
 from server.usecases.context import Actor, Context
 from server.usecases.passwords import hash_password
 
-ROLES = ("clerk", "manager", "admin", "auditor")  # people.role allows these (m001, m022)
-DEVICE_KINDS = ("kiosk", "counter", "board")
-
 
 def list_people(ctx: Context) -> list[dict[str, Any]]:
     return [
