@@ -24,7 +24,11 @@ ItemId = Annotated[str, Path(max_length=64)]
 
 def _same_id(path_id: str, body_id: str) -> None:
     if path_id != body_id:
-        raise Refusal("invalid_input", field="id", reason="differs from the path")
+        raise Refusal(
+            "invalid_input",
+            field="id",
+            reason={"ar": "يختلف عن المسار", "en": "differs from the path"},
+        )
 
 
 @router.put("/categories/{item_id}")

@@ -30,7 +30,11 @@ def parse_after(after: str | None, last_event_id: str | None) -> int | None:
     """
     if after is not None:
         if not _ID.fullmatch(after):
-            raise Refusal("invalid_input", field="after", reason="an event id (digits)")
+            raise Refusal(
+                "invalid_input",
+                field="after",
+                reason={"ar": "رقم حدث (أرقام فقط)", "en": "an event id (digits)"},
+            )
         return int(after)
     if last_event_id is not None:
         return int(last_event_id) if _ID.fullmatch(last_event_id.strip()) else UNREPLAYABLE

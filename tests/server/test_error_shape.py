@@ -140,3 +140,11 @@ def test_no_router_builds_its_own_error_response() -> None:
         text = path.read_text(encoding="utf-8")
         assert "HTTPException" not in text, path.name
         assert "error_response" not in text, path.name
+
+
+def test_a_bad_stream_position_is_refused_in_each_language_without_english_inside_arabic(app_env):
+    answer = app_env.http.get("/api/v1/events", params={"after": "²"})
+    assert answer.status_code == 422
+    message = answer.json()["error"]["message"]
+    assert "digits" in message["en"]
+    assert not re.search("[A-Za-z]", message["ar"].replace("after", ""))
