@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 
 from nafitha.demo import seed_demo
 from server.app import create_app
-from server.config import CenterConfig, ServerSettings
+from server.config import DEFAULT_CENTER, CenterConfig, ServerSettings, load_center_config
 from server.usecases.context import Context
 from tests.support.server import demo_server  # noqa: F401 - a real server process per module
 
@@ -99,6 +100,20 @@ def make_env(
     app = create_app(ServerSettings(db=db_path, **settings), clock=clock, center=center)
     with TestClient(app) as http:
         yield AppEnv(http, app.state.ctx, clock, db_path)
+
+
+@contextmanager
+def env_in_zone(seeded_db: Path, folder: Path, timezone: str) -> Iterator[AppEnv]:
+    """An AppEnv whose center keeps ``timezone`` (opening hours ignored), closed on leaving."""
+    config = load_center_config(DEFAULT_CENTER)
+    zoned = config.model_copy(
+        update={"center": config.center.model_copy(update={"timezone": timezone})}
+    )
+    env_iter = make_env(seeded_db, folder, center=zoned, ignore_hours=True)
+    try:
+        yield next(env_iter)
+    finally:
+        env_iter.close()
 
 
 @pytest.fixture

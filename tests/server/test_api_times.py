@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from server.config import DEFAULT_CENTER, load_center_config
 from server.domain.hours import iso
-from tests.server.conftest import AppEnv, make_env
+from tests.server.conftest import AppEnv, env_in_zone
 
 
 def test_iso_writes_unix_times_and_aware_datetimes_alike_in_the_centers_zone() -> None:
@@ -48,16 +47,8 @@ def test_ticket_service_and_track_answers_name_the_zone_their_times_are_in(
 
 
 def test_times_follow_the_configured_zone_not_the_servers(seeded_db: Path, tmp_path: Path) -> None:
-    config = load_center_config(DEFAULT_CENTER)
-    baghdad = config.model_copy(
-        update={"center": config.center.model_copy(update={"timezone": "Asia/Baghdad"})}
-    )
-    env_iter = make_env(seeded_db, tmp_path, center=baghdad, ignore_hours=True)
-    env = next(env_iter)
-    try:
+    with env_in_zone(seeded_db, tmp_path, "Asia/Baghdad") as env:
         ticket = env.issue("civil-extract")
         assert ticket["timezone"] == "Asia/Baghdad" and ticket["issued_at"].endswith("+03:00")
         status = env.http.get(f"/api/v1/tickets/public/{ticket['token']}").json()
         assert status["timezone"] == "Asia/Baghdad" and status["issued_at"].endswith("+03:00")
-    finally:
-        env_iter.close()

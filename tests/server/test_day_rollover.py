@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.config import DEFAULT_CENTER, load_center_config
-from tests.server.conftest import AppEnv, make_env
+from tests.server.conftest import AppEnv, env_in_zone, make_env
 
 
 @pytest.fixture
@@ -43,18 +42,10 @@ def test_yesterdays_waiting_tickets_are_not_called_today(open_env: AppEnv) -> No
 
 def test_rollover_follows_the_configured_zone(seeded_db: Path, tmp_path: Path) -> None:
     """At 21:30 UTC it is 23:30 in Beirut but already 00:30 tomorrow in Baghdad (UTC+3)."""
-    config = load_center_config(DEFAULT_CENTER)
-    baghdad = config.model_copy(
-        update={"center": config.center.model_copy(update={"timezone": "Asia/Baghdad"})}
-    )
-    env_iter = make_env(seeded_db, tmp_path, center=baghdad, ignore_hours=True)
-    env = next(env_iter)
-    try:
+    with env_in_zone(seeded_db, tmp_path, "Asia/Baghdad") as env:
         env.clock.t = datetime(2026, 11, 23, 20, 30, tzinfo=UTC).timestamp()
         assert env.issue()["day"] == "2026-11-23"
         env.clock.t = datetime(2026, 11, 23, 21, 30, tzinfo=UTC).timestamp()
         ticket = env.issue()
         assert ticket["day"] == "2026-11-24" and ticket["number"] == "A-001"
         assert ticket["issued_at"].endswith("+03:00")
-    finally:
-        env_iter.close()
