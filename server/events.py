@@ -77,6 +77,7 @@ class EventFeed:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._stopping = False
 
     def _event(self, row: Row) -> PublicEvent:
         event_id, kind, at, public = row
@@ -104,7 +105,14 @@ class EventFeed:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
+        """End the poller. Cancelling alone is not enough on Python 3.11: ``asyncio.wait_for``
+        swallows a cancel that lands as its wait completes (a commit's wake at shutdown), and the
+        loop would run on for ever; the flag ends it at its next turn whatever happens to the
+        cancel."""
+        self._stopping = True
         if self._task is not None:
+            if self._wake is not None:
+                self._wake.set()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -140,7 +148,7 @@ class EventFeed:
 
     async def _run(self) -> None:
         assert self._wake is not None and self._loop is not None
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_s)
             since = self._loop.time() - self._announced
