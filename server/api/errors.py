@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nafitha.text import MissingText, both
+from server.api.validation_text import validation_reason
 from server.domain.errors import Refusal, code_of
 from server.store.faults import storage_fault
 
@@ -60,7 +61,7 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
         return error_response("malformed_json")
     first = errors[0] if errors else {"loc": (), "msg": "invalid"}
     field = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
-    return error_response("invalid_input", field=field or "body", reason=str(first.get("msg")))
+    return error_response("invalid_input", field=field or "body", reason=validation_reason(first))
 
 
 def _http(request: Request, exc: Exception) -> JSONResponse:

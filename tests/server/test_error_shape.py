@@ -148,3 +148,22 @@ def test_a_bad_stream_position_is_refused_in_each_language_without_english_insid
     message = answer.json()["error"]["message"]
     assert "digits" in message["en"]
     assert not re.search("[A-Za-z]", message["ar"].replace("after", ""))
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "en_words"),
+    [
+        ({"service": "civil-extract", "priority": "yes"}, "priority", "true or false"),
+        ({"service": "civil-extract", "colour": "red"}, "colour", "unknown field"),
+        ({"service": "x" * 500}, "service", "longer than"),
+        ({}, "service", "required"),
+    ],
+)
+def test_input_refusals_say_why_in_each_language(app_env, body, field, en_words):
+    answer = app_env.http.post("/api/v1/tickets", json=body, headers=app_env.kiosk)
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "invalid_input"
+    assert f"«{field}»" in error["message"]["en"] and en_words in error["message"]["en"]
+    arabic = error["message"]["ar"].replace(field, "")
+    assert not re.search("[A-Za-z]{3,}", arabic.replace("true", "").replace("false", "")), arabic
