@@ -67,27 +67,7 @@ class SharedBuckets:
 
     def allow(self, key: str, now: float, per_minute: float, burst: float) -> int:
         """0 when ``key`` may go ahead now (a token is taken), else the whole seconds to wait."""
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            row = conn.execute(
-                "SELECT tokens, updated FROM buckets WHERE key = ?", [key]
-            ).fetchone()
-            tokens, wait = take_token(
-                row[0] if row else None, row[1] if row else now, now, per_minute, burst
-            )
-            conn.execute(
-                "INSERT OR REPLACE INTO buckets (key, tokens, updated, per_minute, burst)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [key, tokens, now, per_minute, burst],
-            )
-            if row is None:
-                self._keep_bounded(conn, now)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return wait
+        return self.allow_all([(key, per_minute, burst)], now)
 
     def allow_all(self, limits: list[tuple[str, float, float]], now: float) -> int:
         """A token from every bucket of ``limits`` (key, per_minute, burst), or from none.
