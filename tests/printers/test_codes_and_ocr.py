@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from nafitha.paths import FONT_BOLD
 from printers.printing import Printer
 from tests.printers.conftest import REFERENCE, SERVICE, STATUS_URL, TRACK_URL
+from tests.support.ocr import ocr_paper
 
 
 def decoded(image: Image.Image, kind) -> list[str]:
@@ -43,21 +42,7 @@ def test_code128_bars_are_at_least_two_dots_wide_on_58mm(receipt):
 
 
 def ocr_arabic(image: Image.Image, tmp_path: Path) -> str:
-    if shutil.which("tesseract") is None:
-        pytest.skip("tesseract-ocr is not installed")
-    # The paper is 203 dpi; tesseract is tuned for ~300 dpi scans: enlarge 2x as a 406 dpi scan.
-    path = tmp_path / "ocr.png"
-    grey = image.convert("L")
-    grey.resize((grey.width * 2, grey.height * 2), Image.Resampling.BICUBIC).save(path)
-    out = subprocess.run(
-        ["tesseract", str(path), "-", "-l", "ara", "--psm", "4"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"},
-    )
-    assert out.returncode == 0, out.stderr
-    return " ".join(out.stdout.split())
+    return ocr_paper(image, "ara", tmp_path)
 
 
 @pytest.mark.parametrize("width", [58, 80])

@@ -9,8 +9,6 @@ language, and the paper is short, with no line under 2.5 mm.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ from printers.encode import encode_page
 from printers.printables import Ticket
 from printers.printing import Printer
 from printers.sample import sample_ticket
+from tests.support.ocr import ocr_paper
 
 
 def printed(ticket: Ticket, setting: str = "dummy://?width=80") -> Image.Image:
@@ -35,20 +34,7 @@ def printed(ticket: Ticket, setting: str = "dummy://?width=80") -> Image.Image:
 
 
 def ocr(image: Image.Image, lang: str, tmp_path: Path) -> str:
-    if shutil.which("tesseract") is None:
-        pytest.skip("tesseract-ocr is not installed")
-    path = tmp_path / f"ocr-{lang}.png"
-    grey = image.convert("L")
-    grey.resize((grey.width * 2, grey.height * 2), Image.Resampling.BICUBIC).save(path)
-    out = subprocess.run(
-        ["tesseract", str(path), "-", "-l", lang, "--psm", "6"],  # 4 drops a line under dashes
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"},
-    )
-    assert out.returncode == 0, out.stderr
-    return " ".join(out.stdout.split())
+    return ocr_paper(image, lang, tmp_path, psm="6")  # 4 drops a line under dashes
 
 
 def text_lines(image: Image.Image, gap: int = 3) -> list[tuple[int, int]]:
