@@ -316,21 +316,29 @@ class KioskApp(App):
 
     # ------------------------------------------------------------------ the catalog
     def _load_catalog(self, *_: object) -> None:
+        self._schedule_catalog(None)  # a load asked for now replaces the one that was due
         self.background.run(self.client.services, self._catalog_loaded, self._catalog_failed)
+
+    def _schedule_catalog(self, delay: float | None) -> None:
+        """One refresh due at a time: each load ends by asking for the next, so without the
+        cancel every early load ("get a ticket") would start one more endless refresh loop."""
+        if self._catalog_event is not None:
+            self._catalog_event.cancel()
+            self._catalog_event = None
+        if delay is not None:
+            self._catalog_event = Clock.schedule_once(self._load_catalog, delay)
 
     def _catalog_loaded(self, payload: dict[str, Any]) -> None:
         self.state.catalog = parse_catalog(payload)
         self.state.catalog_loaded = True
         self.state.server_ok = True
         self.alerts.flush()
-        self._catalog_event = Clock.schedule_once(self._load_catalog, CATALOG_REFRESH_S)
+        self._schedule_catalog(CATALOG_REFRESH_S)
 
     def _catalog_failed(self, error: Exception) -> None:
         log.warning("services not loaded: %r", error)
         self.state.server_ok = False
-        self._catalog_event = Clock.schedule_once(
-            self._load_catalog, self.settings.retry_interval_s
-        )
+        self._schedule_catalog(self.settings.retry_interval_s)
 
     def _catalog_changed(self, *_: object) -> None:
         if self.manager.current in ("welcome", "categories", "services"):
