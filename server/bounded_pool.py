@@ -31,11 +31,7 @@ class BoundedPool:
         """``fn(*args)`` on one of the threads; ``too_many_attempts`` when all are taken."""
         with self._lock:
             if self.busy >= self.capacity:
-                raise Refusal(
-                    "too_many_attempts",
-                    headers={"Retry-After": str(RETRY_AFTER_S)},
-                    seconds=RETRY_AFTER_S,
-                )
+                raise Refusal.retry_after("too_many_attempts", RETRY_AFTER_S)
             self.busy += 1
         future = self._executor.submit(fn, *args)
         future.add_done_callback(self._finished)

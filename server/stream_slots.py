@@ -24,11 +24,7 @@ class StreamSlots:
     def take(self, address: str) -> None:
         """One more stream for ``address``, or a 503 refusal that says when to retry."""
         if self.open >= self.total or self.by_address[address] >= self.per_address:
-            raise Refusal(
-                "too_many_streams",
-                headers={"Retry-After": str(RETRY_AFTER_S)},
-                seconds=RETRY_AFTER_S,
-            )
+            raise Refusal.retry_after("too_many_streams", RETRY_AFTER_S)
         self.open += 1
         self.by_address[address] += 1
 

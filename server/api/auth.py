@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import Ctx, bearer_token, permit
+from server.api.deps import Ctx, bearer_token, client_address, permit
 from server.api.inputs import INPUT
 from server.bounded_pool import BoundedPool
 from server.domain.roles import Can
@@ -36,7 +36,7 @@ async def login(body: LoginIn, ctx: Ctx, request: Request) -> dict[str, Any]:
         pool = ctx.cache["login_pool"] = BoundedPool(
             settings.login_hash_threads, settings.login_queue, "login"
         )
-    address = request.client.host if request.client else "local"
+    address = client_address(request)
     return await pool.run(
         auth.login, ctx, body.username, body.password, body.counter, body.take_over, address
     )

@@ -32,6 +32,14 @@ async def get_context(request: Request) -> Context:
 
 
 Ctx = Annotated[Context, Depends(get_context)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, the key of every per-address limit (as uvicorn saw it, proxies
+    trusted only through ``forwarded_allow_ips``)."""
+    return request.client.host if request.client else "unknown"
+
+
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 

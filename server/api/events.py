@@ -13,6 +13,7 @@ from fastapi.sse import EventSourceResponse
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from server.api.deps import client_address
 from server.domain.errors import Refusal
 from server.stream_slots import StreamSlots
 
@@ -101,7 +102,7 @@ async def events(
     """
     start = parse_after(after, last_event_id)
     slots: StreamSlots = request.app.state.stream_slots
-    address = request.client.host if request.client else "?"
+    address = client_address(request)
     slots.take(address)
     released = False
 

@@ -13,9 +13,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from server.api.deps import Ctx, current_actor, permit
+from server.api.deps import Ctx, client_address, current_actor, permit
 from server.api.inputs import INPUT, PlainLine, PlainText
-from server.domain.errors import Refusal
 from server.domain.files import NAME_MAX, NOTE_MAX, Citizen
 from server.domain.roles import Can
 from server.usecases import files, files_track
@@ -109,9 +108,6 @@ def move_file(reference: Reference, body: MoveIn, ctx: Ctx, actor: Mover) -> dic
     responses={429: {"description": "Too many lookups from this address; see Retry-After"}},
 )
 def track(reference: Reference, request: Request, ctx: Ctx, actor: Anyone) -> Any:
-    address = request.client.host if request.client else "unknown"
-    wait = files_track.track_retry_after(ctx, actor, address)
-    if wait:
-        raise Refusal("track_rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
+    files_track.check_track_allowed(ctx, actor, client_address(request))
     # the answer is plain JSON already: skip FastAPI's generic encoder, the costliest step here
     return JSONResponse(files.track(ctx, reference))

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import Ctx, permit
+from server.api.deps import Ctx, client_address, permit
 from server.api.inputs import INPUT, PlainText
-from server.domain.errors import Refusal
 from server.domain.roles import Can
 from server.usecases import files_track, ticket_actions, tickets
 from server.usecases.context import Actor
@@ -51,10 +50,8 @@ async def issue_ticket(
     references faster here than on the tracking screen.
     """
     if body.file is not None:
-        address = request.client.host if request.client else "unknown"
-        wait = await run_in_threadpool(files_track.track_retry_after, ctx, actor, address)
-        if wait:
-            raise Refusal("track_rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
+        address = client_address(request)
+        await run_in_threadpool(files_track.check_track_allowed, ctx, actor, address)
     ticket, created = await ctx.db.run(
         tickets.issue_ticket, ctx, actor, body.service, body.priority, body.file, idempotency_key
     )

@@ -135,3 +135,8 @@ class Refusal(Exception):
         self.headers = dict(headers or {})
         self.params = params
         super().__init__(code)
+
+    @classmethod
+    def retry_after(cls, code: str, seconds: int) -> Refusal:
+        """A refusal that says when to come back: ``Retry-After`` and the text's ``seconds``."""
+        return cls(code, headers={"Retry-After": str(seconds)}, seconds=seconds)

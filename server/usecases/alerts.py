@@ -24,7 +24,7 @@ def _check_alert_rate(ctx: Context, actor: Actor) -> None:
         key, ctx.now(), ALERTS_PER_MINUTE, ALERT_BURST
     )
     if wait:
-        raise Refusal("alerts_rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
+        raise Refusal.retry_after("alerts_rate_limited", wait)
 
 
 def _view(row: Any, timezone: str) -> dict[str, Any]:

@@ -49,7 +49,7 @@ def take_attempt(ctx: Context, username: str, address: str, now: float) -> None:
     limits = _attempt_limits(ctx, username, address)
     wait = shared_buckets(ctx.cache, ctx.db.path).allow_all(limits, now)
     if wait:
-        raise Refusal("too_many_attempts", headers={"Retry-After": str(wait)}, seconds=wait)
+        raise Refusal.retry_after("too_many_attempts", wait)
 
 
 def attempt_succeeded(ctx: Context, username: str, address: str) -> None:

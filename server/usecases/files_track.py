@@ -8,12 +8,19 @@ every worker process (:mod:`server.store.rate_limits`, a file beside the databas
 
 from __future__ import annotations
 
+from server.domain.errors import Refusal
 from server.store.rate_limits import SharedBuckets, shared_buckets
 from server.usecases.context import Actor, Context
 
 
 def _buckets(ctx: Context) -> SharedBuckets:
     return shared_buckets(ctx.cache, ctx.db.path)  # the same one sign-in counts its attempts in
+
+
+def check_track_allowed(ctx: Context, actor: Actor, address: str) -> None:
+    """Count one file lookup (tracking, or a reference given at ticket issue), or refuse it."""
+    if wait := track_retry_after(ctx, actor, address):
+        raise Refusal.retry_after("track_rate_limited", wait)
 
 
 def track_retry_after(ctx: Context, actor: Actor, address: str) -> int:
