@@ -131,11 +131,6 @@ class MoveRefused:
     code: str
 
 
-def has_role(role: str, needed: str) -> bool:
-    """Whether ``role`` ranks at least ``needed`` (the order of ``server.domain.roles.RANK``)."""
-    return ranks_at_least(role, needed)
-
-
 def plan_move(
     workflow: Workflow,
     state: FileState,
@@ -152,13 +147,13 @@ def plan_move(
         return MoveRefused("file_closed")
     has_reason = bool(reason and reason.strip())
     if target == CANCELLED:
-        if not has_role(role, workflow.cancel_role):
+        if not ranks_at_least(role, workflow.cancel_role):
             return MoveRefused("role_not_allowed")
         if not has_reason:
             return MoveRefused("reason_required")
         return Move("cancel", state.stage, "cancelled")
     if target == MISSING:
-        if not has_role(role, workflow.missing_role):
+        if not ranks_at_least(role, workflow.missing_role):
             return MoveRefused("role_not_allowed")
         if not missing:
             return MoveRefused("missing_list_required")
@@ -171,17 +166,18 @@ def plan_move(
     if goal == here:
         if state.status != "missing_documents":
             return MoveRefused("transition_not_allowed")
-        if not has_role(role, workflow.stages[here].role):
+        if not ranks_at_least(role, workflow.stages[here].role):
             return MoveRefused("role_not_allowed")
         return Move("resume", target, "open")
     if goal > here:
         if any(not stage.optional for stage in workflow.stages[here + 1 : goal]):
             return MoveRefused("transition_not_allowed")
-        if not has_role(role, workflow.stages[goal].role):
+        if not ranks_at_least(role, workflow.stages[goal].role):
             return MoveRefused("role_not_allowed")
         return Move("forward", target, "closed" if goal == len(workflow.stages) - 1 else "open")
     if not (
-        has_role(role, workflow.stages[goal].role) and has_role(role, workflow.stages[here].role)
+        ranks_at_least(role, workflow.stages[goal].role)
+        and ranks_at_least(role, workflow.stages[here].role)
     ):
         return MoveRefused("role_not_allowed")
     if not has_reason:

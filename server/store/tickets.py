@@ -19,7 +19,16 @@ COLUMNS = (
 
 def ticket_row(db: sqlite_utils.Database, ticket_id: int) -> dict[str, Any] | None:
     """The ticket's row as column → value, or None if there is no such ticket."""
-    cursor = db.execute(f"SELECT {COLUMNS} FROM tickets WHERE id = ?", [ticket_id])
+    return _one_ticket(db, "id", ticket_id)
+
+
+def ticket_by_token(db: sqlite_utils.Database, token: str) -> dict[str, Any] | None:
+    """The ticket whose public token is ``token`` (its phone page), or None."""
+    return _one_ticket(db, "public_token", token)
+
+
+def _one_ticket(db: sqlite_utils.Database, column: str, value: object) -> dict[str, Any] | None:
+    cursor = db.execute(f"SELECT {COLUMNS} FROM tickets WHERE {column} = ?", [value])
     row = cursor.fetchone()
     if row is None:
         return None
@@ -119,11 +128,6 @@ def insert_waiting(tx: sqlite_utils.Database, **columns: Any) -> int:
         f"INSERT INTO tickets ({names}, state) VALUES ({marks}, 'waiting')", list(columns.values())
     )
     return int(cursor.lastrowid)
-
-
-def id_by_public_token(db: sqlite_utils.Database, token: str) -> int | None:
-    row = db.execute("SELECT id FROM tickets WHERE public_token = ?", [token]).fetchone()
-    return row[0] if row else None
 
 
 def states_of_numbers(db: sqlite_utils.Database, day: str, numbers: list[str]) -> dict[str, str]:

@@ -59,12 +59,9 @@ def board_state(ctx: Context) -> dict[str, Any]:
                 }
             )
         calls = _as_they_stand(db, calls, day)[:BOARD_CALLS]
-        waiting = {
-            service: figures[0]
-            for service, figures in tickets_store.waiting_by_service(db, day).items()
-        }
         message = board_store.latest_message(db)
-        # The same figures a ticket taken now is told (one rounding, ``wait_minutes``).
+        # The same figures a ticket taken now is told (one rounding, ``wait_minutes``), and the
+        # count of who waits from the trigger-kept counts rather than a scan of the day's tickets.
         queues = estimates.queue_figures(db, catalog, day, ctx.cache)
     return {
         "center": catalog.center.name.model_dump(),
@@ -75,7 +72,7 @@ def board_state(ctx: Context) -> dict[str, Any]:
                 "service": service.id,
                 "prefix": service.prefix,
                 "name": service.name.model_dump(),
-                "count": waiting.get(service.id, 0),
+                "count": queues.get(service.id, {}).get("waiting", 0),
                 "wait_minutes": queues.get(service.id, {}).get("wait_minutes"),
                 "callable": queues.get(service.id, {}).get("callable", True),
             }

@@ -55,7 +55,7 @@ def _policy_choice(
 ) -> Waiting | None:
     counter = catalog.counter(counter_id)
     services = frozenset(counter.services)
-    targets = {s: catalog.services[s].target_wait_min * 60.0 for s in catalog.services}
+    targets = catalog.target_wait_s()
     return choose_next(
         _heads(tx, counter_id, services, day),
         counter_id,

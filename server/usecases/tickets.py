@@ -119,10 +119,9 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
     catalog = load_catalog(ctx)
     now = ctx.now()
     with ctx.db.snapshot() as db:
-        ticket_id = tickets_store.id_by_public_token(db, token)
-        if ticket_id is None:
+        ticket = tickets_store.ticket_by_token(db, token)
+        if ticket is None:
             raise Refusal("ticket_not_found")
-        ticket = fetch_ticket(db, ticket_id)
         quoted = quote_waiting(db, catalog, ticket, now, ctx.cache)
     staff = staff_view(ticket, catalog)
     return {
