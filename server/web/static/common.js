@@ -8,15 +8,7 @@ const NF = (() => {
   let lang = document.documentElement.lang || "ar";
   const listeners = [];
 
-  function t(key, params) {
-    const entry = texts[key];
-    if (!entry) return key;
-    let text = entry[lang] || entry.ar;
-    if (params) {
-      for (const [name, value] of Object.entries(params)) text = text.split(`{${name}}`).join(value);
-    }
-    return text;
-  }
+  function t(key, params) { return tIn(lang, key, params); }
 
   // A catalog text as nodes, its placeholders filled with nodes (an isolated date, a name...):
   // fill("web.dash_range", {from: isolate(a), to: isolate(b)}) → [text, <bdi>, text, <bdi>].
@@ -265,8 +257,6 @@ const NF = (() => {
     return text;
   }
 
-  function duration(seconds) { return formatDuration(seconds); }
-
   function percent(share) {
     return share == null ? "—" : `${Math.round(share * 100)}%`;
   }
@@ -367,7 +357,7 @@ const NF = (() => {
   });
 
   return {
-    t, pick, api, ApiError, stream, setLang, session, download, onLang, applyTexts, duration, percent, el,
+    t, pick, api, ApiError, stream, setLang, session, download, onLang, applyTexts, percent, el,
     formatDate, formatTime, formatDatetime, formatDay, formatDuration, formatWait, isolate, page, fill, tIn,
     get lang() { return lang; },
     get timezone() { return zone; },

@@ -14,7 +14,7 @@
   // ---------------------------------------------------------------- formatting
   function figure(value, kind) {
     if (value === null || value === undefined) return "—";
-    if (kind === "duration") return NF.duration(value);
+    if (kind === "duration") return NF.formatDuration(value);
     if (kind === "share") return NF.percent(value);
     if (kind === "change") {
       const sign = value > 0 ? "+" : "";
@@ -102,7 +102,7 @@
     if (!queue) return;
     const longest = Math.max(0, ...queue.services.map((s) => (s.waiting ? s.oldest_wait_s : 0)));
     $("now-waiting").textContent = String(queue.waiting);
-    $("now-longest").textContent = NF.duration(longest);
+    $("now-longest").textContent = NF.formatDuration(longest);
     $("now-open").textContent = String(queue.counters_open);
     $("now-alerts").textContent = String(alerts.length);
     const stranded = unserved();
@@ -112,7 +112,7 @@
         NF.fill("web.dash_alarm_line", {
           service: NF.el("strong", {}, NF.el("span", { class: "pill number" }, s.prefix), " ", NF.pick(s.name)),
           waiting: NF.isolate(s.waiting),
-          oldest: NF.el("bdi", {}, NF.duration(s.oldest_wait_s)),
+          oldest: NF.el("bdi", {}, NF.formatDuration(s.oldest_wait_s)),
         }))),
     );
     $("now-services").tBodies[0].replaceChildren(
@@ -120,7 +120,7 @@
         NF.el("tr", {},
           NF.el("td", {}, NF.el("span", { class: "pill number" }, s.prefix), " ", NF.pick(s.name)),
           cell(s.waiting, "count", `now.${s.id}.waiting`),
-          NF.el("td", { class: `num words ${s.oldest_wait_s > s.target_wait_s ? "error" : ""}` }, NF.duration(s.oldest_wait_s)),
+          NF.el("td", { class: `num words ${s.oldest_wait_s > s.target_wait_s ? "error" : ""}` }, NF.formatDuration(s.oldest_wait_s)),
         ),
       ),
     );
@@ -366,7 +366,7 @@
         NF.el("td", {}, NF.isolate(file.reference, { class: "number reference" })),
         NF.el("td", {}, NF.pick(names.get(file.service)) || file.service),
         NF.el("td", {}, NF.pick(file.stage_name)),
-        NF.el("td", { class: "num words" }, NF.duration(file.overdue_s)))),
+        NF.el("td", { class: "num words" }, NF.formatDuration(file.overdue_s)))),
     );
   }
 
