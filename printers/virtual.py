@@ -46,6 +46,7 @@ class VirtualPrinter:
     ) -> None:
         self.host, self.port = host, port
         self.out_dir = Path(out_dir) if out_dir else None
+        self._state_lock = threading.RLock()
         self.state = state
         self.width_dots = width_dots
         self._log = log
@@ -69,10 +70,13 @@ class VirtualPrinter:
     def state(self, value: str) -> None:
         if value not in STATES:
             raise ValueError(f"state must be one of {', '.join(STATES)}")
-        self._state = value
-        out_dir = getattr(self, "out_dir", None)
-        if out_dir is not None and out_dir.is_dir():  # keep DIR/state saying what we answer
-            (out_dir / "state").write_text(value + "\n", encoding="utf-8")
+        # one lock with the file follower: it must never read the old word from DIR/state after
+        # the new state is set and put the old one back
+        with self._state_lock:
+            self._state = value
+            out_dir = getattr(self, "out_dir", None)
+            if out_dir is not None and out_dir.is_dir():  # keep DIR/state saying what we answer
+                (out_dir / "state").write_text(value + "\n", encoding="utf-8")
 
     @property
     def url(self) -> str:
@@ -138,6 +142,11 @@ class VirtualPrinter:
         """``echo paper_out > DIR/state`` changes the answers of a running virtual printer."""
         if not self.out_dir:
             return
+        with self._state_lock:
+            self._follow_state_file_locked()
+
+    def _follow_state_file_locked(self) -> None:
+        assert self.out_dir is not None
         try:
             wanted = (self.out_dir / "state").read_text(encoding="utf-8").strip()
         except (FileNotFoundError, UnicodeDecodeError):
