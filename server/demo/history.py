@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from nafitha.replay import rows_digest
 from server.config import Service
 from server.domain.hours import local_day
-from server.domain.replay import rows_digest
 from server.domain.tickets import format_number
 from server.store import history as history_store
 from server.store.audit import ticket_rows

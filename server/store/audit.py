@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain.replay import FILE_COLUMNS, HISTORY_COLUMNS, TICKET_COLUMNS
+from nafitha.replay import FILE_COLUMNS, HISTORY_COLUMNS, TICKET_COLUMNS
 
 
 def _rows(cursor: Any) -> Iterator[dict[str, Any]]:

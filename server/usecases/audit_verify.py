@@ -10,7 +10,7 @@ Four checks, each naming the first bad event:
    must still be in the log with the same hash (a cut tail, or a log rewritten and re-signed
    after its signatures were deleted);
 4. the ``tickets`` and ``files`` tables equal their replay from the events
-   (:mod:`server.domain.replay`), and each file's personal data still matches the keyed digest
+   (:mod:`nafitha.replay`), and each file's personal data still matches the keyed digest
    its ``file_opened`` event recorded (a row edited behind the log's back).
 """
 
@@ -26,7 +26,7 @@ import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from nafitha.chain import Head, SignedHead, digest_key_id, key_id, keyed_digest, verify_head
-from server.domain.replay import (
+from nafitha.replay import (
     FILE_COLUMNS,
     FILE_KINDS,
     HISTORY_COLUMNS,
@@ -36,7 +36,7 @@ from server.domain.replay import (
     replay_tickets,
     rows_digest,
 )
-from server.domain.replay_compare import Difference, compare_rows
+from nafitha.replay_compare import Difference, compare_rows
 from server.store import audit as rows_store
 from server.store import events as store
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from nafitha.replay import ticket_changes
 from server.domain.errors import Refusal
 from server.domain.hours import iso
-from server.domain.replay import ticket_changes
 from server.domain.roles import Can, may, require_ticket
 from server.domain.tickets import next_state
 from server.store.events import append_event

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from nafitha.replay import ticket_row
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
-from server.domain.replay import ticket_row
 from server.domain.tickets import format_number
 from server.store import tickets as tickets_store
 from server.store.events import append_event

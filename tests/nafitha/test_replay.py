@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.domain.replay import UNKNOWN, replay_files, replay_tickets, ticket_changes
-from server.domain.replay_compare import compare_rows
+from nafitha.replay import UNKNOWN, replay_files, replay_tickets, ticket_changes
+from nafitha.replay_compare import compare_rows
 
 
 def event(id_: int, kind: str, ticket: int | None, data: dict[str, Any], **more: Any) -> dict:

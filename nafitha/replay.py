@@ -9,7 +9,7 @@ Events written since the audit was hardened carry the columns their write set: a
 ``data["ticket"]`` (every tracked column at issue, the changed ones afterwards), a file event
 ``data["file"]`` (the file's tracked columns after the change). Older events carry less: the
 replay derives what their kind implies and marks what it cannot know as :data:`UNKNOWN`, which the
-comparison (:mod:`server.domain.replay_compare`) skips.
+comparison (:mod:`nafitha.replay_compare`) skips.
 
 Pure: events and rows come in as plain mappings, nothing is read or written here.
 """

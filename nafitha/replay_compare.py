@@ -1,6 +1,6 @@
 """A table compared with its replay from the event log: every column that disagrees, named.
 
-The replay (:mod:`server.domain.replay`) says what each ticket, file or history entry should be;
+The replay (:mod:`nafitha.replay`) says what each ticket, file or history entry should be;
 this module lines the table's rows up against it. Pure.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from server.domain.replay import UNKNOWN, Replayed
+from nafitha.replay import UNKNOWN, Replayed
 
 # Times are compared to the millisecond: a stored REAL may differ from the event's float in its
 # last digits (a datetime round trip keeps microseconds); an edit of under 1 ms changes nothing.
