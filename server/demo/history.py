@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nafitha.replay import rows_digest
+from nafitha.replay import rows_digest, ticket_changes, ticket_row
 from server.config import Service
 from server.domain.hours import local_day
 from server.domain.tickets import format_number
@@ -218,6 +218,48 @@ def _rows(rng: random.Random, day: date, tickets: list[SimTicket]) -> Iterator[t
         )  # fmt: skip
 
 
+_STEPS = (  # (kind, the row's time column, the state after it, columns it sets)
+    ("ticket_called", "called_at", "called", ("called_at", "counter", "clerk")),
+    ("ticket_start", "started_at", "serving", ("started_at",)),
+)
+_ENDS = {"done": "ticket_finish", "no_show": "ticket_no_show", "cancelled": "ticket_cancel"}
+
+
+def _day_events(
+    seeded: dict[int, dict[str, Any]],
+) -> list[tuple[float, str, str | None, str | None, int, dict[str, Any]]]:
+    """The events each seeded ticket's life would have written, in time order (ties: by id)."""
+    events: list[tuple[float, int, int, str, str | None, str | None, dict[str, Any]]] = []
+    for ticket_id, final in seeded.items():
+        issued = {**final, "state": "waiting", "counter": None, "clerk": None}
+        issued.update(called_at=None, started_at=None, finished_at=None)
+        data = {"number": final["number"], "service": final["service"]}
+        events.append(
+            (final["issued_at"], ticket_id, 0, "ticket_issued", None, None,
+             {**data, "priority": bool(final["priority"]), "ticket": ticket_row(issued)})
+        )  # fmt: skip
+        now = issued
+        for step, (kind, column, state, columns) in enumerate(_STEPS, start=1):
+            if final[column] is None:
+                continue
+            after = {**now, "state": state, **{c: final[c] for c in columns}}
+            events.append(
+                (final[column], ticket_id, step, kind, final["clerk"], final["counter"],
+                 {**data, "ticket": ticket_changes(now, after)})
+            )  # fmt: skip
+            now = after
+        if final["state"] in _ENDS:
+            at = final["finished_at"] or final["called_at"] or final["issued_at"]
+            events.append(
+                (at, ticket_id, 9, _ENDS[final["state"]], final["clerk"], final["counter"],
+                 {**data, "ticket": ticket_changes(now, final)})
+            )  # fmt: skip
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    return [
+        (at, kind, actor, counter, tid, data) for at, tid, _, kind, actor, counter, data in events
+    ]
+
+
 def has_history(ctx: Context) -> bool:
     """True when any ticket exists from before today (a center with a past is left alone)."""
     catalog = load_catalog(ctx)
@@ -234,8 +276,14 @@ def seed_history(
     seed: int = 20261123,
     scale: float = 1.0,
     parallel: int = 1,
+    as_events: bool = False,
 ) -> dict[str, Any]:
-    """Simulate and store ``days`` days ending with ``end`` (default yesterday, local time)."""
+    """Simulate and store ``days`` days ending with ``end`` (default yesterday, local time).
+
+    ``as_events``: each seeded ticket also gets the events a real day would have written (issued,
+    called, started, finished), in time order, so the national hub rebuilds the past days from the
+    log alone; otherwise the audit checks each day's rows as one block (one event for all).
+    """
     catalog = load_catalog(ctx)
     rng = random.Random(seed)
     last = end or date.fromisoformat(local_day(ctx.now(), catalog.center.timezone)) - timedelta(1)
@@ -250,10 +298,17 @@ def seed_history(
         rows = list(_rows(rng, day, tickets))
         with ctx.db.write() as tx:
             first_id = history_store.insert_day(tx, day.isoformat(), rows)
-            # no event per seeded ticket: the audit checks each day's rows as one block
             seeded = ticket_rows(tx, first_id, first_id + len(rows) - 1)
-            digest = rows_digest(seeded[i] for i in sorted(seeded))
-            blocks.append({"first": first_id, "last": first_id + len(rows) - 1, "digest": digest})
+            if as_events:
+                for at, kind, clerk, counter, ticket_id, data in _day_events(seeded):
+                    append_event(
+                        tx, kind, at=at, actor=clerk, counter=counter, device=None,
+                        ticket_id=ticket_id, data=data,
+                    )  # fmt: skip
+            else:  # no event per seeded ticket: the audit checks each day's rows as one block
+                digest = rows_digest(seeded[i] for i in sorted(seeded))
+                last_id = first_id + len(rows) - 1
+                blocks.append({"first": first_id, "last": last_id, "digest": digest})
         total += len(rows)
     summary = {"from": first.isoformat(), "to": last.isoformat(), "days": days, "tickets": total}
     with ctx.db.write() as tx:
@@ -263,7 +318,9 @@ def seed_history(
     return summary
 
 
-def seed_demo_history(db: Path, center: Path, days: int) -> dict[str, Any] | None:
+def seed_demo_history(
+    db: Path, center: Path, days: int, *, as_events: bool = False, seed: int = 20261123
+) -> dict[str, Any] | None:
     """``nafitha demo --history DAYS``: past days for a demo database that has no past yet."""
     from server.app import open_context
     from server.config import ServerSettings
@@ -275,6 +332,6 @@ def seed_demo_history(db: Path, center: Path, days: int) -> dict[str, Any] | Non
     try:
         if has_history(ctx):
             return None
-        return seed_history(ctx, SYSTEM, days)
+        return seed_history(ctx, SYSTEM, days, seed=seed, as_events=as_events)
     finally:
         ctx.db.close()

@@ -151,3 +151,23 @@ def test_demo_history_seeded_before_blocks_is_noted_not_failed(app_env: AppEnv) 
         conn.close()
     assert report.problems == []
     assert any("before its rows were digested" in note for note in report.notes)
+
+
+def test_history_seeded_as_events_replays_ticket_by_ticket(app_env: AppEnv) -> None:
+    """The national demo's past days: every seeded ticket has its own events, in time order."""
+    summary = seed_history(app_env.ctx, SYSTEM, 2, scale=0.05, as_events=True)
+    assert summary["tickets"] > 0
+    conn = sqlite3.connect(app_env.db_path)
+    kinds = dict(conn.execute("SELECT kind, count(*) FROM events GROUP BY kind").fetchall())
+    ats = [r[0] for r in conn.execute("SELECT at FROM events WHERE kind LIKE 'ticket_%'")]
+    conn.close()
+    assert kinds["ticket_issued"] == summary["tickets"]
+    assert kinds["ticket_finish"] > 0 and kinds["ticket_called"] >= kinds["ticket_finish"]
+    assert ats == sorted(ats)
+    assert problems(app_env) == []
+    conn = sqlite3.connect(app_env.db_path)
+    conn.execute("UPDATE tickets SET clerk = 'x' WHERE id = (SELECT min(id) FROM tickets)")
+    conn.commit()
+    conn.close()
+    found = problems(app_env)
+    assert len(found) == 1 and "clerk" in found[0]
