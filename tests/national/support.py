@@ -1,0 +1,174 @@
+"""A hub nats-server and center leaf nats-servers on free loopback ports, for the national tests.
+
+The fixtures in ``tests/national/conftest.py`` build these; a test may also build its own (a leaf
+pointed at a proxy, a hub restarted on the same ports). Nothing here mocks NATS: real servers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import nats
+from nats.aio.client import Client as NatsClient
+
+from nafitha.national.nats import (
+    RELAY_USER,
+    WRITER_USER,
+    NatsProcess,
+    hub_conf,
+    leaf_conf,
+    wait_for_leaf,
+    writer_inbox,
+)
+
+T = TypeVar("T")
+
+
+def run(coro: Awaitable[T]) -> T:
+    """Run one coroutine to its end (the tests are plain functions)."""
+    return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+async def _quiet(exc: Exception) -> None:
+    """nats-py reports every reconnect attempt; the tests look at outcomes, not at that noise."""
+
+
+async def connect(url: str, user: str, password: str, **options: Any) -> NatsClient:
+    """A client connection that gives up fast instead of retrying for minutes."""
+    options.setdefault("connect_timeout", 2)
+    options.setdefault("max_reconnect_attempts", 0)
+    options.setdefault("allow_reconnect", False)
+    return await nats.connect(url, user=user, password=password, error_cb=_quiet, **options)
+
+
+@dataclass
+class NatsHub:
+    """The hub nats-server: client, leaf and monitor ports, the writer's password, the centers."""
+
+    folder: Path
+    client_port: int
+    leaf_port: int
+    monitor_port: int
+    writer_password: str
+    centers: dict[str, str] = field(default_factory=dict)  # center id -> leaf password
+    host: str = "127.0.0.1"
+    process: NatsProcess | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://{self.host}:{self.client_port}"
+
+    @property
+    def leaf_url(self) -> str:
+        return f"nats-leaf://{self.host}:{self.leaf_port}"
+
+    @property
+    def monitor_url(self) -> str:
+        return f"http://{self.host}:{self.monitor_port}"
+
+    def conf(self) -> str:
+        return hub_conf(
+            store_dir=self.folder / "js",
+            host=self.host,
+            client_port=self.client_port,
+            leaf_port=self.leaf_port,
+            monitor_port=self.monitor_port,
+            writer_password=self.writer_password,
+            centers=self.centers,
+        )
+
+    def start(self) -> NatsHub:
+        self.process = NatsProcess(self.conf(), self.folder, "hub").start()
+        return self
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+    def kill(self) -> None:
+        if self.process:
+            self.process.kill()
+
+    def add_center(self, center: str, password: str | None = None) -> str:
+        """Register ``center`` (its leaf password returned); a running hub reloads its config."""
+        self.centers[center] = password or secrets.token_urlsafe(18)
+        if self.process and self.process.running():
+            self.process.reload(self.conf())
+        return self.centers[center]
+
+    async def writer(self, center: str, **options: Any) -> NatsClient:
+        """The hub writer's connection for ``center`` (its own inbox prefix)."""
+        return await connect(
+            self.url,
+            WRITER_USER,
+            self.writer_password,
+            inbox_prefix=writer_inbox(center),
+            **options,
+        )
+
+
+@dataclass
+class NatsLeaf:
+    """One center's leaf nats-server (domain ``center-<id>``) dialing the hub's leaf port."""
+
+    center: str
+    folder: Path
+    client_port: int
+    monitor_port: int
+    hub_url: str
+    leaf_password: str
+    relay_password: str
+    process: NatsProcess | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.client_port}"
+
+    @property
+    def monitor_url(self) -> str:
+        return f"http://127.0.0.1:{self.monitor_port}"
+
+    def conf(self) -> str:
+        return leaf_conf(
+            center=self.center,
+            store_dir=self.folder / "js",
+            host="127.0.0.1",
+            client_port=self.client_port,
+            monitor_port=self.monitor_port,
+            hub_url=self.hub_url,
+            leaf_password=self.leaf_password,
+            relay_password=self.relay_password,
+        )
+
+    def start(self) -> NatsLeaf:
+        self.process = NatsProcess(self.conf(), self.folder, f"leaf-{self.center}").start()
+        return self
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+    def kill(self) -> None:
+        if self.process:
+            self.process.kill()
+
+    async def relay(self, **options: Any) -> NatsClient:
+        """A connection as the center's relay user."""
+        return await connect(self.url, RELAY_USER, self.relay_password, **options)
+
+
+def wait_linked(hub: NatsHub, leaf: NatsLeaf, timeout: float = 20.0) -> None:
+    wait_for_leaf(hub.monitor_url, leaf.center, timeout)
+
+
+async def closing(client: NatsClient, body: Callable[[NatsClient], Awaitable[T]]) -> T:
+    """``body(client)``, then the connection closed whatever happened."""
+    try:
+        return await body(client)
+    finally:
+        await client.close()
