@@ -1,0 +1,1 @@
+"""``nafitha hub``: run the hub, show its state, verify the chains, resume a stopped center."""

@@ -1,0 +1,1 @@
+"""The hub's use cases: a batch of one center's events into PostgreSQL, the writer loop, checks."""
