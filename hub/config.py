@@ -1,0 +1,98 @@
+"""``hub.toml``: where the hub keeps its files, its nats-server, PostgreSQL, HTTP, and its centers.
+
+Read once at start into :class:`HubSettings`; unknown keys are refused and a bad file stops the
+hub with file, key and reason (:class:`nafitha.settings.ConfigError`), as the center's
+``server.toml`` does. The documented example is in docs/hub.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+
+from nafitha.bilingual import Bilingual
+from nafitha.chain import load_public_key
+from nafitha.national.wire import check_center
+from nafitha.settings import Settings, load_settings
+
+
+class HubFolder(Settings):
+    # The hub's folder: the nats-server's JetStream store, its config and logs.
+    data: Path = Path("hub-data")
+    log_level: str = Field(default="warning", pattern="^(critical|error|warning|info|debug)$")
+
+
+class NatsSettings(Settings):
+    host: str = "127.0.0.1"
+    client_port: int = Field(default=4222, ge=1, le=65535)
+    leaf_port: int = Field(default=7422, ge=1, le=65535)
+    monitor_port: int = Field(default=8222, ge=1, le=65535)
+    writer_password: str = Field(min_length=8, max_length=200)
+
+
+class PostgresSettings(Settings):
+    # A libpq connection string; the user owns the hub's database and may create roles.
+    dsn: str = Field(min_length=1)
+
+
+class HttpSettings(Settings):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8100, ge=1, le=65535)
+
+
+class WriterSettings(Settings):
+    batch: int = Field(default=500, ge=1, le=10_000)  # messages fetched per batch
+    fetch_timeout_s: float = Field(default=1.0, gt=0, le=60)
+    retry_s: float = Field(default=1.0, gt=0, le=300)  # wait after the leaf or PostgreSQL failed
+    leaf_check_s: float = Field(default=5.0, gt=0, le=3600)  # how often the leaf's last seq is read
+
+
+class CenterEntry(Settings):
+    id: str
+    name: Bilingual
+    leaf_password: str = Field(min_length=8, max_length=200)
+    # The center's audit public key (``nafitha audit public-key`` at the center): its signed
+    # chain heads are verified with it.
+    public_key: str
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return check_center(value)
+
+    @field_validator("public_key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        load_public_key(value)
+        return value.strip()
+
+
+class HubSettings(Settings):
+    hub: HubFolder = Field(default_factory=HubFolder)
+    nats: NatsSettings
+    postgres: PostgresSettings
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    writer: WriterSettings = Field(default_factory=WriterSettings)
+    centers: list[CenterEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> HubSettings:
+        seen: set[str] = set()
+        for center in self.centers:
+            if center.id in seen:
+                raise ValueError(f"centers: duplicate id {center.id!r}")
+            seen.add(center.id)
+        return self
+
+    def center(self, center_id: str) -> CenterEntry:
+        for center in self.centers:
+            if center.id == center_id:
+                return center
+        raise KeyError(center_id)
+
+
+def load_hub_settings(path: Path | str, overrides: dict[str, Any] | None = None) -> HubSettings:
+    """The hub's settings from ``path``; ConfigError names file, key and reason."""
+    return load_settings(HubSettings, path, overrides)
