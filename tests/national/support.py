@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import nats
 from nats.aio.client import Client as NatsClient
 
 from nafitha.national.nats import (
@@ -43,7 +42,22 @@ async def connect(url: str, user: str, password: str, **options: Any) -> NatsCli
     options.setdefault("connect_timeout", 2)
     options.setdefault("max_reconnect_attempts", 0)
     options.setdefault("allow_reconnect", False)
-    return await nats.connect(url, user=user, password=password, error_cb=_quiet, **options)
+    options.setdefault("error_cb", _quiet)
+    client = NatsClient()
+    try:
+        await client.connect(url, user=user, password=password, **options)
+    except BaseException:
+        await _drop(client)
+        raise
+    return client
+
+
+async def _drop(client: NatsClient) -> None:
+    """Close what a failed connect left open (nats-py keeps the socket of a refused login)."""
+    transport = getattr(client, "_transport", None)
+    if transport is not None:
+        transport.close()
+        await transport.wait_closed()
 
 
 @dataclass
