@@ -55,7 +55,15 @@ STEPS.append(_demo_files)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port of the server")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the demo data")
+    parser.add_argument(
+        "--data", type=Path, default=None, help=f"folder of the demo data (default {DEFAULT_DATA})"
+    )
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="a hub and three centers linked through NATS and PostgreSQL (the hub on --port,"
+        " the centers on the next three ports)",
+    )
     parser.add_argument("--no-gui", action="store_true", help="only the server and its web pages")
     parser.add_argument("--center", type=Path, help="another center catalog TOML")
     parser.add_argument(
@@ -153,9 +161,13 @@ def _has_display() -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.national:
+        from nafitha.demo_national import run as run_national
+
+        return run_national(args)
     from server.config import DEFAULT_CENTER
 
-    data: Path = args.data.expanduser().resolve()
+    data: Path = (args.data or DEFAULT_DATA).expanduser().resolve()
     data.mkdir(parents=True, exist_ok=True)
     db = data / "nafitha.db"
     center = (args.center or DEFAULT_CENTER).resolve()
