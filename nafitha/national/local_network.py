@@ -163,7 +163,7 @@ class NationalNetwork:
     sample_files: bool = False
     leaf_hub_url: Callable[[str, int], str] | None = None
     center_catalog: Path = DEMO / "center.toml"
-    log: Callable[[str], None] = lambda line: None
+    pg_folder: Path | None = None  # PostgreSQL's folder, if not ``folder/pg``
     pg: PostgresCluster | None = None
     hub: Child | None = None
     hub_config: Path | None = None
@@ -296,6 +296,8 @@ class NationalNetwork:
 
     def _pg_folder(self) -> Path:
         """``folder/pg``, or a folder under /var/tmp when PostgreSQL's user cannot reach it."""
+        if self.pg_folder is not None:
+            return self.pg_folder
         wanted = self.folder / "pg"
         if os.geteuid() != 0 or all(p.stat().st_mode & 0o001 for p in wanted.parents):
             return wanted
