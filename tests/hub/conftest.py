@@ -15,14 +15,17 @@ from collections.abc import Iterator
 import pytest
 
 from hub.store.database import prepare
-from nafitha.harness.ports import free_port
+from nafitha.harness import ports
 from nafitha.postgres import PostgresCluster
+from tests.national.conftest import free_port, nats_hub, nats_leaf
+
+__all__ = ["free_port", "nats_hub", "nats_leaf"]  # the national fixtures, for the writer's tests
 
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PostgresCluster]:
     folder = tempfile.mkdtemp(prefix="nafitha-pg-")
-    cluster = PostgresCluster(folder, free_port())
+    cluster = PostgresCluster(folder, ports.free_port())
     try:
         cluster.start()
     except Exception:

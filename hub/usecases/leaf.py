@@ -1,0 +1,132 @@
+"""The hub's side of one center's leaf: a connection, the durable pull consumer, the last event.
+
+The writer pulls each center's events straight from the stream on that center's leaf, through
+the leaf link (option B, docs/national.md): the JetStream API of a center is reached as the
+domain ``center-<id>`` on the hub's own nats-server. The durable consumer ``hub-writer`` lives on
+the leaf's disk, so it survives the hub and the link going away. Each center gets its own
+connection with its own inbox prefix (the hub's nats-server lets only that center's leaf answer
+into it: :func:`nafitha.national.nats.writer_inbox`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from dataclasses import dataclass
+
+import nats
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+
+from nafitha.national.nats import WRITER_USER, writer_inbox
+from nafitha.national.wire import HUB_CONSUMER, SEQ_HEADER, STREAM, domain, subject
+
+log = logging.getLogger("nafitha.hub")
+
+ACK_WAIT_S = 30.0
+MAX_ACK_PENDING = 20_000
+
+
+@dataclass(frozen=True)
+class LastRelayed:
+    """The newest event in a center's leaf stream: its seq (0: empty stream) and its time."""
+
+    seq: int
+    at: float | None
+
+
+async def _quiet(exc: Exception) -> None:
+    """nats-py reports every failed reconnect; the writer logs its own, shorter, lines."""
+    log.debug("nats: %s", exc)
+
+
+async def connect(url: str, password: str, center: str, timeout: float = 2.0) -> NATS:
+    """A connection to the hub's nats-server for ``center``'s intake (its own inbox prefix)."""
+    return await nats.connect(
+        url,
+        user=WRITER_USER,
+        password=password,
+        inbox_prefix=writer_inbox(center).encode(),
+        connect_timeout=timeout,
+        reconnect_time_wait=0.5,
+        max_reconnect_attempts=-1,
+        allow_reconnect=True,
+        error_cb=_quiet,
+        name=f"hub-writer-{center}",
+    )
+
+
+class LeafFeed:
+    """The stream of one center's leaf, read through the durable consumer ``hub-writer``."""
+
+    def __init__(self, nc: NATS, center: str) -> None:
+        self.center = center
+        self.js = nc.jetstream(domain=domain(center))
+        self._sub: object | None = None
+
+    async def open(self, *, reset: bool = False) -> None:
+        """Bind to the durable consumer (created if missing); ``reset`` starts it over from the
+        stream's first message (after a resume: the hub's own seq check skips what it has)."""
+        if reset:
+            with contextlib.suppress(NotFoundError):
+                await self.js.delete_consumer(STREAM, HUB_CONSUMER)
+        config = ConsumerConfig(
+            durable_name=HUB_CONSUMER,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=ACK_WAIT_S,
+            max_ack_pending=MAX_ACK_PENDING,
+            max_deliver=-1,
+        )
+        self._sub = await self.js.pull_subscribe(
+            subject(self.center), durable=HUB_CONSUMER, stream=STREAM, config=config
+        )
+
+    async def fetch(self, batch: int, timeout: float) -> list[Msg]:
+        """Up to ``batch`` messages, in stream order; empty when none came within ``timeout``."""
+        assert self._sub is not None, "open() first"
+        try:
+            return await self._sub.fetch(batch, timeout=timeout)  # type: ignore[attr-defined]
+        except TimeoutError:
+            return []
+
+    async def close(self) -> None:
+        if self._sub is not None:
+            try:
+                await self._sub.unsubscribe()  # type: ignore[attr-defined]
+            except Exception as exc:
+                log.debug("unsubscribe %s: %s", self.center, exc)
+            self._sub = None
+
+    async def last_relayed(self) -> LastRelayed:
+        """What the center's relay has put in its leaf stream so far."""
+        return await last_relayed(self.js, self.center)
+
+
+async def last_relayed(js: object, center: str) -> LastRelayed:
+    """The newest message of ``center``'s leaf stream (``js`` in that center's domain)."""
+    try:
+        raw = await js.get_last_msg(STREAM, subject(center))  # type: ignore[attr-defined]
+    except NotFoundError:
+        return LastRelayed(0, None)
+    headers = raw.headers or {}
+    seq = int(headers.get(SEQ_HEADER, 0) or 0)
+    at = None
+    try:
+        body = json.loads(raw.data or b"{}")
+        at = float(body["at"]) if isinstance(body, dict) and "at" in body else None
+        seq = seq or int(body.get("seq", 0))
+    except (ValueError, TypeError):
+        pass
+    return LastRelayed(seq, at)
+
+
+def stream_seq(msg: Msg) -> int | None:
+    """Where ``msg`` sits in the leaf's stream (kept with a rejected message), when it says."""
+    try:
+        return msg.metadata.sequence.stream
+    except (ValueError, IndexError, AttributeError):
+        return None
