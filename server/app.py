@@ -115,6 +115,13 @@ def create_app(
         keep=settings.event_replay_max,
     )
     ctx.on_event = lambda: ctx.db.after_commit(feed.notify)
+    relay = None
+    if settings.national is not None:  # the national relay (docs/national.md); imports nats
+        from server.relay import Relay, relay_lock_path
+
+        relay = Relay(ctx.db.read, settings.national, relay_lock_path(settings.db))
+        ctx.cache["national_relay"] = relay
+        ctx.on_event = lambda: (ctx.db.after_commit(feed.notify), ctx.db.after_commit(relay.wake))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -127,11 +134,15 @@ def create_app(
         warmup.start()
         signer = HeadSigner(ctx, settings.audit_sign_events, settings.audit_sign_s)
         signer.start()
+        if relay is not None:
+            relay.start()
         try:
             yield
         finally:
             stop_warmup.set()
             await feed.stop()
+            if relay is not None:
+                await asyncio.to_thread(relay.stop)
             await asyncio.to_thread(warmup.join, 10)
             await asyncio.to_thread(signer.stop)  # signs what was written since the last head
             if (buckets := ctx.cache.get("rate_limits")) is not None:

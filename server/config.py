@@ -151,6 +151,30 @@ def _unique(what: str, values: list[Any]) -> None:
         seen.add(value)
 
 
+class NationalSettings(Settings):
+    """The center's link to the national hub (docs/national.md); absent, the server has none.
+
+    ``center``, ``leaf_url`` and ``relay_password`` are the relay's (a thread of the server);
+    the ``hub_url``, ``leaf_*`` keys are what ``nafitha leaf`` runs the center's leaf from.
+    """
+
+    center: str
+    leaf_url: str = "nats://127.0.0.1:4222"
+    relay_password: str = Field(min_length=8, max_length=200)
+    hub_url: str | None = None  # e.g. "nats-leaf://hub.example:7422"
+    leaf_password: str | None = Field(default=None, min_length=8, max_length=200)
+    leaf_client_port: int = Field(default=4222, ge=1, le=65535)
+    leaf_monitor_port: int = Field(default=8222, ge=1, le=65535)
+    leaf_store: Path | None = None  # default: ``leaf/`` beside the database
+
+    @field_validator("center")
+    @classmethod
+    def _center_id(cls, value: str) -> str:
+        from nafitha.national.wire import check_center
+
+        return check_center(value)
+
+
 class ServerSettings(Settings):
     """How one server process runs; every key has a safe default."""
 
@@ -201,6 +225,8 @@ class ServerSettings(Settings):
     audit_heads: Path | None = None
     audit_sign_events: int = Field(default=1000, ge=1, le=1_000_000)
     audit_sign_s: float = Field(default=300.0, ge=1, le=86_400)
+    # The national layer (docs/national.md): a ``[national]`` table turns the relay on.
+    national: NationalSettings | None = None
 
 
 def load_center_config(path: Path | str) -> CenterConfig:

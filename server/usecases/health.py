@@ -26,4 +26,6 @@ def health(ctx: Context) -> tuple[dict[str, Any], bool]:
     }
     if fault is not None:
         body["storage"] = fault
+    if (relay := ctx.cache.get("national_relay")) is not None:  # docs/national.md, "Relay"
+        body["national"] = relay.status()
     return body, fault is None

@@ -40,7 +40,8 @@ async def _quiet(exc: Exception) -> None:
 async def connect(url: str, user: str, password: str, **options: Any) -> NatsClient:
     """A client connection that gives up fast instead of retrying for minutes."""
     options.setdefault("connect_timeout", 2)
-    options.setdefault("max_reconnect_attempts", 0)
+    options.setdefault("max_reconnect_attempts", 1)  # 0 would mean "for ever"
+    options.setdefault("reconnect_time_wait", 0.2)
     options.setdefault("allow_reconnect", False)
     options.setdefault("error_cb", _quiet)
     client = NatsClient()
@@ -186,3 +187,38 @@ async def closing(client: NatsClient, body: Callable[[NatsClient], Awaitable[T]]
         return await body(client)
     finally:
         await client.close()
+
+
+async def leaf_stream(hub: NatsHub, center: str) -> list[tuple[int, dict[str, str], bytes]]:
+    """Every message of ``center``'s leaf stream, read through the hub: (stream seq, headers,
+    body), in stream order."""
+    from nafitha.national import wire
+
+    writer = await hub.writer(center)
+    try:
+        js = writer.jetstream(domain=wire.domain(center), timeout=5)
+        info = await js.stream_info(wire.STREAM)
+        found = []
+        for seq in range(info.state.first_seq, info.state.last_seq + 1):
+            msg = await js.get_msg(wire.STREAM, seq=seq)
+            found.append((seq, dict(msg.headers or {}), msg.data or b""))
+        return found
+    finally:
+        await writer.close()
+
+
+async def leaf_count(hub: NatsHub, center: str) -> int:
+    """How many messages ``center``'s leaf stream holds (0 if it has no stream yet)."""
+    from nats.js.errors import NotFoundError
+
+    from nafitha.national import wire
+
+    writer = await hub.writer(center)
+    try:
+        js = writer.jetstream(domain=wire.domain(center), timeout=5)
+        try:
+            return (await js.stream_info(wire.STREAM)).state.messages
+        except NotFoundError:
+            return 0
+    finally:
+        await writer.close()

@@ -15,6 +15,7 @@ from server.config import (
     CenterConfig,
     Counter,
     Hours,
+    NationalSettings,
     Person,
     ServerSettings,
     Service,
@@ -123,7 +124,16 @@ def test_nafitha_server_reports_a_bad_config_and_exits_2(tmp_path: Path, capsys)
     assert str(bad) in err and "services.0.prefix" in err
 
 
-MODELS = (ServerSettings, Center, CenterConfig, Service, Counter, Hours, Person)
+MODELS = (
+    ServerSettings,
+    NationalSettings,
+    Center,
+    CenterConfig,
+    Service,
+    Counter,
+    Hours,
+    Person,
+)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
