@@ -32,10 +32,11 @@ MAX_ACK_PENDING = 20_000
 
 @dataclass(frozen=True)
 class LastRelayed:
-    """The newest event in a center's leaf stream: its seq (0: empty stream) and its time."""
+    """The newest event in a center's leaf stream: its seq (0: empty stream), time and hash."""
 
     seq: int
     at: float | None
+    hash: str | None = None
 
 
 async def _quiet(exc: Exception) -> None:
@@ -114,14 +115,16 @@ async def last_relayed(js: object, center: str) -> LastRelayed:
         return LastRelayed(0, None)
     headers = raw.headers or {}
     seq = int(headers.get(SEQ_HEADER, 0) or 0)
-    at = None
+    at = digest = None
     try:
         body = json.loads(raw.data or b"{}")
-        at = float(body["at"]) if isinstance(body, dict) and "at" in body else None
-        seq = seq or int(body.get("seq", 0))
+        if isinstance(body, dict):
+            at = float(body["at"]) if "at" in body else None
+            digest = str(body["hash"]) if "hash" in body else None
+            seq = seq or int(body.get("seq", 0))
     except (ValueError, TypeError):
         pass
-    return LastRelayed(seq, at)
+    return LastRelayed(seq, at, digest)
 
 
 def stream_seq(msg: Msg) -> int | None:

@@ -121,6 +121,14 @@ class Writer:
                     db.close()
                     db = None
                 await _wait(stop, self.options.retry_s)
+            except Exception as exc:  # a bug must not end this center's intake for good
+                progress.failures += 1
+                progress.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("hub writer %s: unexpected failure; retrying", center)
+                if feed is not None:
+                    await feed.close()
+                feed = None
+                await _wait(stop, self.options.retry_s * 5)
         if feed is not None:
             await feed.close()
         if nc is not None and not nc.is_closed:

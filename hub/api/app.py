@@ -1,0 +1,68 @@
+"""The hub's HTTP API: ``GET /api/v1/health`` and ``GET /api/v1/centers``.
+
+Every request reads through a connection that has taken the ``hub_reader`` role, which
+PostgreSQL refuses the ``personal`` table: no handler here can serve personal data, whatever it
+asks. Handlers are sync (FastAPI runs them in its thread pool) and each opens its own short
+connection, so a restarted PostgreSQL costs one failed request, never a stuck one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from hub.store.database import connect_reader, ping
+from hub.usecases.status import all_centers
+from nafitha import __version__
+from nafitha.text import both
+
+
+def _error(status: int, code: str) -> JSONResponse:
+    """The one error shape of Nafitha's APIs, its message from the catalogs (assets/i18n)."""
+    return JSONResponse({"error": {"code": code, "message": both(f"hub.error_{code}")}}, status)
+
+
+def create_app(dsn: str) -> FastAPI:
+    app = FastAPI(title="Nafitha hub", version=__version__)
+
+    @app.get("/api/v1/health")
+    def health() -> JSONResponse:
+        """Up, and whether PostgreSQL answers (503 when it does not)."""
+        try:
+            with connect_reader(dsn) as conn:
+                up = ping(conn)
+        except psycopg.Error:
+            up = False
+        body = {"status": "ok" if up else "degraded", "version": __version__, "database": up}
+        return JSONResponse(body, status_code=200 if up else 503)
+
+    @app.get("/api/v1/centers", response_model=None)
+    def centers() -> dict[str, Any] | JSONResponse:
+        """Per center: id, name, head seq, lag (events, seconds), last contact, status, open
+        alarms. No personal data."""
+        try:
+            with connect_reader(dsn) as conn:
+                rows = all_centers(conn)
+        except psycopg.Error:
+            return _error(503, "hub_database_unavailable")
+        return {
+            "centers": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "head_seq": c.head_seq,
+                    "head_at": c.head_at,
+                    "lag_events": c.lag_events,
+                    "lag_s": c.lag_s,
+                    "last_contact": c.last_contact,
+                    "status": c.status,
+                    "open_alarms": c.open_alarms,
+                }
+                for c in rows
+            ]
+        }
+
+    return app

@@ -1,0 +1,112 @@
+"""``nafitha hub [run]``: the hub's nats-server as a child, the writer, and the HTTP API.
+
+Start order: PostgreSQL's schema (migrations, hub.toml's centers registered), the nats-server
+(the leaves dial it), then the writer's tasks and uvicorn in one event loop. SIGTERM or SIGINT
+stops uvicorn, then the writer (a batch in flight commits or rolls back; nothing is acked before
+its commit), then the nats-server (SIGTERM: it flushes its state).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any
+
+from hub.config import HubSettings
+
+log = logging.getLogger("nafitha.hub")
+
+
+def nats_conf(settings: HubSettings) -> str:
+    from nafitha.national.nats import hub_conf
+
+    return hub_conf(
+        store_dir=settings.hub.data.resolve() / "nats",
+        host=settings.nats.host,
+        client_port=settings.nats.client_port,
+        leaf_port=settings.nats.leaf_port,
+        monitor_port=settings.nats.monitor_port,
+        writer_password=settings.nats.writer_password,
+        centers={c.id: c.leaf_password for c in settings.centers},
+    )
+
+
+def nats_url(settings: HubSettings) -> str:
+    host = "127.0.0.1" if settings.nats.host in ("0.0.0.0", "::") else settings.nats.host
+    return f"nats://{host}:{settings.nats.client_port}"
+
+
+def writer_options(settings: HubSettings) -> Any:
+    from hub.usecases.writer import WriterOptions
+
+    return WriterOptions(
+        nats_url=nats_url(settings),
+        writer_password=settings.nats.writer_password,
+        dsn=settings.postgres.dsn,
+        batch=settings.writer.batch,
+        fetch_timeout_s=settings.writer.fetch_timeout_s,
+        retry_s=settings.writer.retry_s,
+        leaf_check_s=settings.writer.leaf_check_s,
+    )
+
+
+def prepare(settings: HubSettings) -> None:
+    from hub.usecases.setup import prepare_hub
+
+    applied = prepare_hub(
+        settings.postgres.dsn,
+        [(c.id, c.name.model_dump(), c.public_key) for c in settings.centers],
+    )
+    if applied:
+        log.warning("hub database: migrations %s applied", applied)
+
+
+def serve(settings: HubSettings) -> int:
+    from nafitha.national.nats import NatsProcess
+
+    logging.basicConfig(
+        level=settings.hub.log_level.upper(),
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    prepare(settings)
+    settings.hub.data.mkdir(parents=True, exist_ok=True)
+    nats = NatsProcess(nats_conf(settings), settings.hub.data, "hub-nats")
+    nats.start()
+    try:
+        asyncio.run(_run(settings))
+    finally:
+        nats.stop()
+    return 0
+
+
+async def _run(settings: HubSettings) -> None:
+    import uvicorn
+
+    from hub.api.app import create_app
+    from hub.usecases.writer import Writer
+
+    stop = asyncio.Event()
+    writer = Writer(writer_options(settings), [c.id for c in settings.centers])
+    task = asyncio.create_task(writer.run(stop), name="hub-writer")
+    config = uvicorn.Config(
+        create_app(settings.postgres.dsn),
+        host=settings.http.host,
+        port=settings.http.port,
+        log_level=settings.hub.log_level,
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+
+    def on_signal(signum: int, frame: object) -> None:
+        """uvicorn re-raises the signal it stopped on: end here, cleanly, instead."""
+        server.should_exit = True
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+    try:
+        await server.serve()
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=60)
