@@ -68,27 +68,27 @@ def rows(db: Path) -> dict[int, dict]:
         conn.close()
 
 
-def wait_relayed(hub: NatsHub, db: Path, timeout: float = 60.0) -> int:
+def wait_relayed(hub: NatsHub, db: Path, timeout: float = 60.0, center: str = "c1") -> int:
     """Wait until the leaf stream holds as many messages as the database has events."""
     deadline = time.monotonic() + timeout
     want = count = -1
     while time.monotonic() < deadline:
-        want, count = last_seq(db), run(leaf_count(hub, "c1"))
+        want, count = last_seq(db), run(leaf_count(hub, center))
         if count >= want > 0:
             return count
         time.sleep(0.1)
     raise TimeoutError(f"the leaf holds {count} of {want} events after {timeout}s")
 
 
-def check_stream(hub: NatsHub, db: Path) -> None:
+def check_stream(hub: NatsHub, db: Path, center: str = "c1") -> None:
     """The leaf stream is the database's log: seq 1..N once each, in order, byte-exact rows."""
     stored = rows(db)
-    messages = run(leaf_stream(hub, "c1"))
+    messages = run(leaf_stream(hub, center))
     seqs = [int(headers[wire.SEQ_HEADER]) for _, headers, _ in messages]
     assert seqs == list(range(1, len(stored) + 1)), "gap, duplicate or disorder"
     for _, headers, body in messages:
-        event = wire.decode("c1", body)
-        assert headers["Nats-Msg-Id"] == wire.msg_id("c1", event.seq)
+        event = wire.decode(center, body)
+        assert headers["Nats-Msg-Id"] == wire.msg_id(center, event.seq)
         assert event.row() == stored[event.seq]
 
 
