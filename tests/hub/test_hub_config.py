@@ -1,0 +1,60 @@
+"""hub.toml read into HubSettings: every example key understood, a typo or bad value refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from hub.config import load_hub_settings
+from nafitha.chain import public_key_text
+from nafitha.settings import ConfigError
+
+KEY = public_key_text(Ed25519PrivateKey.generate().public_key())
+GOOD = f"""
+[hub]
+data = "hub-data"
+
+[nats]
+client_port = 4300
+writer_password = "a-long-secret"
+
+[postgres]
+dsn = "host=127.0.0.1 port=5432 user=hub dbname=hub"
+
+[[centers]]
+id = "beirut"
+name = {{ ar = "بيروت", en = "Beirut" }}
+leaf_password = "another-secret"
+public_key = "{KEY}"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "hub.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_file_is_read_with_defaults_filled_in(tmp_path: Path) -> None:
+    settings = load_hub_settings(write(tmp_path, GOOD))
+    assert settings.nats.client_port == 4300 and settings.nats.leaf_port == 7422
+    assert settings.http.port == 8100 and settings.writer.batch == 500
+    assert settings.center("beirut").name.en == "Beirut"
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (GOOD.replace("client_port", "clinet_port"), "nats.clinet_port"),
+        (GOOD.replace('id = "beirut"', 'id = "Beirut!"'), "centers.0.id"),
+        (GOOD.replace(f'public_key = "{KEY}"', 'public_key = "not a key"'), "centers.0.public_key"),
+        (GOOD.replace('"a-long-secret"', '"short"'), "nats.writer_password"),
+        (GOOD + GOOD[GOOD.index("[[centers]]") :], "centers"),
+    ],
+)
+def test_a_bad_file_names_the_key(tmp_path: Path, change: str, key: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_hub_settings(write(tmp_path, change))
+    assert refused.value.key == key or (key == "centers" and "duplicate" in refused.value.reason)
