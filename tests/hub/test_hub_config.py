@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import BaseModel
 
-from hub.config import load_hub_settings
+from hub.config import CenterEntry, HubSettings, load_hub_settings
 from nafitha.chain import public_key_text
+from nafitha.paths import ROOT
 from nafitha.settings import ConfigError
 
 KEY = public_key_text(Ed25519PrivateKey.generate().public_key())
@@ -58,3 +60,14 @@ def test_a_bad_file_names_the_key(tmp_path: Path, change: str, key: str) -> None
     with pytest.raises(ConfigError) as refused:
         load_hub_settings(write(tmp_path, change))
     assert refused.value.key == key or (key == "centers" and "duplicate" in refused.value.reason)
+
+
+def test_every_setting_is_in_the_documented_example() -> None:
+    doc = (ROOT / "docs" / "hub.md").read_text(encoding="utf-8")
+    example = doc.split("```toml", 1)[1].split("```", 1)[0]
+    for section, field in HubSettings.model_fields.items():
+        model = CenterEntry if section == "centers" else field.annotation
+        assert f"[{section}]" in example or f"[[{section}]]" in example, section
+        assert isinstance(model, type) and issubclass(model, BaseModel)
+        for name in model.model_fields:
+            assert f"\n{name} = " in example, f"{section}.{name} is not in docs/hub.md"
