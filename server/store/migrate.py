@@ -7,6 +7,12 @@ half-applied step, and two processes starting at once apply each step exactly on
 Migrations are one sequence for the whole server (no number ranges kept per area): a new one takes
 the next number after the newest. The runner refuses a missing migration numbered below the newest
 a database has applied, since it would run after steps written assuming it was not there.
+
+Upgrades: a database that has applied a migration newer than any this code knows was written by a
+newer Nafitha; it is refused before anything is written (:class:`DatabaseTooNewError`), never
+half-migrated. Before the first missing migration runs on a database that already holds data, a
+consistent copy is taken beside it (``<name>-before-mNNN-<UTC time>.db``, the newest
+:data:`KEEP_UPGRADE_COPIES` kept): an upgrade that goes wrong is undone by putting it back.
 """
 
 from __future__ import annotations
@@ -16,16 +22,25 @@ import pkgutil
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 from server.store import migrations as migrations_package
 from server.store.database import Database
+from server.store.snapshots import take_snapshot
+
+# Copies taken before upgrades that are kept beside the database (older ones are deleted).
+KEEP_UPGRADE_COPIES = 3
 
 _NAME = re.compile(r"^m(\d{3})_\w+$")
 
 
 class MigrationOrderError(RuntimeError):
     """A migration not yet applied is numbered below the newest applied one."""
+
+
+class DatabaseTooNewError(RuntimeError):
+    """The database was migrated by a newer version of Nafitha than this one."""
 
 
 @dataclass(frozen=True)
@@ -57,10 +72,59 @@ def applied(db: Database) -> set[int]:
     return {row["number"] for row in reader.query("SELECT number FROM migrations")}
 
 
+def check_not_newer(db: Database, steps: list[Migration]) -> None:
+    """Refuse a database that applied a migration this code does not know, numbered above ours."""
+    if not steps:
+        return
+    known = steps[-1]
+    reader = db.read()
+    if "migrations" not in reader.table_names():
+        return
+    row = reader.execute(
+        "SELECT number, name FROM migrations ORDER BY number DESC LIMIT 1"
+    ).fetchone()
+    if row is not None and row[0] > known.number:
+        raise DatabaseTooNewError(
+            f"{db.path} was upgraded by a newer version of Nafitha (its newest migration is"
+            f" {row[1]}; this version knows up to {known.name}). Nothing was changed. Run the"
+            " newer version, or restore the copy taken before that upgrade"
+            " (docs/operations.md, 'Upgrading')."
+        )
+
+
+def refuse_newer(path: Path) -> None:
+    """:class:`DatabaseTooNewError` if the database at ``path`` is newer than this code."""
+    db = Database(path)
+    try:
+        check_not_newer(db, discover())
+    finally:
+        db.close()
+
+
+def _copy_before_upgrade(db: Database, first: Migration) -> Path:
+    """A consistent copy beside the database before ``first`` runs; older copies rotated."""
+    folder = db.path.parent
+    stem = f"{db.path.stem}-before-m{first.number:03d}"
+    copy = take_snapshot(db, folder, stem, time.time())
+    for old in sorted(folder.glob(f"{db.path.stem}-before-m*.db"))[:-KEEP_UPGRADE_COPIES]:
+        old.unlink(missing_ok=True)
+    return copy
+
+
 def migrate(db: Database, upto: int | None = None) -> list[str]:
-    """Apply the missing migrations (up to ``upto`` inclusive); the names applied now."""
+    """Apply the missing migrations (up to ``upto`` inclusive); the names applied now.
+
+    Refuses a database newer than this code (:class:`DatabaseTooNewError`) before writing; takes
+    a copy beside a database that has data before its first missing migration runs.
+    """
+    steps = discover()
+    check_not_newer(db, steps)
+    seen = applied(db)
+    missing = [s for s in steps if s.number not in seen and (upto is None or s.number <= upto)]
+    if seen and missing:
+        _copy_before_upgrade(db, missing[0])
     done: list[str] = []
-    for step in discover():
+    for step in steps:
         if upto is not None and step.number > upto:
             break
         with db.write() as tx:
