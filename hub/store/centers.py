@@ -58,15 +58,21 @@ def move_head(
     received_at: float,
     duplicates: int,
     signed: SignedHead | None,
+    stream_seq: int | None = None,
 ) -> None:
-    """After a batch: the new head, the newest verified signed head, contact and counters."""
+    """After a batch: the new head, the newest verified signed head, contact and counters, and
+    (when known) the leaf stream position of the batch's last message dealt with."""
     conn.execute(
         "UPDATE centers SET head_seq = %s, head_hash = %s,"
         " head_at = coalesce(%s, head_at),"
         " received_at = CASE WHEN %s <> head_seq THEN %s ELSE received_at END,"
-        " duplicates = duplicates + %s, last_contact = %s WHERE id = %s",
-        [head.seq, head.hash, head_at, head.seq, received_at, duplicates, received_at, center],
-    )
+        " duplicates = duplicates + %s, last_contact = %s,"
+        " stream_seq = coalesce(%s, stream_seq) WHERE id = %s",
+        [
+            head.seq, head.hash, head_at, head.seq, received_at, duplicates, received_at,
+            stream_seq, center,
+        ],
+    )  # fmt: skip
     if signed is not None:
         conn.execute(
             "UPDATE centers SET signed_seq = %s, signed_hash = %s, signed_at = %s,"
@@ -88,9 +94,10 @@ def stop(conn: psycopg.Connection, center: str, reason: str) -> None:
 
 
 def resume(conn: psycopg.Connection, center: str) -> bool:
-    """Mark a stopped center running again; False when it was not stopped (or is unknown)."""
+    """Mark a stopped center running again, its leaf stream to be read again from the start
+    (the hub's seq check skips what it holds); False when it was not stopped (or is unknown)."""
     cur = conn.execute(
-        "UPDATE centers SET status = 'running', stopped_reason = NULL"
+        "UPDATE centers SET status = 'running', stopped_reason = NULL, stream_seq = 0"
         " WHERE id = %s AND status = 'stopped'",
         [center],
     )
@@ -100,6 +107,12 @@ def resume(conn: psycopg.Connection, center: str) -> bool:
 def status_of(conn: psycopg.Connection, center: str) -> str | None:
     row = conn.execute("SELECT status FROM centers WHERE id = %s", [center]).fetchone()
     return row[0] if row else None
+
+
+def stream_position(conn: psycopg.Connection, center: str) -> int:
+    """The leaf stream seq of the last message the hub dealt with (0: none yet)."""
+    row = conn.execute("SELECT stream_seq FROM centers WHERE id = %s", [center]).fetchone()
+    return int(row[0]) if row else 0
 
 
 def record_leaf(
@@ -116,7 +129,7 @@ def record_leaf(
 CENTER_FIELDS = (
     "id, name, head_seq, head_hash, head_at, received_at, signed_seq, signed_hash, signed_at,"
     " signed_head, status, stopped_reason, last_contact, duplicates, leaf_seq, leaf_at,"
-    " leaf_checked_at, public_key,"
+    " leaf_checked_at, public_key, stream_seq,"
     " (SELECT count(*) FROM alarms a WHERE a.center = c.id AND a.cleared_at IS NULL)"
     " AS open_alarms"
 )

@@ -155,9 +155,17 @@ GRANT SELECT ON centers, events, alarms, rejected, tickets, files, file_history,
 GRANT SELECT ON personal TO ministry_personal;
 """
 
+# The position in the center's leaf stream of the last message the hub dealt with (accepted,
+# counted as a duplicate or rejected), written in the batch's transaction: the writer restarts its
+# consumer just after it, so what the transport forgot or half-delivered never decides anything.
+M003_STREAM_POSITION = """
+ALTER TABLE centers ADD COLUMN stream_seq bigint NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "tables and the ticket_days view", M001_TABLES),
     (2, "roles: hub_reader, ministry_personal", M002_ROLES),
+    (3, "centers.stream_seq: where the writer resumes in the leaf stream", M003_STREAM_POSITION),
 )
 
 

@@ -11,7 +11,8 @@ for one center could never interleave), each message is decoded and judged
 - accepted: its row, its personal part, and the projections of every ticket and file it
   touches are written, and the head moves on;
 - a gap, a fork, a bad hash or signature, an unknown kind: an alarm, the center marked
-  ``stopped``, and neither this message nor any after it applied or acknowledged.
+  ``stopped``, and neither this message nor any after it applied or acknowledged (a gap is
+  first read again by the writer: ``gap_is_final``).
 
 The transaction commits before the writer acknowledges anything (a crash in between redelivers,
 which the next batch counts as duplicates). The messages to acknowledge are always a prefix of
@@ -60,6 +61,7 @@ class BatchResult:
     rejected: int = 0
     head: ChainHead = field(default_factory=ChainHead)
     stopped: Verdict | None = None  # this batch stopped the center
+    gap_to_confirm: Verdict | None = None  # a gap not yet confirmed (see take_batch)
     was_stopped: bool = False  # the center was already stopped: nothing was looked at
 
 
@@ -74,9 +76,20 @@ def _decoded(center: str, messages: Sequence[Message]) -> list[WireEvent | WireE
 
 
 def take_batch(
-    conn: psycopg.Connection, center: str, messages: Sequence[Message], now: float
+    conn: psycopg.Connection,
+    center: str,
+    messages: Sequence[Message],
+    now: float,
+    *,
+    gap_is_final: bool = True,
 ) -> BatchResult:
-    """Judge and store ``messages`` of ``center`` in one transaction (see the module's doc)."""
+    """Judge and store ``messages`` of ``center`` in one transaction (see the module's doc).
+
+    With ``gap_is_final=False`` a gap ends the batch without stopping the center
+    (``gap_to_confirm``): the writer first reads again from its own recorded position with a
+    fresh consumer, since a transport that lost a delivery in a reconnect can make a gap that
+    is not in the leaf's stream; only a gap seen again is a real one.
+    """
     items = _decoded(center, messages)
     with conn.transaction():
         state = centers.lock(conn, center)
@@ -110,6 +123,9 @@ def take_batch(
             verdict = judge(result.head, item, key, hash_at)
             if verdict.outcome is Outcome.DUPLICATE:
                 result.duplicates += 1
+            elif verdict.outcome is Outcome.GAP and not gap_is_final:
+                result.gap_to_confirm = verdict
+                break
             elif verdict.stops:
                 alarms.raise_alarm(conn, center, item.seq, verdict.outcome, verdict.detail, now)
                 centers.stop(conn, center, f"{verdict.outcome}: {verdict.detail}")
@@ -131,6 +147,7 @@ def take_batch(
             received_at=now,
             duplicates=result.duplicates,
             signed=signed,
+            stream_seq=messages[result.acked - 1].stream_seq if result.acked else None,
         )
     return result
 

@@ -68,15 +68,27 @@ class LeafFeed:
         self.js = nc.jetstream(domain=domain(center))
         self._sub: object | None = None
 
-    async def open(self, *, reset: bool = False) -> None:
-        """Bind to the durable consumer (created if missing); ``reset`` starts it over from the
-        stream's first message (after a resume: the hub's own seq check skips what it has)."""
-        if reset:
-            with contextlib.suppress(NotFoundError):
-                await self.js.delete_consumer(STREAM, HUB_CONSUMER)
+    async def open(self, start_after: int) -> None:
+        """(Re)create the durable consumer to deliver from just after stream seq ``start_after``
+        (the hub's own record of where it is: :func:`hub.store.centers.stream_position`).
+
+        The consumer is made anew each time rather than trusted: after a crash its acks may be
+        lost (docs/national.md, fact 6), and messages fetched by a batch that failed stay pending
+        until ``ack_wait``, so a reused consumer would hand out later messages first and the hub
+        would see a false gap. If the stream now ends before ``start_after``, it was recreated:
+        it is read from its start and the hub's seq check skips what it holds.
+        """
+        with contextlib.suppress(NotFoundError):
+            await self.js.delete_consumer(STREAM, HUB_CONSUMER)
+        policy, start = DeliverPolicy.ALL, None
+        if start_after > 0:
+            info = await self.js.stream_info(STREAM)
+            if start_after <= (info.state.last_seq or 0):
+                policy, start = DeliverPolicy.BY_START_SEQUENCE, start_after + 1
         config = ConsumerConfig(
             durable_name=HUB_CONSUMER,
-            deliver_policy=DeliverPolicy.ALL,
+            deliver_policy=policy,
+            opt_start_seq=start,
             ack_policy=AckPolicy.EXPLICIT,
             ack_wait=ACK_WAIT_S,
             max_ack_pending=MAX_ACK_PENDING,

@@ -4,8 +4,10 @@ Each task owns a NATS connection (the center's inbox prefix), a durable pull con
 center's leaf, and its own PostgreSQL connection, so a stopped, unreachable or slow center never
 holds up another. Per round: fetch up to ``batch`` messages, hand them to
 :func:`hub.usecases.intake.take_batch` (one transaction, in a worker thread so the other
-centers' tasks run meanwhile), then acknowledge what it says, after the commit. Messages after a
-stop are naked so they come back first once the center is resumed.
+centers' tasks run meanwhile), then acknowledge what it says, after the commit. The batch's
+transaction also records the leaf stream position of its last message dealt with; whenever the
+task (re)opens a center's feed, the consumer is made anew from just after that position, so
+nothing the transport half-delivered before a failure can arrive out of order.
 
 Failures are expected and survived: the leaf or the link away (the fetch fails or times out;
 retried), the hub's nats-server restarted (nats-py reconnects), PostgreSQL restarted (the
@@ -21,6 +23,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import psycopg
 from nats.aio.client import Client as NATS
@@ -86,7 +89,7 @@ class Writer:
         db: psycopg.Connection | None = None
         nc: NATS | None = None
         feed: LeafFeed | None = None
-        reset = False
+        confirming = False  # the last batch met a gap: read again before believing it
         while not stop.is_set():
             try:
                 if db is None or db.closed:
@@ -95,9 +98,9 @@ class Writer:
                     nc = await connect(self.options.nats_url, self.options.writer_password, center)
                 status = await asyncio.to_thread(centers.status_of, db, center)
                 if status == "stopped":
-                    # Idle until ``nafitha hub resume``; then start the consumer over, so the
-                    # events after the stop come back in the stream's order.
-                    progress.stopped = reset = True
+                    # Idle until ``nafitha hub resume`` (which also sets the stream position
+                    # back to the start: the consumer is then made anew from there).
+                    progress.stopped = True
                     if feed is not None:
                         await feed.close()
                         feed = None
@@ -105,11 +108,19 @@ class Writer:
                     continue
                 progress.stopped = False
                 if feed is None:
+                    position = await asyncio.to_thread(centers.stream_position, db, center)
                     feed = LeafFeed(nc, center)
-                    await feed.open(reset=reset)
-                    reset = False
+                    await feed.open(start_after=position)
                     await self._check_leaf(db, feed, center)
-                await self._round(db, nc, feed, center, progress)
+                result = await self._round(db, nc, feed, center, progress, confirming)
+                if result is not None:
+                    confirming = result.gap_to_confirm is not None
+                    if confirming:
+                        log.warning(
+                            "hub writer %s: %s; reading again", center, result.gap_to_confirm.detail
+                        )
+                        await feed.close()
+                        feed = None
             except (NatsError, TimeoutError, OSError, psycopg.Error) as exc:
                 progress.failures += 1
                 progress.last_error = f"{type(exc).__name__}: {exc}"
@@ -143,15 +154,19 @@ class Writer:
         feed: LeafFeed,
         center: str,
         progress: CenterProgress,
-    ) -> None:
+        confirming: bool,
+    ) -> BatchResult | None:
+        """One fetch and its batch; the batch's result (None: nothing came)."""
         msgs = await feed.fetch(self.options.batch, self.options.fetch_timeout_s)
         now = self.clock()
         if now - self._checked.get(center, 0.0) >= self.options.leaf_check_s:
             await self._check_leaf(db, feed, center)
         if not msgs:
-            return
+            return None
         batch = [Message(m.data, stream_seq(m)) for m in msgs]
-        result: BatchResult = await asyncio.to_thread(take_batch, db, center, batch, now)
+        result: BatchResult = await asyncio.to_thread(
+            partial(take_batch, gap_is_final=confirming), db, center, batch, now
+        )
         for msg in msgs[: result.acked]:
             await msg.ack()
         for msg in msgs[result.acked :]:
@@ -169,6 +184,7 @@ class Writer:
                 result.stopped.outcome,
                 result.stopped.detail,
             )
+        return result
 
     async def _check_leaf(self, db: psycopg.Connection, feed: LeafFeed, center: str) -> None:
         """Record the leaf's newest relayed event (the lag figures) and the contact it proves."""

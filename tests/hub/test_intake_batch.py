@@ -13,6 +13,7 @@ from hub.store import events as event_rows
 from hub.store.database import PERSONAL_ROLE, connect, connect_reader
 from hub.store.migrations import migrate
 from hub.usecases.intake import Message, take_batch
+from hub.usecases.status import resume
 from nafitha.chain import canonical, public_key_text
 from nafitha.national.wire import MAX_MESSAGE_BYTES, encode
 from tests.hub.chains import chain, rehash, row, wire
@@ -147,4 +148,29 @@ def test_personal_data_is_readable_only_by_the_ministry_role(conn, pg_dsn: str) 
 def test_migrations_run_once(conn) -> None:
     assert migrate(conn) == []
     versions = [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
-    assert versions == [1, 2]
+    assert versions == [1, 2, 3]
+
+
+def test_a_gap_to_confirm_ends_the_batch_without_stopping_and_the_position_is_kept(conn) -> None:
+    rows = chain(10)
+    bodies = wire("c1", rows[:4] + rows[6:])
+    messages = [Message(b, 100 + i) for i, b in enumerate(bodies)]
+    result = take_batch(conn, "c1", messages, NOW, gap_is_final=False)
+    assert result.stopped is None and result.gap_to_confirm is not None
+    assert (result.acked, result.accepted) == (4, 4)
+    state = centers.one(conn, "c1")
+    assert state["status"] == "running" and state["head_seq"] == 4
+    assert centers.stream_position(conn, "c1") == 103  # the last message dealt with
+    assert alarms.open_alarms(conn, "c1") == []
+    again = take_batch(conn, "c1", messages[4:], NOW)  # read again, the gap is still there
+    assert again.stopped is not None and again.stopped.outcome == "gap"
+    assert centers.stream_position(conn, "c1") == 103
+
+
+def test_resume_reads_the_leaf_again_from_its_start(conn) -> None:
+    rows = chain(3)
+    take_batch(conn, "c1", [Message(b, 7 + i) for i, b in enumerate(wire("c1", rows[1:]))], NOW)
+    assert centers.one(conn, "c1")["status"] == "stopped"
+    assert resume(conn, "c1", "amal", NOW) == 1
+    assert centers.stream_position(conn, "c1") == 0 and alarms.open_alarms(conn, "c1") == []
+    assert resume(conn, "c1", "amal", NOW) is None  # not stopped any more

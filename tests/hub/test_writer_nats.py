@@ -108,3 +108,54 @@ def test_events_flow_from_leaves_to_postgres_and_a_stop_holds_only_its_center(
         assert alarms.open_alarms(conn, "c1") == []
     assert writer.progress["c1"].accepted == 600
     assert writer.progress["c2"].stopped
+
+
+def test_messages_half_delivered_before_a_crash_make_no_false_gap(
+    nats_hub: NatsHub, nats_leaf, pg_dsn: str
+) -> None:
+    """A writer killed after fetching leaves its messages pending on the leaf's durable consumer
+    for ``ack_wait`` (30 s); a consumer reused as it is would hand out the later ones first. The
+    writer makes its consumer anew from the position the hub recorded, so all arrive in order."""
+    with connect(pg_dsn) as conn:
+        centers.register(conn, [("c1", {"ar": "١", "en": "1"}, None)])
+    leaf = nats_leaf("c1")
+    rows = chain(120)
+    options = WriterOptions(
+        nats_url=nats_hub.url,
+        writer_password=nats_hub.writer_password,
+        dsn=pg_dsn,
+        batch=50,
+        fetch_timeout_s=0.3,
+        retry_s=0.2,
+    )
+
+    async def scenario() -> None:
+        relay = await leaf.relay()
+        try:
+            await ensure_stream(relay, "c1")
+            await publish(relay, "c1", rows)
+        finally:
+            await relay.close()
+        crashed = await nats_hub.writer("c1")  # the writer that died holding 1..30
+        try:
+            js = crashed.jetstream(domain="center-c1")
+            sub = await js.pull_subscribe(
+                "nafitha.c1.events", durable="hub-writer", stream="EVENTS"
+            )
+            assert len(await sub.fetch(30, timeout=5)) == 30  # fetched, never acked
+        finally:
+            await crashed.close()
+        writer = Writer(options, ["c1"])
+        stop = asyncio.Event()
+        task = asyncio.create_task(writer.run(stop))
+        try:
+            await until(lambda: head(pg_dsn, "c1")["head_seq"] == 120, 20, "c1 at 120")
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+        assert not writer.progress["c1"].stopped
+
+    run(scenario())
+    with connect(pg_dsn) as conn:
+        assert alarms.open_alarms(conn, "c1") == []
+        assert centers.one(conn, "c1")["status"] == "running"
