@@ -23,6 +23,8 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("print", "printers.commands", "preview, test and query printers; run a virtual printer"),
     ("backup", "server.commands.backup", "make a consistent copy of a running center's database"),
     ("audit", "server.commands.audit", "verify the tamper-evident event log"),
+    ("restore", "server.commands.restore", "rebuild a center from its off-site replica"),
+    ("status", "server.commands.status", "the center's health and its off-site replica"),
     ("hub", "hub.commands", "run the national hub; its status, verify, resume"),
     ("leaf", "server.commands.leaf", "run the center's leaf nats-server (national layer)"),
     ("relay", "server.commands.relay", "publish the center's events to its leaf again from a seq"),

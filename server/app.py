@@ -59,7 +59,10 @@ def open_context(
     center: CenterConfig | None = None,
 ) -> Context:
     """The database opened and migrated, the center config imported, ready for use cases."""
-    db = Database(settings.db, timeout=settings.busy_timeout_s)
+    # With an off-site replica Litestream checkpoints the file, not us (docs/operations.md).
+    db = Database(
+        settings.db, timeout=settings.busy_timeout_s, checkpoints=settings.replica is None
+    )
     migrate(db)
     ctx = Context(db=db, settings=settings, clock=clock, audit=load_keys(settings))
     import_center_config(ctx, center or load_center_config(settings.center_config))
@@ -115,6 +118,10 @@ def create_app(
         keep=settings.event_replay_max,
     )
     ctx.on_event = lambda: ctx.db.after_commit(feed.notify)
+    if settings.replica is not None:  # its state, written by its supervisor (server/replica/)
+        from server.replica.state import StateReader
+
+        ctx.cache["replica"] = StateReader(settings.db)
     relay = None
     if settings.national is not None:  # the national relay (docs/national.md); imports nats
         from server.relay import Relay, relay_lock_path

@@ -175,6 +175,39 @@ class NationalSettings(Settings):
         return check_center(value)
 
 
+class ReplicaSettings(Settings):
+    """Continuous off-site replication of the database by Litestream (docs/operations.md).
+
+    ``url`` is Litestream's replica URL: ``file:///mnt/offsite/center``,
+    ``s3://bucket/center?endpoint=http://minio:9000&region=us-east-1`` or
+    ``sftp://user@host:22/path``. Credentials left unset here come from the environment
+    (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY`` or ``LITESTREAM_*``), never from the URL.
+    """
+
+    url: str = Field(min_length=8, max_length=2000)
+    sync_interval_s: float = Field(default=1.0, ge=0.05, le=3600)
+    monitor_interval_s: float = Field(default=0.25, ge=0.05, le=60)
+    access_key_id: str | None = Field(default=None, max_length=200)
+    secret_access_key: str | None = Field(default=None, max_length=200)
+    sftp_password: str | None = Field(default=None, max_length=200)
+    sftp_key_path: Path | None = None
+    alert_lag_s: float = Field(default=30.0, ge=1, le=86_400)
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("file", "s3", "sftp"):
+            raise ValueError("must start with file://, s3:// or sftp://")
+        if parts.scheme == "file" and not parts.path.startswith("/"):
+            raise ValueError("a file replica needs an absolute path: file:///mnt/offsite/center")
+        if parts.scheme != "file" and not parts.netloc:
+            raise ValueError("needs a bucket or host: s3://bucket/path, sftp://user@host/path")
+        return value
+
+
 class ServerSettings(Settings):
     """How one server process runs; every key has a safe default."""
 
@@ -227,6 +260,8 @@ class ServerSettings(Settings):
     audit_sign_s: float = Field(default=300.0, ge=1, le=86_400)
     # The national layer (docs/national.md): a ``[national]`` table turns the relay on.
     national: NationalSettings | None = None
+    # Off-site replication (docs/operations.md, "The replica"): a ``[replica]`` table turns it on.
+    replica: ReplicaSettings | None = None
 
 
 def load_center_config(path: Path | str) -> CenterConfig:

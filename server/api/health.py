@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from server.api.deps import Ctx
+from server.api.deps import Ctx, current_actor
+from server.usecases.context import Actor
 from server.usecases.health import health as health_of
+from server.usecases.health import replica_status
 
 router = APIRouter(tags=["health"])
 
@@ -15,11 +19,14 @@ router = APIRouter(tags=["health"])
     "/api/v1/health",
     responses={503: {"description": "the database cannot be written (`writable` is false)"}},
 )
-async def health(ctx: Ctx) -> JSONResponse:
+async def health(ctx: Ctx, actor: Annotated[Actor, Depends(current_actor)]) -> JSONResponse:
     """Async: a check that the database answers must not queue behind the threadpool's work.
 
     ``writable`` is false (and the status 503) while the last write met a storage fault; see
-    :func:`server.usecases.health.health`.
+    :func:`server.usecases.health.health`. With a ``[replica]``, ``replica`` holds its status
+    (staff see its details: :func:`server.usecases.health.replica_status`).
     """
     body, writable = health_of(ctx)
+    if (replica := replica_status(ctx, actor)) is not None:
+        body["replica"] = replica
     return JSONResponse(body, status_code=200 if writable else 503)

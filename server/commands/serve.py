@@ -38,6 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="treat every service as open (demos, drills)",
     )
     parser.add_argument(
+        "--replica",
+        metavar="URL",
+        help="replicate the database off-site to URL (file:///..., s3://..., sftp://...)",
+    )
+    parser.add_argument(
         "--set-password",
         metavar="USER",
         help="set USER's password (read from the terminal, or stdin) and exit; creates USER",
@@ -63,6 +68,7 @@ def settings_from_args(args: argparse.Namespace):  # -> ServerSettings
             "workers": args.workers,
             "public_url": args.public_url,
             "ignore_hours": args.ignore_hours,
+            "replica": {"url": args.replica} if args.replica else None,
         },
     )
 
@@ -151,6 +157,11 @@ def run(args: argparse.Namespace) -> int:
         done = set_password(settings, args.set_password, args.role, password)
         print(f"{args.set_password}: password {done}")
         return 0
+    if settings.replica is not None:  # Litestream beside the server (docs/operations.md)
+        from server.replica.run import start_replica
+
+        if status := start_replica(settings):
+            return status
     if settings.workers > 1:
         from server.app import open_context
 

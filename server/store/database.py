@@ -18,6 +18,13 @@ acknowledged survives a power cut (``NORMAL`` would only survive a process crash
 
 Reads: :meth:`Database.read` hands each thread its own connection (WAL lets readers run while one
 writer writes).
+
+Checkpoints: SQLite's own (PASSIVE, after a commit leaves 1000 pages in the WAL) unless
+``checkpoints=False``: with an off-site replica, Litestream owns checkpointing (it must read every
+WAL frame before the WAL restarts) and our connections leave it alone (docs/operations.md). No
+connection here ever runs ``wal_checkpoint(RESTART/TRUNCATE)``. Waiting for a write lock is the
+other half of that cooperation: Litestream briefly holds the write lock around its checkpoints,
+and the writer waits for it (``begin_immediate``) as for any other process.
 """
 
 from __future__ import annotations
@@ -50,14 +57,22 @@ PRAGMAS = (
 T = TypeVar("T")
 
 
-def connect(path: Path | str, timeout: float = 10.0) -> sqlite3.Connection:
-    """A connection with the project's pragmas, in autocommit mode (transactions are explicit)."""
+def connect(
+    path: Path | str, timeout: float = 10.0, checkpoints: bool = True
+) -> sqlite3.Connection:
+    """A connection with the project's pragmas, in autocommit mode (transactions are explicit).
+
+    ``checkpoints=False`` turns SQLite's automatic checkpoints off on this connection (another
+    process, Litestream, checkpoints the file).
+    """
     conn = sqlite3.connect(
         str(path), timeout=timeout, check_same_thread=False, isolation_level=None
     )
     conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
     for pragma in PRAGMAS:
         conn.execute(pragma)
+    if not checkpoints:
+        conn.execute("PRAGMA wal_autocheckpoint=0")
     return conn
 
 
@@ -110,11 +125,12 @@ def _settle(outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]
 class Database:
     """One SQLite file: a writer thread with its connection, and a connection per reading thread."""
 
-    def __init__(self, path: Path | str, timeout: float = 10.0) -> None:
+    def __init__(self, path: Path | str, timeout: float = 10.0, checkpoints: bool = True) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout
-        writer = connect(self.path, timeout)
+        self.checkpoints = checkpoints
+        writer = connect(self.path, timeout, checkpoints)
         # The writer waits for other processes' write locks in begin_immediate(), polling every
         # millisecond or so, rather than in SQLite's busy handler whose sleeps grow to 100 ms.
         writer.execute("PRAGMA busy_timeout=0")
@@ -328,7 +344,7 @@ class Database:
         """This thread's reading connection (autocommit; each statement sees committed data)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = connect(self.path, self.timeout)
+            conn = connect(self.path, self.timeout, self.checkpoints)
             with self._readers_lock:
                 self._readers.append(conn)
             db = sqlite_utils.Database(conn)

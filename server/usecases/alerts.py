@@ -9,7 +9,7 @@ from server.store import alerts as store
 from server.store.events import append_event
 from server.store.rate_limits import shared_buckets
 from server.usecases.catalog import load_catalog
-from server.usecases.context import Actor, Context
+from server.usecases.context import SYSTEM, Actor, Context
 from server.usecases.ticket_view import iso
 
 # Alerts each device or person may raise: a burst, then a few a minute (a faulty printer
@@ -85,3 +85,42 @@ def resolve_alert(ctx: Context, actor: Actor, alert_id: int) -> dict[str, Any]:
         if changed:
             append_event(tx, "alert_resolved", at=now, actor=actor.name, data={"alert": alert_id})
     return _view(row, timezone)
+
+
+def sync_system_alert(ctx: Context, kind: str, active: bool, message: str) -> str | None:
+    """Keep one open alert of ``kind`` raised by the server itself (no device) while ``active``,
+    and none once it is not: what was done, ``"raised"``, ``"resolved"`` or None.
+
+    For faults the server watches (the off-site replica): raised on the way in, resolved on the
+    way out, never repeated while it lasts (an alert already open, e.g. from before a restart,
+    is kept).
+    """
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        open_ids = [
+            row[0]
+            for row in store.latest_alerts(tx, include_resolved=False)
+            if row[2] == kind and row[4] is None and row[5] == SYSTEM.name
+        ]
+        if active and not open_ids:
+            alert_id = store.insert_alert(tx, now, kind, message, None, SYSTEM.name, None)
+            append_event(
+                tx,
+                "alert_raised",
+                at=now,
+                actor=SYSTEM.name,
+                data={"alert": alert_id, "kind": kind, "message": message, "label": None},
+            )
+            done: str | None = "raised"
+        elif not active and open_ids:
+            for alert_id in open_ids:
+                store.resolve(tx, alert_id, SYSTEM.name, now)
+                append_event(
+                    tx, "alert_resolved", at=now, actor=SYSTEM.name, data={"alert": alert_id}
+                )
+            done = "resolved"
+        else:
+            done = None
+    if done:
+        ctx.on_event()
+    return done

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from nafitha import __version__
-from server.usecases.context import Context
+from server.domain.roles import Can, may
+from server.usecases.context import Actor, Context
 
 
 def health(ctx: Context) -> tuple[dict[str, Any], bool]:
@@ -29,3 +30,20 @@ def health(ctx: Context) -> tuple[dict[str, Any], bool]:
     if (relay := ctx.cache.get("national_relay")) is not None:  # docs/national.md, "Relay"
         body["national"] = relay.status()
     return body, fault is None
+
+
+def replica_status(ctx: Context, actor: Actor) -> dict[str, Any] | None:
+    """The off-site replica's state for the health answer (None without a ``[replica]``).
+
+    Anyone sees its one-word status (``starting``, ``ok``, ``behind``, ``failing``); staff also
+    see where it goes, its position, lag and last error (docs/operations.md, "Monitoring").
+    """
+    read = ctx.cache.get("replica")
+    if read is None:
+        return None
+    state = read()
+    if state is None:
+        return None
+    if not may(actor, Can.HANDLE_ALERTS):
+        return {"status": state.status}
+    return state.to_json()
