@@ -40,9 +40,12 @@
   const COUNTER_STATES = new Set(["open", "paused", "closed"]);
   async function loadNow() {
     try {
-      [queue, alerts] = await Promise.all([NF.api("/api/v1/queue"), NF.api("/api/v1/alerts")]);
+      let health;
+      [queue, alerts, health] = await Promise.all([
+        NF.api("/api/v1/queue"), NF.api("/api/v1/alerts"), NF.api("/api/v1/health").catch(() => null)]);
       $("banner").classList.add("hidden");
       renderNow();
+      renderReplica(health && health.replica);
     } catch (err) {
       if (err.status === 401) location.reload();
       $("banner").classList.remove("hidden");
@@ -141,6 +144,27 @@
         ? alerts.map(alertItem)
         : [NF.el("li", { class: "muted", "data-t": "web.dash_no_alerts" }, NF.t("web.dash_no_alerts"))]),
     );
+  }
+
+  // The off-site replica (health's details for staff): status, lag, position, last error.
+  const REPLICA_STATES = new Set(["starting", "ok", "behind", "failing"]);
+  function renderReplica(replica) {
+    $("replica").classList.toggle("hidden", !replica);
+    if (!replica) return;
+    const status = REPLICA_STATES.has(replica.status) ? replica.status : "failing";
+    const pill = $("replica-status");
+    pill.className = `pill ${status === "ok" ? "open" : status === "starting" ? "paused" : "closed"}`;
+    pill.dataset.status = status;
+    pill.textContent = NF.t(`web.dash_replica_status_${status}`);
+    $("replica-url").textContent = replica.url || "";
+    $("replica-lag").dataset.value = replica.lag_s ?? "";
+    $("replica-lag").textContent = NF.formatDuration(replica.lag_s);
+    $("replica-position").dataset.value = replica.replicated_txid ?? "";
+    $("replica-position").textContent = replica.replicated_txid == null ? "—"
+      : `${replica.replicated_txid} / ${replica.local_txid ?? "—"}`;
+    $("replica-last").textContent = replica.replicated_at ? NF.formatDatetime(replica.replicated_at * 1000) : "—";
+    $("replica-error-row").classList.toggle("hidden", !replica.error);
+    $("replica-error").textContent = replica.error || "";
   }
 
   function nowSoon() {
