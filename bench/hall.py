@@ -233,7 +233,7 @@ def start_server(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], i
     log = (folder / "server.log").open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "nafitha.cli", "server", "--db", str(db), "--port", str(port),
-         "--ignore-hours", "--workers", str(workers)],
+         "--ignore-hours", "--demo", "--workers", str(workers)],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     log.close()

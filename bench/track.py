@@ -244,6 +244,7 @@ def main() -> int:
                 "--port",
                 str(port),
                 "--ignore-hours",
+                "--demo",
             ],
             cwd=ROOT,
             stdout=log,

@@ -25,6 +25,8 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("audit", "server.commands.audit", "verify the tamper-evident event log"),
     ("restore", "server.commands.restore", "rebuild a center from its off-site replica"),
     ("status", "server.commands.status", "the center's health and its off-site replica"),
+    ("install", "server.commands.install", "install a center or a kiosk/counter PC as services"),
+    ("tls", "server.commands.tls", "make the center's CA and server certificate (HTTPS)"),
     ("hub", "hub.commands", "run the national hub; its status, verify, resume"),
     ("leaf", "server.commands.leaf", "run the center's leaf nats-server (national layer)"),
     ("relay", "server.commands.relay", "publish the center's events to its leaf again from a seq"),

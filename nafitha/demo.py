@@ -122,6 +122,7 @@ def server_part(setup: DemoSetup) -> Part:
             "--port",
             str(setup.port),
             "--ignore-hours",
+            "--demo",  # the demo's accounts: a production server refuses to start with them
             "--public-url",
             setup.url,
         ],

@@ -179,5 +179,9 @@ def create_app(
     for name in ROUTERS:
         app.include_router(importlib.import_module(name).router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    if settings.tls is not None and settings.tls.require:  # staff secrets only over HTTPS
+        from server.require_tls import RequireTls
+
+        app.add_middleware(RequireTls)
     app.add_middleware(SecurityHeaders)  # outermost: refusals of BodyLimit carry them too
     return app

@@ -175,6 +175,28 @@ class NationalSettings(Settings):
         return check_center(value)
 
 
+class TlsSettings(Settings):
+    """HTTPS on the center's LAN (docs/operations.md, "TLS"); ``nafitha tls init`` makes the files.
+
+    With ``certificate`` and ``key`` the server itself speaks only HTTPS. Without them (a proxy in
+    front ends TLS) ``require`` still refuses staff sign-in that did not arrive over HTTPS.
+    """
+
+    certificate: Path | None = None  # PEM: the server's certificate (then its CA's, if any)
+    key: Path | None = None  # PEM: its private key (readable only by the server's user)
+    require: bool = True  # staff sign-in only over HTTPS (the connection's, or a trusted proxy's)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> TlsSettings:
+        if (self.certificate is None) != (self.key is None):
+            raise ValueError("certificate and key go together: give both, or neither")
+        for name in ("certificate", "key"):
+            path = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(f"{name}: no such file {str(path)!r}")
+        return self
+
+
 class ReplicaSettings(Settings):
     """Continuous off-site replication of the database by Litestream (docs/operations.md).
 
@@ -218,6 +240,9 @@ class ServerSettings(Settings):
     workers: int = Field(default=1, ge=1, le=32)
     person_token_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     ignore_hours: bool = False  # treat every service as open (the demo sets this)
+    # A demo or test server: may start with the demo's accounts (password "demo", kiosk tokens
+    # demo-kiosk-1/2), which a production server refuses (server/usecases/production.py).
+    demo: bool = False
     max_body_bytes: int = Field(default=65536, ge=1024)
     # Request limits per worker (docs/configuration.md): a request's line and headers, open
     # connections (live streams included; beyond, uvicorn answers 503), the listen backlog.
@@ -262,6 +287,8 @@ class ServerSettings(Settings):
     national: NationalSettings | None = None
     # Off-site replication (docs/operations.md, "The replica"): a ``[replica]`` table turns it on.
     replica: ReplicaSettings | None = None
+    # HTTPS (docs/operations.md, "TLS"): a ``[tls]`` table with the certificate and key.
+    tls: TlsSettings | None = None
 
 
 def load_center_config(path: Path | str) -> CenterConfig:

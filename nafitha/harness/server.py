@@ -158,6 +158,7 @@ def start_server(
         "--port",
         str(port),
         *(["--ignore-hours"] if ignore_hours else []),
+        "--demo",  # its demo accounts: a production server refuses them
         "--workers",
         str(workers),
         "--public-url",

@@ -38,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="treat every service as open (demos, drills)",
     )
     parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=None,
+        help="a demo or test server: may run with the demo's accounts (a production one refuses)",
+    )
+    parser.add_argument(
         "--replica",
         metavar="URL",
         help="replicate the database off-site to URL (file:///..., s3://..., sftp://...)",
@@ -69,6 +75,7 @@ def settings_from_args(args: argparse.Namespace):  # -> ServerSettings
             "public_url": args.public_url,
             "ignore_hours": args.ignore_hours,
             "replica": {"url": args.replica} if args.replica else None,
+            "demo": args.demo,
         },
     )
 
@@ -107,6 +114,41 @@ def _proxy_settings(settings: ServerSettings) -> dict[str, Any]:
     return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or ""}
 
 
+def uvicorn_tls(settings: ServerSettings) -> dict[str, Any]:
+    """uvicorn's HTTPS options from ``[tls]`` (docs/operations.md, "TLS"); none without it."""
+    tls = settings.tls
+    if tls is None or tls.certificate is None or tls.key is None:
+        return {}
+    return {"ssl_certfile": str(tls.certificate), "ssl_keyfile": str(tls.key)}
+
+
+def preflight(settings: ServerSettings, ctx: Any) -> int:
+    """Before listening: refuse the demo's accounts in production, warn about the clock.
+
+    Returns the exit status to stop with (2), or 0 to go on. The clock's warnings are printed in
+    both languages; a production server also shows them as alerts on the manager's dashboard
+    (a demo or test server does not, so its alert list stays the devices' alone).
+    """
+    from nafitha.text import both
+    from server.clock import clock_warnings, read_clock_state, system_zone_name
+    from server.usecases.catalog import load_catalog
+    from server.usecases.clock_alerts import raise_clock_alerts
+    from server.usecases.production import demo_accounts
+
+    if not settings.demo and (found := demo_accounts(ctx)):
+        message = both("server.demo_accounts_refused", accounts=", ".join(found))
+        print(f"nafitha server: {message['en']}\n{message['ar']}", file=sys.stderr)
+        return 2
+    zone = load_catalog(ctx).center.timezone
+    warnings = clock_warnings(read_clock_state(), system_zone_name(), zone, ctx.now())
+    for warning in warnings:
+        message = both(f"server.{warning.code}", **warning.params)
+        print(f"nafitha server: {message['en']}\n{message['ar']}", file=sys.stderr, flush=True)
+    if warnings and not settings.demo:
+        raise_clock_alerts(ctx, warnings)
+    return 0
+
+
 def uvicorn_limits(settings: ServerSettings) -> dict[str, Any]:
     """What bounds one worker's memory and sockets: head size, connections, listen backlog."""
     from server.http_limits import BoundedHttpTools
@@ -143,6 +185,13 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:  # one line, before anything opens it: no traceback, no 500s later
         print(f"nafitha server: database {settings.db.resolve()}: {problem}", file=sys.stderr)
         return 2
+    from server.store.migrate import DatabaseTooNewError, refuse_newer
+
+    try:
+        refuse_newer(settings.db)  # before anything migrates it: never half-upgraded
+    except DatabaseTooNewError as exc:
+        print(f"nafitha server: {exc}", file=sys.stderr)
+        return 2
     raise_open_files_limit(settings.max_connections + 256)
     if args.set_password:
         from server.usecases.passwords import MIN_PASSWORD_LENGTH
@@ -165,7 +214,12 @@ def run(args: argparse.Namespace) -> int:
     if settings.workers > 1:
         from server.app import open_context
 
-        open_context(settings).db.close()  # migrate and import once, before the workers start
+        ctx = open_context(settings)  # migrate and import once, before the workers start
+        try:
+            if status := preflight(settings, ctx):
+                return status
+        finally:
+            ctx.db.close()
         os.environ["NAFITHA_SERVER_SETTINGS"] = json.dumps(settings.model_dump(mode="json"))
         uvicorn.run(
             "server.asgi:app_from_env",
@@ -178,11 +232,15 @@ def run(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=GRACEFUL_STOP_S,
             **_proxy_settings(settings),
             **uvicorn_limits(settings),
+            **uvicorn_tls(settings),
         )
         return 0
     from server.app import create_app
 
     app = create_app(settings)
+    if status := preflight(settings, app.state.ctx):
+        app.state.ctx.db.close()
+        return status
     uvicorn.run(
         app,
         host=settings.host,
@@ -192,5 +250,6 @@ def run(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=GRACEFUL_STOP_S,
         **_proxy_settings(settings),
         **uvicorn_limits(settings),
+        **uvicorn_tls(settings),
     )
     return 0

@@ -36,6 +36,7 @@ CODES: dict[str, Code] = {
     "bad_credentials": Code(401),
     # 403
     "forbidden": Code(403),
+    "tls_required": Code(403),  # a staff secret over plain HTTP (server/require_tls.py)
     "not_at_counter": Code(403),
     "not_your_ticket": Code(403),
     "not_your_no_show": Code(403),

@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from nafitha import __version__
+from server.clock import clock_warnings, read_clock_state, system_zone_name
 from server.domain.roles import Can, may
+from server.usecases.catalog import load_catalog
 from server.usecases.context import Actor, Context
+
+
+def _clock(ctx: Context) -> dict[str, Any]:
+    """The kernel's sync flag and the clock's warnings (server/clock.py): a syscall, no I/O."""
+    state = read_clock_state()
+    zone = load_catalog(ctx).center.timezone
+    warnings = clock_warnings(state, system_zone_name(), zone, ctx.now())
+    return {"synchronised": state.synchronised, "warnings": [w.code for w in warnings]}
 
 
 def health(ctx: Context) -> tuple[dict[str, Any], bool]:
@@ -27,6 +37,7 @@ def health(ctx: Context) -> tuple[dict[str, Any], bool]:
     }
     if fault is not None:
         body["storage"] = fault
+    body["clock"] = _clock(ctx)  # docs/operations.md, "What to monitor"
     if (relay := ctx.cache.get("national_relay")) is not None:  # docs/national.md, "Relay"
         body["national"] = relay.status()
     return body, fault is None
