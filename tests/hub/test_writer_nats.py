@@ -209,4 +209,6 @@ def test_the_writer_rides_out_a_postgres_restart_and_a_killed_hub_nats_server(
         assert event_rows.seqs(conn, "c1") == list(range(1, 901))
         assert alarms.open_alarms(conn, "c1") == []
     assert writer.progress["c1"].accepted == 900
-    assert writer.progress["c1"].failures >= 2  # it did meet both, and went on
+    # PostgreSQL's restart cut the writer's connection (one failure, then a new connection);
+    # the nats-server's death is absorbed by the client's reconnect (fetches just come back empty).
+    assert writer.progress["c1"].failures >= 1
