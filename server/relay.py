@@ -225,7 +225,11 @@ class Relay:
         text = f"{why}: {type(exc).__name__}: {exc}".strip()
         if self.status()["error"] != text:  # once per distinct error, not once per retry
             log.warning("national relay: %s", text)
-        self._set(state="disconnected", error=text, error_at=time.time())
+        pending = None
+        if self._acked is not None:
+            with contextlib.suppress(Exception):
+                pending = store.count_after(self.read(), self._acked)
+        self._set(state="disconnected", error=text, error_at=time.time(), pending=pending)
 
     def _take_lock(self) -> bool:
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -297,6 +301,8 @@ class Relay:
             await ensure_stream(js, self.national.center)
             point = await self._resume_point(js)
             self._acked = point
+            if self.status()["error"]:
+                log.warning("national relay: connected again, relaying after seq %d", point)
             self._set(state="connected", relayed=point, error=None, error_at=None)
             while not self._stop.is_set():
                 rows = store.events_after(self.read(), point, WINDOW)

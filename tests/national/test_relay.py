@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -158,12 +160,24 @@ def test_a_center_keeps_issuing_while_its_leaf_is_down_and_catches_up_after(
     while national_health(server)["state"] != "disconnected":
         assert time.monotonic() < deadline, national_health(server)
         time.sleep(0.1)
-    assert national_health(server)["error"]
+    down = national_health(server)
+    assert down["error"] and down["relayed"] is None
     leaf.start()
     wait_relayed(nats_hub, server.db)
     took_up = issue(server, 40)
     wait_relayed(nats_hub, server.db)
     check_stream(nats_hub, server.db)
+    # a leaf that dies under a connected relay (SIGKILL), then comes back with its files
+    leaf.kill()
+    issue(server, 20)
+    leaf.start()
+    wait_relayed(nats_hub, server.db)
+    check_stream(nats_hub, server.db)
+    deadline = time.monotonic() + 20
+    while (health := national_health(server))["relayed"] != last_seq(server.db):
+        assert time.monotonic() < deadline, health
+        time.sleep(0.1)
+    assert health["state"] == "connected" and health["pending"] == 0 and health["error"] is None
     took_down.sort()
     took_up.sort()
     print(
@@ -175,15 +189,25 @@ def test_a_center_keeps_issuing_while_its_leaf_is_down_and_catches_up_after(
 def test_a_server_killed_mid_publish_resumes_without_gap_or_duplicate(
     center, nats_hub: NatsHub
 ) -> None:
-    server, leaf = center(leaf_running=False)
-    issue(server, 1500)
+    server, leaf = center()
+    issue(server, 20)
+    before = wait_relayed(nats_hub, server.db)
+    assert leaf.process and leaf.process.pid
+    # The leaf frozen (SIGSTOP): the relay's next window goes out and waits for acks that cannot
+    # come; the server is killed right then, and the frozen leaf wakes to a window from a dead
+    # client: stored, never acknowledged to the relay.
+    os.kill(leaf.process.pid, signal.SIGSTOP)
+    try:
+        issue(server, 300)
+        server.kill()
+    finally:
+        os.kill(leaf.process.pid, signal.SIGCONT)
     total = last_seq(server.db)
-    leaf.start()
     deadline = time.monotonic() + 30
-    while (count := run(leaf_count(nats_hub, "c1"))) == 0:
-        assert time.monotonic() < deadline
-    server.kill()
-    assert 0 < count < total, f"the relay had published {count} of {total} when killed"
+    while (count := run(leaf_count(nats_hub, "c1"))) <= before:
+        assert time.monotonic() < deadline, "the window sent before the kill never reached the leaf"
+        time.sleep(0.05)
+    assert count < total, f"the whole backlog ({total}) was acked before the kill"
     server = server.restart()
     try:
         wait_relayed(nats_hub, server.db)
