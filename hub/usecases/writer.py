@@ -57,7 +57,7 @@ class CenterProgress:
     duplicates: int = 0
     rejected: int = 0
     failures: int = 0
-    last_error: str = ""
+    last_error: str = ""  # the failure being waited out ("" once intake goes again)
     stopped: bool = False
 
 
@@ -113,6 +113,9 @@ class Writer:
                     await feed.open(start_after=position)
                     await self._check_leaf(db, feed, center)
                 result = await self._round(db, nc, feed, center, progress, confirming)
+                if progress.last_error:
+                    log.warning("hub writer %s: intake going again", center)
+                    progress.last_error = ""
                 if result is not None:
                     confirming = result.gap_to_confirm is not None
                     if confirming:
@@ -123,8 +126,12 @@ class Writer:
                         feed = None
             except (NatsError, TimeoutError, OSError, psycopg.Error) as exc:
                 progress.failures += 1
-                progress.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("hub writer %s: %s; retrying", center, progress.last_error)
+                error = f"{type(exc).__name__}: {exc}"
+                # One line when a failure starts (or changes), not one per retry while a leaf
+                # stays away for hours.
+                level = logging.DEBUG if error == progress.last_error else logging.WARNING
+                log.log(level, "hub writer %s: %s; retrying", center, error)
+                progress.last_error = error
                 if feed is not None:
                     await feed.close()
                 feed = None
