@@ -114,7 +114,7 @@ def hub(tmp_path: Path, pg_dsn: str) -> Iterator[Hub]:
 
 
 def test_the_hub_takes_a_center_in_and_reports_checks_and_resumes_it(
-    hub: Hub, tmp_path: Path
+    hub: Hub, tmp_path: Path, pg_cluster
 ) -> None:
     leaf = NatsLeaf(
         center="c1",
@@ -173,6 +173,22 @@ def test_the_hub_takes_a_center_in_and_reports_checks_and_resumes_it(
         # Nothing is skipped: the gap is still there, so the center stops again.
         wait_until(lambda: hub.center("c1")["status"] == "stopped", 30, "c1 stopped again")
         assert hub.center("c1")["head_seq"] == 50
+
+        pg_cluster.stop()  # the API says so, in both languages, and comes back with it
+        try:
+            with pytest.raises(urllib.error.HTTPError) as down:
+                get_json(hub.url + "/api/v1/centers")
+            assert down.value.code == 503
+            error = json.loads(down.value.read())["error"]
+            down.value.close()
+            assert error["code"] == "hub_database_unavailable" and error["message"]["ar"]
+            with pytest.raises(urllib.error.HTTPError) as unhealthy:
+                get_json(hub.url + "/api/v1/health")
+            assert json.loads(unhealthy.value.read())["database"] is False
+            unhealthy.value.close()
+        finally:
+            pg_cluster.start()
+        assert get_json(hub.url + "/api/v1/health")["status"] == "ok"
     finally:
         leaf.stop()
     assert hub.stop() == 0
