@@ -126,7 +126,9 @@ def create_app(
     if settings.national is not None:  # the national relay (docs/national.md); imports nats
         from server.relay import Relay, relay_lock_path
 
-        relay = Relay(ctx.db.read, settings.national, relay_lock_path(settings.db))
+        relay = Relay(
+            ctx.db.read, settings.national, relay_lock_path(settings.db), settings.event_poll_s
+        )
         ctx.cache["national_relay"] = relay
         ctx.on_event = lambda: (ctx.db.after_commit(feed.notify), ctx.db.after_commit(relay.wake))
 

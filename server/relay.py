@@ -7,7 +7,8 @@ stream's last message (0 when empty); read events after it; publish them in wind
 ``Nats-Msg-Id = <center>:<seq>`` (the leaf drops a resend within its duplicate window, the hub
 drops older ones by seq and hash); advance only over a run of acks without a hole; on any error
 reconnect with a backoff and resume from the lower of the leaf's last and the last acked run.
-Woken after commits (``wake``) and every :data:`POLL_S` seconds for writes of other processes.
+Woken after commits (``wake``) and every ``event_poll_s`` seconds for the other writes and
+the other worker processes' events.
 
 ``nats`` (nats-py) is imported only here, so a server without ``[national]`` never loads it.
 """
@@ -39,7 +40,7 @@ from server.store import relay as store
 
 log = logging.getLogger("nafitha.relay")
 
-POLL_S = 1.0  # look for events written by other worker processes (this one's wake at once)
+POLL_S = 0.25  # look for events written by other worker processes (the server passes event_poll_s)
 WINDOW = 256  # publishes in flight before waiting for their acks
 ACK_TIMEOUT_S = 10.0
 DUPLICATE_WINDOW_S = 120.0

@@ -195,13 +195,29 @@ def _get_json(url: str, timeout: float = 2.0) -> dict:
         return json.loads(response.read())
 
 
-class NatsProcess:
-    """One nats-server child: its config in ``folder/<name>.conf``, its log in ``<name>.log``."""
+def _term_with_parent() -> None:
+    """In the child before exec: SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
 
-    def __init__(self, conf_text: str, folder: Path | str, name: str) -> None:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+
+
+class NatsProcess:
+    """One nats-server child: its config in ``folder/<name>.conf``, its log in ``<name>.log``.
+
+    ``die_with_parent``: the server gets SIGTERM when the process that started it dies, even by
+    SIGKILL (``nafitha hub``: a killed hub must not leave its nats-server holding the ports).
+    Linux sends it when the *thread* that started the child ends: start it from the main thread
+    or from one that lives as long as the server should.
+    """
+
+    def __init__(
+        self, conf_text: str, folder: Path | str, name: str, *, die_with_parent: bool = False
+    ) -> None:
         self.conf_text = conf_text
         self.folder = Path(folder)
         self.name = name
+        self.die_with_parent = die_with_parent
         self.conf_path = self.folder / f"{name}.conf"
         self.log_path = self.folder / f"{name}.log"
         self.monitor_url = monitor_url_of(conf_text)
@@ -227,6 +243,7 @@ class NatsProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                preexec_fn=_term_with_parent if self.die_with_parent else None,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

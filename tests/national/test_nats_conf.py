@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 import urllib.request
 
 from nats.js.api import StorageType, StreamConfig
 
 from nafitha.national import wire
 from nafitha.national.nats import leaves, writer_inbox
+from nafitha.paths import ROOT
 from tests.national.support import NatsHub, closing, run
 
 
@@ -71,3 +77,45 @@ def test_leaf_links_to_the_hub_and_the_hub_pulls_from_the_leafs_domain(
 
 async def _with(connecting, body):
     return await closing(await connecting, body)
+
+
+_PARENT = """
+import sys, time
+from pathlib import Path
+from nafitha.national.nats import NatsProcess
+conf = "listen: 127.0.0.1:%d\\nhttp: 127.0.0.1:%d\\n"
+process = NatsProcess(conf, Path(sys.argv[1]), "child", die_with_parent=True).start()
+print(process.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] in ("Z", "X")  # exited, waiting for its reaper
+    except FileNotFoundError:
+        return True
+
+
+def test_a_nats_server_started_with_die_with_parent_ends_when_its_parent_is_killed(
+    tmp_path, free_port
+) -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT % (free_port(), free_port()), str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        pid = int(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait(10)
+        parent.stdout.close()
+    deadline = time.monotonic() + 15
+    while not _gone(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            raise AssertionError("nats-server outlived its SIGKILLed parent")
+        time.sleep(0.05)
