@@ -166,15 +166,19 @@ def _store(conn: psycopg.Connection, center: str, accepted: list[WireEvent], now
     ]
     if personal:
         event_rows.insert_personal(conn, center, personal)
+    # Each touched ticket and file replayed over all of its events: the earlier ones read back
+    # (parsed again), the batch's own already parsed.
+    first = accepted[0].seq
     ticket_ids, file_refs = touched(parsed)
     if ticket_ids:
-        projections.write_tickets(
-            conn, center, ticket_rows(event_rows.of_tickets(conn, center, ticket_ids))
-        )
+        earlier = event_rows.of_tickets(conn, center, ticket_ids, before=first)
+        mine = [p for p in parsed if p["ticket_id"] in ticket_ids]
+        projections.write_tickets(conn, center, ticket_rows(earlier + mine))
     if file_refs:
-        file_events = event_rows.of_files(conn, center, file_refs)
-        projections.write_files(conn, center, file_rows(file_events))
-        projections.write_history(conn, center, history_rows(file_events))
+        earlier = event_rows.of_files(conn, center, file_refs, before=first)
+        mine = [p for p, ref in zip(parsed, references, strict=True) if ref is not None]
+        projections.write_files(conn, center, file_rows(earlier + mine))
+        projections.write_history(conn, center, history_rows(earlier + mine))
 
 
 def note_contact(conn: psycopg.Connection, center: str, now: float) -> None:
