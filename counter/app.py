@@ -43,12 +43,12 @@ class CounterApp(App):
         self.state = CounterState(lang=settings.language, server=settings.server)
         self.state.counter_id = settings.counter
         self.background = Background(name="counter-actions")
-        self.client = Client(settings.server)
+        self.client = Client(settings.server, verify=settings.verify)
         self.receipts = ReceiptOutput(settings.printer)
         self.actions = CounterActions(
             self.state, self.client, self.background, self.receipts, on_login=self._logged_in
         )
-        self.live = LiveFeed(settings.server, self.state, self.actions)
+        self.live = LiveFeed(settings.server, self.state, self.actions, verify=settings.verify)
         self.scanner: Any = None
 
     # ------------------------------------------------------------ texts for the .kv files

@@ -25,8 +25,11 @@ RETRY_PAUSES_S = (0.3, 0.5, 1.0, 2.0, 3.0)
 class LiveFeed:
     """The event stream on a thread of its own, with its own HTTP client."""
 
-    def __init__(self, server: str, state: CounterState, actions: Any) -> None:
+    def __init__(
+        self, server: str, state: CounterState, actions: Any, verify: bool | str = True
+    ) -> None:
         self.server = server
+        self.verify = verify  # the server's certificate: system CAs, or the center's CA file
         self.state = state
         self.actions = actions
         self._stop = threading.Event()
@@ -38,7 +41,7 @@ class LiveFeed:
     def start(self, token: str) -> None:
         self.stop()
         self._stop = threading.Event()
-        self._client = Client(self.server, token=token, timeout=5.0)
+        self._client = Client(self.server, token=token, timeout=5.0, verify=self.verify)
         self._thread = threading.Thread(
             target=self._follow, args=(self._stop, self._client), name="counter-live", daemon=True
         )

@@ -56,6 +56,11 @@ def run(args: argparse.Namespace) -> int:
     from nafitha.client import Client
     from printers import Printer
 
-    client = Client(settings.server, token=settings.token, timeout=settings.request_timeout_s)
+    client = Client(
+        settings.server,
+        token=settings.token,
+        timeout=settings.request_timeout_s,
+        verify=settings.verify,
+    )
     KioskApp(settings, client, Printer(settings.printer), scanner).run()
     return 0

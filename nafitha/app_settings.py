@@ -7,6 +7,7 @@ and timings, the counter's counter id); both are read by :func:`nafitha.settings
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -34,6 +35,13 @@ class AppSettings(Settings):
     size: str = "1280x800"
     """Window size in pixels, ``WIDTHxHEIGHT``."""
     fullscreen: bool = False
+    ca_file: str = ""
+    """The center's CA certificate (PEM) for an ``https://`` server; empty: the system's CAs."""
+
+    @property
+    def verify(self) -> bool | str:
+        """What :class:`nafitha.client.Client` checks the server's certificate against."""
+        return self.ca_file or True
 
     @field_validator("server")
     @classmethod
@@ -44,6 +52,13 @@ class AppSettings(Settings):
                 "must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8000"
             )
         return value.rstrip("/")
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError(f"no such file {value!r} (the center's CA, from nafitha tls init)")
+        return value
 
     @field_validator("printer")
     @classmethod

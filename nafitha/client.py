@@ -45,7 +45,13 @@ class ServerUnreachable(ApiError):
 
 
 class Client:
-    """``Client(base_url, token=None, timeout=5.0)``: one server, one bearer token."""
+    """``Client(base_url, token=None, timeout=5.0)``: one server, one bearer token.
+
+    ``verify``: an ``https://`` server's certificate is always checked; ``True`` against the
+    system's trusted CAs, a path against that CA file (the center's own CA from ``nafitha tls
+    init``: the apps' ``ca_file`` setting). A certificate that does not check is
+    :class:`ServerUnreachable` (requests' SSLError is a ConnectionError), never ignored.
+    """
 
     def __init__(
         self,
@@ -54,6 +60,7 @@ class Client:
         timeout: float = 5.0,
         retries: int = 2,
         retry_delay: float = 0.3,
+        verify: bool | str = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
@@ -61,6 +68,8 @@ class Client:
         self.retries = retries
         self.retry_delay = retry_delay
         self.session = requests.Session()
+        # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's verify.
+        self.verify = verify
         self.role: str | None = None
         self.counter: str | None = None
 
@@ -93,6 +102,7 @@ class Client:
                     params=params,
                     headers=self._headers(headers),
                     timeout=self.timeout,
+                    verify=self.verify,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt + 1 < attempts:
@@ -308,6 +318,7 @@ class Client:
                 headers=headers,
                 stream=True,
                 timeout=(self.timeout, read_timeout),
+                verify=self.verify,
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise ServerUnreachable(str(exc)) from exc
