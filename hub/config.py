@@ -35,6 +35,8 @@ class NatsSettings(Settings):
 class PostgresSettings(Settings):
     # A libpq connection string; the user owns the hub's database and may create roles.
     dsn: str = Field(min_length=1)
+    # How long `nafitha hub` waits at start for PostgreSQL to answer before it gives up.
+    start_wait_s: float = Field(default=60.0, ge=0, le=3600)
 
 
 class HttpSettings(Settings):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from typing import Any
 
 from hub.config import HubSettings
@@ -62,6 +63,29 @@ def prepare(settings: HubSettings) -> None:
         log.warning("hub database: migrations %s applied", applied)
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """Before the event loop runs: unwind (so the nats-server child is stopped), then exit."""
+    raise SystemExit(128 + signum)
+
+
+def _wait_for_postgres(settings: HubSettings, timeout: float) -> None:
+    """PostgreSQL may still be starting (a boot, a demo): retry the schema step for a while."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            prepare(settings)
+            return
+        except psycopg.OperationalError as exc:
+            if time.monotonic() > deadline:
+                said = str(exc).strip()
+                reason = said.splitlines()[0] if said else "no answer"
+                raise SystemExit(f"nafitha hub: PostgreSQL does not answer: {reason}") from None
+            log.warning("nafitha hub: waiting for PostgreSQL (%s)", type(exc).__name__)
+            time.sleep(1.0)
+
+
 def serve(settings: HubSettings) -> int:
     from nafitha.national.nats import NatsProcess
 
@@ -69,11 +93,12 @@ def serve(settings: HubSettings) -> int:
         level=settings.hub.log_level.upper(),
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
-    prepare(settings)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    _wait_for_postgres(settings, settings.postgres.start_wait_s)
     settings.hub.data.mkdir(parents=True, exist_ok=True)
     nats = NatsProcess(nats_conf(settings), settings.hub.data, "hub-nats")
-    nats.start()
     try:
+        nats.start()
         asyncio.run(_run(settings))
     finally:
         nats.stop()

@@ -194,3 +194,14 @@ def test_the_hub_takes_a_center_in_and_reports_checks_and_resumes_it(
     assert hub.stop() == 0
     with pytest.raises((urllib.error.URLError, OSError)):
         get_json(f"http://127.0.0.1:{hub.ports['monitor']}/healthz")  # its nats-server is gone
+
+
+def test_the_hub_without_postgres_says_so_in_one_line(tmp_path: Path) -> None:
+    hub = Hub(tmp_path, f"host=127.0.0.1 port={free_port()} user=nafitha dbname=none")
+    hub.config.write_text(
+        hub.config.read_text().replace("[http]", "start_wait_s = 1\n\n[http]"), encoding="utf-8"
+    )
+    done = hub.command("run")
+    assert done.returncode == 1
+    assert "nafitha hub: PostgreSQL does not answer" in done.stderr
+    assert "Traceback" not in done.stderr
