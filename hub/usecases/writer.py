@@ -183,6 +183,12 @@ class Writer:
         progress.accepted += result.accepted
         progress.duplicates += result.duplicates
         progress.rejected += result.rejected
+        if result.rejected:
+            log.warning(
+                "hub writer %s: %d malformed or foreign messages kept in 'rejected' (alarmed)",
+                center,
+                result.rejected,
+            )
         if result.stopped is not None:
             progress.stopped = True
             log.error(
