@@ -223,7 +223,9 @@ class ReplicaSettings(Settings):
         parts = urlsplit(value)
         if parts.scheme not in ("file", "s3", "sftp"):
             raise ValueError("must start with file://, s3:// or sftp://")
-        if parts.scheme == "file" and not parts.path.startswith("/"):
+        if parts.scheme == "file" and (
+            parts.netloc not in ("", "localhost") or not parts.path.startswith("/")
+        ):
             raise ValueError("a file replica needs an absolute path: file:///mnt/offsite/center")
         if parts.scheme != "file" and not parts.netloc:
             raise ValueError("needs a bucket or host: s3://bucket/path, sftp://user@host/path")

@@ -11,6 +11,10 @@ docs/operations.md):
   position shows in ``replica sync`` (``txid.replica``, ``txid.db``, hex) and ``ltx file
   uploaded`` (``level``, ``maxTXID``) lines, failures as ``ERROR`` lines (``monitor error``:
   repeated ones only every 30 s while it backs off, 1 s doubling up to 5 min);
+- an S3 replica that stops answering is *not* reported for a long time: its client retries the
+  same PUT with growing delays (seen here: 0.5, 1.5, 5, 13, 20, 20 s...) and logs no error; each
+  attempt is an ``s3 request`` line, so a PUT of the same object twice without an upload between
+  is how we see the replica is unreachable;
 - its control socket (``socket: {enabled, path}``) answers ``GET /txid?path=DB`` with the
   database's own position (the newest local LTX file).
 """
@@ -92,8 +96,14 @@ def config(settings: ReplicaSettings, db: Path, socket: Path) -> dict[str, Any]:
 
 
 def environment(settings: ReplicaSettings | None) -> dict[str, str]:
-    """The child's environment: ours, plus the credentials the settings give."""
+    """The child's environment: ours, plus the credentials the settings give.
+
+    ``AWS_CA_BUNDLE`` is dropped: Litestream 0.5.17's S3 client refuses to start with it ("unable
+    to add custom RootCAs HTTPClient", litestream issue #639). A private CA for the ministry's own
+    object storage goes in ``SSL_CERT_FILE``, which Go reads.
+    """
     env = dict(os.environ)
+    env.pop("AWS_CA_BUNDLE", None)
     if settings is not None and settings.access_key_id:
         env["AWS_ACCESS_KEY_ID"] = settings.access_key_id
     if settings is not None and settings.secret_access_key:
@@ -113,10 +123,11 @@ def write_config(path: Path, content: dict[str, Any]) -> None:
 class Line:
     """One log line of Litestream, reduced to what the replica's state needs."""
 
-    kind: str  # "uploaded", "sync", "error", "other"
+    kind: str  # "uploaded", "sync", "put", "error", "other"
     replica_txid: int | None = None
     db_txid: int | None = None
     error: str | None = None
+    target: str | None = None  # what a PUT sends (an S3 object's path)
 
 
 def _hex(value: Any) -> int | None:
@@ -140,6 +151,11 @@ def parse_line(text: str) -> Line:
     if message == "replica sync" and isinstance(entry.get("txid"), dict):
         txid = entry["txid"]
         return Line("sync", replica_txid=_hex(txid.get("replica")), db_txid=_hex(txid.get("db")))
+    if message == "s3 request" and isinstance(entry.get("s3"), dict):
+        request = entry["s3"]
+        if request.get("method") == "PUT":  # each attempt, retries included
+            return Line("put", target=urlsplit(str(request.get("url", ""))).path)
+        return Line("other")
     if entry.get("level") == "ERROR":
         detail = entry.get("error") or entry.get("err")
         return Line("error", error=f"{message}: {detail}" if detail else str(message))

@@ -64,6 +64,8 @@ class Tracker:
     state: ReplicaState = field(init=False)
     _first_seen: dict[int, float] = field(default_factory=dict)
     _changed_since: float | None = None  # while Litestream is down: first local change seen
+    _put: str | None = None  # the object of the last PUT not yet uploaded
+    _attempts: int = 0
 
     def __post_init__(self) -> None:
         self.state = ReplicaState(url=self.url)
@@ -85,6 +87,16 @@ class Tracker:
         if line.kind == "error" and line.error:
             self._error(line.error, now)
             return
+        if line.kind == "put":
+            self._attempts = self._attempts + 1 if line.target == self._put else 1
+            self._put = line.target
+            if self._attempts > 1:  # the same object again: the previous attempt failed
+                self._error(
+                    f"the replica does not answer: sending {line.target} again"
+                    f" (attempt {self._attempts})",
+                    now,
+                )
+            return
         if line.db_txid is not None:
             self.local(line.db_txid, now)
         if line.replica_txid is not None and line.kind in ("uploaded", "sync"):
@@ -93,6 +105,11 @@ class Tracker:
                 self.state.replicated_txid = max(before, line.replica_txid)
             if line.kind == "uploaded":
                 self.state.replicated_at = now
+                self._put, self._attempts = None, 0
+                self._clear_error()
+            elif line.db_txid is not None and line.replica_txid >= line.db_txid:
+                # After an error Litestream forgets the replica's position and lists the replica
+                # again before this line: a sync that found nothing missing proves it is back.
                 self._clear_error()
         self._settle(now)
 
@@ -130,8 +147,6 @@ class Tracker:
             state.caught_up_at = now
             if state.running:
                 self._changed_since = None
-            if state.error and state.error_at is not None and state.running:
-                self._clear_error()  # a sync after the error found nothing missing
         pending = [self._first_seen[t] for t in self._first_seen if t > replicated]
         oldest = min(pending) if pending else None
         if not state.running and self._changed_since is not None:

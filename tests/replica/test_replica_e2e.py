@@ -1,0 +1,231 @@
+"""The off-site replica on real parts: ``nafitha server`` with Litestream 0.5.17, a file replica
+and a real S3-compatible server (moto) on 127.0.0.1, the building lost (SIGKILL, data folder
+deleted), ``nafitha restore`` on another folder, ``nafitha audit verify``, the server started
+again; the replica's link cut and restored under a running server."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nafitha.client import Client
+from nafitha.harness.s3 import ACCESS_KEY, SECRET_KEY, s3_server
+from nafitha.harness.server import RunningServer, start_server
+from nafitha.harness.tcp_proxy import TcpProxy
+from nafitha.paths import ROOT
+
+SERVICE = "civil-extract"  # prefix A
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nafitha.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def replica_details(staff: Client) -> dict[str, Any]:
+    return staff.request("GET", "/api/v1/health")["replica"]
+
+
+def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"{what} within {timeout}s (last: {last})")
+
+
+def wait_caught_up(staff: Client, after: float, timeout: float = 30) -> dict[str, Any]:
+    """The replica holds every transaction written before ``after`` (Litestream has read the
+    WAL several times since, and nothing local waits)."""
+
+    def caught_up() -> dict[str, Any] | None:
+        state = replica_details(staff)
+        done = (
+            state["status"] == "ok"
+            and state["lag_s"] == 0
+            and (state["caught_up_at"] or 0) > after + 1.0
+            and (state["replicated_txid"] or 0) >= (state["local_txid"] or 1)
+        )
+        return state if done else None
+
+    return wait_for(caught_up, timeout, "the replica caught up")
+
+
+def issue(kiosk: Client, count: int) -> list[str]:
+    return [kiosk.issue_ticket(SERVICE)["number"] for _ in range(count)]
+
+
+def litestream_pids(config: Path) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"litestream") and str(config).encode() in argv:
+            found.append(int(proc.name))
+    return found
+
+
+def restored_numbers(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [r[0] for r in conn.execute("SELECT number FROM tickets ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def restore_and_check(
+    source: str, data: Path, keys: Path, issued: list[str], env: dict[str, str] | None = None
+) -> None:
+    """Restore into ``data``: the same tickets, audit verify passes, the server starts and
+    numbering goes on."""
+    done = cli("restore", "--from", source, "--data", str(data), "--keys", str(keys), env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"{len(issued)} tickets (the last {issued[-1]}" in done.stdout
+    assert restored_numbers(data / "nafitha.db") == issued
+    verified = cli("audit", "verify", "--db", str(data / "nafitha.db"))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    server = start_server(data, seed=False)
+    try:
+        following = server.client(server.kiosk_token).issue_ticket(SERVICE)["number"]
+        assert following == f"A-{int(issued[-1].split('-')[1]) + 1:03d}"
+    finally:
+        server.stop()
+
+
+def test_file_replica_under_load_with_two_workers_survives_the_building(tmp_path: Path) -> None:
+    replica = tmp_path / "offsite"
+    server = start_server(
+        tmp_path / "center", workers=2, extra_args=["--replica", f"file://{replica}"]
+    )
+    config = server.db.with_name("nafitha.db.replica.yml")
+    try:
+        assert len(wait_for(lambda: litestream_pids(config), 20, "litestream started")) == 1
+        staff = server.login("manager")
+        kiosks = [server.client(server.kiosk_token) for _ in range(6)]
+        wal = server.db.with_name("nafitha.db-wal")
+        salts = {wal.read_bytes()[16:24]}
+        issued: list[str] = []
+        # Load: six kiosks at once through both workers, while Litestream checkpoints the WAL
+        # (the server's own connections do not) and holds the write lock around each checkpoint.
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            for _ in range(12):
+                issued += [n for batch in pool.map(lambda k: issue(k, 6), kiosks) for n in batch]
+                salts.add(wal.read_bytes()[16:24])
+        last_ack = time.time()
+        state = wait_caught_up(staff, last_ack)
+        salts.add(wal.read_bytes()[16:24])
+        assert len(issued) == 432 and state["error"] is None and state["restarts"] == 0
+        assert len(salts) > 1, "the WAL never restarted: nobody checkpointed it"
+        assert len(litestream_pids(config)) == 1  # one per database, whatever the workers
+        keys = shutil.copytree(server.db.parent / "keys", tmp_path / "keys-kept-apart")
+    finally:
+        server.kill()  # the building is gone: every process SIGKILLed...
+    wait_for(lambda: not litestream_pids(config), 10, "litestream gone with the server")
+    shutil.rmtree(tmp_path / "center")  # ...and the data folder with it
+    issued.sort(key=lambda n: int(n.split("-")[1]))
+    restore_and_check(f"file://{replica}", tmp_path / "elsewhere", keys, issued)
+
+
+def test_s3_replica_cut_off_raises_the_alert_and_catches_up(tmp_path: Path) -> None:
+    with s3_server() as s3, TcpProxy(s3.port) as link:
+        settings = tmp_path / "server.toml"
+        settings.write_text(
+            "[replica]\n"
+            f'url = "{s3.url("beirut-1", port=link.port)}"\n'
+            f'access_key_id = "{ACCESS_KEY}"\nsecret_access_key = "{SECRET_KEY}"\n'
+            "sync_interval_s = 0.2\nalert_lag_s = 5\n"
+        )
+        server = start_server(tmp_path / "center", extra_args=["--config", str(settings)])
+        try:
+            staff = server.login("manager")
+            kiosk = server.client(server.kiosk_token)
+            issued = issue(kiosk, 5)
+            wait_caught_up(staff, time.time())
+            link.cut()  # the replica's server is gone (connections reset, new ones refused)
+            issued += issue(kiosk, 5)  # the center goes on: nothing waits for the replica
+            failing = wait_for(
+                lambda: (s := replica_details(staff))["status"] == "failing" and s, 60, "failing"
+            )
+            assert failing["error"] and failing["lag_s"] > 0
+            assert failing["replicated_txid"] < failing["local_txid"]
+            alert = wait_for(
+                lambda: [a for a in staff.alerts() if a["kind"] == "replica_failing"], 10, "alert"
+            )
+            assert "beirut-1" in alert[0]["message"] and alert[0]["actor"] == "system"
+            status = cli("status", "--config", str(settings), "--url", server.url, "--db",
+                         str(server.db))  # fmt: skip
+            assert status.returncode == 1 and "failing" in status.stdout, status.stdout
+            assert "last error" in status.stdout
+            link.restore()
+            wait_caught_up(staff, time.time(), timeout=60)
+            assert not [a for a in staff.alerts() if a["kind"].startswith("replica_")]
+            resolved = [a for a in staff.alerts(True) if a["kind"] == "replica_failing"]
+            assert resolved[0]["resolved_by"] == "system"
+            status = cli("status", "--config", str(settings), "--url", server.url, "--db",
+                         str(server.db))  # fmt: skip
+            assert status.returncode == 0 and ": ok," in status.stdout, status.stdout
+            keys = shutil.copytree(server.db.parent / "keys", tmp_path / "keys-kept-apart")
+        finally:
+            server.kill()
+        shutil.rmtree(tmp_path / "center")
+        restore_and_check(s3.url("beirut-1"), tmp_path / "elsewhere", keys, issued, env=s3.env())
+
+
+def test_litestream_is_restarted_when_it_dies_and_dies_with_the_server(tmp_path: Path) -> None:
+    server: RunningServer = start_server(
+        tmp_path / "center", extra_args=["--replica", f"file://{tmp_path / 'offsite'}"]
+    )
+    config = server.db.with_name("nafitha.db.replica.yml")
+    try:
+        staff = server.login("manager")
+        first = wait_for(lambda: litestream_pids(config), 20, "litestream started")[0]
+        os.kill(first, signal.SIGKILL)
+        state = wait_for(
+            lambda: (s := replica_details(staff))["restarts"] >= 1 and s["running"] and s,
+            20,
+            "litestream restarted",
+        )
+        assert state["pid"] != first and litestream_pids(config) == [state["pid"]]
+        issue(server.client(server.kiosk_token), 2)
+        wait_caught_up(staff, time.time())
+        os.kill(server.process.pid, signal.SIGKILL)  # the server alone, not its process group
+        wait_for(lambda: not litestream_pids(config), 10, "litestream gone with its server")
+    finally:
+        server.kill()
+
+
+def test_restore_refuses_a_used_folder_missing_keys_and_a_bad_time(tmp_path: Path) -> None:
+    used = tmp_path / "used"
+    used.mkdir()
+    (used / "x").write_text("x")
+    answer = cli("restore", "--from", "file:///nowhere", "--data", str(used), "--without-keys")
+    assert answer.returncode == 2 and "not empty" in answer.stderr
+    answer = cli("restore", "--from", "file:///nowhere", "--data", str(tmp_path / "new"))
+    assert answer.returncode == 2 and "--keys" in answer.stderr
+    answer = cli(
+        "restore", "--from", "file:///nowhere", "--data", str(tmp_path / "n"), "--without-keys",
+        "--timestamp", "not-a-time",
+    )  # fmt: skip
+    assert answer.returncode == 2 and "not-a-time" in answer.stderr
