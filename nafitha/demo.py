@@ -65,6 +65,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " the centers on the next three ports)",
     )
     parser.add_argument("--no-gui", action="store_true", help="only the server and its web pages")
+    parser.add_argument(
+        "--replica",
+        metavar="URL",
+        help="replicate the demo's database off-site with Litestream (file:///path, s3://...)",
+    )
     parser.add_argument("--center", type=Path, help="another center catalog TOML")
     parser.add_argument(
         "--history",
@@ -197,6 +202,8 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         server = server_part(setup)
+        if args.replica:  # the off-site replica (docs/operations.md)
+            server.argv.extend(["--replica", args.replica])
         process = subprocess.Popen(server.argv, env={**os.environ, **server.env})
         children.append((server, process))
         _wait_until_up(url, process)

@@ -229,3 +229,26 @@ def test_restore_refuses_a_used_folder_missing_keys_and_a_bad_time(tmp_path: Pat
         "--timestamp", "not-a-time",
     )  # fmt: skip
     assert answer.returncode == 2 and "not-a-time" in answer.stderr
+
+
+def test_the_demo_runs_with_a_replica(tmp_path: Path) -> None:
+    from nafitha.harness.ports import free_port, wait_for_http
+
+    port = free_port()
+    replica = tmp_path / "offsite"
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "nafitha.cli", "demo", "--no-gui", "--history", "0",
+         "--port", str(port), "--data", str(tmp_path / "demo"), "--replica", f"file://{replica}"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(url + "/api/v1/health", timeout=60)
+        staff = Client(url)
+        staff.login("manager", "demo")
+        Client(url, token="demo-kiosk-1").issue_ticket(SERVICE)
+        wait_caught_up(staff, time.time())
+        assert list((replica / "ltx").iterdir())
+    finally:
+        os.killpg(demo.pid, signal.SIGTERM)
+        demo.wait(timeout=30)
