@@ -109,7 +109,13 @@ def _pump(source: socket.socket, sink: socket.socket) -> None:
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close with RST (SO_LINGER 0): the peer sees the link die, not a polite goodbye."""
+    """Close with RST (SO_LINGER 0): the peer sees the link die, not a polite goodbye.
+
+    ``shutdown`` first: a pump thread blocked in ``recv`` on the socket keeps the connection
+    alive past a bare ``close`` (Linux does not interrupt it), and nothing would reach the peer.
+    """
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
     sock.close()

@@ -222,6 +222,7 @@ class NationalNetwork:
             f"db = {_toml_text(str(folder / 'nafitha.db'))}",
             f"center_config = {_toml_text(str(catalog))}",
             "ignore_hours = true",
+            "demo = true",  # the demo accounts (password demo) are allowed here
             f"public_url = {_toml_text(url)}",
             "",
             "[national]",

@@ -20,7 +20,7 @@ from hub.store import events as hub_events
 from hub.store.database import connect
 from hub.usecases.compare import differences
 from nafitha.chain import GENESIS, event_hash
-from nafitha.client import Client, ClientError
+from nafitha.client import ApiError, Client
 from nafitha.national.local_network import Center
 from tests.hub.center_flows import center_files, center_history, center_tickets
 
@@ -39,10 +39,10 @@ class CenterDriver(threading.Thread):
         self.issue_s: dict[str, list[float]] = defaultdict(list)
         self.failures = 0
         self.done = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join(timeout=30)
 
     def _clients(self) -> tuple[Client, Client]:
@@ -53,17 +53,17 @@ class CenterDriver(threading.Thread):
 
     def run(self) -> None:
         clients: tuple[Client, Client] | None = None
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 if clients is None:
                     clients = self._clients()
                 self._one(*clients)
-            except (ClientError, OSError, ValueError):
+            except (ApiError, OSError, ValueError):
                 self.failures += 1
                 clients = None
-                self._stop.wait(0.5)
+                self._halt.wait(0.5)
                 continue
-            self._stop.wait(self.pause_s)
+            self._halt.wait(self.pause_s)
 
     def _one(self, kiosk: Client, clerk: Client) -> None:
         began = time.perf_counter()
