@@ -111,6 +111,11 @@ def _data_dirs(settings: dict) -> list[PurePosixPath]:
     national = settings.get("national") or {}
     if national.get("leaf_store"):
         folders.append(PurePosixPath(national["leaf_store"]))
+    replica = str((settings.get("replica") or {}).get("url", ""))
+    if replica.startswith(
+        "file://"
+    ):  # a mounted off-site path Litestream writes (docs/operations.md)
+        folders.append(PurePosixPath(replica.removeprefix("file://").split("?")[0]))
     unique: list[PurePosixPath] = []
     for folder in folders:
         if not folder.is_absolute():  # relative to the service's working folder (/): refuse
@@ -187,6 +192,7 @@ def _plan_server(
             **common,
             workers=workers,
             data_dirs=dirs,
+            config_dir=CONFIG_DIR,
             leaf_after=" nafitha-leaf.service" if national else "",
             leaf_wants=" nafitha-leaf.service" if national else "",
         ),

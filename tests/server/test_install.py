@@ -37,6 +37,9 @@ relay_password = "relay-password-1"
 hub_url = "nats-leaf://hub.example:7422"
 leaf_password = "leaf-password-1"
 leaf_store = "/var/lib/nafitha/leaf"
+
+[replica]
+url = "file:///mnt/offsite/center"
 """
 
 
@@ -123,7 +126,11 @@ def test_a_server_box_gets_units_users_folders_and_limits_systemd_accepts(tmp_pa
         root, "nafitha-leaf.service", "ExecStart"
     )
     assert "nafitha-leaf.service" in unit_value(root, "nafitha-server.service", "Wants")
-    assert "/var/lib/nafitha/leaf" in unit_value(root, "nafitha-server.service", "ReadWritePaths")
+    writable = unit_value(root, "nafitha-server.service", "ReadWritePaths").split()
+    assert {"/var/lib/nafitha/leaf", "/mnt/offsite/center"} <= set(writable)
+    assert unit_value(root, "nafitha-server.service", "EnvironmentFile") == (
+        "-/etc/nafitha/server.env"
+    )
     # the worker count now comes from the kept file (the first install wrote 3 into it)
     assert "--workers 3" in unit_value(root, "nafitha-server.service", "ExecStart")
     rules = under(root, "/etc/udev/rules.d/70-nafitha-devices.rules").read_text("utf-8")
