@@ -254,3 +254,32 @@ def test_the_production_check_knows_the_demo_secrets() -> None:
 
     assert production.DEMO_PASSWORD == demo.DEMO_PASSWORD
     assert production.DEMO_KIOSK_TOKENS == demo.KIOSK_TOKENS
+
+
+@needs_systemd
+def test_the_kiosk_session_script_starts_the_kiosk_with_the_installed_settings(
+    tmp_path: Path, display: str, artifacts: Path
+) -> None:
+    """What ``xinit`` runs on a kiosk PC, run here on Xvfb: the kiosk comes up fullscreen with
+    the settings the install wrote, and loads the catalog from the center's server."""
+    from nafitha.gui.driver import AppProcess
+    from nafitha.harness.kiosk_driver import Kiosk
+    from nafitha.harness.server import running_server
+
+    with running_server(tmp_path / "server") as server:
+        root = tmp_path / "root"
+        install(root, "--role", "kiosk", "--server-url", server.url, "--token",
+                server.kiosk_token, "--files-only")  # fmt: skip
+        script = under(root, "/usr/local/lib/nafitha/kiosk-session")
+        here = tmp_path / "kiosk-session"  # the same script, its /etc paths under the root
+        here.write_text(
+            script.read_text("utf-8").replace("/etc/nafitha/", f"{root}/etc/nafitha/"), "utf-8"
+        )
+        env = {**os.environ, "KIVY_HOME": str(tmp_path / "kivy"), "KIVY_NO_FILELOG": "1"}
+        app = AppProcess(["sh", str(here)], env=env, log_path=tmp_path / "kiosk.log")
+        try:
+            kiosk = Kiosk(app, artifacts)
+            state = kiosk.wait_state(lambda s: s["catalog_loaded"], "the catalog to load")
+            assert state["catalog_loaded"]
+        finally:
+            app.close()
