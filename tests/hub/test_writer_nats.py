@@ -212,3 +212,42 @@ def test_the_writer_rides_out_a_postgres_restart_and_a_killed_hub_nats_server(
     # PostgreSQL's restart cut the writer's connection (one failure, then a new connection);
     # the nats-server's death is absorbed by the client's reconnect (fetches just come back empty).
     assert writer.progress["c1"].failures >= 1
+
+
+def test_a_malformed_message_on_a_center_subject_is_kept_alarmed_and_passed(
+    nats_hub: NatsHub, nats_leaf, pg_dsn: str
+) -> None:
+    with connect(pg_dsn) as conn:
+        centers.register(conn, [("c1", {"ar": "١", "en": "1"}, None)])
+    leaf = nats_leaf("c1")
+    rows = chain(10)
+    options = WriterOptions(
+        nats_url=nats_hub.url, writer_password=nats_hub.writer_password, dsn=pg_dsn,
+        fetch_timeout_s=0.3, retry_s=0.2,
+    )  # fmt: skip
+
+    async def scenario() -> None:
+        relay = await leaf.relay()
+        try:
+            await ensure_stream(relay, "c1")
+            await publish(relay, "c1", rows[:5])
+            await relay.jetstream().publish("nafitha.c1.events", b"\x00 not an event")
+            await publish(relay, "c1", rows[5:])
+        finally:
+            await relay.close()
+        writer = Writer(options, ["c1"])
+        stop = asyncio.Event()
+        task = asyncio.create_task(writer.run(stop))
+        try:
+            await until(lambda: head(pg_dsn, "c1")["head_seq"] == 10, 30, "c1 at 10")
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+
+    run(scenario())
+    with connect(pg_dsn) as conn:
+        [kept] = alarms.rejected(conn, "c1")
+        assert bytes(kept["raw"]) == b"\x00 not an event" and kept["stream_seq"] == 6
+        assert [a["kind"] for a in alarms.open_alarms(conn, "c1")] == ["rejected"]
+        assert centers.one(conn, "c1")["status"] == "running"
+        assert centers.stream_position(conn, "c1") == 11
