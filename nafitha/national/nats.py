@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
-from nafitha.national.wire import HUB_CONSUMER, HUB_DOMAIN, STREAM, domain, subject
+from nafitha.national.wire import HUB_CONSUMER, HUB_DOMAIN, STREAM, check_center, domain, subject
 
 WRITER_USER = "hub-writer"
 RELAY_USER = "relay"
@@ -65,6 +65,14 @@ def _list(items: list[str]) -> str:
     return "[" + ", ".join(json.dumps(i) for i in items) + "]"
 
 
+HUB_ACCOUNT = "HUB"
+
+
+def center_account(center: str) -> str:
+    """The hub's account of one center's leaf (its own subject space at the hub)."""
+    return f"C-{check_center(center)}"
+
+
 def hub_conf(
     *,
     store_dir: Path | str,
@@ -77,38 +85,58 @@ def hub_conf(
 ) -> str:
     """The hub's nats-server config; ``centers`` maps each center id to its leaf's password.
 
-    Leaf permissions are written from the leaf's side (nats-server reverses them on the hub):
-    ``subscribe`` is what the hub forwards to that leaf (the writer's JetStream API requests and
-    acks for that center's domain), ``publish`` is what the leaf may send in (only into the
-    writer's inbox for that center).
+    Each center's leaf is bound to an account of its own (:func:`center_account`), which exports
+    only its JetStream API and acks as services; the writer's account (``HUB``) imports them. A
+    leaf therefore sees nothing of another center and reaches nothing of it, acks included.
+    Its user's permissions repeat that (written from the leaf's side; nats-server reverses them
+    on the hub): the hub forwards it only its own domain's API requests and acks, and it may
+    publish nothing but replies (and into the writer's inbox for its center).
     """
-    users = [
-        f"    {{ user: {WRITER_USER}, password: {_secret('writer_password', writer_password)},"
-        ' allowed_connection_types: ["STANDARD"] }'
-    ]
+    imports: list[str] = []
+    accounts: list[str] = []
     for center, password in sorted(centers.items()):
-        dom = domain(center)
-        hears = [f"$JS.{dom}.API.>", f"$JS.ACK.{dom}.>", f"$JS.FC.{dom}.>"]
-        says = [f"{writer_inbox(center)}.>"]
-        users.append(
-            f"    {{ user: {json.dumps(center)},"
+        dom, account = domain(center), json.dumps(center_account(center))
+        services = [f"$JS.{dom}.API.>", f"$JS.ACK.{dom}.>"]
+        imports += [
+            f"{{ service: {{ account: {account}, subject: {json.dumps(s)} }} }}" for s in services
+        ]
+        hears = [*services, f"$JS.FC.{dom}.>"]
+        says = ["_R_.>", f"{writer_inbox(center)}.>"]  # service replies, the writer inbox
+        accounts += [
+            f"  {account}: {{",
+            f"    users: [ {{ user: {json.dumps(center)},"
             f" password: {_secret(f'centers.{center}', password)},"
-            ' allowed_connection_types: ["LEAFNODE"],\n'
+            ' allowed_connection_types: ["LEAFNODE"],',
             f"      permissions: {{ publish: {{ allow: {_list(says)} }},"
-            f" subscribe: {{ allow: {_list(hears)} }} }} }}"
-        )
+            f" subscribe: {{ allow: {_list(hears)} }} }} }} ]",
+            f"    exports: [ {{ service: {json.dumps(services[0])}, response_type: stream }},"
+            f" {{ service: {json.dumps(services[1])} }} ]",
+            "  }",
+        ]
+    writer = (
+        f"{{ user: {WRITER_USER}, password: {_secret('writer_password', writer_password)},"
+        ' allowed_connection_types: ["STANDARD"] }'
+    )
     return "\n".join(
         [
             f"server_name: {HUB_DOMAIN}",
             f"listen: {json.dumps(f'{host}:{client_port}')}",
             f"http: {json.dumps(f'{host}:{monitor_port}')}",
             f"jetstream {{ store_dir: {json.dumps(str(store_dir))}, domain: {HUB_DOMAIN} }}",
-            "authorization {",
-            "  users: [",
-            ",\n".join(users),
-            "  ]",
+            "accounts {",
+            f"  {HUB_ACCOUNT}: {{",
+            "    jetstream: enabled",
+            f"    users: [ {writer} ]",
+            "    imports: [",
+            *(f"      {line}," for line in imports),
+            "    ]",
+            "  }",
+            *accounts,
             "}",
-            f"leafnodes {{ listen: {json.dumps(f'{host}:{leaf_port}')} }}",
+            # no_advertise: a leaf dials only the address it was given (the hub's public
+            # address); without it the hub gossips its own listen address, which a leaf behind
+            # NAT or a relay cannot reach, and the leaf would try it on every reconnect
+            f"leafnodes {{ listen: {json.dumps(f'{host}:{leaf_port}')}, no_advertise: true }}",
             "",
         ]
     )

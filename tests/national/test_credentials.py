@@ -81,41 +81,73 @@ def test_a_wrong_password_or_a_leaf_user_on_the_client_port_is_refused(
         run(connect(nats_hub.url, "hub-writer", "not-the-password"))
 
 
-def test_a_center_cannot_publish_into_another_centers_writer_inbox(
+def test_a_center_answers_its_own_writer_but_cannot_publish_into_another_centers_inbox(
     nats_hub: NatsHub, raw_leaf
 ) -> None:
-    got: list[tuple[str, bytes]] = []
+    got: list[bytes] = []
 
     async def scenario() -> None:
-        writers = [await nats_hub.writer(c) for c in ("c1", "c2")]
+        c1, c2 = await nats_hub.writer("c1"), await nats_hub.writer("c2")
         try:
-            for center, writer in zip(("c1", "c2"), writers, strict=True):
-                inbox = f"{writer._inbox_prefix.decode()}.probe"
 
-                async def keep(msg, center=center) -> None:
-                    got.append((center, msg.data))
+            async def keep(msg) -> None:
+                got.append(msg.data)
 
-                await writer.subscribe(inbox, cb=keep)
-                await writer.flush()
+            await c1.subscribe(f"{c1._inbox_prefix.decode()}.>", cb=keep)
+            await c1.flush()
             raw = raw_leaf("c2", nats_hub.centers["c2"])
+            raw.send(b"LS+ $JS.center-c2.API.>\r\nPING\r\n")
             raw.read_until(b"PONG")
-            # its own inbox first: the path works, and the message arrives
-            raw.send(b"LMSG _HUB_INBOX.center-c2.probe 2\r\nok\r\nPING\r\n")
-            raw.read_until(b"PONG")
-            deadline = time.monotonic() + 10
-            while ("c2", b"ok") not in got and time.monotonic() < deadline:
-                await asyncio.sleep(0.02)
+            # the path that must work: c2's writer asks, c2's leaf answers
+            asking = asyncio.ensure_future(c2.request("$JS.center-c2.API.INFO", b"", timeout=10))
+            heard = await asyncio.to_thread(raw.read_until, b"$JS.center-c2.API.INFO")
+            [request] = [x for x in heard if b"MSG $JS.center-c2.API.INFO" in x]  # (H)LMSG
+            reply = request.split()[2]
+            raw.send(b"LMSG " + reply + b" 6\r\nanswer\r\nPING\r\n")
+            assert (await asking).data == b"answer"
+            # c2 slipping a message into c1's writer inbox: refused, the link dropped
             raw.send(b"LMSG _HUB_INBOX.center-c1.probe 4\r\nfake\r\nPING\r\n")
             lines = raw.read_until(b"EOF")
             assert any(b"Permissions Violation for Publish" in line for line in lines), lines
-            for writer in writers:
-                await writer.flush()
+            await c1.flush()
         finally:
-            for writer in writers:
-                await writer.close()
+            await c1.close()
+            await c2.close()
 
     run(scenario())
-    assert got == [("c2", b"ok")]
+    assert got == []
+
+
+def test_a_center_cannot_ack_another_centers_messages(
+    nats_hub: NatsHub, nats_leaf, raw_leaf
+) -> None:
+    """nats-server lets a leaf publish $JS.ACK.> whatever its permissions; the accounts keep
+    c2's forged acks away from c1's consumer. Checked by order: the forged acks are processed
+    at the hub (PONG) before c1's writer acks one message and reads the consumer's state."""
+    leaf = nats_leaf("c1")
+    run(_publish(leaf, [b"one", b"two", b"three"]))
+
+    async def scenario():
+        writer = await nats_hub.writer("c1")
+        try:
+            js = writer.jetstream(domain=wire.domain("c1"))
+            sub = await js.pull_subscribe(
+                wire.subject("c1"), durable=wire.HUB_CONSUMER, stream=wire.STREAM
+            )
+            msgs = await sub.fetch(3, timeout=5)
+            raw = raw_leaf("c2", nats_hub.centers["c2"])
+            raw.read_until(b"PONG")
+            for msg in msgs:  # the strongest forger: it knows the exact ack subjects
+                raw.send(f"LMSG {msg.reply} 4\r\n+ACK\r\n".encode())
+            raw.send(b"PING\r\n")
+            raw.read_until(b"PONG")
+            await msgs[0].ack_sync()
+            return await js.consumer_info(wire.STREAM, wire.HUB_CONSUMER)
+        finally:
+            await writer.close()
+
+    info = run(scenario())
+    assert (info.ack_floor.stream_seq, info.num_ack_pending) == (1, 2)
 
 
 def test_a_center_hears_no_request_meant_for_another_center(nats_hub: NatsHub, raw_leaf) -> None:

@@ -119,3 +119,15 @@ def test_a_nats_server_started_with_die_with_parent_ends_when_its_parent_is_kill
             os.kill(pid, signal.SIGKILL)
             raise AssertionError("nats-server outlived its SIGKILLed parent")
         time.sleep(0.05)
+
+
+def test_a_center_added_to_a_running_hub_links_after_a_reload(nats_hub: NatsHub, nats_leaf) -> None:
+    assert "c9" not in nats_hub.centers
+    leaf = nats_leaf("c9")  # registers c9 (config rewritten, SIGHUP), then waits on /leafz
+    assert [x["account"] for x in leaves(nats_hub.monitor_url)] == ["C-c9"]
+
+    async def ask(writer):
+        return await writer.jetstream(domain=wire.domain("c9")).account_info()
+
+    assert run(_with(nats_hub.writer("c9"), ask)).domain == "center-c9"
+    assert leaf.process and leaf.process.running()
