@@ -172,11 +172,11 @@ def run(args: argparse.Namespace) -> int:
                 )
                 return 1
             print(f"ran      {' '.join(command)}")
-    if set(roles) & {"kiosk", "counter"} and not Path(root, "usr/bin/Xorg").exists():
-        print(
-            "then: apt install xserver-xorg-core xserver-xorg-input-libinput xinit"
-            " x11-xserver-utils   (the terminal's X)"
-        )
-    for note in plan.notes:
-        print(f"then: {note}")
+    from nafitha.text import both
+
+    for key, params in plan.notes:
+        if key == "server.install_then_x" and Path(root, "usr/bin/Xorg").exists():
+            continue  # X is there already
+        text = both(key, **params)
+        print(f"then: {text['en']}\n      {text['ar']}")
     return 0

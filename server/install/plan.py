@@ -62,7 +62,9 @@ class Planned:
 class Plan:
     files: list[Planned] = field(default_factory=list)
     units: list[str] = field(default_factory=list)  # to enable, in order
-    notes: list[str] = field(default_factory=list)  # what the administrator still has to do
+    # What the administrator still has to do: (catalog key, its placeholders), printed in both
+    # languages by the command.
+    notes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     def add(self, path: PurePosixPath, text: str, mode: int = 0o644, keep: bool = False) -> None:
         self.files.append(Planned(path, text, mode, keep))
@@ -227,10 +229,8 @@ def _plan_server(
     for folder in [*data_dirs, options.backup_dir]:
         tmpfiles.append(f"d {folder} 0750 nafitha nafitha -")
     tmpfiles.append(f"z {options.config} 0640 root nafitha -")
-    plan.notes.append(
-        "set the first admin's password: sudo -u nafitha "
-        f"{options.nafitha} server --config {options.config} --set-password admin"
-    )
+    command = f"{options.nafitha} server --config {options.config} --set-password admin"
+    plan.notes.append(("server.install_then_password", {"command": command}))
 
 
 def _plan_terminal(
@@ -276,10 +276,11 @@ def _plan_terminal(
         render("10-nafitha-terminal.conf"),
     )
     plan.units.append(f"nafitha-{role}.service")
+    plan.notes.append(("server.install_then_x", {"role": role}))
     sysusers.append(f'u {user} - "Nafitha {role} session" {home}')
     sysusers += [f"m {user} {group}" for group in ("lp", "dialout", "video", "input", "render")]
     sysusers.append(f"m {user} audio")
     tmpfiles.append(f"d {home} 0750 {user} {user} -")
     tmpfiles.append(f"z {config} 0640 root {user} -")
     if role == "kiosk" and not options.token:
-        plan.notes.append(f"put this kiosk's device token in {config} (token = ...)")
+        plan.notes.append(("server.install_then_token", {"config": str(config)}))
