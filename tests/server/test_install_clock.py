@@ -83,6 +83,29 @@ def test_the_warnings_have_their_texts_in_both_languages() -> None:
         assert text["ar"] and text["en"] and text["ar"] != text["en"]
 
 
+def _dashboard_shows(url: str, username: str, password: str, key: str) -> None:
+    """The manager signs in on /dashboard in Chromium and sees the alert's catalog text."""
+    from playwright.sync_api import sync_playwright
+
+    from nafitha.harness.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="en-GB")
+            page.goto(url + "/dashboard")
+            page.fill("#login-form input[name=username]", username)
+            page.fill("#login-form input[name=password]", password)
+            page.click("#login-form button[type=submit]")
+            page.wait_for_selector("#content:not(.hidden)")
+            item = page.wait_for_selector('#now-alerts-list li[data-kind="timezone_mismatch"]')
+            text = item.inner_text()
+            assert both(key)["en"] in text or both(key)["ar"] in text, text
+            assert "Etc/UTC" in text
+        finally:
+            browser.close()
+
+
 def _start(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TZ": "Etc/UTC"}  # the demo center is in Asia/Beirut
     log = (db.parent / f"server-{port}.log").open("wb")
@@ -128,6 +151,7 @@ def test_a_production_server_warns_at_start_and_the_manager_sees_one_alert(
         assert first[0]["message"] == "system=Etc/UTC center=Asia/Beirut"
         assert first[0]["actor"] == "server"
         assert "timezone_mismatch" in Client(url).health()["clock"]["warnings"]
+        _dashboard_shows(url, "rana", "a-long-password", "web.alert_timezone_mismatch")
     finally:
         _stop(process)
     log = (tmp_path / f"server-{port}.log").read_text(encoding="utf-8")
