@@ -48,6 +48,12 @@ def run(args: argparse.Namespace) -> int:
 
     files = TlsFiles(args.dir)
     now = dt.datetime.now(dt.UTC)
+    if not args.ip and not args.name:
+        print(
+            "nafitha tls: give at least one --ip address (or --name) the clients use",
+            file=sys.stderr,
+        )
+        return 2
     try:
         if args.new_ca or not files.ca_key.exists():
             ca = make_ca(files, args.center, now)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from nafitha.cli import build_parser
 from nafitha.client import ApiError, Client
 from nafitha.demo import seed_demo
 from nafitha.harness.ports import free_port, wait_for_http
@@ -136,6 +137,11 @@ def test_a_server_box_gets_units_users_folders_and_limits_systemd_accepts(tmp_pa
     rules = under(root, "/etc/udev/rules.d/70-nafitha-devices.rules").read_text("utf-8")
     assert 'ATTR{idVendor}=="0fe6", ATTR{idProduct}=="811e", GROUP="lp"' in rules
     verify(units / "nafitha-server.service", units / "nafitha-leaf.service")
+    # every command line a unit names is one the nafitha command accepts
+    for unit in ("nafitha-server.service", "nafitha-leaf.service", "nafitha-backup.service"):
+        argv = shlex.split(unit_value(root, unit, "ExecStart"))
+        assert Path(argv[0]).name == "nafitha"
+        build_parser().parse_args(argv[1:])
 
 
 @needs_systemd
