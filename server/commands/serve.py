@@ -122,6 +122,29 @@ def uvicorn_tls(settings: ServerSettings) -> dict[str, Any]:
     return {"ssl_certfile": str(tls.certificate), "ssl_keyfile": str(tls.key)}
 
 
+def _root_in_a_service_folder(db: Path) -> str | None:
+    """The folder's owner when root would open a database folder another user owns.
+
+    Run as root there (``nafitha server --set-password`` without ``sudo -u nafitha``), SQLite
+    would leave root-owned ``-wal``/``-shm`` files and keys that the service's own user then
+    cannot write: the center stops at its next start. Refuse, naming the user to run as.
+    """
+    import pwd
+
+    if os.geteuid() != 0:
+        return None
+    try:
+        uid = db.resolve().parent.stat().st_uid
+    except OSError:
+        return None
+    if uid == 0:
+        return None
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
 def preflight(settings: ServerSettings, ctx: Any) -> int:
     """Before listening: refuse the demo's accounts in production, warn about the clock.
 
@@ -181,6 +204,12 @@ def run(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     load_center_config(settings.center_config)  # a bad catalog stops here, naming file and key
+    if owner := _root_in_a_service_folder(settings.db):
+        from nafitha.text import both
+
+        message = both("server.run_as_owner", folder=str(settings.db.parent), owner=owner)
+        print(f"nafitha server: {message['en']}\n{message['ar']}", file=sys.stderr)
+        return 2
     problem = check_storage(settings.db)
     if problem is not None:  # one line, before anything opens it: no traceback, no 500s later
         print(f"nafitha server: database {settings.db.resolve()}: {problem}", file=sys.stderr)

@@ -289,3 +289,17 @@ def test_the_kiosk_session_script_starts_the_kiosk_with_the_installed_settings(
             assert state["catalog_loaded"]
         finally:
             app.close()
+
+
+def test_root_is_refused_on_a_database_folder_the_service_user_owns(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to own the folder by another user")
+    folder = tmp_path / "var-lib-nafitha"
+    folder.mkdir()
+    os.chown(folder, 65534, 65534)  # nobody: the service's user on a real box
+    refused = run_nafitha(
+        "server", "--db", str(folder / "nafitha.db"), "--set-password", "admin", stdin="pw\n"
+    )
+    assert refused.returncode == 2
+    assert "sudo -u" in refused.stderr and "Traceback" not in refused.stderr
+    assert list(folder.iterdir()) == []  # nothing was made as root
