@@ -134,3 +134,40 @@ def test_daily_copies_older_than_keep_days_go_but_the_newest_stays(tmp_path: Pat
         s.path.name for s in left[:-1]
     ]
     assert len(snapshots(tmp_path / "backups", "nafitha")) == 1
+
+
+def test_an_upgrade_that_fails_midway_leaves_whole_steps_and_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step that raises is rolled back whole; the steps before it stay; the copy has the
+    database as it was before the upgrade began."""
+    from types import ModuleType
+
+    from server.store import migrate as runner
+    from server.store.migrate import Migration
+
+    path = tmp_path / "nafitha.db"
+    db = Database(path)
+    migrate(db, upto=10)
+    newest = discover()[-1].number
+    broken = ModuleType("m_broken")
+
+    def up(tx) -> None:
+        tx.execute("CREATE TABLE half_done (id INTEGER)")
+        raise RuntimeError("the disk filled up")
+
+    broken.up = up  # type: ignore[attr-defined]
+    steps = [*discover(), Migration(newest + 1, "m_broken", broken)]
+    monkeypatch.setattr(runner, "discover", lambda: steps)
+    with pytest.raises(RuntimeError, match="disk filled"):
+        migrate(db)
+    reader = db.read()
+    numbers = [r[0] for r in reader.execute("SELECT number FROM migrations ORDER BY number")]
+    assert numbers == [s.number for s in discover()]  # every real step, not the broken one
+    assert "half_done" not in reader.table_names()
+    db.close()
+    copy = sqlite3.connect(next(tmp_path.glob("nafitha-before-m020-*.db")))
+    try:
+        assert copy.execute("SELECT max(number) FROM migrations").fetchone()[0] == 10
+    finally:
+        copy.close()
