@@ -58,6 +58,17 @@ def test_projections_equal_the_center_tables_after_real_flows(tmp_path: Path, pg
         assert [d.describe() for d in found] == []
         assert set(projections.files(conn, "c1")) == {r.replace("-", "") for r in refs}
 
+        # The same log in batches of one, of three and all at once (as other centers): the
+        # projections never depend on where a batch began.
+        for center, size in (("c2", 1), ("c3", 3), ("c4", 10_000)):
+            centers.register(conn, [(center, {"ar": "م", "en": "C"}, public_key)])
+            log = relayed(center, server.db)
+            for start in range(0, len(log), size):
+                take_batch(conn, center, [Message(b) for b in log[start : start + size]], 1.0)
+            assert projections.tickets(conn, center) == projections.tickets(conn, "c1")
+            assert projections.files(conn, center) == projections.files(conn, "c1")
+            assert projections.history(conn, center) == projections.history(conn, "c1")
+
         tickets = center_tickets(server.db)
         days = projections.ticket_days(conn, "c1")
         assert sum(d["issued"] for d in days) == len(tickets)
