@@ -85,6 +85,7 @@ def test_a_server_box_gets_units_users_folders_and_limits_systemd_accepts(tmp_pa
     server = (units / "nafitha-server.service").read_text(encoding="utf-8")
     assert f"ExecStart={sys.prefix}/bin/nafitha server --config /etc/nafitha/server.toml" in server
     assert "--workers 3" in server and "Restart=always" in server
+    assert "RestartPreventExitStatus=2" in server  # a refusal is not retried in a loop
     assert "--into /var/backups/nafitha --keep-days 9" in unit_value(
         root, "nafitha-backup.service", "ExecStart"
     )
