@@ -185,6 +185,7 @@ class Relay:
         self._stop = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self._stopping: asyncio.Event | None = None
         self._lock_fd: int | None = None
         self._acked: int | None = None  # last seq acked by the leaf without a hole, this run
         self._state_lock = threading.Lock()
@@ -204,6 +205,7 @@ class Relay:
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self.wake()
+        self._signal(self._stopping)
         if self._thread.is_alive():
             self._thread.join(timeout)
         if self._lock_fd is not None:
@@ -213,7 +215,10 @@ class Relay:
 
     def wake(self) -> None:
         """Look for new events now (called after a commit; any thread)."""
-        loop, event = self._loop, self._wake
+        self._signal(self._wake)
+
+    def _signal(self, event: asyncio.Event | None) -> None:
+        loop = self._loop
         if loop is not None and event is not None:
             with contextlib.suppress(RuntimeError):  # the loop just closed
                 loop.call_soon_threadsafe(event.set)
@@ -250,8 +255,9 @@ class Relay:
     def _run(self) -> None:
         try:
             asyncio.run(self._main())
-        except Exception:
+        except Exception as exc:
             log.exception("the national relay stopped")
+            self._set(state="failed", error=f"{type(exc).__name__}: {exc}", error_at=time.time())
 
     async def _pause(self, seconds: float) -> None:
         """Sleep ``seconds``, or less if woken or stopped."""
@@ -263,8 +269,10 @@ class Relay:
         self._wake.clear()
 
     async def _main(self) -> None:
+        self._wake, self._stopping = asyncio.Event(), asyncio.Event()
         self._loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
+        if self._stop.is_set():
+            return
         while not self._stop.is_set() and not self._take_lock():
             self._set(state="standby")  # another process of this database relays
             await self._pause(LOCK_RETRY_S)
@@ -278,8 +286,9 @@ class Relay:
                 self._failed("publishing", failed.__cause__ or failed)
             except Exception as exc:
                 self._failed("leaf", exc)
-            if not self._stop.is_set():
-                await asyncio.sleep(backoff)
+            if not self._stop.is_set():  # not woken by commits: only a stop ends the wait
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
 
     async def _resume_point(self, js: JetStreamContext) -> int:

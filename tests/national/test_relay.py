@@ -247,3 +247,18 @@ def test_nafitha_relay_from_1_publishes_again_and_the_leaf_drops_the_duplicates(
     assert sent == last_seq(server.db) and duplicates >= relayed  # (+ a head signed meanwhile)
     assert run(leaf_count(nats_hub, "c1")) == last_seq(server.db)
     check_stream(nats_hub, server.db)
+
+
+def test_a_server_whose_leaf_is_down_stops_at_once(center) -> None:
+    server, _ = center(leaf_running=False)
+    deadline = time.monotonic() + 20
+    while national_health(server)["state"] != "disconnected":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    time.sleep(4)  # let the relay back off for seconds (this waits; it asserts nothing)
+    began = time.monotonic()
+    server.stop()
+    took = time.monotonic() - began
+    # uvicorn re-raises the SIGTERM it handled once its shutdown is done: -15; SIGKILL is -9
+    assert server.process.returncode in (0, -signal.SIGTERM), "killed, not stopped"
+    assert took < 2, f"stopping took {took:.1f}s"
