@@ -262,3 +262,31 @@ def test_a_server_whose_leaf_is_down_stops_at_once(center) -> None:
     # uvicorn re-raises the SIGTERM it handled once its shutdown is done: -15; SIGKILL is -9
     assert server.process.returncode in (0, -signal.SIGTERM), "killed, not stopped"
     assert took < 2, f"stopping took {took:.1f}s"
+
+
+_IMPORTS = """
+import sys
+from pathlib import Path
+from server.app import create_app
+from server.config import load_server_settings
+create_app(load_server_settings(sys.argv[1] or None, {"db": Path(sys.argv[2])}))
+print("nats" in sys.modules, "server.relay" in sys.modules)
+"""
+
+
+def test_without_a_national_table_the_server_never_loads_nats(tmp_path: Path) -> None:
+    def loaded(config: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", _IMPORTS, config, str(tmp_path / "x.db")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert loaded("") == "False False"
+    config = tmp_path / "server.toml"
+    config.write_text('[national]\ncenter = "c1"\nrelay_password = "relay-password"\n')
+    assert loaded(str(config)) == "True True"
