@@ -108,3 +108,29 @@ def test_an_unknown_kind_stops_the_center_even_when_its_chain_is_right() -> None
 def test_the_gap_names_the_missing_events() -> None:
     result = verdict(ROWS[9], 4)
     assert result.outcome is Outcome.GAP and "5..9" in result.detail
+
+
+MUTATIONS = {
+    "data": lambda r: canonical({"n": "changed"}),
+    "at": lambda r: r["at"] + 0.5,
+    "kind": lambda r: "counter_paused",
+    "actor": lambda r: "intruder",
+    "counter": lambda r: "c9",
+    "device": lambda r: "kiosk-x",
+    "ticket_id": lambda r: 77,
+    "public": lambda r: canonical({"shown": True}),
+    "prev_hash": lambda r: "e" * 64,
+    "hash": lambda r: "d" * 64,
+}
+
+
+@given(st.integers(0, 28), st.sampled_from(sorted(MUTATIONS)))
+def test_no_change_to_the_next_event_is_ever_accepted(head: int, field: str) -> None:
+    changed = dict(ROWS[head], **{field: MUTATIONS[field](ROWS[head])})
+    assert verdict(changed, head).outcome in {Outcome.BAD_HASH, Outcome.FORK}
+
+
+@given(st.integers(1, 29), st.sampled_from(sorted(MUTATIONS)))
+def test_no_change_to_an_event_the_hub_holds_passes_as_a_duplicate(seq: int, field: str) -> None:
+    changed = dict(ROWS[seq - 1], **{field: MUTATIONS[field](ROWS[seq - 1])})
+    assert verdict(changed, 29).outcome in {Outcome.BAD_HASH, Outcome.FORK}
