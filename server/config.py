@@ -207,7 +207,7 @@ class ReplicaSettings(Settings):
     """
 
     url: str = Field(min_length=8, max_length=2000)
-    sync_interval_s: float = Field(default=1.0, ge=0.05, le=3600)
+    sync_interval_s: float = Field(default=0.5, ge=0.05, le=3600)
     monitor_interval_s: float = Field(default=0.25, ge=0.05, le=60)
     access_key_id: str | None = Field(default=None, max_length=200)
     secret_access_key: str | None = Field(default=None, max_length=200)

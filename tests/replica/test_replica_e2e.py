@@ -96,11 +96,18 @@ def restored_numbers(db: Path) -> list[str]:
 
 
 def restore_and_check(
-    source: str, data: Path, keys: Path, issued: list[str], env: dict[str, str] | None = None
-) -> None:
+    source: str,
+    data: Path,
+    keys: Path,
+    issued: list[str],
+    env: dict[str, str] | None = None,
+    extra: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
     """Restore into ``data``: the same tickets, audit verify passes, the server starts and
     numbering goes on."""
-    done = cli("restore", "--from", source, "--data", str(data), "--keys", str(keys), env=env)
+    done = cli(
+        "restore", "--from", source, "--data", str(data), "--keys", str(keys), *extra, env=env
+    )
     assert done.returncode == 0, done.stderr
     assert f"{len(issued)} tickets (the last {issued[-1]}" in done.stdout
     assert restored_numbers(data / "nafitha.db") == issued
@@ -112,6 +119,7 @@ def restore_and_check(
         assert following == f"A-{int(issued[-1].split('-')[1]) + 1:03d}"
     finally:
         server.stop()
+    return done
 
 
 def test_file_replica_under_load_with_two_workers_survives_the_building(tmp_path: Path) -> None:
@@ -140,12 +148,24 @@ def test_file_replica_under_load_with_two_workers_survives_the_building(tmp_path
         assert len(salts) > 1, "the WAL never restarted: nobody checkpointed it"
         assert len(litestream_pids(config)) == 1  # one per database, whatever the workers
         keys = shutil.copytree(server.db.parent / "keys", tmp_path / "keys-kept-apart")
+        assert cli("audit", "sign", "--db", str(server.db)).returncode == 0
+        wait_caught_up(staff, time.time())
+        head = server.db.with_name("chain-heads.jsonl").read_text().splitlines()[-1]
+        # a copy of the heads kept elsewhere, with one head signed after the replica's last
+        # transaction (the building burnt in between): it is set aside, not trusted or dropped
+        later = head.replace('"seq": ', '"seq": 1000000', 1)
+        heads = tmp_path / "heads-kept-apart.jsonl"
+        heads.write_text(f"{head}\n{later}\n")
     finally:
         server.kill()  # the building is gone: every process SIGKILLed...
     wait_for(lambda: not litestream_pids(config), 10, "litestream gone with the server")
     shutil.rmtree(tmp_path / "center")  # ...and the data folder with it
     issued.sort(key=lambda n: int(n.split("-")[1]))
-    restore_and_check(f"file://{replica}", tmp_path / "elsewhere", keys, issued)
+    done = restore_and_check(
+        f"file://{replica}", tmp_path / "elsewhere", keys, issued, extra=("--heads", str(heads))
+    )
+    assert "1 signed chain heads" in done.stdout and "WARNING: 1 signed heads" in done.stdout
+    assert (tmp_path / "elsewhere" / "chain-heads.lost.jsonl").read_text() == later + "\n"
 
 
 def test_s3_replica_cut_off_raises_the_alert_and_catches_up(tmp_path: Path) -> None:
@@ -208,8 +228,24 @@ def test_litestream_is_restarted_when_it_dies_and_dies_with_the_server(tmp_path:
             "litestream restarted",
         )
         assert state["pid"] != first and litestream_pids(config) == [state["pid"]]
-        issue(server.client(server.kiosk_token), 2)
+        kiosk = server.client(server.kiosk_token)
+        before = issue(kiosk, 2)
         wait_caught_up(staff, time.time())
+        moment = time.time()
+        time.sleep(1)
+        issue(kiosk, 2)
+        wait_caught_up(staff, time.time())
+        second = cli(
+            "server", "--db", str(server.db), "--port", "1", "--replica", "file:///elsewhere"
+        )
+        assert second.returncode == 2 and "already replicated" in second.stderr
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f"{moment % 1:.3f}"[1:]
+        earlier = cli(
+            "restore", "--from", f"file://{tmp_path / 'offsite'}", "--data",
+            str(tmp_path / "earlier"), "--without-keys", "--timestamp", stamp + "Z",
+        )  # fmt: skip
+        assert earlier.returncode == 0, earlier.stderr
+        assert restored_numbers(tmp_path / "earlier" / "nafitha.db") == before
         os.kill(server.process.pid, signal.SIGKILL)  # the server alone, not its process group
         wait_for(lambda: not litestream_pids(config), 10, "litestream gone with its server")
     finally:

@@ -46,7 +46,7 @@ def test_a_replica_table_is_read_and_a_bad_url_refused(tmp_path: Path) -> None:
     good = tmp_path / "server.toml"
     good.write_text('[replica]\nurl = "s3://bucket/center?endpoint=http://127.0.0.1:9000"\n')
     settings = load_server_settings(good)
-    assert settings.replica is not None and settings.replica.sync_interval_s == 1.0
+    assert settings.replica is not None and settings.replica.sync_interval_s == 0.5
     for url, reason in (
         ("http://example/x", "file://, s3:// or sftp://"),
         ("file://relative/x", "absolute path"),
