@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from server.domain.files_rate_limit import take_token
+from nafitha.rate_limit import take_token
 
 _CREATE = threading.Lock()
 

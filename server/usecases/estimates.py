@@ -1,7 +1,7 @@
 """A ticket's queue figures: people ahead, estimated wait, its one rounding, callable or not.
 
 The rule (who is ahead, over which counters) is ``server.domain.ahead``; the wait model is
-``server.domain.estimate``; the rounding a person reads is ``nafitha.formats.wait_minutes``; the
+``nafitha.estimate``; the rounding a person reads is ``nafitha.formats.wait_minutes``; the
 reads are ``server.store.waiting``. This module joins them, inside the caller's transaction or
 snapshot, so the ticket answer, the phone page and the services list all say the same.
 """
@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from nafitha import estimate
 from nafitha.formats import wait_minutes
-from server.domain import ahead, estimate
+from server.domain import ahead
 from server.domain.call_next import Waiting, order_key
 from server.store import waiting
 

@@ -11,6 +11,7 @@ from collections import Counter as Tally
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nafitha.estimate import wait_seconds
 from server.domain.ahead import (
     ahead_counted,
     ahead_of,
@@ -21,7 +22,6 @@ from server.domain.ahead import (
     served_at,
 )
 from server.domain.call_next import Waiting, choose_next, order_key
-from server.domain.estimate import wait_seconds
 
 SERVICES = ["a", "b", "c", "d"]
 COUNTERS = ["k1", "k2", "k3"]

@@ -3,7 +3,7 @@
 Each client (an address, or a kiosk device) holds a bucket of ``burst`` lookups refilled at
 ``per_minute``; a lookup when the bucket is empty is refused with the seconds until the next token.
 Time is passed in; where buckets are kept (shared by every worker process) is
-:mod:`server.store.rate_limits`.
+:mod:`server.store.rate_limits` (the center) and :mod:`hub.store.portal_limits` (the hub).
 """
 
 from __future__ import annotations
