@@ -166,6 +166,9 @@ class NationalSettings(Settings):
     leaf_client_port: int = Field(default=4222, ge=1, le=65535)
     leaf_monitor_port: int = Field(default=8222, ge=1, le=65535)
     leaf_store: Path | None = None  # default: ``leaf/`` beside the database
+    # The national portal (the hub's address for citizens, e.g. "https://portal.example"): the
+    # receipt's QR code and tracking links then point at ``{portal_url}/f/{reference}``.
+    portal_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
 
     @field_validator("center")
     @classmethod

@@ -198,6 +198,14 @@ def import_center_config(ctx: Context, config: CenterConfig, actor: Actor = SYST
                 "categories": len(config.categories),
                 "services": len(config.services),
                 "counters": len(config.counters),
+                # what the national hub's portal shows (services, documents, workflows)
+                "catalog": {
+                    "center": config.center.model_dump(mode="json"),
+                    "categories": [c.model_dump(mode="json") for c in config.categories],
+                    "services": [json.loads(data) for data in store.service_data(tx)],
+                    "counters": [c.model_dump(mode="json") for c in config.counters],
+                    "workflows": [w.model_dump(mode="json") for w in config.workflows],
+                },
             },
         )
     ctx.cache.pop("catalog", None)

@@ -97,9 +97,16 @@ def _show(ctx: Context, catalog: Catalog, file: CitizenFile, staff: bool) -> dic
     workflow = _workflow_of(ctx, catalog, file)
     name = _service_name(catalog, file.service)
     view = shape(file, workflow, name, store.moment(ctx.now()), catalog.center.timezone)
-    base = (ctx.settings.public_url or catalog.center.public_url).rstrip("/")
-    view["track_url"] = f"{base}/f/{printed(file.reference)}"  # the receipt's QR code
+    view["track_url"] = f"{track_base(ctx, catalog)}/f/{printed(file.reference)}"  # receipt's QR
     return view
+
+
+def track_base(ctx: Context, catalog: Catalog) -> str:
+    """Where tracking links point: the national portal when the center has one, else here."""
+    national = ctx.settings.national
+    if national is not None and national.portal_url:
+        return national.portal_url.rstrip("/")
+    return (ctx.settings.public_url or catalog.center.public_url).rstrip("/")
 
 
 def _digest(ctx: Context, citizen: Citizen) -> dict[str, str]:
