@@ -24,6 +24,8 @@ DEFAULT_DATA = Path.home() / ".local" / "share" / "nafitha" / "national-demo"
 def _check_free(host: str, ports: list[int]) -> None:
     for port in ports:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            # as the servers bind: a port whose last connections linger in TIME_WAIT is free
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind((host, port))
             except OSError:
