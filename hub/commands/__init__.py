@@ -4,6 +4,7 @@
     nafitha hub status --config hub.toml [--json]
     nafitha hub verify --config hub.toml
     nafitha hub resume CENTER --config hub.toml [--by NAME]
+    nafitha hub user add NAME --role ministry --config hub.toml   (hub/commands/users.py)
 
 Heavy imports (psycopg, nats, uvicorn) stay inside the actions, so ``nafitha --help`` is fast.
 """
@@ -38,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _config(resume, argparse.SUPPRESS)
     resume.add_argument("center", help="the center's id")
     resume.add_argument("--by", default="admin", help="who looked (kept with the alarms)")
+    from hub.commands import users
+
+    users.add_arguments(actions, _config)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
         from hub.commands.serve import serve
 
         return serve(settings)
+    if action == "user":
+        from hub.commands import users
+
+        return users.run(settings, args)
     from hub.commands import admin
 
     return {"status": admin.status, "verify": admin.verify, "resume": admin.resume}[action](

@@ -17,6 +17,8 @@ import time
 
 import psycopg
 
+from hub.store.portal_schema import M005_PORTAL
+
 MIGRATION_LOCK = 0x6E61_6669  # pg_advisory_xact_lock key ("nafi")
 
 M001_TABLES = """
@@ -162,10 +164,61 @@ M003_STREAM_POSITION = """
 ALTER TABLE centers ADD COLUMN stream_seq bigint NOT NULL DEFAULT 0;
 """
 
+# The ministry's people at the hub, their sessions and the sign-in throttle (docs/hub.md,
+# "Ministry dashboard"). ``hub_web`` is what the HTTP API's dashboard connections act as: what
+# ``hub_reader`` reads plus these three tables, never ``personal``.
+M004_PEOPLE = """
+CREATE TABLE hub_people (
+    username text PRIMARY KEY,
+    role text NOT NULL CHECK (role IN ('ministry', 'auditor', 'hub_admin')),
+    password_hash text NOT NULL,
+    active boolean NOT NULL DEFAULT true,
+    created_at double precision NOT NULL,
+    updated_at double precision NOT NULL
+);
+CREATE TABLE hub_sessions (
+    token_hash text PRIMARY KEY,
+    username text NOT NULL REFERENCES hub_people(username) ON DELETE CASCADE,
+    created_at double precision NOT NULL,
+    expires_at double precision NOT NULL,
+    ended_at double precision
+);
+CREATE INDEX hub_sessions_user ON hub_sessions (username);
+CREATE TABLE hub_login_attempts (
+    key text PRIMARY KEY,
+    attempts integer NOT NULL,
+    window_start double precision NOT NULL
+);
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_web') THEN
+        CREATE ROLE hub_web NOLOGIN;
+    END IF;
+END
+$$;
+GRANT hub_reader TO hub_web;
+GRANT SELECT, INSERT, UPDATE, DELETE ON hub_people, hub_sessions, hub_login_attempts TO hub_web;
+REVOKE ALL ON hub_people, hub_sessions, hub_login_attempts FROM hub_reader;
+"""
+
+# The ministry's dashboard reads calls, alerts, a period's tickets and today's waiting tickets
+# (hub/store/figures.py); these indexes keep a year of several centers under a second.
+M006_FIGURES = """
+CREATE INDEX events_calls ON events (center, at) INCLUDE (kind)
+    WHERE kind IN ('ticket_called', 'ticket_called_out_of_order');
+CREATE INDEX events_alerts ON events (center, seq)
+    WHERE kind IN ('alert_raised', 'alert_resolved');
+CREATE INDEX tickets_period ON tickets (day);
+CREATE INDEX tickets_waiting ON tickets (center, day) WHERE state = 'waiting';
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "tables and the ticket_days view", M001_TABLES),
     (2, "roles: hub_reader, ministry_personal", M002_ROLES),
     (3, "centers.stream_seq: where the writer resumes in the leaf stream", M003_STREAM_POSITION),
+    (4, "the ministry's people, sessions, sign-in throttle; role hub_web", M004_PEOPLE),
+    (5, "the portal's rate limits and indexes (hub/store/portal_schema.py)", M005_PORTAL),
+    (6, "indexes of the ministry's figures", M006_FIGURES),
 )
 
 
