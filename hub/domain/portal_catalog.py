@@ -53,7 +53,7 @@ def fold(catalog: dict[str, Any], kind: str, data: Mapping[str, Any]) -> dict[st
         shipped = data.get("catalog")
         if not isinstance(shipped, Mapping):
             return catalog  # an older center: counts only, the catalog itself was not shipped
-        return {key: shipped.get(key, empty[key]) for key, empty in empty_catalog().items()}
+        return {key: shipped.get(key, value) for key, value in empty_catalog().items()}
     if kind in _ITEMS:
         item = {k: v for k, v in data.items() if k != "created"}
         return {**catalog, _ITEMS[kind]: _upsert(catalog[_ITEMS[kind]], item)}

@@ -1,0 +1,1 @@
+"""The national portal's pages (served by ``nafitha hub``): server-rendered, no script at all."""

@@ -1,0 +1,80 @@
+"""The portal's fixtures: a real center's day relayed into a real PostgreSQL hub, once per module.
+
+One real center (``nafitha server`` process) issues, calls and serves tickets and opens and moves
+files; its log, encoded as its relay sends it, is taken by the hub's intake as center ``c1`` and,
+a second time, as center ``c2`` (so every reference exists at two centers: the collision case).
+The center's own tracking answers are kept to compare the hub's with.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from hub.api.app import create_app
+from hub.config import PortalSettings
+from hub.store import centers
+from hub.store.database import PERSONAL_ROLE, connect, prepare
+from hub.usecases.intake import Message, take_batch
+from nafitha.harness.server import running_server
+from nafitha.postgres import PostgresCluster
+from tests.hub.center_flows import audit, drive_files, drive_tickets, relayed, server_toml
+from tests.hub.conftest import pg_cluster
+
+__all__ = ["pg_cluster"]
+
+with warnings.catch_warnings():  # starlette warns about httpx once, at import
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+NAMES = {"c1": {"ar": "مركز الاختبار ١", "en": "Test center 1"},
+         "c2": {"ar": "مركز الاختبار ٢", "en": "Test center 2"}}  # fmt: skip
+
+
+@dataclass
+class LoadedHub:
+    dsn: str
+    references: list[str]  # printed, as the center gave them
+    center_views: dict[str, dict[str, Any]]  # the center's own GET /api/v1/track answers
+    personal: list[dict[str, Any]]  # what the hub keeps apart: every name, id, phone
+
+    def client(self, **portal: Any) -> TestClient:
+        settings = PortalSettings(**({"track_per_minute": 6000, "track_burst": 1000} | portal))
+        return TestClient(create_app(self.dsn, portal=settings))
+
+
+@pytest.fixture(scope="module")
+def loaded_hub(
+    tmp_path_factory: pytest.TempPathFactory, pg_cluster: PostgresCluster
+) -> Iterator[LoadedHub]:
+    folder = tmp_path_factory.mktemp("portal-center")
+    extra = ["--config", str(server_toml(folder))]
+    with running_server(folder / "center", extra_args=extra) as server:
+        drive_tickets(server)
+        references = drive_files(server)
+        views = {ref: server.client().track(ref) for ref in references}
+        public_key = audit(server.db, "public-key").strip()
+    name = f"portal_{uuid.uuid4().hex[:10]}"
+    dsn = pg_cluster.create_database(name)
+    prepare(dsn)
+    with connect(dsn) as conn:
+        for center in ("c1", "c2"):
+            centers.register(conn, [(center, NAMES[center], public_key)])
+            bodies = relayed(center, server.db)
+            # c1 was heard from just now; c2's last contact is an hour old: stale
+            heard = time.time() - (0 if center == "c1" else 3600)
+            done = take_batch(conn, center, [Message(b) for b in bodies], heard)
+            assert done.stopped is None, done.stopped
+    with connect(dsn, role=PERSONAL_ROLE) as conn:
+        rows = conn.execute("SELECT name, national_id, phone FROM personal").fetchall()
+    personal = [dict(zip(("name", "national_id", "phone"), row, strict=True)) for row in rows]
+    try:
+        yield LoadedHub(dsn, references, views, personal)
+    finally:
+        pg_cluster.drop_database(name)
