@@ -42,6 +42,16 @@ class PostgresSettings(Settings):
 class HttpSettings(Settings):
     host: str = "127.0.0.1"
     port: int = Field(default=8100, ge=1, le=65535)
+    # HTTP worker processes sharing the port (the public portal); 1: the hub's own process only.
+    workers: int = Field(default=1, ge=1, le=64)
+
+
+class PortalSettings(Settings):
+    # The public portal (docs/portal.md): tracking lookups per client address, and when a
+    # center's figures count as stale (no contact for that long).
+    track_per_minute: float = Field(default=20.0, gt=0, le=10_000)
+    track_burst: int = Field(default=10, ge=1, le=10_000)
+    stale_after_s: float = Field(default=120.0, gt=0, le=86_400)
 
 
 class WriterSettings(Settings):
@@ -77,6 +87,7 @@ class HubSettings(Settings):
     postgres: PostgresSettings
     http: HttpSettings = Field(default_factory=HttpSettings)
     writer: WriterSettings = Field(default_factory=WriterSettings)
+    portal: PortalSettings = Field(default_factory=PortalSettings)
     centers: list[CenterEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -1,4 +1,5 @@
-"""The hub's HTTP API: ``GET /api/v1/health`` and ``GET /api/v1/centers``.
+"""The hub's HTTP API: ``GET /api/v1/health``, ``GET /api/v1/status/centers`` (intake status),
+the public portal (hub/api/portal.py, hub/web/portal/) and the ministry's dashboard.
 
 Every request reads through a connection that has taken the ``hub_reader`` role, which
 PostgreSQL refuses the ``personal`` table: no handler here can serve personal data, whatever it
@@ -14,8 +15,11 @@ import psycopg
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from hub.api.portal import Portal, api_router
+from hub.config import PortalSettings
 from hub.store.database import connect_reader, ping
 from hub.usecases.status import all_centers
+from hub.web.portal.pages import page_router
 from nafitha import __version__
 from nafitha.text import both
 
@@ -25,8 +29,11 @@ def _error(status: int, code: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": both(f"hub.error_{code}")}}, status)
 
 
-def create_app(dsn: str) -> FastAPI:
+def create_app(dsn: str, portal: PortalSettings | None = None) -> FastAPI:
     app = FastAPI(title="Nafitha hub", version=__version__)
+    public = Portal(dsn, portal or PortalSettings())  # the public portal (docs/portal.md)
+    app.include_router(api_router(public))
+    app.include_router(page_router(public))
 
     @app.get("/api/v1/health")
     def health() -> JSONResponse:
@@ -39,8 +46,8 @@ def create_app(dsn: str) -> FastAPI:
         body = {"status": "ok" if up else "degraded", "version": __version__, "database": up}
         return JSONResponse(body, status_code=200 if up else 503)
 
-    @app.get("/api/v1/centers", response_model=None)
-    def centers() -> dict[str, Any] | JSONResponse:
+    @app.get("/api/v1/status/centers", response_model=None)
+    def centers_status() -> dict[str, Any] | JSONResponse:
         """Per center: id, name, head seq, lag (events, seconds), last contact, status, open
         alarms. No personal data."""
         try:

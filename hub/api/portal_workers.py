@@ -38,10 +38,9 @@ def _serve(settings: Any, sock: socket.socket, index: int) -> None:
     os.environ[WORKER_ENV] = str(index)
     import uvicorn
 
-    from hub.api.app import create_app
+    from hub.commands.serve import http_app
 
-    app = create_app(settings.postgres.dsn, settings.ministry, settings.portal)
-    config = uvicorn.Config(app, log_level=settings.hub.log_level, lifespan="off")
+    config = uvicorn.Config(http_app(settings), log_level=settings.hub.log_level, lifespan="off")
     uvicorn.Server(config).run(sockets=[sock])
 
 

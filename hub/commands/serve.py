@@ -105,17 +105,23 @@ def serve(settings: HubSettings) -> int:
     return 0
 
 
+def http_app(settings: HubSettings) -> Any:
+    """The hub's web app: its own process and every HTTP worker build it alike."""
+    from hub.api.app import create_app
+
+    return create_app(settings.postgres.dsn, portal=settings.portal)
+
+
 async def _run(settings: HubSettings) -> None:
     import uvicorn
 
-    from hub.api.app import create_app
     from hub.usecases.writer import Writer
 
     stop = asyncio.Event()
     writer = Writer(writer_options(settings), [c.id for c in settings.centers])
     task = asyncio.create_task(writer.run(stop), name="hub-writer")
     config = uvicorn.Config(
-        create_app(settings.postgres.dsn),
+        http_app(settings),
         host=settings.http.host,
         port=settings.http.port,
         log_level=settings.hub.log_level,
@@ -130,8 +136,19 @@ async def _run(settings: HubSettings) -> None:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, on_signal)
+    workers: list = []
+    sockets = None
+    if settings.http.workers > 1:  # the same socket served by more processes (docs/hub.md)
+        from hub.api.portal_workers import start_workers
+
+        sockets = [config.bind_socket()]
+        workers = start_workers(settings, sockets[0], settings.http.workers - 1)
     try:
-        await server.serve()
+        await server.serve(sockets=sockets)
     finally:
         stop.set()
+        if workers:
+            from hub.api.portal_workers import stop_workers
+
+            stop_workers(workers)
         await asyncio.wait_for(task, timeout=60)

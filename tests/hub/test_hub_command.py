@@ -86,7 +86,7 @@ class Hub:
         )
 
     def center(self, center: str) -> dict:
-        found = get_json(self.url + "/api/v1/centers")["centers"]
+        found = get_json(self.url + "/api/v1/status/centers")["centers"]
         return next(c for c in found if c["id"] == center)
 
     def stop(self) -> int | None:
@@ -177,7 +177,7 @@ def test_the_hub_takes_a_center_in_and_reports_checks_and_resumes_it(
         pg_cluster.stop()  # the API says so, in both languages, and comes back with it
         try:
             with pytest.raises(urllib.error.HTTPError) as down:
-                get_json(hub.url + "/api/v1/centers")
+                get_json(hub.url + "/api/v1/status/centers")
             assert down.value.code == 503
             error = json.loads(down.value.read())["error"]
             down.value.close()
