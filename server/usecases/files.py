@@ -97,16 +97,18 @@ def _show(ctx: Context, catalog: Catalog, file: CitizenFile, staff: bool) -> dic
     workflow = _workflow_of(ctx, catalog, file)
     name = _service_name(catalog, file.service)
     view = shape(file, workflow, name, store.moment(ctx.now()), catalog.center.timezone)
-    view["track_url"] = f"{track_base(ctx, catalog)}/f/{printed(file.reference)}"  # receipt's QR
+    view["track_url"] = track_url(ctx, catalog, file.reference)  # the receipt's QR code
     return view
 
 
-def track_base(ctx: Context, catalog: Catalog) -> str:
-    """Where tracking links point: the national portal when the center has one, else here."""
+def track_url(ctx: Context, catalog: Catalog, reference: str) -> str:
+    """Where a file's tracking link points: the national portal when the center has one (with
+    the center's id: references are random per center, two centers may share one), else here."""
     national = ctx.settings.national
     if national is not None and national.portal_url:
-        return national.portal_url.rstrip("/")
-    return (ctx.settings.public_url or catalog.center.public_url).rstrip("/")
+        return f"{national.portal_url.rstrip('/')}/f/{printed(reference)}?center={national.center}"
+    base = (ctx.settings.public_url or catalog.center.public_url).rstrip("/")
+    return f"{base}/f/{printed(reference)}"
 
 
 def _digest(ctx: Context, citizen: Citizen) -> dict[str, str]:
