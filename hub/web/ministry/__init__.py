@@ -1,0 +1,1 @@
+"""The ministry's dashboard page at the hub (``/ministry``): template, script and styles."""

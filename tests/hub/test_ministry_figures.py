@@ -1,0 +1,253 @@
+"""The dashboard's figures equal an independent computation from the hub's event table.
+
+Two real centers (real server processes) each get five seeded past days whose tickets carry
+their events, a live morning (tickets waiting, served, a no-show, a call out of order with its
+reason, a printer alert) and files; their logs go into a real PostgreSQL hub through the
+writer's batch. The test then reads the dashboard's API as the ministry and recomputes every
+figure with plain Python from ``SELECT ... FROM events``: the replay here is a dict update per
+event, the percentiles a sort, the targets read from the centers' catalog file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import tomllib
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hub.store import centers
+from hub.store.database import connect, prepare
+from hub.usecases.auth import add_person
+from hub.usecases.intake import Message, take_batch
+from nafitha.harness.server import running_server
+from nafitha.paths import DEMO
+from nafitha.postgres import PostgresCluster
+from server.demo.history import seed_demo_history
+from tests.hub.center_flows import audit, drive_files, drive_tickets, relayed, server_toml
+from tests.hub.ministry_support import HubHttp, running_hub
+
+CENTERS = ("north", "south")
+PASSWORD = "a long enough secret"
+ZONE = "Asia/Beirut"
+
+
+def drive_out_of_order(server: Any) -> None:
+    """Three tickets; counter c2 calls the last first, with a reason; a printer alert."""
+    kiosk = server.client(server.kiosk_token)
+    tickets = [kiosk.issue_ticket("civil-extract") for _ in range(3)]
+    clerk = server.login("clerk2", counter="c2")
+    clerk.call_ticket("c2", tickets[-1]["id"], "an elderly citizen, by the manager's leave")
+    kiosk.post_alert("printer_paper", "out of paper")
+
+
+@pytest.fixture(scope="module")
+def hub_dsn(pg_cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    name = f"hub_{uuid.uuid4().hex[:12]}"
+    dsn = pg_cluster.create_database(name)
+    prepare(dsn)
+    for index, center in enumerate(CENTERS):
+        folder = tmp_path_factory.mktemp(center)
+        extra = ["--config", str(server_toml(folder))]
+        with running_server(folder / "center", extra_args=extra) as server:
+            seed_demo_history(server.db, DEMO / "center.toml", 4, as_events=True, seed=7 + index)
+            drive_tickets(server)
+            drive_files(server)
+            drive_out_of_order(server)
+            key = audit(server.db, "public-key").strip()
+        bodies = relayed(center, server.db)
+        with connect(dsn) as conn:
+            centers.register(conn, [(center, {"ar": f"مركز {center}", "en": center}, key)])
+            for start in range(0, len(bodies), 500):
+                chunk = [Message(b) for b in bodies[start : start + 500]]
+                assert take_batch(conn, center, chunk, time.time()).stopped is None
+    with connect(dsn) as conn:
+        add_person(conn, "mona", "ministry", PASSWORD, time.time())
+    yield dsn
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def api(hub_dsn: str) -> Iterator[HubHttp]:
+    with running_hub(hub_dsn) as http:
+        token = http.post(
+            "/api/v1/ministry/auth/login", json={"username": "mona", "password": PASSWORD}
+        ).json()["token"]
+        http.http.headers["Authorization"] = f"Bearer {token}"
+        yield http
+
+
+# ------------------------------------------------------------------ the independent computation
+
+
+def events(dsn: str) -> list[dict[str, Any]]:
+    with connect(dsn) as conn:
+        rows = conn.execute(
+            "SELECT center, seq, at, kind, ticket_id, data FROM events ORDER BY center, seq"
+        ).fetchall()
+    keys = ("center", "seq", "at", "kind", "ticket_id", "data")
+    return [{**dict(zip(keys, r, strict=True)), "data": json.loads(r[5])} for r in rows]
+
+
+def tickets_of(log: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    for e in log:
+        change = e["data"].get("ticket")
+        if e["ticket_id"] is not None and isinstance(change, dict):
+            out.setdefault((e["center"], e["ticket_id"]), {}).update(change)
+    return out
+
+
+def quantile(values: list[float], q: float) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    position = (len(ordered) - 1) * q
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def targets() -> dict[str, float]:
+    catalog = tomllib.loads((DEMO / "center.toml").read_text(encoding="utf-8"))
+    return {s["id"]: s["target_wait_min"] * 60.0 for s in catalog["services"]}
+
+
+def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    goal = targets()
+    waits = [max(0.0, r["called_at"] - r["issued_at"]) for r in rows if r["called_at"] is not None]
+    within = [
+        max(0.0, r["called_at"] - r["issued_at"]) <= goal[r["service"]]
+        for r in rows
+        if r["called_at"] is not None
+    ]
+    quoted = [
+        abs(max(0.0, r["called_at"] - r["issued_at"]) - r["quoted_wait_s"])
+        for r in rows
+        if r["called_at"] is not None and r["quoted_wait_s"] is not None
+    ]
+    return {
+        "tickets": len(rows),
+        "served": sum(r["state"] == "done" for r in rows),
+        "no_shows": sum(r["state"] == "no_show" for r in rows),
+        "cancelled": sum(r["state"] == "cancelled" for r in rows),
+        "called": len(waits),
+        "wait_mean": sum(waits) / len(waits) if waits else None,
+        "wait_median": quantile(waits, 0.5),
+        "wait_p90": quantile(waits, 0.9),
+        "within_target": sum(within) / len(within) if within else None,
+        "quote_error_mean": sum(quoted) / len(quoted) if quoted else None,
+    }
+
+
+def same(got: dict[str, Any], want: dict[str, Any]) -> None:
+    for name, value in want.items():
+        if value is None or isinstance(value, int):
+            assert got[name] == value, name
+        else:
+            assert got[name] == pytest.approx(value, rel=1e-9, abs=1e-6), name
+
+
+def bounds(first: date, last: date) -> tuple[float, float]:
+    zone = ZoneInfo(ZONE)
+    start = datetime.combine(first, datetime.min.time(), zone).timestamp()
+    return start, datetime.combine(last + timedelta(1), datetime.min.time(), zone).timestamp()
+
+
+# ------------------------------------------------------------------------------------- tests
+
+
+def test_period_figures_equal_the_events_recomputed(api: HubHttp, hub_dsn: str) -> None:
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    first, last = today - timedelta(days=3), today
+    report = api.get(f"/api/v1/ministry/period?from={first}&to={last}").json()
+    assert report["period"]["previous_from"] == str(first - timedelta(days=4))
+    log = events(hub_dsn)
+    tickets = tickets_of(log)
+
+    def rows(center: str | None, service: str | None, a: date, b: date) -> list[dict]:
+        return [
+            t for (c, _), t in tickets.items()
+            if (center is None or c == center) and (service is None or t["service"] == service)
+            and str(a) <= t["day"] <= str(b)
+        ]  # fmt: skip
+
+    before = (first - timedelta(days=4), first - timedelta(days=1))
+    same(report["all"]["current"], figures(rows(None, None, first, last)))
+    same(report["all"]["previous"], figures(rows(None, None, *before)))
+    assert [c["id"] for c in report["centers"]] == list(CENTERS)
+    for center in report["centers"]:
+        assert center["timezone"] == ZONE
+        same(center["current"], figures(rows(center["id"], None, first, last)))
+        same(center["previous"], figures(rows(center["id"], None, *before)))
+        assert center["current"]["tickets"] > 50 and center["current"]["within_target"] is not None
+        for service in center["services"]:
+            same(service["current"], figures(rows(center["id"], service["id"], first, last)))
+        start, end = bounds(first, last)
+        opened = sum(
+            1 for e in log
+            if e["center"] == center["id"] and e["kind"] == "file_opened" and start <= e["at"] < end
+        )  # fmt: skip
+        assert center["files"]["opened"]["current"] == opened == 3
+    csv_text = api.get(f"/api/v1/ministry/period.csv?from={first}&to={last}").text
+    lines = csv_text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("from,to,center,center_name_ar,center_name_en,service,tickets")
+    north = next(
+        line for line in lines if line.split(",")[2:3] == ["north"] and line.split(",")[5] == ""
+    )
+    assert north.split(",")[6] == str(report["centers"][0]["current"]["tickets"])
+
+
+def test_live_and_integrity_equal_the_events_recomputed(api: HubHttp, hub_dsn: str) -> None:
+    log = events(hub_dsn)
+    tickets = tickets_of(log)
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    live = api.get("/api/v1/ministry/live").json()
+    for center in live["centers"]:
+        waiting = [
+            t for (c, _), t in tickets.items()
+            if c == center["id"] and t["state"] == "waiting" and t["day"] == str(today)
+        ]  # fmt: skip
+        assert center["waiting"] == len(waiting) > 0
+        assert center["longest_wait_s"] == pytest.approx(
+            live["now"] - min(t["issued_at"] for t in waiting), abs=1e-6
+        )
+        assert center["silent"] is False and center["status"] == "running"
+    alerts = [a for a in live["device_alerts"] if a["kind"] == "printer_paper"]
+    assert sorted(a["center"] for a in alerts) == list(CENTERS)
+    assert all(a["resolved_at"] is None and a["message"] == "out of paper" for a in alerts)
+
+    first = today - timedelta(days=6)
+    report = api.get(f"/api/v1/ministry/integrity?from={first}&to={today}").json()
+    start, end = bounds(first, today)
+    for center in report["centers"]:
+        mine = [e for e in log if e["center"] == center["id"] and start <= e["at"] < end]
+        in_order = sum(e["kind"] == "ticket_called" for e in mine)
+        out = [e for e in mine if e["kind"] == "ticket_called_out_of_order"]
+        assert (center["in_order"], center["out_of_order"]) == (in_order, len(out)) and out
+        assert center["share_in_order"] == pytest.approx(in_order / (in_order + len(out)))
+        [day] = center["days"]
+        assert day["day"] == str(today) and day["count"] == 1
+        assert day["calls"][0]["reason"] == "an elderly citizen, by the manager's leave"
+        head = max(e["seq"] for e in log if e["center"] == center["id"])
+        assert center["head_seq"] == head and len(center["head_hash"]) == 64
+
+
+def test_a_silent_center_is_marked_silent(hub_dsn: str) -> None:
+    from hub.config import MinistrySettings
+
+    with connect(hub_dsn) as conn:
+        conn.execute("UPDATE centers SET last_contact = %s WHERE id = 'south'", [time.time() - 120])
+    with running_hub(hub_dsn, MinistrySettings(silent_after_min=1)) as http:
+        token = http.post(
+            "/api/v1/ministry/auth/login", json={"username": "mona", "password": PASSWORD}
+        ).json()["token"]
+        live = http.get("/api/v1/ministry/live", headers={"Authorization": f"Bearer {token}"})
+    silent = {c["id"]: c["silent"] for c in live.json()["centers"]}
+    assert silent == {"north": False, "south": True}
