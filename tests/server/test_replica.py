@@ -151,6 +151,8 @@ def test_health_shows_the_replica_status_to_anyone_and_its_details_to_staff(
     assert anyone["replica"] == {"status": "failing"}
     kiosk = env.http.get("/api/v1/health", headers=env.kiosk).json()
     assert kiosk["replica"] == {"status": "failing"}
+    revoked = env.http.get("/api/v1/health", headers=env.headers("no-such-token"))
+    assert revoked.status_code == 200 and revoked.json()["replica"] == {"status": "failing"}
     staff = env.http.get("/api/v1/health", headers=env.login("manager")).json()["replica"]
     assert staff["error"].endswith("no space left on device")
     assert (staff["replicated_txid"], staff["local_txid"], staff["lag_s"]) == (7, 9, 12.5)
