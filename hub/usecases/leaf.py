@@ -89,7 +89,9 @@ class LeafFeed:
             durable_name=HUB_CONSUMER,
             deliver_policy=policy,
             opt_start_seq=start,
-            ack_policy=AckPolicy.EXPLICIT,
+            # one ack per batch (its last message acknowledges all before it): acking each of
+            # hundreds of messages one by one cost about as much as storing them
+            ack_policy=AckPolicy.ALL,
             ack_wait=ACK_WAIT_S,
             max_ack_pending=MAX_ACK_PENDING,
             max_deliver=-1,

@@ -174,10 +174,10 @@ class Writer:
         result: BatchResult = await asyncio.to_thread(
             partial(take_batch, gap_is_final=confirming), db, center, batch, now
         )
-        for msg in msgs[: result.acked]:
-            await msg.ack()
-        for msg in msgs[result.acked :]:
-            await msg.nak()
+        if result.acked:
+            await msgs[result.acked - 1].ack()  # AckPolicy.ALL: the batch's prefix at once
+        # The rest (a stop or a gap to read again) is never nak'ed: the feed is closed and the
+        # consumer made anew from the hub's recorded position before anything more is read.
         await nc.flush(timeout=5)
         progress.batches += 1
         progress.accepted += result.accepted
