@@ -167,17 +167,27 @@ def test_replica_alerts_are_raised_once_and_resolved_when_it_is_back(
 ) -> None:
     ctx = replicated_env.ctx
     alerts = ReplicaAlerts(ctx)
-    failing = ReplicaState(url="file:///r", status="failing", error="connection refused")
+    failing = ReplicaState(
+        url="file:///r", status="failing", error="connection refused", updated_at=100.0
+    )
     alerts(failing)
+    assert not list_alerts(ctx)  # one failed upload on a flaky link pages nobody...
+    alerts(ReplicaState(url="file:///r", status="ok", updated_at=101.0))
     alerts(failing)
-    ReplicaAlerts(ctx)(failing)  # a restarted server finds the alert open: no second one
+    alerts(ReplicaState(**{**failing.to_json(), "updated_at": 104.9}))
+    assert not list_alerts(ctx)
+    failing.updated_at = 105.0
+    alerts(failing)  # ...a failure lasting 5 s does
+    alerts(failing)
+    ReplicaAlerts(ctx, settle_s=0)(failing)  # a restarted server finds it open: no second one
     open_now = [a for a in list_alerts(ctx) if a["kind"] == FAILING]
     assert len(open_now) == 1 and "connection refused" in open_now[0]["message"]
     assert open_now[0]["actor"] == "system" and open_now[0]["device"] is None
-    alerts(ReplicaState(url="file:///r", status="behind", lag_s=40))
-    assert {a["kind"] for a in list_alerts(ctx)} >= {BEHIND}
-    assert FAILING not in {a["kind"] for a in list_alerts(ctx)}
-    alerts(ReplicaState(url="file:///r", status="ok"))
+    alerts(ReplicaState(url="file:///r", status="behind", lag_s=40, updated_at=106.0))
+    assert FAILING not in {a["kind"] for a in list_alerts(ctx)}  # resolved at once
+    alerts(ReplicaState(url="file:///r", status="behind", lag_s=45, updated_at=111.0))
+    assert {a["kind"] for a in list_alerts(ctx)} == {BEHIND}
+    alerts(ReplicaState(url="file:///r", status="ok", updated_at=112.0))
     assert not [a for a in list_alerts(ctx) if a["kind"].startswith("replica_")]
     resolved = [a for a in list_alerts(ctx, include_resolved=True) if a["kind"] == FAILING]
     assert resolved[0]["resolved_by"] == "system"
