@@ -310,8 +310,8 @@ def main() -> int:
                 " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm')"
             ).fetchone()
         print(
-            f"{'hub disk per million events':<46} {size / count * 1e6 / 2**30:6.2f} GiB"
-            f"  ({count} events, {size / 2**20:.0f} MiB in all tables and indexes)"
+            f"{'hub disk per million events':<46} {float(size) / count * 1e6 / 2**30:6.2f} GiB"
+            f"  ({count} events, {float(size) / 2**20:.0f} MiB in all tables and indexes)"
         )
     finally:
         net.stop()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from nafitha.chain import canonical
@@ -116,6 +116,8 @@ class WireEvent:
     prev_hash: str
     hash: str
     personal: dict[str, str] | None = None
+    # ``data`` parsed once by :func:`decode` (its check) and handed on, never hashed
+    parsed: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def row(self) -> dict[str, Any]:
         """The row as the center's ``events`` table holds it (what :func:`event_hash` takes)."""
@@ -134,6 +136,9 @@ class WireEvent:
         }
 
     def data_json(self) -> dict[str, Any]:
+        """``data`` parsed (a fresh copy each call: callers may change it)."""
+        if self.parsed is not None:
+            return dict(self.parsed)
         return json.loads(self.data)
 
 
@@ -171,10 +176,9 @@ def _text(body: dict[str, Any], key: str, limit: int = _SHORT_TEXT) -> str | Non
     return value
 
 
-def _json_text(body: dict[str, Any], key: str, *, optional: bool) -> str | None:
+def _json_object(body: dict[str, Any], key: str) -> tuple[str, dict[str, Any]]:
+    """``body[key]``: the JSON text of an object, and that object."""
     value = body.get(key)
-    if value is None and optional:
-        return None
     if not isinstance(value, str):
         raise WireError(f"{key} must be the event's JSON text")
     try:
@@ -183,6 +187,17 @@ def _json_text(body: dict[str, Any], key: str, *, optional: bool) -> str | None:
         raise WireError(f"{key} is not JSON") from None
     if not isinstance(parsed, dict):
         raise WireError(f"{key} must be a JSON object")
+    return value, parsed
+
+
+def _public_text(body: dict[str, Any]) -> str | None:
+    """``public`` as stored: JSON text or null. It is hashed, never read at the hub, so a
+    cheap shape check stands in for parsing it (a center writes an object or nothing)."""
+    value = body.get("public")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not (value.startswith("{") and value.endswith("}")):
+        raise WireError("public must be a JSON object's text or null")
     return value
 
 
@@ -243,6 +258,7 @@ def decode(expected_center: str, raw: bytes) -> WireEvent:
     }
     if extra:
         raise WireError(f"unknown fields: {', '.join(sorted(extra))}")
+    data, parsed = _json_object(body, "data")
     return WireEvent(
         center=expected_center,
         seq=seq,
@@ -252,9 +268,10 @@ def decode(expected_center: str, raw: bytes) -> WireEvent:
         counter=_text(body, "counter"),
         device=_text(body, "device"),
         ticket_id=ticket_id,
-        data=_json_text(body, "data", optional=False) or "{}",
-        public=_json_text(body, "public", optional=True),
+        data=data,
+        public=_public_text(body),
         prev_hash=body["prev_hash"],
         hash=body["hash"],
         personal=personal or None,
+        parsed=parsed,
     )
