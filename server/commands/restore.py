@@ -62,7 +62,7 @@ def _timestamp(text: str) -> str:
 
 def _copy_keys(source: Path, dest: Path) -> None:
     """The key folder as the server wants it: folder 0700, private keys 0600."""
-    dest.mkdir(mode=0o700, parents=True)
+    dest.mkdir(mode=0o700, parents=True, exist_ok=True)
     for path in sorted(source.iterdir()):
         if path.is_file():
             target = dest / path.name
@@ -70,14 +70,13 @@ def _copy_keys(source: Path, dest: Path) -> None:
             target.chmod(0o644 if path.suffix == ".pub" else 0o600)
 
 
-def _heads(db: Path, data: Path, keys: Any, heads: Path | None) -> tuple[int, int]:
-    """Write ``data/chain-heads.jsonl``: (heads kept, heads past the restored end)."""
+def _heads(db: Path, target: Path, keys: Any, heads: Path | None) -> tuple[int, int]:
+    """Write the heads file ``target``: (heads kept, heads past the restored end)."""
     from nafitha.chain import verify_head
     from server.store.database import Database
     from server.store.events import signed_heads
     from server.usecases.audit_heads import export_heads, read_heads_file
 
-    target = data / "chain-heads.jsonl"
     database = Database(db)
     try:
         reader = database.read()
@@ -102,7 +101,8 @@ def _heads(db: Path, data: Path, keys: Any, heads: Path | None) -> tuple[int, in
                 kept.append(head)
         export_heads(target, kept)
         if lost:
-            (data / "chain-heads.lost.jsonl").write_text("\n".join(lost) + "\n", encoding="utf-8")
+            lost_file = target.with_name("chain-heads.lost.jsonl")
+            lost_file.write_text("\n".join(lost) + "\n", encoding="utf-8")
         return len(kept), len(lost)
     finally:
         database.close()
@@ -125,8 +125,9 @@ def _summary(db: Path) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from server.config import load_server_settings
+    from server.config import ServerSettings, load_server_settings
     from server.replica import litestream
+    from server.usecases.audit_keys import heads_file, keys_folder, load_keys
 
     lang = args.lang
     settings = load_server_settings(args.config) if args.config else None
@@ -151,7 +152,12 @@ def run(args: argparse.Namespace) -> int:
         print(t("replica.restore_bad_time", lang, time=args.timestamp), file=sys.stderr)
         return 2
     data.mkdir(parents=True, exist_ok=True)
-    db = data / DB_NAME
+    # The settings' own file name and key/heads paths when they point into this folder.
+    same = settings is not None and settings.db.parent.resolve() == data
+    db = data / (settings.db.name if same and settings is not None else DB_NAME)
+    target = (
+        settings.model_copy(update={"db": db}) if same and settings is not None else None
+    ) or ServerSettings(db=db)
     try:
         litestream.restore(source, db, timestamp, replica)
     except litestream.LitestreamMissing as exc:
@@ -171,13 +177,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     keys = None
     if args.keys is not None:
-        from server.config import ServerSettings
-        from server.usecases.audit_keys import load_keys
-
-        _copy_keys(args.keys, data / "keys")
-        keys = load_keys(ServerSettings(db=db))  # refuses a key file others may read
+        _copy_keys(args.keys, keys_folder(target))
+        keys = load_keys(target)  # refuses a key file others may read
     try:
-        kept, lost = _heads(db, data, keys, args.heads)
+        kept, lost = _heads(db, heads_file(target), keys, args.heads)
     except (OSError, ValueError) as exc:
         print(f"nafitha restore: {exc}", file=sys.stderr)
         return 1
@@ -185,7 +188,12 @@ def run(args: argparse.Namespace) -> int:
     print(t("replica.restore_heads", lang, kept=kept))
     if lost:
         print(
-            t("replica.restore_heads_lost", lang, lost=lost, file=data / "chain-heads.lost.jsonl")
+            t(
+                "replica.restore_heads_lost",
+                lang,
+                lost=lost,
+                file=heads_file(target).with_name("chain-heads.lost.jsonl"),
+            )
         )
     if keys is None:
         print(t("replica.restore_keys_missing", lang))

@@ -240,12 +240,22 @@ def test_litestream_is_restarted_when_it_dies_and_dies_with_the_server(tmp_path:
         )
         assert second.returncode == 2 and "already replicated" in second.stderr
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f"{moment % 1:.3f}"[1:]
+        # the new box's settings: their own database name and key folder are kept
+        settings = tmp_path / "server.toml"
+        settings.write_text(
+            f'db = "{tmp_path / "earlier" / "center.db"}"\n'
+            f'audit_keys = "{tmp_path / "earlier-keys"}"\n'
+            f'[replica]\nurl = "file://{tmp_path / "offsite"}"\n'
+        )
         earlier = cli(
-            "restore", "--from", f"file://{tmp_path / 'offsite'}", "--data",
-            str(tmp_path / "earlier"), "--without-keys", "--timestamp", stamp + "Z",
+            "restore", "--config", str(settings), "--data", str(tmp_path / "earlier"),
+            "--keys", str(server.db.parent / "keys"), "--timestamp", stamp + "Z",
         )  # fmt: skip
         assert earlier.returncode == 0, earlier.stderr
-        assert restored_numbers(tmp_path / "earlier" / "nafitha.db") == before
+        assert restored_numbers(tmp_path / "earlier" / "center.db") == before
+        assert (tmp_path / "earlier-keys" / "chain-signing.key").stat().st_mode & 0o777 == 0o600
+        verified = cli("audit", "verify", "--config", str(settings))
+        assert verified.returncode == 0, verified.stdout + verified.stderr
         os.kill(server.process.pid, signal.SIGKILL)  # the server alone, not its process group
         wait_for(lambda: not litestream_pids(config), 10, "litestream gone with its server")
     finally:
