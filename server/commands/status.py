@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import ssl
 import sys
 import time
 import urllib.error
@@ -36,9 +37,12 @@ def _when(moment: float | None) -> str:
     return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds") if moment else "-"
 
 
-def _health(url: str) -> tuple[dict[str, Any] | None, str | None]:
+def _health(url: str, cafile: Path | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """The health answer, or why there is none. Over HTTPS the server's own certificate file
+    (which carries the center's CA after it, ``nafitha tls init``) is what is trusted."""
+    context = ssl.create_default_context(cafile=str(cafile)) if cafile else None
     try:
-        with urllib.request.urlopen(url + "/api/v1/health", timeout=5) as answer:
+        with urllib.request.urlopen(url + "/api/v1/health", timeout=5, context=context) as answer:
             return json.loads(answer.read()), None
     except urllib.error.HTTPError as exc:  # 503: storage unavailable, still a health answer
         try:
@@ -56,9 +60,10 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_server_settings(args.config, {"db": args.db})
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
-    scheme = "https" if settings.model_dump().get("tls") else "http"
-    url = (args.url or f"{scheme}://{host}:{settings.port}").rstrip("/")
-    health, error = _health(url)
+    tls = getattr(settings, "tls", None)
+    cafile = tls.certificate if tls is not None and tls.certificate is not None else None
+    url = (args.url or f"{'https' if cafile else 'http'}://{host}:{settings.port}").rstrip("/")
+    health, error = _health(url, cafile if url.startswith("https:") else None)
     replica = read_state(state_path(settings.db), time.time()) if settings.replica else None
     healthy = health is not None and health.get("status") == "ok"
     replica_ok = settings.replica is None or (replica is not None and replica.status == "ok")
