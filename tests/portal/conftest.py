@@ -49,7 +49,7 @@ class LoadedHub:
         return TestClient(create_app(self.dsn, portal=settings))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def loaded_hub(
     tmp_path_factory: pytest.TempPathFactory, pg_cluster: PostgresCluster
 ) -> Iterator[LoadedHub]:

@@ -77,7 +77,11 @@ def lookup_form(lang: str, typed: str = "") -> str:
 def refusal(lang: str, body: Mapping[str, Any], typed: str) -> str:
     """A refused lookup: the reason (the same words as the kiosk), and the box to try again."""
     error = body["error"]
-    out = f'<p class="notice warn" role="alert">{e(error["message"][lang])}</p>'
+    out = (
+        ""
+        if body.get("centers")
+        else f'<p class="notice warn" role="alert">{e(error["message"][lang])}</p>'
+    )
     if error["code"] == "file_not_found":
         out += f"<p>{e(t('web.file_not_found_help', lang))}</p>"
     if body.get("centers"):
@@ -86,7 +90,8 @@ def refusal(lang: str, body: Mapping[str, Any], typed: str) -> str:
             f"{e(c['name'][lang])}</a></li>"
             for c in body["centers"]
         )
-        out += f'<p>{e(t("portal.several_centers", lang))}</p><ul class="choices">{items}</ul>'
+        several = e(t("portal.several_centers", lang))
+        out += f'<p class="notice" role="status">{several}</p><ul class="choices">{items}</ul>'
     return out + lookup_form(lang, typed)
 
 
