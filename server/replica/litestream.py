@@ -154,7 +154,9 @@ def parse_line(text: str) -> Line:
     if message == "s3 request" and isinstance(entry.get("s3"), dict):
         request = entry["s3"]
         if request.get("method") == "PUT":  # each attempt, retries included
-            return Line("put", target=urlsplit(str(request.get("url", ""))).path)
+            # path and query: the parts of a multipart upload share the path, not the query
+            url = urlsplit(str(request.get("url", "")))
+            return Line("put", target=f"{url.path}?{url.query}" if url.query else url.path)
         return Line("other")
     if entry.get("level") == "ERROR":
         detail = entry.get("error") or entry.get("err")

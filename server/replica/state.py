@@ -22,6 +22,9 @@ from server.replica.litestream import Line
 Status = Literal["starting", "ok", "behind", "failing"]
 # A state file older than this means nobody supervises the replica any more.
 STALE_S = 10.0
+# Litestream running this long without the replica's position known: the replica does not answer
+# (its S3 client retries the first listing silently).
+STARTUP_GRACE_S = 30.0
 
 
 def state_path(db: Path | str) -> Path:
@@ -66,6 +69,7 @@ class Tracker:
     _changed_since: float | None = None  # while Litestream is down: first local change seen
     _put: str | None = None  # the object of the last PUT not yet uploaded
     _attempts: int = 0
+    _started_at: float | None = None
 
     def __post_init__(self) -> None:
         self.state = ReplicaState(url=self.url)
@@ -74,6 +78,7 @@ class Tracker:
         self.state.running = True
         self.state.pid = pid
         self._changed_since = None
+        self._started_at = now
         self.state.updated_at = now
 
     def exited(self, reason: str, now: float) -> None:
@@ -154,6 +159,18 @@ class Tracker:
         state.lag_s = round(max(0.0, now - oldest), 3) if oldest is not None else 0.0
         if not state.running and state.updated_at and state.error is None:
             state.error = "litestream is not running"
+            state.error_at = now
+        waited = now - self._started_at if self._started_at is not None else 0.0
+        if (
+            state.running
+            and state.replicated_txid is None
+            and state.error is None
+            and self._put is None  # no upload under way (a first snapshot may take long)
+            and waited > STARTUP_GRACE_S
+        ):
+            state.error = (
+                f"the replica has not answered since Litestream started {waited:.0f} s ago"
+            )
             state.error_at = now
         if state.error is not None or not state.running:
             state.status = "failing" if state.updated_at else "starting"

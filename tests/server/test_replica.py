@@ -222,8 +222,32 @@ def test_a_put_sent_again_before_its_upload_means_the_replica_does_not_answer() 
     state = tracker.tick(100.6)
     assert state.status == "failing"
     assert state.error == (
-        "the replica does not answer: sending "
-        "/replica/c/0000/0000000000000003-0000000000000003.ltx again (attempt 2)"
+        "the replica does not answer: sending /replica/c/0000/"
+        "0000000000000003-0000000000000003.ltx?x-id=PutObject again (attempt 2)"
     )
     tracker.line(litestream.Line("uploaded", replica_txid=3), 120.0)
     assert tracker.tick(120.1).error is None
+
+
+def test_a_replica_silent_since_the_start_fails_after_a_grace() -> None:
+    tracker = Tracker("s3://replica/c", alert_lag_s=5)
+    tracker.started(pid=1, now=100.0)
+    assert tracker.tick(120.0).status == "starting"
+    state = tracker.tick(131.0)
+    assert state.status == "failing" and "not answered since Litestream started 31 s" in (
+        state.error or ""
+    )
+    tracker.line(litestream.Line("sync", replica_txid=0, db_txid=0), 140.0)
+    tracker.line(litestream.Line("uploaded", replica_txid=1), 140.5)
+    assert tracker.tick(141.0).status == "ok"
+
+
+def test_the_parts_of_one_multipart_upload_are_not_retries() -> None:
+    tracker = Tracker("s3://replica/c", alert_lag_s=5)
+    tracker.started(pid=1, now=100.0)
+    for part in (1, 2, 3):
+        tracker.line(
+            litestream.parse_line(PUT.replace("x-id=PutObject", f"partNumber={part}&uploadId=u")),
+            100.0 + part,
+        )
+    assert tracker.tick(140.0).status == "starting"  # a long first snapshot, not a silent replica
