@@ -1,6 +1,6 @@
 """The dashboard's figures equal an independent computation from the hub's event table.
 
-Two real centers (real server processes) each get five seeded past days whose tickets carry
+Two real centers (real server processes) each get four seeded past days whose tickets carry
 their events, a live morning (tickets waiting, served, a no-show, a call out of order with its
 reason, a printer alert) and files; their logs go into a real PostgreSQL hub through the
 writer's batch. The test then reads the dashboard's API as the ministry and recomputes every
@@ -14,73 +14,18 @@ import json
 import math
 import time
 import tomllib
-import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from hub.store import centers
-from hub.store.database import connect, prepare
-from hub.usecases.auth import add_person
-from hub.usecases.intake import Message, take_batch
-from nafitha.harness.server import running_server
+from hub.store.database import connect
 from nafitha.paths import DEMO
-from nafitha.postgres import PostgresCluster
-from server.demo.history import seed_demo_history
-from tests.hub.center_flows import audit, drive_files, drive_tickets, relayed, server_toml
-from tests.hub.ministry_support import HubHttp, running_hub
+from tests.ministry.conftest import CENTERS, PASSWORD
+from tests.ministry.support import HubHttp, running_hub
 
-CENTERS = ("north", "south")
-PASSWORD = "a long enough secret"
 ZONE = "Asia/Beirut"
-
-
-def drive_out_of_order(server: Any) -> None:
-    """Three tickets; counter c2 calls the last first, with a reason; a printer alert."""
-    kiosk = server.client(server.kiosk_token)
-    tickets = [kiosk.issue_ticket("civil-extract") for _ in range(3)]
-    clerk = server.login("clerk2", counter="c2")
-    clerk.call_ticket("c2", tickets[-1]["id"], "an elderly citizen, by the manager's leave")
-    kiosk.post_alert("printer_paper", "out of paper")
-
-
-@pytest.fixture(scope="module")
-def hub_dsn(pg_cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    name = f"hub_{uuid.uuid4().hex[:12]}"
-    dsn = pg_cluster.create_database(name)
-    prepare(dsn)
-    for index, center in enumerate(CENTERS):
-        folder = tmp_path_factory.mktemp(center)
-        extra = ["--config", str(server_toml(folder))]
-        with running_server(folder / "center", extra_args=extra) as server:
-            seed_demo_history(server.db, DEMO / "center.toml", 4, as_events=True, seed=7 + index)
-            drive_tickets(server)
-            drive_files(server)
-            drive_out_of_order(server)
-            key = audit(server.db, "public-key").strip()
-        bodies = relayed(center, server.db)
-        with connect(dsn) as conn:
-            centers.register(conn, [(center, {"ar": f"مركز {center}", "en": center}, key)])
-            for start in range(0, len(bodies), 500):
-                chunk = [Message(b) for b in bodies[start : start + 500]]
-                assert take_batch(conn, center, chunk, time.time()).stopped is None
-    with connect(dsn) as conn:
-        add_person(conn, "mona", "ministry", PASSWORD, time.time())
-    yield dsn
-    pg_cluster.drop_database(name)
-
-
-@pytest.fixture(scope="module")
-def api(hub_dsn: str) -> Iterator[HubHttp]:
-    with running_hub(hub_dsn) as http:
-        token = http.post(
-            "/api/v1/ministry/auth/login", json={"username": "mona", "password": PASSWORD}
-        ).json()["token"]
-        http.http.headers["Authorization"] = f"Bearer {token}"
-        yield http
 
 
 # ------------------------------------------------------------------ the independent computation

@@ -18,7 +18,7 @@ from hub.config import MinistrySettings
 from hub.store.database import connect
 from hub.usecases.auth import add_person
 from nafitha.paths import ROOT
-from tests.hub.ministry_support import HubHttp, running_hub
+from tests.ministry.support import HubHttp, running_hub
 
 PASSWORD = "a long enough secret"
 

@@ -15,7 +15,7 @@ import pytest
 from hub.domain.roles import PERMISSIONS, Can
 from hub.store.database import connect
 from hub.usecases.auth import add_person
-from tests.hub.ministry_support import HubHttp, running_hub
+from tests.ministry.support import HubHttp, running_hub
 
 PASSWORD = "a long enough secret"
 ENDPOINTS: dict[tuple[str, str], Can | None] = {
