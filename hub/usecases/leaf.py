@@ -10,6 +10,7 @@ into it: :func:`nafitha.national.nats.writer_inbox`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -67,6 +68,7 @@ class LeafFeed:
         self.center = center
         self.js = nc.jetstream(domain=domain(center))
         self._sub: object | None = None
+        self._ahead: asyncio.Task[list[Msg]] | None = None  # the next batch, on its way
 
     async def open(self, start_after: int) -> None:
         """(Re)create the durable consumer to deliver from just after stream seq ``start_after``
@@ -101,14 +103,32 @@ class LeafFeed:
         )
 
     async def fetch(self, batch: int, timeout: float) -> list[Msg]:
-        """Up to ``batch`` messages, in stream order; empty when none came within ``timeout``."""
+        """Up to ``batch`` messages, in stream order; empty when none came within ``timeout``.
+
+        While messages flow, the next batch is asked for at once (read ahead), so it crosses the
+        link while the writer stores this one; it follows this batch in the stream, and is
+        dropped with the feed if this batch fails (the consumer is then made anew).
+        """
         assert self._sub is not None, "open() first"
+        ahead, self._ahead = self._ahead, None
+        msgs = await (ahead if ahead is not None else self._pull(batch, timeout))
+        if msgs:
+            self._ahead = asyncio.create_task(self._pull(batch, timeout))
+        return msgs
+
+    async def _pull(self, batch: int, timeout: float) -> list[Msg]:
+        assert self._sub is not None
         try:
             return await self._sub.fetch(batch, timeout=timeout)  # type: ignore[attr-defined]
         except TimeoutError:
             return []
 
     async def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.cancel()
+            with contextlib.suppress(BaseException):
+                await self._ahead
+            self._ahead = None
         if self._sub is not None:
             try:
                 await self._sub.unsubscribe()  # type: ignore[attr-defined]
