@@ -216,6 +216,7 @@ class ReplicaSettings(Settings):
     secret_access_key: str | None = Field(default=None, max_length=200)
     sftp_password: str | None = Field(default=None, max_length=200)
     sftp_key_path: Path | None = None
+    sftp_host_key: str | None = Field(default=None, max_length=2000)
     alert_lag_s: float = Field(default=30.0, ge=1, le=86_400)
 
     @field_validator("url")

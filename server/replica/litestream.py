@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,8 @@ def config(settings: ReplicaSettings, db: Path, socket: Path) -> dict[str, Any]:
         replica["password"] = settings.sftp_password
     if settings.sftp_key_path:
         replica["key-path"] = str(settings.sftp_key_path)
+    if settings.sftp_host_key:
+        replica["host-key"] = settings.sftp_host_key
     return {
         "logging": {"level": "debug", "type": "json"},
         "socket": {"enabled": True, "path": str(socket), "permissions": 0o600},
@@ -171,11 +174,24 @@ def restore(
     settings: ReplicaSettings | None = None,
     timeout: float = 3600,
 ) -> subprocess.CompletedProcess[str]:
-    """``litestream restore -o OUT [-timestamp TS] URL``; raises CalledProcessError on failure."""
+    """``litestream restore -o OUT [-timestamp TS] URL``; raises CalledProcessError on failure.
+
+    With ``settings`` (an SFTP key or password, a host key), the replica is described in a
+    config file as Litestream's restore reads them, ``url`` taking the place of theirs.
+    """
     argv = [str(binary()), "restore", "-integrity-check", "quick", "-o", str(out)]
     if timestamp:
         argv += ["-timestamp", timestamp]
-    argv.append(url)
-    return subprocess.run(
-        argv, env=environment(settings), capture_output=True, text=True, timeout=timeout, check=True
-    )
+    if settings is None:
+        return subprocess.run(
+            [*argv, url], env=environment(None), capture_output=True, text=True,
+            timeout=timeout, check=True,
+        )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="nafitha-restore-") as folder:
+        described = settings.model_copy(update={"url": url})
+        path = Path(folder) / "litestream.yml"
+        write_config(path, config(described, out, Path(folder) / "unused.sock"))
+        return subprocess.run(
+            [*argv, "-no-expand-env", "-config", str(path), str(Path(out).resolve())],
+            env=environment(settings), capture_output=True, text=True, timeout=timeout, check=True,
+        )  # fmt: skip

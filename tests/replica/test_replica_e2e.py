@@ -22,6 +22,7 @@ from nafitha.harness.s3 import ACCESS_KEY, SECRET_KEY, s3_server
 from nafitha.harness.server import RunningServer, start_server
 from nafitha.harness.tcp_proxy import TcpProxy
 from nafitha.paths import ROOT
+from tests.replica.conftest import Sftp
 
 SERVICE = "civil-extract"  # prefix A
 
@@ -298,3 +299,26 @@ def test_the_demo_runs_with_a_replica(tmp_path: Path) -> None:
     finally:
         os.killpg(demo.pid, signal.SIGTERM)
         demo.wait(timeout=30)
+
+
+def test_sftp_replica_survives_the_building(tmp_path: Path, sftp_server: Sftp) -> None:
+    settings = tmp_path / "server.toml"
+    settings.write_text(
+        f'[replica]\nurl = "{sftp_server.url(tmp_path / "offsite")}"\n'
+        f'sftp_key_path = "{sftp_server.key}"\nsftp_host_key = "{sftp_server.host_key}"\n'
+    )
+    server = start_server(tmp_path / "center", extra_args=["--config", str(settings)])
+    try:
+        issued = issue(server.client(server.kiosk_token), 4)
+        state = wait_caught_up(server.login("manager"), time.time())
+        assert state["url"] == sftp_server.url(tmp_path / "offsite")
+        keys = shutil.copytree(server.db.parent / "keys", tmp_path / "keys-kept-apart")
+    finally:
+        server.kill()
+    shutil.rmtree(tmp_path / "center")
+    done = cli(
+        "restore", "--config", str(settings), "--data", str(tmp_path / "elsewhere"),
+        "--keys", str(keys),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert restored_numbers(tmp_path / "elsewhere" / "nafitha.db") == issued
