@@ -74,11 +74,13 @@ def test_every_portal_page_in_both_languages(
 ) -> None:
     weights = {}
     personal = [v for row in loaded_hub.personal for v in row.values() if v]
+    recorded = open_page(360, 740, locale="ar-LB" if lang == "ar" else "en-US")
+    page = recorded.page
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
     for name, path in _pages(loaded_hub).items():
-        recorded = open_page(360, 740, locale="ar-LB" if lang == "ar" else "en-US")
-        page = recorded.page
-        sizes: dict[str, int] = {}
-        page.on("response", lambda r, sizes=sizes: sizes.__setitem__(r.url, len(r.body())))
+        recorded.requests.clear()
+        page.context.clear_cookies()  # each page's style sheet counted, nothing kept between
         joiner = "&" if "?" in path else "?"
         page.goto(f"{hub_url}{path}{joiner}lang={lang}")
         assert page.evaluate("document.documentElement.lang") == lang
