@@ -1,6 +1,6 @@
 """The ministry's figures, read from the hub's projections and events (all SQL of the dashboard).
 
-Definitions are the center's (server/domain/stats.py, docs/web.md), so a ministry and a center's
+Definitions are the center's (nafitha/stats.py, docs/web.md), so a ministry and a center's
 manager read the same numbers: *wait* is issue to first call for every called ticket; *within
 target* is the share of called tickets whose wait was at most their service's target; the
 *quote error* is the mean of |actual wait - quoted wait| over called tickets that had a quote;

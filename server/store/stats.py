@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain.stats import Aggregate
+from nafitha.stats import Aggregate
 
 FACT_COLUMNS = (
     "service, counter, clerk, state, issued_at, called_at, started_at, finished_at, quoted_wait_s"

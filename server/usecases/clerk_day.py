@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.domain import stats
+from nafitha import stats
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
 from server.store import tickets as tickets_store

@@ -2,7 +2,7 @@
 
 The rows and the kept aggregates come from :mod:`server.store.stats` (the ``tickets_stats``
 covering index, migration 020, for the days asked); the figures themselves are computed by
-:mod:`server.domain.stats`. Days are the center's calendar days, the same
+:mod:`nafitha.stats`. Days are the center's calendar days, the same
 ``day`` the ticket numbering uses.
 """
 
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from server.domain import stats
+from nafitha import stats
 from server.domain.errors import Refusal
 from server.domain.files import printed
 from server.domain.hours import local_day

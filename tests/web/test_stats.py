@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from server.app import create_app, open_context
 from server.config import ServerSettings
 from server.demo import history
-from server.domain import stats
+from nafitha import stats
 from server.domain.errors import Refusal
 from server.usecases import stats as stats_usecase
 from server.usecases.catalog import load_catalog

@@ -2,7 +2,7 @@
 
 ``stats_days`` holds, for each finished day, one row per group (``dim`` all/service/counter/clerk/
 hour and its ``key``) with the additive figures and duration histograms as JSON
-(:class:`server.domain.stats.Aggregate`); ``stats_days_done`` marks the days computed;
+(:class:`nafitha.stats.Aggregate`); ``stats_days_done`` marks the days computed;
 ``stats_months`` merges the days of each finished month. All are a cache of the tickets table:
 deleting them loses nothing.
 """

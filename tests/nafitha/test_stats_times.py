@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.domain import stats
+from nafitha import stats
 
 moments = st.none() | st.floats(min_value=0, max_value=10_000)
 states = st.sampled_from([stats.DONE, stats.NO_SHOW, stats.CANCELLED, "serving"])
