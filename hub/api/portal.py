@@ -25,7 +25,6 @@ from fastapi.responses import JSONResponse
 
 from hub.api.portal_workers import worker_index
 from hub.config import PortalSettings
-from hub.store import portal_limits
 from hub.store.database import connect_reader
 from hub.usecases import portal
 from hub.usecases.portal import Catalogs, PortalRefusal
@@ -57,9 +56,9 @@ class Portal:
         now = time.time()
 
         def work(conn: psycopg.Connection) -> dict[str, Any]:
-            portal.allow_lookup(conn, client, now, settings.track_per_minute, settings.track_burst)
-            if next(self._lookups) % CLEAN_EVERY == CLEAN_EVERY - 1:
-                portal_limits.forget_quiet(conn, now)
+            clean = next(self._lookups) % CLEAN_EVERY == CLEAN_EVERY - 1
+            per_minute, burst = settings.track_per_minute, settings.track_burst
+            portal.allow_lookup(conn, client, now, per_minute, burst, clean)
             return portal.track(conn, self.catalogs, reference, center, now, settings.stale_after_s)
 
         return self.read(work)

@@ -74,9 +74,17 @@ def timezone_of(catalog: Mapping[str, Any]) -> str:
 
 
 def allow_lookup(
-    conn: psycopg.Connection, client: str, now: float, per_minute: float, burst: int
+    conn: psycopg.Connection,
+    client: str,
+    now: float,
+    per_minute: float,
+    burst: int,
+    clean: bool = False,
 ) -> None:
-    """Count one anonymous lookup by ``client`` (its address), or refuse it with the wait."""
+    """Count one anonymous lookup by ``client`` (its address), or refuse it with the wait;
+    ``clean``: also forget the buckets of clients quiet for an hour (done now and then)."""
+    if clean:
+        portal_limits.forget_quiet(conn, now)
     wait = portal_limits.take(conn, f"address:{client}", now, per_minute, burst)
     if wait:
         raise PortalRefusal("track_rate_limited", seconds=wait)
@@ -179,11 +187,10 @@ def services(
     """Every center's active services with category and required documents, matching ``query``
     (Arabic normalised: alef forms, taa marbuta, yaa/alef maqsura, diacritics; any case)."""
     out = []
-    known = [row["id"] for row in store.centers(conn)]
-    if center is not None and center not in known:
-        raise PortalRefusal("unknown_center")
     names = {row["id"]: dict(row["name"]) for row in store.centers(conn)}
-    for center_id in known:
+    if center is not None and center not in names:
+        raise PortalRefusal("unknown_center")
+    for center_id in names:
         if center is not None and center_id != center:
             continue
         catalog = catalogs.of(conn, center_id)

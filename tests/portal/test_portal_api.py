@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from tests.portal.conftest import NAMES, LoadedHub
 
 
@@ -121,3 +123,28 @@ def test_services_search_folds_arabic_letters_and_diacritics(loaded_hub: LoadedH
     none = client.get("/api/v1/services", params={"q": "zzzz-nothing"}).json()
     assert none["services"] == []
     assert client.get("/api/v1/services", params={"center": "nowhere"}).status_code == 404
+
+
+def test_the_portal_reads_as_a_role_that_postgresql_refuses_personal_data(
+    loaded_hub: LoadedHub,
+) -> None:
+    import psycopg
+
+    from hub.store.database import connect_reader  # what every portal request reads through
+
+    assert loaded_hub.personal  # the hub does hold some
+    refused = psycopg.errors.InsufficientPrivilege
+    with connect_reader(loaded_hub.dsn) as conn, pytest.raises(refused):
+        conn.execute("SELECT name FROM personal").fetchall()
+
+
+def test_quiet_buckets_are_forgotten(loaded_hub: LoadedHub) -> None:
+    from hub.store.database import connect_reader
+    from hub.usecases.portal import allow_lookup
+
+    with connect_reader(loaded_hub.dsn) as conn:
+        allow_lookup(conn, "192.0.2.7", 1000.0, 20, 10)
+        count = "SELECT count(*) FROM portal_rate_limits WHERE client = 'address:192.0.2.7'"
+        assert conn.execute(count).fetchone()[0] == 1
+        allow_lookup(conn, "192.0.2.8", 1000.0 + 3601, 20, 10, clean=True)
+        assert conn.execute(count).fetchone()[0] == 0
