@@ -75,6 +75,39 @@ def period_rows(
         ).fetchall()
 
 
+_SPAN = "CASE WHEN day >= %(first)s THEN 'current' ELSE 'previous' END"
+
+
+def period_totals(
+    conn: psycopg.Connection, previous: str, first: str, last: str
+) -> list[dict[str, Any]]:
+    """The day aggregates (migration 7) merged per period and service of each center: exact
+    counts and sums, read without touching a ticket."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            f"SELECT {_SPAN} AS period, center, service, sum(tickets)::bigint AS tickets,"
+            " sum(served)::bigint AS served, sum(no_shows)::bigint AS no_shows,"
+            " sum(cancelled)::bigint AS cancelled, sum(called)::bigint AS called,"
+            " sum(wait_sum) AS wait_sum, sum(quoted)::bigint AS quoted,"
+            " sum(quoted_sum) AS quoted_sum, sum(quote_error_sum) AS quote_error_sum"
+            " FROM ticket_figures WHERE day BETWEEN %(previous)s AND %(last)s"
+            " GROUP BY 1, center, service",
+            {"previous": previous, "first": first, "last": last},
+        ).fetchall()
+
+
+def period_waits(
+    conn: psycopg.Connection, previous: str, first: str, last: str
+) -> list[tuple[str, str, str, int, int, int]]:
+    """(period, center, service, kind, bucket, count) of the waits' histograms (migration 7)."""
+    return conn.execute(
+        f"SELECT {_SPAN} AS period, center, service, kind, bucket, sum(n)::bigint"
+        " FROM ticket_waits WHERE day BETWEEN %(previous)s AND %(last)s"
+        " GROUP BY 1, center, service, kind, bucket HAVING sum(n) <> 0",
+        {"previous": previous, "first": first, "last": last},
+    ).fetchall()
+
+
 def files_rows(
     conn: psycopg.Connection, bounds: Mapping[str, tuple[float, float]], now: float
 ) -> list[dict[str, Any]]:

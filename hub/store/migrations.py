@@ -17,6 +17,7 @@ import time
 
 import psycopg
 
+from hub.store.figures_schema import M007_FIGURES
 from hub.store.portal_schema import M005_PORTAL
 
 MIGRATION_LOCK = 0x6E61_6669  # pg_advisory_xact_lock key ("nafi")
@@ -219,6 +220,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (4, "the ministry's people, sessions, sign-in throttle; role hub_web", M004_PEOPLE),
     (5, "the portal's rate limits and indexes (hub/store/portal_schema.py)", M005_PORTAL),
     (6, "indexes of the ministry's figures", M006_FIGURES),
+    (7, "the ministry's day aggregates, kept by a trigger on tickets", M007_FIGURES),
 )
 
 

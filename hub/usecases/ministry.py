@@ -22,8 +22,12 @@ from hub.domain.roles import Can, Person, Refusal, require
 from hub.store import alarms as alarms_store
 from hub.store import centers as centers_store
 from hub.store import figures as store
+from hub.usecases.ministry_merge import merged_rows
 
 MAX_DAYS = 731
+# Periods (with the period before) of up to this many tickets are computed from every ticket;
+# longer ones are merged from the day aggregates (hub/usecases/ministry_merge.py).
+EXACT_TICKETS = 60_000
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 FIGURES = (
     "tickets", "served", "no_shows", "cancelled", "called", "wait_mean", "wait_median",
@@ -140,10 +144,15 @@ def period_report(
         for service, info in c["services"].items()
         if isinstance(info, Mapping) and info.get("target_wait_s") is not None
     ]
-    rows = store.period_rows(
-        conn, before_first.isoformat(), first.isoformat(), last.isoformat(), targets
-    )
-    index = {(r["period"], r["level"], r["center"], r["service"]): r for r in rows}
+    days = (before_first.isoformat(), first.isoformat(), last.isoformat())
+    totals = store.period_totals(conn, *days)
+    approximate = sum(r["tickets"] for r in totals) > EXACT_TICKETS
+    if approximate:  # merged from the day aggregates: percentiles within about 1 %
+        goal = {(c, s): t for c, s, t in targets}
+        index: dict[Any, Any] = merged_rows(totals, store.period_waits(conn, *days), goal)
+    else:  # every ticket: exact
+        rows = store.period_rows(conn, *days, targets)
+        index = {(r["period"], r["level"], r["center"], r["service"]): r for r in rows}
     spans = {c["id"]: day_bounds(first, last, c["timezone"]) for c in centers}
     before = {c["id"]: day_bounds(before_first, before_last, c["timezone"]) for c in centers}
     files_now = {r["center"]: r for r in store.files_rows(conn, spans, now)}
@@ -180,6 +189,7 @@ def period_report(
         "period": {"from": first.isoformat(), "to": last.isoformat(),
                    "previous_from": before_first.isoformat(),
                    "previous_to": before_last.isoformat()},
+        "approximate": approximate,
         "all": _compared(_figures(index.get(("current", 3, None, None))),
                          _figures(index.get(("previous", 3, None, None)))),
         "centers": out_centers,

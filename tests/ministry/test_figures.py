@@ -196,3 +196,62 @@ def test_a_silent_center_is_marked_silent(hub_dsn: str) -> None:
         live = http.get("/api/v1/ministry/live", headers={"Authorization": f"Bearer {token}"})
     silent = {c["id"]: c["silent"] for c in live.json()["centers"]}
     assert silent == {"north": False, "south": True}
+
+
+def test_the_day_aggregates_kept_by_the_trigger_equal_the_tickets(hub_dsn: str) -> None:
+    """Tickets were issued in one batch and called, served, recalled in later ones: the trigger's
+    running sums equal a fresh count of the tickets, and the waits' histograms hold every wait."""
+    with connect(hub_dsn) as conn:
+        kept = conn.execute(
+            "SELECT center, day, service, tickets, served, no_shows, cancelled, called,"
+            " round(wait_sum::numeric, 3), quoted FROM ticket_figures WHERE tickets <> 0"
+            " ORDER BY 1, 2, 3"
+        ).fetchall()
+        fresh = conn.execute(
+            "SELECT center, day, coalesce(service, ''), count(*),"
+            " count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state = 'no_show'),"
+            " count(*) FILTER (WHERE state = 'cancelled'), count(called_at),"
+            " round(coalesce(sum(greatest(0, called_at - issued_at)), 0)::numeric, 3),"
+            " count(*) FILTER (WHERE called_at IS NOT NULL AND quoted_wait_s IS NOT NULL)"
+            " FROM tickets WHERE issued_at IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ).fetchall()
+        waits = conn.execute(
+            "SELECT kind, sum(n) FROM ticket_waits GROUP BY kind ORDER BY kind"
+        ).fetchall()
+        called = conn.execute("SELECT count(called_at) FROM tickets").fetchone()[0]
+    assert kept == fresh and len(kept) > 10
+    assert waits == [(0, called), (1, called)]
+
+
+def test_a_long_period_merged_from_the_aggregates_equals_the_exact_one(
+    hub_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hub.domain.roles import Person
+    from hub.usecases import ministry
+
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    first, last, now = str(today - timedelta(days=2)), str(today), time.time()
+    who = Person("mona", "ministry")
+    with connect(hub_dsn, role="hub_web") as conn:
+        exact = ministry.period_report(conn, who, first, last, now)
+        monkeypatch.setattr(ministry, "EXACT_TICKETS", 0)
+        merged = ministry.period_report(conn, who, first, last, now)
+    assert merged["approximate"] and not exact["approximate"]
+    pairs = [(merged["all"], exact["all"])]
+    for m, e in zip(merged["centers"], exact["centers"], strict=True):
+        pairs.append((m, e))
+        pairs += list(zip(m["services"], e["services"], strict=True))
+    for m, e in pairs:
+        for period in ("current", "previous"):
+            got, want = m[period], e[period]
+            for name in ("tickets", "served", "no_shows", "cancelled", "called"):
+                assert got[name] == want[name], name
+            for name in ("wait_mean", "within_target", "quote_error_mean"):
+                if want[name] is None:
+                    assert got[name] is None, name
+                else:
+                    assert got[name] == pytest.approx(want[name], rel=1e-9, abs=1e-9), name
+            for name in ("wait_median", "wait_p90"):  # 2 % buckets: within about 1 %
+                if want[name] is None or want[name] < 5:
+                    continue
+                assert got[name] == pytest.approx(want[name], rel=0.02), name
