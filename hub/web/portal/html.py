@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from nafitha.formats import format_datetime
+from nafitha.formats import format_datetime, format_wait
 from nafitha.text import t
 
 CSS = "/portal/static/portal.css"
@@ -157,7 +157,7 @@ def _wait(lang: str, service: Mapping[str, Any]) -> str:
         return e(t("portal.wait_no_counter", lang))
     if not service["wait_minutes"]:
         return e(t("portal.wait_none", lang))
-    return e(t("portal.wait_about", lang, minutes=service["wait_minutes"]))
+    return e(format_wait(service["wait_minutes"], lang))  # the center's own words for a wait
 
 
 def centers_view(lang: str, answer: Mapping[str, Any]) -> str:
