@@ -194,7 +194,8 @@ const NFM = (() => {
 
   function drawPeriod() {
     const p = state.period.period;
-    document.getElementById("ranges").replaceChildren(t("ministry.ranges", { from: day(p.from), to: day(p.to), previous_from: day(p.previous_from), previous_to: day(p.previous_to) }));
+    document.getElementById("ranges").replaceChildren(t("ministry.ranges", { from: day(p.from), to: day(p.to), previous_from: day(p.previous_from), previous_to: day(p.previous_to) }),
+      state.period.approximate ? el("span", { class: "approximate" }, " ", t("ministry.approximate")) : null);
     drawCenters();
     drawServices();
   }
