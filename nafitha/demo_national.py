@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         hub_port=base,
         center_ports=[base + 1, base + 2, base + 3],
         history_days=min(args.history, 7),
+        portal_links=True,  # receipts' QR codes open the hub's portal
         sample_files=True,
     )
     stopping = False

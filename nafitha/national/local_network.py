@@ -162,6 +162,7 @@ class NationalNetwork:
     history_days: int = 0
     sample_files: bool = False
     leaf_hub_url: Callable[[str, int], str] | None = None
+    portal_links: bool = False  # centers print tracking links to the hub's portal (portal_url)
     center_catalog: Path = DEMO / "center.toml"
     pg_folder: Path | None = None  # PostgreSQL's folder, if not ``folder/pg``
     pg: PostgresCluster | None = None
@@ -235,6 +236,8 @@ class NationalNetwork:
             f"leaf_monitor_port = {leaf_monitor}",
             f"leaf_store = {_toml_text(str(folder / 'leaf'))}",
         ]
+        if self.portal_links:
+            lines.append(f"portal_url = {_toml_text(self.hub_url)}")
         config.write_text("\n".join(lines) + "\n", encoding="utf-8")
         config.chmod(0o600)
         cli = [sys.executable, "-m", "nafitha.cli"]

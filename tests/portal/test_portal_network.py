@@ -102,7 +102,11 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         return f"nats-leaf://127.0.0.1:{links[center].port}"
 
     net = NationalNetwork(
-        folder=folder, centers_wanted=CENTERS, leaf_hub_url=through_link, pg_folder=pg_folder
+        folder=folder,
+        centers_wanted=CENTERS,
+        leaf_hub_url=through_link,
+        pg_folder=pg_folder,
+        portal_links=True,
     )
     try:
         net.prepare()
@@ -114,9 +118,6 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             f"track_burst = {BURST}\n"
         )
         net.hub_config.write_text(hub_toml, encoding="utf-8")
-        for center in net.centers.values():  # [national] is the last table of server.toml
-            with center.config.open("a", encoding="utf-8") as toml:
-                toml.write(f'portal_url = "{net.hub_url}"\n')
         net.start()
         yield Portal(net, links)
     finally:
