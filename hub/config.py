@@ -61,6 +61,14 @@ class WriterSettings(Settings):
     leaf_check_s: float = Field(default=5.0, gt=0, le=3600)  # how often the leaf's last seq is read
 
 
+class MinistrySettings(Settings):
+    # The ministry's dashboard (docs/hub.md, "Ministry dashboard").
+    session_hours: float = Field(default=12.0, gt=0, le=168)  # a sign-in lasts this long
+    silent_after_min: float = Field(default=15.0, gt=0, le=10080)  # no contact this long: alarm
+    login_failures_per_address: int = Field(default=20, ge=1, le=1000)  # per 5 minutes
+    login_failures_before_delay: int = Field(default=5, ge=1, le=100)  # per name and address
+
+
 class CenterEntry(Settings):
     id: str
     name: Bilingual
@@ -88,6 +96,7 @@ class HubSettings(Settings):
     http: HttpSettings = Field(default_factory=HttpSettings)
     writer: WriterSettings = Field(default_factory=WriterSettings)
     portal: PortalSettings = Field(default_factory=PortalSettings)
+    ministry: MinistrySettings = Field(default_factory=MinistrySettings)
     centers: list[CenterEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -15,8 +15,9 @@ import psycopg
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from hub.api.ministry import ministry_routers
 from hub.api.portal import Portal, api_router
-from hub.config import PortalSettings
+from hub.config import MinistrySettings, PortalSettings
 from hub.store.database import connect_reader, ping
 from hub.usecases.status import all_centers
 from hub.web.portal.pages import page_router
@@ -29,11 +30,17 @@ def _error(status: int, code: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": both(f"hub.error_{code}")}}, status)
 
 
-def create_app(dsn: str, portal: PortalSettings | None = None) -> FastAPI:
+def create_app(
+    dsn: str,
+    ministry: MinistrySettings | None = None,
+    portal: PortalSettings | None = None,
+) -> FastAPI:
     app = FastAPI(title="Nafitha hub", version=__version__)
     public = Portal(dsn, portal or PortalSettings())  # the public portal (docs/portal.md)
     app.include_router(api_router(public))
     app.include_router(page_router(public))
+    for router in ministry_routers(dsn, ministry):  # the ministry's dashboard (hub/api/ministry.py)
+        app.include_router(router)
 
     @app.get("/api/v1/health")
     def health() -> JSONResponse:

@@ -109,7 +109,7 @@ def http_app(settings: HubSettings) -> Any:
     """The hub's web app: its own process and every HTTP worker build it alike."""
     from hub.api.app import create_app
 
-    return create_app(settings.postgres.dsn, portal=settings.portal)
+    return create_app(settings.postgres.dsn, settings.ministry, settings.portal)
 
 
 async def _run(settings: HubSettings) -> None:
