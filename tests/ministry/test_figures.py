@@ -184,18 +184,34 @@ def test_live_and_integrity_equal_the_events_recomputed(api: HubHttp, hub_dsn: s
         assert center["head_seq"] == head and len(center["head_hash"]) == 64
 
 
-def test_a_silent_center_is_marked_silent(hub_dsn: str) -> None:
+def test_a_silent_center_and_a_chain_alarm_show_live(hub_dsn: str) -> None:
+    """South has not been heard from for two minutes (silent after one), and an event past a
+    hole in north's log reaches the hub: the writer stops north with a gap alarm."""
     from hub.config import MinistrySettings
+    from hub.usecases.intake import Message, take_batch
+    from nafitha.national.wire import encode
 
     with connect(hub_dsn) as conn:
         conn.execute("UPDATE centers SET last_contact = %s WHERE id = 'south'", [time.time() - 120])
+        row = conn.execute(
+            "SELECT seq, at, kind, actor, counter, device, ticket_id, data, public, prev_hash, hash"
+            " FROM events WHERE center = 'north' ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        keys = ("id", "at", "kind", "actor", "counter", "device", "ticket_id", "data", "public",
+                "prev_hash", "hash")  # fmt: skip
+        hole = {**dict(zip(keys, row, strict=True)), "id": row[0] + 5}
+        result = take_batch(conn, "north", [Message(encode("north", hole))], time.time())
+        assert result.stopped is not None
     with running_hub(hub_dsn, MinistrySettings(silent_after_min=1)) as http:
         token = http.post(
             "/api/v1/ministry/auth/login", json={"username": "mona", "password": PASSWORD}
         ).json()["token"]
         live = http.get("/api/v1/ministry/live", headers={"Authorization": f"Bearer {token}"})
-    silent = {c["id"]: c["silent"] for c in live.json()["centers"]}
-    assert silent == {"north": False, "south": True}
+    by_id = {c["id"]: c for c in live.json()["centers"]}
+    assert {c: by_id[c]["silent"] for c in CENTERS} == {"north": False, "south": True}
+    assert by_id["north"]["status"] == "stopped" and by_id["south"]["status"] == "running"
+    assert [a["kind"] for a in by_id["north"]["alarms"]] == ["gap"]
+    assert by_id["south"]["alarms"] == []
 
 
 def test_the_day_aggregates_kept_by_the_trigger_equal_the_tickets(hub_dsn: str) -> None:
