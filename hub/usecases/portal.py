@@ -29,6 +29,7 @@ CODES: dict[str, tuple[int, str]] = {
     "track_rate_limited": (429, "files.error_track_rate_limited"),
     "reference_in_several_centers": (409, "portal.error_reference_in_several_centers"),
     "unknown_center": (404, "portal.error_unknown_center"),
+    "center_catalog_missing": (503, "portal.error_center_catalog_missing"),
     "hub_database_unavailable": (503, "hub.error_hub_database_unavailable"),
 }
 
@@ -133,7 +134,8 @@ def track(
     workflow = portal_catalog.workflow(catalog, row["workflow"])
     service = portal_catalog.service(catalog, row["service"])
     if workflow is None or row["stage"] not in {s["id"] for s in workflow["stages"]}:
-        raise PortalRefusal("file_not_found")  # the hub lacks the center's catalog for it
+        # a center whose log predates the shipped catalog (docs/portal.md): say so, not "no file"
+        raise PortalRefusal("center_catalog_missing", extra={"center": _center_brief(row)})
     name = service["name"] if service else {"ar": row["service"], "en": row["service"]}
     timezone = timezone_of(catalog)
     history = store.history(conn, row["center"], reference)

@@ -148,3 +148,28 @@ def test_quiet_buckets_are_forgotten(loaded_hub: LoadedHub) -> None:
         assert conn.execute(count).fetchone()[0] == 1
         allow_lookup(conn, "192.0.2.8", 1000.0 + 3601, 20, 10, clean=True)
         assert conn.execute(count).fetchone()[0] == 0
+
+
+def test_a_file_of_a_center_whose_catalog_never_reached_the_hub_says_so(
+    loaded_hub: LoadedHub,
+) -> None:
+    from hub.store import centers
+    from hub.store.database import connect
+
+    reference = loaded_hub.references[0].replace("-", "")
+    with connect(loaded_hub.dsn) as conn:  # an old center: a file, and no shipped catalog
+        centers.register(conn, [("old", {"ar": "قديم", "en": "Old"}, None)])
+        conn.execute(
+            "INSERT INTO files (center, reference, service, workflow, stage, status,"
+            " first_event, last_event) SELECT 'old', reference, service, workflow, stage, status,"
+            " first_event, last_event FROM files WHERE center = 'c1' AND reference = %s",
+            [reference],
+        )
+    try:
+        answer = loaded_hub.client().get(f"/api/v1/track/{reference}?center=old")
+        assert answer.status_code == 503
+        assert answer.json()["error"]["code"] == "center_catalog_missing"
+    finally:
+        with connect(loaded_hub.dsn) as conn:
+            conn.execute("DELETE FROM files WHERE center = 'old'")
+            conn.execute("DELETE FROM centers WHERE id = 'old'")
