@@ -64,7 +64,11 @@ class _UnixHTTP(http.client.HTTPConnection):
     def connect(self) -> None:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(self.timeout)
-        sock.connect(self._path)
+        try:
+            sock.connect(self._path)
+        except OSError:
+            sock.close()  # Litestream not listening (yet): no socket left behind
+            raise
         self.sock = sock
 
 
@@ -94,6 +98,7 @@ class Supervisor:
         self.socket = self._tmp / "control.sock"
         self._down_since: float | None = None
         self._last_fallback = 0.0
+        self._last_text = ""
 
     @property
     def state(self) -> ReplicaState:
@@ -146,12 +151,23 @@ class Supervisor:
                 self._exited(reason)
                 if self.clock() - started > BACKOFF_MAX_S:
                     delay = 1.0
-            if self._stop.wait(delay):
+            if self._wait(delay):
                 break
             delay = min(delay * 2, BACKOFF_MAX_S)
         self._publish()
 
+    def _wait(self, seconds: float) -> bool:
+        """Wait before a restart, still publishing the state (it must not look unsupervised);
+        whether we are stopping."""
+        deadline = self.clock() + seconds
+        while self.clock() < deadline:
+            if self._stop.wait(min(POLL_S, max(0.0, deadline - self.clock()))):
+                return True
+            self._publish()
+        return self._stop.is_set()
+
     def _spawn(self) -> subprocess.Popen[bytes]:
+        self._last_text = ""
         with contextlib.suppress(FileNotFoundError):
             self.socket.unlink()
         argv = [
@@ -199,13 +215,16 @@ class Supervisor:
             self._poll_position()
             self._publish()
         reader.join(2)
-        return f"litestream exited with status {child.returncode}"
+        said = f": {self._last_text}" if self._last_text else ""
+        return f"litestream exited with status {child.returncode}{said}"
 
     def _read_lines(self, child: subprocess.Popen[bytes]) -> None:
         assert child.stdout is not None
         for raw in child.stdout:
             text = raw.decode("utf-8", errors="replace").strip()
             line = litestream.parse_line(text)
+            if text and not text.startswith("{"):
+                self._last_text = text[:300]  # e.g. its start-up error, printed as plain text
             if line.kind == "other":
                 continue
             if line.kind == "error":

@@ -322,3 +322,26 @@ def test_sftp_replica_survives_the_building(tmp_path: Path, sftp_server: Sftp) -
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert restored_numbers(tmp_path / "elsewhere" / "nafitha.db") == issued
+
+
+def test_a_litestream_that_cannot_start_is_retried_and_says_why(tmp_path: Path) -> None:
+    from server.config import ReplicaSettings
+    from server.replica.state import read_state
+    from server.replica.supervisor import Supervisor
+
+    db = tmp_path / "nafitha.db"
+    sqlite3.connect(db).close()
+    broken = ReplicaSettings(url="sftp://nobody@127.0.0.1:1/x", sftp_key_path=tmp_path / "no-key")
+    supervisor = Supervisor(broken, db).start()
+    try:
+        state = wait_for(
+            lambda: (s := read_state(supervisor.state_file, time.time())) and s.restarts >= 2 and s,
+            15,
+            "two restarts",
+        )
+        # between restarts the state stays fresh: it reads as failing for its own reason
+        assert state.status == "failing" and time.time() - state.updated_at < 2
+        assert "exited with status 1: Error: cannot open store" in (state.error or "")
+    finally:
+        supervisor.stop()
+    assert not litestream_pids(supervisor.config_file)
