@@ -155,6 +155,26 @@ def write_counter(tx: sqlite_utils.Database, counter: Counter, position: int) ->
     store.upsert_counter(tx, counter.id, counter.number, position, counter.model_dump_json())
 
 
+# A catalog bigger than this is not put in its event: the event must stay under the national
+# wire's 256 kB (nafitha.national.wire.MAX_MESSAGE_BYTES); the demo's is about 30 kB.
+SHIPPED_CATALOG_MAX = 192 * 1024
+
+
+def _shipped_catalog(tx: sqlite_utils.Database, config: CenterConfig) -> dict[str, Any]:
+    """``{"catalog": ...}``: what the national hub's portal shows (services, documents,
+    workflows), or nothing when too big for one event (the portal then says it lacks it)."""
+    catalog = {
+        "center": config.center.model_dump(mode="json"),
+        "categories": [c.model_dump(mode="json") for c in config.categories],
+        "services": [json.loads(data) for data in store.service_data(tx)],
+        "counters": [c.model_dump(mode="json") for c in config.counters],
+        "workflows": [w.model_dump(mode="json") for w in config.workflows],
+    }
+    if len(canonical(catalog).encode()) > SHIPPED_CATALOG_MAX:
+        return {}
+    return {"catalog": catalog}
+
+
 def import_center_config(ctx: Context, config: CenterConfig, actor: Actor = SYSTEM) -> bool:
     """Make the database's catalog the file's, unless this very file was imported already.
 
@@ -198,14 +218,7 @@ def import_center_config(ctx: Context, config: CenterConfig, actor: Actor = SYST
                 "categories": len(config.categories),
                 "services": len(config.services),
                 "counters": len(config.counters),
-                # what the national hub's portal shows (services, documents, workflows)
-                "catalog": {
-                    "center": config.center.model_dump(mode="json"),
-                    "categories": [c.model_dump(mode="json") for c in config.categories],
-                    "services": [json.loads(data) for data in store.service_data(tx)],
-                    "counters": [c.model_dump(mode="json") for c in config.counters],
-                    "workflows": [w.model_dump(mode="json") for w in config.workflows],
-                },
+                **_shipped_catalog(tx, config),
             },
         )
     ctx.cache.pop("catalog", None)
