@@ -94,8 +94,8 @@ class Supervisor:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._child: subprocess.Popen[bytes] | None = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="nafitha-ls-"))
-        self.socket = self._tmp / "control.sock"
+        self._tmp: Path | None = None  # a private folder for the control socket, from start()
+        self.socket = Path("control.sock")
         self._down_since: float | None = None
         self._last_fallback = 0.0
         self._last_text = ""
@@ -115,6 +115,8 @@ class Supervisor:
             os.close(fd)
             raise ReplicaBusy(f"{self.db} is already replicated by another process") from None
         self._lock_fd = fd
+        self._tmp = Path(tempfile.mkdtemp(prefix="nafitha-ls-"))  # short: a socket path is <108
+        self.socket = self._tmp / "control.sock"
         litestream.write_config(
             self.config_file, litestream.config(self.settings, self.db, self.socket)
         )
@@ -130,7 +132,8 @@ class Supervisor:
         with self._lock:
             self.tracker.state.running = False
             self.tracker.state.pid = None
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None

@@ -251,3 +251,20 @@ def test_the_parts_of_one_multipart_upload_are_not_retries() -> None:
             100.0 + part,
         )
     assert tracker.tick(140.0).status == "starting"  # a long first snapshot, not a silent replica
+
+
+def test_while_litestream_is_down_the_supervisor_checkpoints_a_grown_wal(tmp_path: Path) -> None:
+    from server.replica.supervisor import FALLBACK_CHECKPOINT_PAGES, Supervisor
+
+    db = Database(tmp_path / "nafitha.db", checkpoints=False)  # as the server runs replicated
+    try:
+        with db.write() as tx:
+            tx.execute("CREATE TABLE t (v BLOB)")
+            for _ in range(FALLBACK_CHECKPOINT_PAGES + 200):
+                tx.execute("INSERT INTO t VALUES (zeroblob(4000))")
+        before = db.path.stat().st_size
+        supervisor = Supervisor(ReplicaSettings(url="file:///mnt/off/c"), db.path)
+        supervisor._fallback_checkpoint()
+        assert db.path.stat().st_size > before + FALLBACK_CHECKPOINT_PAGES * 4000
+    finally:
+        db.close()
