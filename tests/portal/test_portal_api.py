@@ -173,3 +173,19 @@ def test_a_file_of_a_center_whose_catalog_never_reached_the_hub_says_so(
         with connect(loaded_hub.dsn) as conn:
             conn.execute("DELETE FROM files WHERE center = 'old'")
             conn.execute("DELETE FROM centers WHERE id = 'old'")
+
+
+def test_odd_query_values_get_the_contract_error_shape_or_a_page(loaded_hub: LoadedHub) -> None:
+    client = loaded_hub.client()
+    reference = loaded_hub.references[0]
+    odd = client.get(f"/api/v1/track/{reference}", params={"center": "NOPE!" * 20})
+    assert odd.status_code == 404 and odd.json()["error"]["code"] == "file_not_found"
+    long_query = client.get("/api/v1/services", params={"q": "ج" * 500})
+    assert long_query.status_code == 200 and long_query.json()["services"] == []
+    page = client.get(f"/f/{reference}", params={"lang": "xx" * 10, "center": "c1"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="ar" dir="rtl">' in page.text  # an unknown language: Arabic first
+    typed = client.get(
+        "/f", params={"reference": "7kq2 m9xd m" + " " * 200}, follow_redirects=False
+    )
+    assert typed.status_code == 303 and typed.headers["location"].startswith("/f/7kq2%20m9xd%20m")

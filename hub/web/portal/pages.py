@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from hub.api.portal import CenterId, Portal, client_address
+from hub.api.portal import CenterId, Portal, client_address, clip
 from hub.usecases.portal import PortalRefusal
 from hub.web.portal import html
 from nafitha.text import LANGS, t
@@ -58,7 +58,7 @@ def respond(request: Request, lang: str, asked: str | None, title: str, body: st
     return answer
 
 
-Lang = Annotated[str | None, Query(max_length=5)]
+Lang = Annotated[str | None, Query()]  # anything but ar/en is ignored (choose_lang)
 
 
 def page_router(hub: Portal) -> APIRouter:
@@ -75,12 +75,12 @@ def page_router(hub: Portal) -> APIRouter:
     def lookup(
         request: Request,
         lang: Lang = None,
-        reference: Annotated[str, Query(max_length=64)] = "",
+        reference: Annotated[str, Query()] = "",
     ) -> Response:
         """The lookup box; the form's answer (``?reference=``) goes to the file's own address."""
         chosen = choose_lang(request, lang)
         if reference.strip():
-            target = f"/f/{quote(reference.strip(), safe='')}?{urlencode({'lang': chosen})}"
+            target = f"/f/{quote(reference.strip()[:64], safe='')}?{urlencode({'lang': chosen})}"
             return RedirectResponse(target, status_code=303)
         title = t("portal.nav_track", chosen)
         return respond(request, chosen, lang, title, html.lookup_form(chosen))
@@ -93,7 +93,7 @@ def page_router(hub: Portal) -> APIRouter:
         title = t("web.file_title", chosen)
         typed = reference[:64]
         try:
-            view = hub.track(client_address(request), typed, center)
+            view = hub.track(client_address(request), typed, clip(center, 32))
         except PortalRefusal as refusal:
             body = html.refusal(chosen, refusal.body(), typed)
             answer = respond(request, chosen, lang, title, body, refusal.status)
@@ -117,13 +117,14 @@ def page_router(hub: Portal) -> APIRouter:
     def services_page(
         request: Request,
         lang: Lang = None,
-        q: Annotated[str, Query(max_length=100)] = "",
-        center: Annotated[str, Query(max_length=32)] = "",
+        q: Annotated[str, Query()] = "",
+        center: Annotated[str, Query()] = "",
     ) -> Response:
         chosen = choose_lang(request, lang)
         title = t("portal.nav_services", chosen)
         try:
             everyone = hub.centers()["centers"]
+            q, center = q[:100], center[:32]
             answer = hub.services(q, center or None)
         except PortalRefusal as refusal:
             body, status = html.refusal(chosen, refusal.body(), ""), refusal.status
