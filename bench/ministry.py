@@ -96,7 +96,14 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the folder (to --reuse it)")
     parser.add_argument("--reuse", type=Path, help="a folder a --keep run left: no seeding")
+    parser.add_argument(
+        "--trigger-cost", type=int, metavar="DAYS",
+        help="only measure the intake rate with and without the aggregates' trigger",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.trigger_cost:
+        trigger_cost(args.trigger_cost)
+        return
     folder = args.reuse or Path(tempfile.mkdtemp(prefix="nafitha-bench-ministry-"))
     folder.chmod(0o755)
     cluster = PostgresCluster(folder / "pg", free_port())
@@ -214,6 +221,34 @@ def clone(conn: Any, source: str, copy: str) -> None:
                 " WHERE center = %s",
                 [copy, source],
             )
+
+
+def trigger_cost(days: int) -> None:
+    """One center's ``days`` fed through ``take_batch`` into two fresh hub databases, one with
+    the trigger of migration 7 disabled: what the day aggregates cost the intake."""
+    folder = Path(tempfile.mkdtemp(prefix="nafitha-bench-trigger-"))
+    folder.chmod(0o755)
+    cluster = PostgresCluster(folder / "pg", free_port())
+    try:
+        cluster.start()
+        (folder / "c1").mkdir()
+        db, key, _ = seed_center(folder / "c1", days, 20261129)
+        for label, enabled in (("without", False), ("with", True), ("without", False)):
+            dsn = cluster.create_database(f"hub_{label}_{int(time.time() * 1000)}")
+            prepare(dsn)
+            with connect(dsn) as conn:
+                if not enabled:
+                    conn.execute("ALTER TABLE tickets DISABLE TRIGGER tickets_figures")
+                centers_store.register(conn, [("c1", {"ar": "c1", "en": "c1"}, key)])
+                start = time.perf_counter()
+                events = feed(conn, "c1", db)
+                spent = time.perf_counter() - start
+            print(f"intake {label} the aggregates' trigger: {events:,} events in {spent:.1f} s"
+                  f" ({events / spent:,.0f}/s)")  # fmt: skip
+    finally:
+        if cluster.running:
+            cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
