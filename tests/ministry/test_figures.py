@@ -1,6 +1,6 @@
 """The dashboard's figures equal an independent computation from the hub's event table.
 
-Two real centers (real server processes) each get four seeded past days whose tickets carry
+Two real centers (real server processes) each get three seeded past days whose tickets carry
 their events, a live morning (tickets waiting, served, a no-show, a call out of order with its
 reason, a printer alert) and files; their logs go into a real PostgreSQL hub through the
 writer's batch. The test then reads the dashboard's API as the ministry and recomputes every
@@ -110,9 +110,9 @@ def bounds(first: date, last: date) -> tuple[float, float]:
 
 def test_period_figures_equal_the_events_recomputed(api: HubHttp, hub_dsn: str) -> None:
     today = datetime.now(ZoneInfo(ZONE)).date()
-    first, last = today - timedelta(days=3), today
+    first, last = today - timedelta(days=1), today
     report = api.get(f"/api/v1/ministry/period?from={first}&to={last}").json()
-    assert report["period"]["previous_from"] == str(first - timedelta(days=4))
+    assert report["period"]["previous_from"] == str(first - timedelta(days=2))
     log = events(hub_dsn)
     tickets = tickets_of(log)
 
@@ -123,7 +123,7 @@ def test_period_figures_equal_the_events_recomputed(api: HubHttp, hub_dsn: str) 
             and str(a) <= t["day"] <= str(b)
         ]  # fmt: skip
 
-    before = (first - timedelta(days=4), first - timedelta(days=1))
+    before = (first - timedelta(days=2), first - timedelta(days=1))
     same(report["all"]["current"], figures(rows(None, None, first, last)))
     same(report["all"]["previous"], figures(rows(None, None, *before)))
     assert [c["id"] for c in report["centers"]] == list(CENTERS)
@@ -246,7 +246,7 @@ def test_a_long_period_merged_from_the_aggregates_equals_the_exact_one(
     from hub.usecases import ministry
 
     today = datetime.now(ZoneInfo(ZONE)).date()
-    first, last, now = str(today - timedelta(days=2)), str(today), time.time()
+    first, last, now = str(today - timedelta(days=1)), str(today), time.time()
     who = Person("mona", "ministry")
     with connect(hub_dsn, role="hub_web") as conn:
         exact = ministry.period_report(conn, who, first, last, now)
