@@ -95,8 +95,8 @@ def _processes_using(folder: Path) -> list[str]:
 def _wait_hub_holds(hub: str, data: Path, timeout: float = 90.0) -> dict[str, int]:
     deadline = time.monotonic() + timeout
     while True:
-        heads = {c["id"]: c["head_seq"] for c in requests.get(f"{hub}/api/v1/status/centers").json()[
-            "centers"]}  # fmt: skip
+        status = requests.get(f"{hub}/api/v1/status/centers", timeout=10).json()
+        heads = {c["id"]: c["head_seq"] for c in status["centers"]}
         local = {c: center_seqs(data / "centers" / c / "nafitha.db")[-1] for c in heads}
         if heads == local:
             return heads
