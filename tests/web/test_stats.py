@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nafitha import stats
 from server.app import create_app, open_context
 from server.config import ServerSettings
 from server.demo import history
-from nafitha import stats
 from server.domain.errors import Refusal
 from server.usecases import stats as stats_usecase
 from server.usecases.catalog import load_catalog
