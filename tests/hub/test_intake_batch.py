@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hub.store import alarms, centers
 from hub.store import events as event_rows
 from hub.store.database import PERSONAL_ROLE, connect, connect_reader
-from hub.store.migrations import migrate
+from hub.store.migrations import MIGRATIONS, migrate
 from hub.usecases.intake import Message, take_batch
 from hub.usecases.status import resume
 from nafitha.chain import canonical, public_key_text
@@ -148,7 +148,7 @@ def test_personal_data_is_readable_only_by_the_ministry_role(conn, pg_dsn: str) 
 def test_migrations_run_once(conn) -> None:
     assert migrate(conn) == []
     versions = [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
-    assert versions == [1, 2, 3]
+    assert versions == [number for number, _, _ in MIGRATIONS]
 
 
 def test_a_gap_to_confirm_ends_the_batch_without_stopping_and_the_position_is_kept(conn) -> None:
