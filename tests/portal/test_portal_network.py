@@ -35,7 +35,7 @@ CITIZENS = {
     "c1": {"name": "سلمى الخطيب", "national_id": "77889900112", "phone": "+961 70 111 222"},
     "c2": {"name": "Karim Haddad", "national_id": "AB1234567", "phone": "+961 3 987 654"},
 }
-STALE_AFTER_S = 4
+STALE_AFTER_S = 6
 BURST = 12
 
 
@@ -179,7 +179,8 @@ def test_a_file_moved_while_the_link_is_cut_shows_the_old_stage_as_of_then_the_n
         entry = portal.wait_for(
             "c1 marked stale", lambda: (e := portal.center_entry("c1"))["stale"] and e
         )
-        assert portal.center_entry("c2")["stale"] is False  # the other center is current
+        # the other center is current (waited for: a loaded machine may delay its writer a beat)
+        portal.wait_for("c2 current", lambda: not portal.center_entry("c2")["stale"])
         assert entry["as_of"] is not None and entry["services"]  # the old figures, with their time
         old = portal.tracked(reference, "c1")
         assert old is not None and old["stage"]["id"] == "received"
