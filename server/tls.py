@@ -162,6 +162,20 @@ def issue_server(
     return cert
 
 
+def spki_pin(pem: bytes) -> str:
+    """base64(SHA-256(SubjectPublicKeyInfo)) of the first certificate in ``pem``: the value
+    Chromium's ``--ignore-certificate-errors-spki-list`` trusts (a board's session)."""
+    import base64
+
+    cert = x509.load_pem_x509_certificate(pem)
+    spki = cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(spki)
+    return base64.b64encode(digest.finalize()).decode()
+
+
 def fingerprint(cert: x509.Certificate) -> str:
     """SHA-256 fingerprint as browsers show it (``AB:CD:...``), to check a CA copied by hand."""
     return ":".join(f"{b:02X}" for b in cert.fingerprint(hashes.SHA256()))

@@ -43,7 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="roles",
         action="append",
         choices=ROLES,
-        help="what this machine is: server (the center's box), kiosk, counter; repeatable"
+        help="what this machine is: server (the center's box), kiosk, counter, board (a TV"
+        " showing /board); repeatable"
         " (default: server)",
     )
     parser.add_argument("--root", type=Path, default=Path("/"), help="install under this folder")
@@ -59,11 +60,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--backup-time", default="03:30:00", help="daily backup time (HH:MM:SS)")
     parser.add_argument(
-        "--server-url", default="http://127.0.0.1:8000", help="kiosk/counter: the center's server"
+        "--server-url",
+        default="http://127.0.0.1:8000",
+        help="kiosk/counter/board: the center's server",
     )
     parser.add_argument("--token", help="kiosk: its device token")
     parser.add_argument(
-        "--ca-file", help="kiosk/counter: the center's CA certificate (nafitha tls init)"
+        "--ca-file", help="kiosk/counter/board: the center's CA certificate (nafitha tls init)"
     )
     parser.add_argument(
         "--usb",
@@ -175,7 +178,11 @@ def run(args: argparse.Namespace) -> int:
     from nafitha.text import both
 
     for key, params in plan.notes:
-        if key == "server.install_then_x" and Path(root, "usr/bin/Xorg").exists():
+        if (
+            key == "server.install_then_x"
+            and Path(root, "usr/bin/Xorg").exists()
+            and (params["role"] != "board" or Path(root, "usr/bin/chromium").exists())
+        ):
             continue  # X is there already
         text = both(key, **params)
         print(f"then: {text['en']}\n      {text['ar']}")

@@ -21,7 +21,7 @@ from string import Template
 from nafitha.paths import DEMO
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-ROLES = ("server", "kiosk", "counter")
+ROLES = ("server", "kiosk", "counter", "board")
 UNIT_DIR = PurePosixPath("/etc/systemd/system")
 CONFIG_DIR = PurePosixPath("/etc/nafitha")
 DATA_DIR = PurePosixPath("/var/lib/nafitha")
@@ -46,6 +46,7 @@ class Options:
     usb: tuple[str, ...] = ()  # VID:PID of printers and scanners that report a vendor class
     tty: str = "tty7"
     xinit: str = "/usr/bin/xinit"
+    chromium: str = "/usr/bin/chromium"
     journal_max: str = "500M"
     journal_days: int = 90
 
@@ -147,9 +148,9 @@ def plan_install(options: Options, root: Path) -> Plan:
     tmpfiles = [f"d {CONFIG_DIR} 0755 root root -"]
     if "server" in options.roles:
         _plan_server(plan, options, root, sysusers, tmpfiles)
-    for role in ("kiosk", "counter"):
+    for role in ("kiosk", "counter", "board"):
         if role in options.roles:
-            _plan_terminal(plan, options, role, sysusers, tmpfiles)
+            _plan_terminal(plan, options, role, sysusers, tmpfiles, root)
     plan.add(
         PurePosixPath("/etc/udev/rules.d/70-nafitha-devices.rules"),
         render("70-nafitha-devices.rules", usb_rules=_usb_rules(options.usb)),
@@ -233,13 +234,85 @@ def _plan_server(
     plan.notes.append(("server.install_then_password", {"command": command}))
 
 
+def _board_session(plan: Plan, options: Options, home: PurePosixPath, root: Path) -> str:
+    """The board's session script: Chromium in kiosk mode on the server's /board.
+
+    With ``ca_file``, Chromium trusts that CA's key (and only for this profile) through
+    ``--ignore-certificate-errors-spki-list``, so the board needs no change to the system's
+    trust store; the CA file must be on this PC when installing (its key's hash is written).
+    """
+    pin = trust = ""
+    if options.ca_file:
+        from server.tls import spki_pin
+
+        here = root / options.ca_file.lstrip("/")
+        try:
+            pin = f" --ignore-certificate-errors-spki-list={spki_pin(here.read_bytes())}"
+            trust = f"It trusts the center's CA {options.ca_file} by its key."
+        except (OSError, ValueError):
+            plan.notes.append(("server.install_then_ca", {"ca": options.ca_file}))
+    return render(
+        "board-session.sh",
+        chromium=options.chromium,
+        profile=home / "chromium",
+        pin=pin,
+        trust=trust,
+        url=options.server_url.rstrip("/") + "/board",
+    )
+
+
 def _plan_terminal(
-    plan: Plan, options: Options, role: str, sysusers: list[str], tmpfiles: list[str]
+    plan: Plan,
+    options: Options,
+    role: str,
+    sysusers: list[str],
+    tmpfiles: list[str],
+    root: Path,
 ) -> None:
     user = f"nafitha-{role}"
     home = PurePosixPath(f"/var/lib/{user}")
     config = CONFIG_DIR / f"{role}.toml"
     session = SESSION_DIR / f"{role}-session"
+    if role == "board":
+        plan.add(session, _board_session(plan, options, home, root), 0o755)
+    else:
+        _terminal_settings(plan, options, role, config, session)
+    vt = "vt" + options.tty.removeprefix("tty")
+    plan.add(
+        UNIT_DIR / f"nafitha-{role}.service",
+        render(
+            "nafitha-terminal.service",
+            role=role,
+            tty=options.tty,
+            vt=vt,
+            xinit=options.xinit,
+            session=session,
+            nocursor="" if role == "counter" else " -nocursor",
+        ),
+    )
+    plan.add(
+        PurePosixPath("/etc/X11/xorg.conf.d/10-nafitha-terminal.conf"),
+        render("10-nafitha-terminal.conf"),
+    )
+    plan.units.append(f"nafitha-{role}.service")
+    packages = "xserver-xorg-core xserver-xorg-input-libinput xinit x11-xserver-utils"
+    if role == "board":
+        packages += " chromium"
+    plan.notes.append(("server.install_then_x", {"role": role, "packages": packages}))
+    sysusers.append(f'u {user} - "Nafitha {role} session" {home}')
+    sysusers += [f"m {user} {group}" for group in ("lp", "dialout", "video", "input", "render")]
+    sysusers.append(f"m {user} audio")
+    tmpfiles.append(f"d {home} 0750 {user} {user} -")
+    if role != "board":
+        tmpfiles.append(f"z {config} 0640 root {user} -")
+    if role == "kiosk" and not options.token:
+        plan.notes.append(("server.install_then_token", {"config": str(config)}))
+
+
+def _terminal_settings(
+    plan: Plan, options: Options, role: str, config: PurePosixPath, session: PurePosixPath
+) -> None:
+    """The kiosk's or counter's settings file (kept once written) and its session script."""
     lines = [
         f"# Written by `nafitha install` (every key: docs/{role}.md).",
         f'server = "{options.server_url}"',
@@ -258,29 +331,3 @@ def _plan_terminal(
         render("terminal-session.sh", role=role, nafitha=options.nafitha, terminal_config=config),
         0o755,
     )
-    vt = "vt" + options.tty.removeprefix("tty")
-    plan.add(
-        UNIT_DIR / f"nafitha-{role}.service",
-        render(
-            "nafitha-terminal.service",
-            role=role,
-            tty=options.tty,
-            vt=vt,
-            xinit=options.xinit,
-            session=session,
-            nocursor=" -nocursor" if role == "kiosk" else "",
-        ),
-    )
-    plan.add(
-        PurePosixPath("/etc/X11/xorg.conf.d/10-nafitha-terminal.conf"),
-        render("10-nafitha-terminal.conf"),
-    )
-    plan.units.append(f"nafitha-{role}.service")
-    plan.notes.append(("server.install_then_x", {"role": role}))
-    sysusers.append(f'u {user} - "Nafitha {role} session" {home}')
-    sysusers += [f"m {user} {group}" for group in ("lp", "dialout", "video", "input", "render")]
-    sysusers.append(f"m {user} audio")
-    tmpfiles.append(f"d {home} 0750 {user} {user} -")
-    tmpfiles.append(f"z {config} 0640 root {user} -")
-    if role == "kiosk" and not options.token:
-        plan.notes.append(("server.install_then_token", {"config": str(config)}))

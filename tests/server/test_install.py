@@ -304,3 +304,32 @@ def test_root_is_refused_on_a_database_folder_the_service_user_owns(tmp_path: Pa
     assert refused.returncode == 2
     assert "sudo -u" in refused.stderr and "Traceback" not in refused.stderr
     assert list(folder.iterdir()) == []  # nothing was made as root
+
+
+@needs_systemd
+def test_a_board_pc_gets_chromium_alone_on_the_board_trusting_the_center_ca_key(
+    tmp_path: Path,
+) -> None:
+    from server.tls import spki_pin
+
+    root = tmp_path / "root"
+    tls = run_nafitha("tls", "init", "--dir", str(root / "tmp/tls"), "--ip", "192.168.1.10")
+    assert tls.returncode == 0, tls.stderr
+    ca = under(root, "/etc/nafitha/center-ca.crt")
+    ca.parent.mkdir(parents=True)
+    shutil.copy(root / "tmp/tls/ca.crt", ca)
+    out = install(root, "--role", "board", "--server-url", "https://192.168.1.10:8000",
+                  "--ca-file", "/etc/nafitha/center-ca.crt").stdout  # fmt: skip
+    assert "chromium" in out  # what to install is said
+    unit = root / "etc/systemd/system/nafitha-board.service"
+    if Path("/usr/bin/xinit").exists():
+        verify(unit)
+    assert "-nocursor" in unit_value(root, unit.name, "ExecStart")
+    session = under(root, "/usr/local/lib/nafitha/board-session")
+    assert os.access(session, os.X_OK)
+    last = shlex.split(session.read_text(encoding="utf-8").strip().splitlines()[-1])
+    assert last[:3] == ["exec", "/usr/bin/chromium", "--kiosk"]
+    assert last[-1] == "https://192.168.1.10:8000/board"
+    pin = f"--ignore-certificate-errors-spki-list={spki_pin(ca.read_bytes())}"
+    assert pin in last and "--user-data-dir=/var/lib/nafitha-board/chromium" in last
+    assert "--autoplay-policy=no-user-gesture-required" in last  # the board speaks

@@ -26,6 +26,7 @@ INSTALLED_BY_THE_DOC = {"lpadmin": "cups", "certutil": "libnss3-tools", "lsusb":
 INSTALLED_UNITS = {
     "nafitha-server.service", "nafitha-backup.service", "nafitha-backup.timer",
     "nafitha-leaf.service", "nafitha-kiosk.service", "nafitha-counter.service",
+    "nafitha-board.service",
 }  # fmt: skip
 UNIT = re.compile(r"\bnafitha-[a-z]+(?:\.service|\.timer)?\b")
 
@@ -124,3 +125,4 @@ def test_the_install_tls_password_and_backup_commands_run_in_a_throwaway_root(
     assert ran == {"install", "tls", "server", "backup", "install -m"}
     assert (root / "etc/systemd/system/nafitha-kiosk.service").exists()
     assert (root / "etc/systemd/system/nafitha-counter.service").exists()
+    assert (root / "etc/systemd/system/nafitha-board.service").exists()

@@ -208,20 +208,6 @@ def test_without_a_trusted_proxy_its_https_header_is_not_believed(tmp_path: Path
         server.stop()
 
 
-def _spki_pin(ca: Path) -> str:
-    """base64(SHA-256(SubjectPublicKeyInfo)) of the CA: Chromium's way to trust one key."""
-    import base64
-    import hashlib
-
-    from cryptography.hazmat.primitives import serialization
-
-    cert = x509.load_pem_x509_certificate(ca.read_bytes())
-    spki = cert.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return base64.b64encode(hashlib.sha256(spki).digest()).decode()
-
-
 def test_the_board_works_over_https_in_a_browser_trusting_the_center_ca(
     tls_server: TlsServer,
 ) -> None:
@@ -231,8 +217,9 @@ def test_the_board_works_over_https_in_a_browser_trusting_the_center_ca(
     from playwright.sync_api import sync_playwright
 
     from nafitha.harness.browser import CHROMIUM, CHROMIUM_ARGS
+    from server.tls import spki_pin  # what `nafitha install --role board` writes
 
-    pin = f"--ignore-certificate-errors-spki-list={_spki_pin(tls_server.ca)}"
+    pin = f"--ignore-certificate-errors-spki-list={spki_pin(tls_server.ca.read_bytes())}"
     kiosk = Client(tls_server.url, token=KIOSK_TOKENS[1], verify=str(tls_server.ca))
     kiosk.issue_ticket("civil-extract")
     with sync_playwright() as playwright:
