@@ -49,7 +49,9 @@ def check_storage(path: Path | str, timeout: float = 10.0) -> str | None:
     try:
         problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
         if problems != ["ok"]:
-            return "damaged: " + "; ".join(problems)
+            # SQLite's own report may span lines ("*** in database main ***\nPage 36: ..."):
+            # the start refusal is one line an operator can read in a journal
+            return "damaged: " + "; ".join(" ".join(str(p).split()) for p in problems)
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute("CREATE TABLE nafitha_write_probe (x)")
