@@ -43,6 +43,7 @@ class LoadedHub:
     references: list[str]  # printed, as the center gave them
     center_views: dict[str, dict[str, Any]]  # the center's own GET /api/v1/track answers
     personal: list[dict[str, Any]]  # what the hub keeps apart: every name, id, phone
+    center_queues: dict[str, dict[str, Any]]  # the center's own GET /api/v1/services queues
 
     def client(self, **portal: Any) -> TestClient:
         settings = PortalSettings(**({"track_per_minute": 6000, "track_burst": 1000} | portal))
@@ -60,6 +61,10 @@ def loaded_hub(
         references = drive_files(server)
         views = {ref: server.client().track(ref) for ref in references}
         public_key = audit(server.db, "public-key").strip()
+        queues = {
+            s["id"]: s["queue"]
+            for s in server.client().request("GET", "/api/v1/services")["services"]
+        }
     name = f"portal_{uuid.uuid4().hex[:10]}"
     dsn = pg_cluster.create_database(name)
     prepare(dsn)
@@ -75,6 +80,6 @@ def loaded_hub(
         rows = conn.execute("SELECT name, national_id, phone FROM personal").fetchall()
     personal = [dict(zip(("name", "national_id", "phone"), row, strict=True)) for row in rows]
     try:
-        yield LoadedHub(dsn, references, views, personal)
+        yield LoadedHub(dsn, references, views, personal, queues)
     finally:
         pg_cluster.drop_database(name)

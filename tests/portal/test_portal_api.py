@@ -95,6 +95,11 @@ def test_centers_now_gives_waiting_and_wait_per_service_and_marks_stale(
             "id", "name", "waiting", "estimated_wait_s", "wait_minutes", "callable"
         }  # fmt: skip
         assert service["callable"] == (service["estimated_wait_s"] is not None)
+    # the same figures as the center's own services list (same model, same rounding)
+    fields = ("waiting", "callable", "estimated_wait_s", "wait_minutes")
+    for service_id, queue in loaded_hub.center_queues.items():
+        assert [services[service_id][f] for f in fields] == [queue[f] for f in fields], service_id
+    assert any(queue["estimated_wait_s"] for queue in loaded_hub.center_queues.values())
     # no intake status on the public list: that is /api/v1/status/centers
     assert "head_seq" not in by_id["c1"] and "open_alarms" not in by_id["c1"]
 
