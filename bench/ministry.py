@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hub.domain.roles import Person
 from hub.store import centers as centers_store
 from hub.store.database import connect, prepare
+from hub.store.figures import tune_session
 from hub.usecases import ministry
 from hub.usecases.intake import Message, take_batch
 from nafitha.demo import seed_demo
@@ -121,8 +122,11 @@ def main() -> None:
             last = seed_and_feed(folder, dsn, ids, args.days, args.seeded or args.centers)
         if args.keep or args.reuse:
             print(f"data kept in {folder}")
-        with connect(dsn) as conn:
+        with connect(dsn, role="hub_web") as conn:
+            conn.execute("RESET ROLE")
             conn.execute("VACUUM ANALYZE")
+            conn.execute("SET ROLE hub_web")
+            tune_session(conn)  # as the dashboard's connections are
             reference, count = timed(
                 lambda: conn.execute("SELECT count(*) FROM events").fetchone()[0], args.runs
             )

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from hub.domain.roles import Can, Person, Refusal, require
 from hub.store.database import connect
+from hub.store.figures import tune_session
 from hub.usecases import auth
 
 WEB_ROLE = "hub_web"
@@ -64,6 +65,7 @@ class Hub:
     def session(self, request: Request) -> Iterator[tuple[psycopg.Connection, Person | None]]:
         """A ``hub_web`` connection and who holds the request's token (None: nobody)."""
         with connect(self.dsn, role=WEB_ROLE) as conn:
+            tune_session(conn)
             yield conn, auth.authenticate(conn, bearer(request), time.time())
 
 

@@ -5,6 +5,10 @@ Per center, day and service: counts, sums, and two histograms of waits. A row tr
 change in the very transaction that changes the tickets (the writer's batch): they can never lag
 behind or disagree with the events the hub holds, whatever order or delay events arrive in.
 
+Each ticket counts twice: in its day's rows (``day`` = ``YYYY-MM-DD``) and in its month's
+(``day`` = ``YYYY-MM``), so a year is read from twelve months' rows and a few days', not from
+365 days' (bench/ministry.py: the waits' histograms of a year are ~440,000 day rows).
+
 - ``ticket_figures``: tickets, served, no-shows, cancelled, called, sum of waits, quoted count,
   sum of quotes, sum of |wait - quote|: exact when merged over any period;
 - ``ticket_waits``: waits counted in buckets of two kinds. Kind 0: the center dashboard's buckets
@@ -41,6 +45,9 @@ CREATE TABLE ticket_waits (
     PRIMARY KEY (day, center, service, kind, bucket)
 );
 
+-- Each call out of order with its reason, for the integrity report.
+CREATE INDEX events_out_of_order ON events (center, at) WHERE kind = 'ticket_called_out_of_order';
+
 CREATE FUNCTION ticket_wait_bucket(w double precision) RETURNS integer
     LANGUAGE sql IMMUTABLE AS
     $$ SELECT CASE WHEN w < 1 THEN 0 ELSE 1 + floor(ln(w) / ln(1.02))::integer END $$;
@@ -49,17 +56,25 @@ CREATE FUNCTION ticket_wait_minute(w double precision) RETURNS integer
 
 CREATE FUNCTION ticket_figures_apply(r tickets, sign integer) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE
-    w double precision;
-    s text := coalesce(r.service, '');
 BEGIN
     IF r.issued_at IS NULL OR r.day IS NULL THEN
         RETURN;
     END IF;
+    PERFORM ticket_figures_add(r, r.day, sign);
+    PERFORM ticket_figures_add(r, left(r.day, 7), sign);
+END
+$$;
+
+CREATE FUNCTION ticket_figures_add(r tickets, span text, sign integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    w double precision;
+    s text := coalesce(r.service, '');
+BEGIN
     w := CASE WHEN r.called_at IS NOT NULL THEN greatest(0, r.called_at - r.issued_at) END;
     INSERT INTO ticket_figures AS f (center, day, service, tickets, served, no_shows, cancelled,
         called, wait_sum, quoted, quoted_sum, quote_error_sum)
-    VALUES (r.center, r.day, s, sign,
+    VALUES (r.center, span, s, sign,
         CASE WHEN r.state = 'done' THEN sign ELSE 0 END,
         CASE WHEN r.state = 'no_show' THEN sign ELSE 0 END,
         CASE WHEN r.state = 'cancelled' THEN sign ELSE 0 END,
@@ -76,8 +91,8 @@ BEGIN
         quote_error_sum = f.quote_error_sum + EXCLUDED.quote_error_sum;
     IF w IS NOT NULL THEN
         INSERT INTO ticket_waits AS b (center, day, service, kind, bucket, n)
-        VALUES (r.center, r.day, s, 0, ticket_wait_bucket(w), sign),
-               (r.center, r.day, s, 1, ticket_wait_minute(w), sign)
+        VALUES (r.center, span, s, 0, ticket_wait_bucket(w), sign),
+               (r.center, span, s, 1, ticket_wait_minute(w), sign)
         ON CONFLICT (day, center, service, kind, bucket) DO UPDATE SET n = b.n + EXCLUDED.n;
     END IF;
 END
@@ -102,27 +117,27 @@ $$;
 CREATE TRIGGER tickets_figures AFTER INSERT OR UPDATE OR DELETE ON tickets
     FOR EACH ROW EXECUTE FUNCTION ticket_figures_trigger();
 
--- What the tickets already hold when the migration runs.
+-- What the tickets already hold when the migration runs: day rows, then month rows.
+CREATE TEMPORARY TABLE figure_spans ON COMMIT DROP AS
+SELECT center, day AS span, coalesce(service, '') AS service, state, quoted_wait_s,
+    CASE WHEN called_at IS NOT NULL THEN greatest(0, called_at - issued_at) END AS w
+FROM tickets WHERE issued_at IS NOT NULL AND day IS NOT NULL;
+INSERT INTO figure_spans SELECT center, left(span, 7), service, state, quoted_wait_s, w
+FROM figure_spans;
 INSERT INTO ticket_figures (center, day, service, tickets, served, no_shows, cancelled, called,
     wait_sum, quoted, quoted_sum, quote_error_sum)
-SELECT center, day, coalesce(service, ''), count(*),
+SELECT center, span, service, count(*),
     count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state = 'no_show'),
-    count(*) FILTER (WHERE state = 'cancelled'), count(called_at),
-    coalesce(sum(greatest(0, called_at - issued_at)), 0),
-    count(*) FILTER (WHERE called_at IS NOT NULL AND quoted_wait_s IS NOT NULL),
-    coalesce(sum(quoted_wait_s) FILTER (WHERE called_at IS NOT NULL), 0),
-    coalesce(sum(abs(greatest(0, called_at - issued_at) - quoted_wait_s)), 0)
-FROM tickets WHERE issued_at IS NOT NULL AND day IS NOT NULL
-GROUP BY center, day, coalesce(service, '');
+    count(*) FILTER (WHERE state = 'cancelled'), count(w), coalesce(sum(w), 0),
+    count(*) FILTER (WHERE w IS NOT NULL AND quoted_wait_s IS NOT NULL),
+    coalesce(sum(quoted_wait_s) FILTER (WHERE w IS NOT NULL), 0),
+    coalesce(sum(abs(w - quoted_wait_s)), 0)
+FROM figure_spans GROUP BY center, span, service;
 INSERT INTO ticket_waits (center, day, service, kind, bucket, n)
-SELECT center, day, coalesce(service, ''), 0,
-    ticket_wait_bucket(greatest(0, called_at - issued_at)), count(*)
-FROM tickets WHERE issued_at IS NOT NULL AND day IS NOT NULL AND called_at IS NOT NULL
-GROUP BY 1, 2, 3, 5
+SELECT center, span, service, 0, ticket_wait_bucket(w), count(*)
+FROM figure_spans WHERE w IS NOT NULL GROUP BY 1, 2, 3, 5
 UNION ALL
-SELECT center, day, coalesce(service, ''), 1,
-    ticket_wait_minute(greatest(0, called_at - issued_at)), count(*)
-FROM tickets WHERE issued_at IS NOT NULL AND day IS NOT NULL AND called_at IS NOT NULL
-GROUP BY 1, 2, 3, 5;
+SELECT center, span, service, 1, ticket_wait_minute(w), count(*)
+FROM figure_spans WHERE w IS NOT NULL GROUP BY 1, 2, 3, 5;
 GRANT SELECT ON ticket_figures, ticket_waits TO hub_reader;
 """

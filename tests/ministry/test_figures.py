@@ -220,8 +220,8 @@ def test_the_day_aggregates_kept_by_the_trigger_equal_the_tickets(hub_dsn: str) 
     with connect(hub_dsn) as conn:
         kept = conn.execute(
             "SELECT center, day, service, tickets, served, no_shows, cancelled, called,"
-            " round(wait_sum::numeric, 3), quoted FROM ticket_figures WHERE tickets <> 0"
-            " ORDER BY 1, 2, 3"
+            " round(wait_sum::numeric, 3), quoted FROM ticket_figures"
+            " WHERE tickets <> 0 AND length(day) = 10 ORDER BY 1, 2, 3"
         ).fetchall()
         fresh = conn.execute(
             "SELECT center, day, coalesce(service, ''), count(*),"
@@ -232,10 +232,20 @@ def test_the_day_aggregates_kept_by_the_trigger_equal_the_tickets(hub_dsn: str) 
             " FROM tickets WHERE issued_at IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
         ).fetchall()
         waits = conn.execute(
-            "SELECT kind, sum(n) FROM ticket_waits GROUP BY kind ORDER BY kind"
+            "SELECT kind, sum(n) FROM ticket_waits WHERE length(day) = 10"
+            " GROUP BY kind ORDER BY kind"
+        ).fetchall()
+        # Each month's rows hold the sum of its days' rows.
+        months = conn.execute(
+            "SELECT m.center, m.day, m.service, m.tickets, m.called, d.tickets, d.called"
+            " FROM ticket_figures m JOIN (SELECT center, left(day, 7) AS month, service,"
+            "  sum(tickets) AS tickets, sum(called) AS called FROM ticket_figures"
+            "  WHERE length(day) = 10 GROUP BY 1, 2, 3) d"
+            " ON d.center = m.center AND d.month = m.day AND d.service = m.service"
         ).fetchall()
         called = conn.execute("SELECT count(called_at) FROM tickets").fetchone()[0]
     assert kept == fresh and len(kept) > 10
+    assert months and all(m[3:5] == m[5:7] for m in months)
     assert waits == [(0, called), (1, called)]
 
 
@@ -246,13 +256,16 @@ def test_a_long_period_merged_from_the_aggregates_equals_the_exact_one(
     from hub.usecases import ministry
 
     today = datetime.now(ZoneInfo(ZONE)).date()
-    first, last, now = str(today - timedelta(days=1)), str(today), time.time()
+    # This whole month (read from its month rows) against the days just before it.
+    month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    first, last, now = str(today.replace(day=1)), str(month_end), time.time()
     who = Person("mona", "ministry")
     with connect(hub_dsn, role="hub_web") as conn:
         exact = ministry.period_report(conn, who, first, last, now)
         monkeypatch.setattr(ministry, "EXACT_TICKETS", 0)
         merged = ministry.period_report(conn, who, first, last, now)
     assert merged["approximate"] and not exact["approximate"]
+    assert merged["all"]["current"]["tickets"] > 0
     pairs = [(merged["all"], exact["all"])]
     for m, e in zip(merged["centers"], exact["centers"], strict=True):
         pairs.append((m, e))
