@@ -54,27 +54,21 @@ CREATE FUNCTION ticket_wait_bucket(w double precision) RETURNS integer
 CREATE FUNCTION ticket_wait_minute(w double precision) RETURNS integer
     LANGUAGE sql IMMUTABLE AS $$ SELECT least(ceil(w / 60.0), 100000)::integer $$;
 
+-- One ticket's part in its day's and its month's rows, added (sign 1) or taken out (-1): two
+-- statements, whatever the spans.
 CREATE FUNCTION ticket_figures_apply(r tickets, sign integer) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF r.issued_at IS NULL OR r.day IS NULL THEN
-        RETURN;
-    END IF;
-    PERFORM ticket_figures_add(r, r.day, sign);
-    PERFORM ticket_figures_add(r, left(r.day, 7), sign);
-END
-$$;
-
-CREATE FUNCTION ticket_figures_add(r tickets, span text, sign integer) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     w double precision;
     s text := coalesce(r.service, '');
 BEGIN
+    IF r.issued_at IS NULL OR r.day IS NULL THEN
+        RETURN;
+    END IF;
     w := CASE WHEN r.called_at IS NOT NULL THEN greatest(0, r.called_at - r.issued_at) END;
     INSERT INTO ticket_figures AS f (center, day, service, tickets, served, no_shows, cancelled,
         called, wait_sum, quoted, quoted_sum, quote_error_sum)
-    VALUES (r.center, span, s, sign,
+    SELECT r.center, sp.span, s, sign,
         CASE WHEN r.state = 'done' THEN sign ELSE 0 END,
         CASE WHEN r.state = 'no_show' THEN sign ELSE 0 END,
         CASE WHEN r.state = 'cancelled' THEN sign ELSE 0 END,
@@ -82,7 +76,8 @@ BEGIN
         coalesce(w, 0) * sign,
         CASE WHEN w IS NOT NULL AND r.quoted_wait_s IS NOT NULL THEN sign ELSE 0 END,
         CASE WHEN w IS NOT NULL THEN coalesce(r.quoted_wait_s, 0) ELSE 0 END * sign,
-        CASE WHEN w IS NOT NULL THEN coalesce(abs(w - r.quoted_wait_s), 0) ELSE 0 END * sign)
+        CASE WHEN w IS NOT NULL THEN coalesce(abs(w - r.quoted_wait_s), 0) ELSE 0 END * sign
+    FROM (VALUES (r.day), (left(r.day, 7))) AS sp(span)
     ON CONFLICT (day, center, service) DO UPDATE SET
         tickets = f.tickets + EXCLUDED.tickets, served = f.served + EXCLUDED.served,
         no_shows = f.no_shows + EXCLUDED.no_shows, cancelled = f.cancelled + EXCLUDED.cancelled,
@@ -91,17 +86,25 @@ BEGIN
         quote_error_sum = f.quote_error_sum + EXCLUDED.quote_error_sum;
     IF w IS NOT NULL THEN
         INSERT INTO ticket_waits AS b (center, day, service, kind, bucket, n)
-        VALUES (r.center, span, s, 0, ticket_wait_bucket(w), sign),
-               (r.center, span, s, 1, ticket_wait_minute(w), sign)
+        SELECT r.center, sp.span, s, k.kind, k.bucket, sign
+        FROM (VALUES (r.day), (left(r.day, 7))) AS sp(span),
+             (VALUES (0, ticket_wait_bucket(w)), (1, ticket_wait_minute(w))) AS k(kind, bucket)
         ON CONFLICT (day, center, service, kind, bucket) DO UPDATE SET n = b.n + EXCLUDED.n;
     END IF;
 END
 $$;
 
+-- A change that moves no figure (a call started, a recall, a counter or clerk changed, the
+-- events that touched it) leaves the aggregates alone.
 CREATE FUNCTION ticket_figures_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD IS NOT DISTINCT FROM NEW THEN
+    IF TG_OP = 'UPDATE' AND (OLD.center, OLD.day, OLD.service, OLD.issued_at, OLD.called_at,
+            OLD.quoted_wait_s, CASE WHEN OLD.state IN ('done', 'no_show', 'cancelled')
+            THEN OLD.state END)
+        IS NOT DISTINCT FROM (NEW.center, NEW.day, NEW.service, NEW.issued_at, NEW.called_at,
+            NEW.quoted_wait_s, CASE WHEN NEW.state IN ('done', 'no_show', 'cancelled')
+            THEN NEW.state END) THEN
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
