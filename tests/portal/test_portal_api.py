@@ -194,3 +194,12 @@ def test_odd_query_values_get_the_contract_error_shape_or_a_page(loaded_hub: Loa
         "/f", params={"reference": "7kq2 m9xd m" + " " * 200}, follow_redirects=False
     )
     assert typed.status_code == 303 and typed.headers["location"].startswith("/f/7kq2%20m9xd%20m")
+
+
+def test_one_service_at_every_center_lists_current_centers_first(loaded_hub: LoadedHub) -> None:
+    page = loaded_hub.client().get("/centers", params={"service": "civil-extract", "lang": "en"})
+    assert page.status_code == 200
+    main = page.text.split("<main>", 1)[1]
+    assert main.index("Test center 1") < main.index("Test center 2")  # c2 is stale: last
+    assert main.count("old figures: no contact with the center") == 1
+    assert "<script" not in page.text

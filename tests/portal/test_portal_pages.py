@@ -77,6 +77,7 @@ def _pages(loaded_hub: LoadedHub) -> dict[str, str]:
         "choose-center": f"/f/{reference}",
         "mistyped": f"/f/{reference[:-1]}{'0' if reference[-1] != '0' else '1'}",
         "centers": "/centers",
+        "centers-one-service": "/centers?service=civil-extract",
         "services": "/services?q=%D8%AC%D9%88%D8%A7%D8%B2",  # "جواز"
     }
 

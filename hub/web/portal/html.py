@@ -160,8 +160,53 @@ def _wait(lang: str, service: Mapping[str, Any]) -> str:
     return e(format_wait(service["wait_minutes"], lang))  # the center's own words for a wait
 
 
-def centers_view(lang: str, answer: Mapping[str, Any]) -> str:
-    out = f"<p>{e(t('portal.centers_intro', lang))}</p>"
+def _service_form(lang: str, answer: Mapping[str, Any], chosen: str | None) -> str:
+    names: dict[str, str] = {}
+    for center in answer["centers"]:
+        for service in center["services"]:
+            names.setdefault(service["id"], service["name"][lang])
+    options = f'<option value="">{e(t("portal.centers_all_services", lang))}</option>' + "".join(
+        f'<option value="{e(sid)}"{" selected" if sid == chosen else ""}>{e(name)}</option>'
+        for sid, name in sorted(names.items(), key=lambda item: item[1])
+    )
+    return (
+        '<form class="search" action="/centers" method="get">'
+        f'<label for="service">{e(t("portal.centers_pick_service", lang))}</label>'
+        f'<select id="service" name="service">{options}</select>'
+        f'<input type="hidden" name="lang" value="{lang}">'
+        f'<button type="submit">{e(t("portal.services_button", lang))}</button></form>'
+    )
+
+
+def _least_busy(lang: str, answer: Mapping[str, Any], service_id: str) -> str:
+    """One service at every center, the shortest expected wait first, stale centers last."""
+    rows = []
+    for center in answer["centers"]:
+        for service in center["services"]:
+            if service["id"] == service_id:
+                rank = (center["stale"], not service["callable"], service["estimated_wait_s"] or 0)
+                rows.append((rank, center, service))
+    rows.sort(key=lambda row: row[0])
+    old = f'<br><span class="hint">{e(t("portal.center_old", lang))}</span>'
+    body = "".join(
+        f'<tr><th scope="row">{e(center["name"][lang])}{old if center["stale"] else ""}</th>'
+        f"<td>{ltr(service['waiting'])}</td><td>{_wait(lang, service)}</td></tr>"
+        for _, center, service in rows
+    )
+    return (
+        f'<table><thead><tr><th scope="col">{e(t("portal.file_center", lang))}</th>'
+        f'<th scope="col">{e(t("portal.col_waiting", lang))}</th>'
+        f'<th scope="col">{e(t("portal.col_wait", lang))}</th></tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def centers_view(lang: str, answer: Mapping[str, Any], service_id: str | None = None) -> str:
+    """Every center's services; with ``service_id``, that service at every center, least busy
+    first (a citizen picks where to go)."""
+    out = f"<p>{e(t('portal.centers_intro', lang))}</p>" + _service_form(lang, answer, service_id)
+    if service_id:
+        return out + _least_busy(lang, answer, service_id)
     for center in answer["centers"]:
         tz = center["timezone"]
         if center["last_contact"] is None:

@@ -103,11 +103,13 @@ def page_router(hub: Portal) -> APIRouter:
         return respond(request, chosen, lang, title, html.file_view(chosen, view))
 
     @router.get("/centers", response_class=HTMLResponse)
-    def centers_page(request: Request, lang: Lang = None) -> Response:
+    def centers_page(
+        request: Request, lang: Lang = None, service: Annotated[str, Query()] = ""
+    ) -> Response:
         chosen = choose_lang(request, lang)
         title = t("portal.nav_centers", chosen)
         try:
-            body = html.centers_view(chosen, hub.centers())
+            body = html.centers_view(chosen, hub.centers(), service[:64] or None)
         except PortalRefusal as refusal:
             body, status = html.refusal(chosen, refusal.body(), ""), refusal.status
             return respond(request, chosen, lang, title, body, status)
