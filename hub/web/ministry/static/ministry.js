@@ -195,7 +195,7 @@ const NFM = (() => {
   function drawPeriod() {
     const p = state.period.period;
     document.getElementById("ranges").replaceChildren(t("ministry.ranges", { from: day(p.from), to: day(p.to), previous_from: day(p.previous_from), previous_to: day(p.previous_to) }),
-      state.period.approximate ? el("span", { class: "approximate" }, " ", t("ministry.approximate")) : null);
+      ...(state.period.approximate ? [el("span", { class: "approximate" }, " ", t("ministry.approximate"))] : []));
     drawCenters();
     drawServices();
   }
@@ -235,7 +235,7 @@ const NFM = (() => {
       el("td", {}, num(`#${c.head_seq}`), " ", el("code", { class: "hash" }, (c.head_hash || "").slice(0, 16)), el("div", {}, num(datetime(c.head_at, c.timezone)))),
       el("td", {}, c.signed_seq == null ? t("ministry.none") : [num(`#${c.signed_seq}`), " ", el("code", { class: "hash" }, (c.signed_hash || "").slice(0, 16)), el("div", {}, num(datetime(c.signed_at, c.timezone)))]),
       el("td", { class: "num" }, num(c.in_order)), el("td", { class: "num" }, num(c.out_of_order)),
-      el("td", { class: "num" }, words(percent(c.share_in_order)))));
+      el("td", { class: "num" }, words(c.share_in_order == null ? "—" : `${(Math.floor(c.share_in_order * 1000) / 10).toFixed(1)}%`))));
     document.getElementById("integrity").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
     const callHead = el("tr", {}, ["center", "day", "when", "ticket", "counter", "clerk", "reason"].map((k) => el("th", { scope: "col" }, t(`ministry.${k}`))));
     const callRows = [];
