@@ -279,6 +279,17 @@ const NFM = (() => {
     }
   }
 
+  // The live table again every 30 s while signed in (the period and integrity on request).
+  let liveTimer = null;
+  async function refreshLive() {
+    try {
+      state.live = await api("/api/v1/ministry/live");
+      drawLive();
+    } catch (err) {
+      if (err.status === 401) showLogin(null);
+    }
+  }
+
   async function exportCsv() {
     const response = await fetch(`/api/v1/ministry/period.csv?${range()}`, { headers: { Authorization: `Bearer ${sessionStorage.getItem(TOKEN)}` } });
     if (!response.ok) return;
@@ -291,6 +302,7 @@ const NFM = (() => {
   }
 
   function showLogin(key) {
+    clearInterval(liveTimer);
     sessionStorage.removeItem(TOKEN);
     document.getElementById("content").classList.add("hidden");
     document.getElementById("logout").classList.add("hidden");
@@ -305,6 +317,8 @@ const NFM = (() => {
     document.getElementById("logout").classList.remove("hidden");
     document.getElementById("who").replaceChildren(el("bdi", {}, me.username), ` (${t(`ministry.role_${me.role}`)})`);
     load();
+    clearInterval(liveTimer);
+    liveTimer = setInterval(refreshLive, 30000);
   }
 
   function setLang(next) {
