@@ -30,6 +30,7 @@ def tune_session(conn: psycopg.Connection) -> None:
     conn.execute("SET jit = off")
     conn.execute("SET work_mem = '32MB'")
 
+
 # Per (period, center, service), per (period, center), per period: the grouping says which.
 _PERIOD_SQL = """
 WITH targets (center, service, target_s) AS (
