@@ -14,7 +14,6 @@ from hub.store import centers
 from hub.store.database import connect, prepare
 from hub.usecases.auth import add_person
 from hub.usecases.intake import Message, take_batch
-from nafitha.harness.browser import CHROMIUM, CHROMIUM_ARGS
 from nafitha.harness.server import running_server
 from nafitha.paths import DEMO
 from nafitha.postgres import PostgresCluster
@@ -22,28 +21,11 @@ from server.demo.history import seed_demo_history
 from tests.hub.center_flows import audit, drive_files, drive_tickets, relayed, server_toml
 from tests.hub.conftest import pg_cluster, pg_dsn
 from tests.ministry.support import HubHttp, running_hub
-from tests.web.conftest import open_page
+from tests.web.conftest import browser, open_page
 
-__all__ = ["open_page", "pg_cluster", "pg_dsn"]
+__all__ = ["browser", "open_page", "pg_cluster", "pg_dsn"]
 
 CENTERS = ("north", "south")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Headless Chromium for one module only (tests/web's is for the whole session): Playwright's
-    sync API keeps an event loop running in the main thread while it lives, and the asyncio
-    tests that run after this folder (tests/national, tests/hub) need it gone."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 PASSWORD = "a long enough secret"

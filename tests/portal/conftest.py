@@ -26,8 +26,9 @@ from nafitha.harness.server import running_server
 from nafitha.postgres import PostgresCluster
 from tests.hub.center_flows import audit, drive_files, drive_tickets, relayed, server_toml
 from tests.hub.conftest import pg_cluster
+from tests.web.conftest import browser
 
-__all__ = ["pg_cluster"]
+__all__ = ["browser", "pg_cluster"]
 
 with warnings.catch_warnings():  # starlette warns about httpx once, at import
     warnings.simplefilter("ignore")

@@ -17,7 +17,6 @@ import uvicorn
 
 from hub.api.app import create_app
 from hub.config import PortalSettings
-from nafitha.harness.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.portal.conftest import LoadedHub
 from tests.web.conftest import Recorded, open_page
 from tests.web.test_pages import check_accessibility
@@ -25,22 +24,6 @@ from tests.web.test_pages import check_accessibility
 __all__ = ["open_page"]
 pytestmark = pytest.mark.browser
 LANGS = ("ar", "en")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Chromium for this module only: Playwright's sync API holds an event loop in the main
-    thread while it runs, which would break later tests calling ``asyncio.run``."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")

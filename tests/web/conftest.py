@@ -13,8 +13,12 @@ from nafitha.harness.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.server import RunningServer, demo_server  # noqa: F401 - a fixture
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Headless Chromium for one test module. Never for the session: Playwright's sync API keeps
+    an event loop running in the main thread while it lives, so any later test in the same process
+    calling ``asyncio.run`` (the national and hub tests) would fail, and a second sync Playwright
+    (another module's) could not start; with ``pytest -n`` modules of every folder interleave."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
