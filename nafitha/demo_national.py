@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         hub_port=base,
         center_ports=[base + 1, base + 2, base + 3],
-        history_days=min(args.history, 7),
+        history_days=args.history,
         portal_links=True,  # receipts' QR codes open the hub's portal
         sample_files=True,
     )
