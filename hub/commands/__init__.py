@@ -12,6 +12,7 @@ Heavy imports (psycopg, nats, uvicorn) stay inside the actions, so ``nafitha --h
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -56,12 +57,19 @@ def run(args: argparse.Namespace) -> int:
         from hub.commands.serve import serve
 
         return serve(settings)
-    if action == "user":
-        from hub.commands import users
+    import psycopg
 
-        return users.run(settings, args)
-    from hub.commands import admin
+    try:
+        if action == "user":
+            from hub.commands import users
 
-    return {"status": admin.status, "verify": admin.verify, "resume": admin.resume}[action](
-        settings, args
-    )
+            return users.run(settings, args)
+        from hub.commands import admin
+
+        return {"status": admin.status, "verify": admin.verify, "resume": admin.resume}[action](
+            settings, args
+        )
+    except psycopg.OperationalError as exc:  # one line for a person, not a traceback
+        reason = " ".join(str(exc).split())
+        print(f"nafitha hub {action}: PostgreSQL cannot be reached ({reason})", file=sys.stderr)
+        return 1

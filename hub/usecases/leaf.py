@@ -45,8 +45,14 @@ async def _quiet(exc: Exception) -> None:
     log.debug("nats: %s", exc)
 
 
-async def connect(url: str, password: str, center: str, timeout: float = 2.0) -> NATS:
-    """A connection to the hub's nats-server for ``center``'s intake (its own inbox prefix)."""
+async def connect(
+    url: str, password: str, center: str, timeout: float = 2.0, *, reconnect: bool = True
+) -> NATS:
+    """A connection to the hub's nats-server for ``center``'s intake (its own inbox prefix).
+
+    ``reconnect=False`` for a one-off question (``hub status``, ``hub verify``): it fails at once
+    when the server is away, where the writer's connection keeps trying for ever.
+    """
     return await nats.connect(
         url,
         user=WRITER_USER,
@@ -54,8 +60,8 @@ async def connect(url: str, password: str, center: str, timeout: float = 2.0) ->
         inbox_prefix=writer_inbox(center).encode(),
         connect_timeout=timeout,
         reconnect_time_wait=0.5,
-        max_reconnect_attempts=-1,
-        allow_reconnect=True,
+        max_reconnect_attempts=-1 if reconnect else 1,  # 0 would mean "for ever"
+        allow_reconnect=reconnect,
         error_cb=_quiet,
         name=f"hub-writer-{center}",
     )

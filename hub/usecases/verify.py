@@ -118,7 +118,7 @@ async def ask_leaves(
 
     async def one(center: str) -> LastRelayed | str:
         try:
-            nc = await connect(url, password, center, timeout=timeout)
+            nc = await connect(url, password, center, timeout=timeout, reconnect=False)
         except Exception as exc:  # nats-py raises several unrelated types when it cannot connect
             return f"the hub's nats-server cannot be reached ({type(exc).__name__})"
         try:
