@@ -19,6 +19,9 @@ from pathlib import Path
 from nafitha.national.local_network import NationalNetwork
 
 DEFAULT_DATA = Path.home() / ".local" / "share" / "nafitha" / "national-demo"
+# The ministry's people at the hub, in the demo only (the hub asks for 8 characters at least).
+HUB_PEOPLE = {"ministry": "ministry", "auditor": "auditor"}
+HUB_PASSWORD = "demo-hub"
 
 
 def _check_free(host: str, ports: list[int]) -> None:
@@ -46,6 +49,8 @@ def _banner(network: NationalNetwork, data: Path) -> None:
         print(f"  center {center.id:<8} {center.url}   {center.name['en']}")
         for line in center.references[:3]:
             print(f"      file  {line}")
+    print(f"  ministry     {network.hub_url}/ministry   people: ministry, auditor;"
+          f" password: {HUB_PASSWORD}")  # fmt: skip
     print("  people at every center: admin, manager, clerk1..; password: demo")
     print("  (these accounts exist only in the demo)  Ctrl+C stops the demo.", flush=True)
 
@@ -74,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         network.prepare()
         network.start()
+        network.add_hub_people(HUB_PEOPLE, HUB_PASSWORD)
         _banner(network, data)
         while not stopping:
             for name, child in network.children():

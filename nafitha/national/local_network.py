@@ -380,6 +380,25 @@ class NationalNetwork:
         self.hub.start()
         _wait_http(f"{self.hub_url}/api/v1/health", self.hub.process, timeout, "the hub")
 
+    def add_hub_people(self, people: dict[str, str], password: str) -> None:
+        """Hub accounts (name -> role) with ``password``, unless they exist (the demo's)."""
+        import time as clock
+
+        from hub.domain.roles import Refusal
+        from hub.store.database import connect, prepare
+        from hub.usecases.auth import add_person
+
+        assert self.pg is not None
+        dsn = self.pg.dsn(HUB_DATABASE)
+        prepare(dsn)
+        with connect(dsn) as conn:
+            for name, role in people.items():
+                try:
+                    add_person(conn, name, role, password, clock.time())
+                except Refusal as refusal:
+                    if refusal.code != "person_exists":
+                        raise
+
     def start(self) -> None:
         """Everything, in the order a real network would come up (any order works)."""
         if not self.centers:

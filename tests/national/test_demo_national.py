@@ -123,6 +123,12 @@ def test_the_national_demo_comes_up_ships_everything_and_restarts(data: Path) ->
         ticket = Client(urls["tripoli"], token="demo-kiosk-1").issue_ticket("passport-new")
         heads = _wait_hub_holds(hub, data)
         assert heads["tripoli"] > 30  # accounts, sample files (and a past day, unless a Sunday)
+        ministry = requests.post(
+            f"{hub}/api/v1/ministry/auth/login",
+            json={"username": "ministry", "password": "demo-hub"},
+            timeout=10,
+        )
+        assert ministry.status_code == 200, ministry.text  # the demo's ministry account
         verify = subprocess.run(
             [sys.executable, "-m", "nafitha.cli", "hub", "verify", "--config",
              str(data / "hub.toml")],
