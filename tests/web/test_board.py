@@ -137,7 +137,9 @@ def test_the_board_resumes_after_a_server_restart_without_losing_calls(
         )
         # The board loses the server: it is killed as in a power cut, and the board's reconnects
         # are held off until two more calls have been made on the restarted server.
-        page.route("**/api/v1/events", lambda route: route.abort())
+        # Offline at the browser's network layer: a route handler would run only while this
+        # test is inside a Playwright call, so a reconnect made meanwhile could hang undecided.
+        page.context.set_offline(True)
         server.kill()
         page.wait_for_selector("#banner:not(.hidden)")
         server = server.restart()
@@ -148,7 +150,7 @@ def test_the_board_resumes_after_a_server_restart_without_losing_calls(
             clerk.ticket_action(second["id"], "finish")
             third = clerk.call_next("c1")
             assert shown_ticket(page) == first["number"]
-            page.unroute("**/api/v1/events")
+            page.context.set_offline(False)
             page.wait_for_function(
                 "n => document.getElementById('now-ticket').textContent === n",
                 arg=third["number"],
@@ -293,14 +295,16 @@ def test_the_board_reads_its_state_again_after_a_reset(tmp_path: Path, open_page
         issue(server, "civil-extract")
         page = open_board(open_page, server).page
         # The board loses the server; meanwhile more happens than the server replays.
-        page.route("**/api/v1/events", lambda route: route.abort())
+        # Offline at the browser's network layer: a route handler would run only while this
+        # test is inside a Playwright call, so a reconnect made meanwhile could hang undecided.
+        page.context.set_offline(True)
         server.kill()
         page.wait_for_selector("#banner:not(.hidden)")
         server = server.restart()
         try:
             called = server.login("clerk1", counter="c1").call_next("c1")
             issue(server, "family-extract", 12)
-            page.unroute("**/api/v1/events")
+            page.context.set_offline(False)
             # the reconnect's backoff after a restart, on a busy machine: a deadline, not a speed
             page.wait_for_function("window.NFBoard.Board.resets >= 1", timeout=40000)
             page.wait_for_function(
