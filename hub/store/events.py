@@ -92,36 +92,34 @@ def _parsed(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return out
 
 
-def of_tickets(
-    conn: psycopg.Connection, center: str, ids: Iterable[int], before: int | None = None
+def _about(
+    conn: psycopg.Connection, center: str, column: str, values: Iterable[Any], before: int | None
 ) -> list[dict[str, Any]]:
-    """Every event the hub holds about these tickets (before seq ``before``, when given), in log
-    order, ``data`` parsed."""
-    wanted = sorted(set(ids))
+    """Every event whose ``column`` (ticket_id or reference) is one of ``values``, before seq
+    ``before`` when given, in log order, ``data`` parsed."""
+    wanted = sorted(set(values))
     if not wanted:
         return []
     rows = conn.execute(
-        f"SELECT {_READ} FROM events WHERE center = %s AND ticket_id = ANY(%s)"
+        f"SELECT {_READ} FROM events WHERE center = %s AND {column} = ANY(%s)"
         " AND (%s::bigint IS NULL OR seq < %s) ORDER BY seq",
         [center, wanted, before, before],
     )
     return _parsed(rows)
+
+
+def of_tickets(
+    conn: psycopg.Connection, center: str, ids: Iterable[int], before: int | None = None
+) -> list[dict[str, Any]]:
+    """Every event the hub holds about these tickets (before seq ``before``, when given)."""
+    return _about(conn, center, "ticket_id", ids, before)
 
 
 def of_files(
     conn: psycopg.Connection, center: str, refs: Iterable[str], before: int | None = None
 ) -> list[dict[str, Any]]:
-    """Every event the hub holds about these files (before seq ``before``, when given), in log
-    order, ``data`` parsed."""
-    wanted = sorted(set(refs))
-    if not wanted:
-        return []
-    rows = conn.execute(
-        f"SELECT {_READ} FROM events WHERE center = %s AND reference = ANY(%s)"
-        " AND (%s::bigint IS NULL OR seq < %s) ORDER BY seq",
-        [center, wanted, before, before],
-    )
-    return _parsed(rows)
+    """Every event the hub holds about these files (before seq ``before``, when given)."""
+    return _about(conn, center, "reference", refs, before)
 
 
 def chain(
