@@ -13,6 +13,7 @@ import uuid
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -36,6 +37,22 @@ with warnings.catch_warnings():  # starlette warns about httpx once, at import
 
 NAMES = {"c1": {"ar": "مركز الاختبار ١", "en": "Test center 1"},
          "c2": {"ar": "مركز الاختبار ٢", "en": "Test center 2"}}  # fmt: skip
+
+
+def assert_same_view(hub_view: dict[str, Any], center_view: dict[str, Any]) -> None:
+    """The hub's answer is the center's, but for where it came from and when it was read.
+
+    While a stage is already due, the ready time counts from "now", and each side reads its own:
+    the two may differ by the time between the two reads, never by more.
+    """
+    told = {k: v for k, v in hub_view.items() if k not in ("center", "as_of", "stale")}
+    kept = {k: v for k, v in center_view.items() if k != "track_url"}
+    hub_ready, center_ready = told.pop("expected_ready_at"), kept.pop("expected_ready_at")
+    assert told == kept
+    assert (hub_ready is None) == (center_ready is None), (hub_ready, center_ready)
+    if hub_ready is not None:
+        apart = datetime.fromisoformat(hub_ready) - datetime.fromisoformat(center_ready)
+        assert abs(apart) <= timedelta(seconds=60), (hub_ready, center_ready)
 
 
 @dataclass
