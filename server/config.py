@@ -21,6 +21,14 @@ from nafitha.bilingual import Bilingual
 from nafitha.paths import DEMO
 from nafitha.settings import ConfigError, Settings, load_settings, read_toml, validate_settings
 from server.domain.plain_text import first_unsafe
+from server.domain.visit_steps import (
+    Outcome,
+    StepPriority,
+    StepService,
+    check_outcome_ids,
+    check_steps,
+    default_outcomes,
+)
 from server.domain.workflow import Workflow
 
 DEFAULT_CENTER = DEMO / "center.toml"
@@ -72,15 +80,44 @@ class Service(Settings):
     hours: list[Hours] = Field(default_factory=list)  # empty = open whenever the center runs
     workflow: str | None = None  # the id of one of the center's workflows
     active: bool = True
+    # Visits through several steps (server/domain/visit_steps.py, docs/server.md "Visits"):
+    # the services that follow this one, in order; False = a step-only service (no kiosk button);
+    # whether a ticket reaching this service as a step keeps its priority or is raised.
+    steps: list[str] = Field(default_factory=list, max_length=10)
+    kiosk: bool = True
+    step_priority: StepPriority = "keep"
+    # How a step of this service can end (the clerk picks one at finish).
+    outcomes: list[Outcome] = Field(default_factory=default_outcomes, min_length=1, max_length=20)
 
     _id = field_validator("id")(_check_id)
+    _outcomes = field_validator("outcomes")(check_outcome_ids)
+
+    def step_rules(self) -> StepService:
+        """What the visit-step rules need of this service."""
+        return StepService(
+            self.id, tuple(self.steps), self.step_priority, tuple(self.outcomes), self.kiosk
+        )
+
+
+class CallProfile(Settings):
+    """How a counter chooses whom to call (docs/server.md, "Calling profiles")."""
+
+    policy: Literal["longest_wait", "target_ratio"] = "longest_wait"
+    # first: priority always first; ratio: after every N normal calls, one priority;
+    # capped: priority first, but never more than N priority calls in a row while normals wait.
+    priority: Literal["first", "ratio", "capped"] = "first"
+    normal_per_priority: int = Field(default=2, ge=1, le=100)
+    max_priority_run: int = Field(default=3, ge=1, le=100)
+    help_after_target: bool = True  # help at once when a helped service's oldest passes target
 
 
 class Counter(Settings):
     id: str
     number: int = Field(ge=1, le=999)
     name: Bilingual
-    services: list[str] = Field(min_length=1)
+    services: list[str] = Field(min_length=1)  # the main services, called first
+    profile: CallProfile | None = None  # None: the center's call_profile
+    helps: list[str] = Field(default_factory=list)  # helping services (docs/server.md)
 
     _id = field_validator("id")(_check_id)
 
@@ -93,12 +130,58 @@ class Person(Settings):
     role: Role = "clerk"
 
 
+class Reason(Settings):
+    """A reason a clerk may give for calling a ticket out of order (shown by name on /integrity)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,47}$")
+    name: Bilingual
+
+
+def _default_reasons() -> list[Reason]:
+    """The out-of-order reasons of a center that lists none (docs/audit.md, the integrity page)."""
+    names = {
+        "returning": ("عائد من خطوة أخرى أو بورقة ناقصة", "Returning (another step, a paper)"),
+        "special_needs": ("احتياجات خاصة", "Special needs"),
+        "appointment": ("موعد مسبق", "Appointment"),
+        "manager_request": ("بطلب من المدير", "Manager's request"),
+        "other": ("سبب آخر", "Other"),
+    }
+    return [Reason(id=key, name=Bilingual(ar=ar, en=en)) for key, (ar, en) in names.items()]
+
+
 class Center(Settings):
     name: Bilingual
     timezone: str = "Asia/Beirut"
     public_url: str = "http://127.0.0.1:8000"
     # How call-next orders waiting tickets after priority (see docs/server.md, "Call-next policy").
     call_policy: Literal["longest_wait", "target_ratio"] = "longest_wait"
+    # The counters' default calling profile; without it, call_policy is its policy.
+    call_profile: CallProfile = Field(default_factory=CallProfile)
+    # Reasons for a call out of order (docs/audit.md, "The integrity page"); a reason given that
+    # is not one of these ids is published as "other", its text kept in the audit log only.
+    out_of_order_reasons: list[Reason] = Field(default_factory=_default_reasons, max_length=50)
+    # The board shows the day's integrity summary for ``board_integrity_s`` seconds after every
+    # ``board_rotation_s`` seconds of the normal view (0: never); a call shows at once.
+    board_rotation_s: int = Field(default=60, ge=0, le=3600)
+    board_integrity_s: int = Field(default=12, ge=3, le=600)
+
+    @field_validator("out_of_order_reasons")
+    @classmethod
+    def _unique_reasons(cls, value: list[Reason]) -> list[Reason]:
+        _unique("out_of_order_reasons", [reason.id for reason in value])
+        return value
+
+    @model_validator(mode="after")
+    def _one_policy(self) -> Center:
+        """``call_policy`` (older files) and ``call_profile.policy`` always say the same."""
+        if "policy" not in self.call_profile.model_fields_set:
+            profile = self.call_profile.model_copy(update={"policy": self.call_policy})
+            object.__setattr__(self, "call_profile", profile)  # frozen model, still validating
+        elif "call_policy" not in self.model_fields_set:
+            object.__setattr__(self, "call_policy", self.call_profile.policy)
+        elif self.call_policy != self.call_profile.policy:
+            raise ValueError("call_policy and call_profile.policy differ: give one")
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -136,10 +219,20 @@ class CenterConfig(Settings):
             if service.workflow is not None and service.workflow not in workflows:
                 raise ValueError(f"services[{i}].workflow: unknown workflow {service.workflow!r}")
         services = {s.id for s in self.services}
+        errors = check_steps({s.id: s.step_rules() for s in self.services})
+        for i, service in enumerate(self.services):
+            for error in errors:
+                if error.startswith(f"{service.id}: "):
+                    raise ValueError(f"services[{i}].steps: {error.partition(': ')[2]}")
         for i, counter in enumerate(self.counters):
             for name in counter.services:
                 if name not in services:
                     raise ValueError(f"counters[{i}].services: unknown service {name!r}")
+            for name in counter.helps:
+                if name not in services:
+                    raise ValueError(f"counters[{i}].helps: unknown service {name!r}")
+                if name in counter.services:
+                    raise ValueError(f"counters[{i}].helps: {name!r} is one of its services")
         return self
 
 
