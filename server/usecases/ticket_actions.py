@@ -11,6 +11,10 @@ that can only fail:
   walking over from the far end of the hall is not dropped by a key pressed at once.
 - **Undo a no-show**: for ``no_show_undo_s``, the clerk who marked it (or a manager) may bring the
   ticket back to their counter as called (``ticket_no_show_undone``), if the counter is free.
+- **Finish with an outcome** (``outcome``, one of the service's ``outcomes``; optional, docs/
+  server.md "Visits"): a step of a visit through several services that is not the last, finished
+  with a resolved outcome or none, sends the same ticket on to the next step
+  (:mod:`server.usecases.visit_steps`); the clerk's ``note`` travels with it.
 - **Transfer**: the public event carries ``from_counter`` and ``to_counter``, so a board drops
   the ticket from its old counter at once.
 - Refusals name states and actions in the reader's language (catalog texts), never as codes.
@@ -31,6 +35,7 @@ from server.usecases.catalog import Catalog, catalog_with, load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.estimates import forget_service_time
 from server.usecases.ticket_view import counter_brief, fetch_ticket, public_event_fields, staff_view
+from server.usecases.visit_steps import after_finish, finish_outcome
 
 ACTIONS = ("recall", "no-show", "start", "finish", "transfer", "cancel", "undo-no-show")
 
@@ -69,7 +74,7 @@ def _both(key: str) -> dict[str, str]:
     return both(key)
 
 
-def _check_may_act(actor: Actor, row: dict[str, Any], catalog: Catalog) -> None:
+def check_may_act(actor: Actor, row: dict[str, Any], catalog: Catalog) -> None:
     """A clerk acts on their counter's own tickets (``server.domain.roles.require_ticket``)."""
     at = catalog.counters.get(actor.counter) if actor.counter else None
     require_ticket(
@@ -141,9 +146,12 @@ def ticket_action(
     service: str | None = None,
     counter: str | None = None,
     reason: str | None = None,
+    outcome: str | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
-    """recall, no-show, start, finish, transfer (to ``service`` and/or ``counter``), cancel, or
-    undo-no-show; the ticket as the clerk sees it afterwards."""
+    """recall, no-show, start, finish (with an ``outcome`` and a ``note`` for the next step),
+    transfer (to ``service`` and/or ``counter``), cancel, or undo-no-show; the ticket as the
+    clerk sees it afterwards."""
     if action not in ACTIONS:
         raise Refusal("unknown_action", action=action)
     if action == "undo-no-show":
@@ -154,9 +162,14 @@ def ticket_action(
         _check_transfer_target(catalog, service, counter)
     if action == "cancel" and not (reason or "").strip():
         raise Refusal("reason_required")
+    if outcome is not None and action != "finish":
+        raise Refusal("outcome_only_at_finish")
+    note = (note or "").strip() or None
     with ctx.db.write() as tx:
         row = fetch_ticket(tx, ticket_id)
-        _check_may_act(actor, row, catalog)
+        check_may_act(actor, row, catalog)
+        if action == "finish":
+            finish_outcome(catalog, row, outcome)
         if action == "finish" and row["state"] == "called":
             row = _start(tx, catalog, actor, row, now, implied=True)
         state = _state_after(row, action)
@@ -168,7 +181,9 @@ def ticket_action(
         elif action == "no-show":
             _check_no_show_due(ctx, row, now)
             changes["finished_at"] = now
-        elif action in ("finish", "cancel"):
+        elif action == "finish":
+            changes.update(finished_at=now, outcome=outcome)
+        elif action == "cancel":
             changes["finished_at"] = now
         elif action == "transfer":
             changes.update(
@@ -198,7 +213,10 @@ def ticket_action(
             public,
             to_counter=counter,
             reason=reason,
+            **({"outcome": outcome, "step": row["step"] + 1} if action == "finish" else {}),
         )
+        if action == "finish":
+            updated = after_finish(tx, catalog, actor, updated, outcome, note, now)
     if action == "finish":
         forget_service_time(ctx.cache, row["day"], row["service"])
     ctx.on_event()
@@ -241,7 +259,7 @@ def undo_no_show(ctx: Context, actor: Actor, ticket_id: int) -> dict[str, Any]:
     now = ctx.now()
     with ctx.db.write() as tx:
         row = fetch_ticket(tx, ticket_id)
-        _check_may_act(actor, row, catalog)
+        check_may_act(actor, row, catalog)
         if row["state"] != "no_show":
             raise wrong_state(row["state"], "undo-no-show")
         if not may(actor, Can.ACT_ON_ANY_TICKET) and (

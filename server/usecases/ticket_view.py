@@ -8,6 +8,7 @@ import sqlite_utils
 
 from server.domain.errors import Refusal
 from server.domain.hours import iso
+from server.domain.visit_steps import StepService, sequence
 from server.store.tickets import ticket_row
 from server.usecases.catalog import Catalog
 
@@ -33,6 +34,31 @@ def service_brief(catalog: Catalog, service_id: str) -> dict[str, Any]:
     return {"id": service_id, "name": name}
 
 
+def step_rules(catalog: Catalog) -> dict[str, StepService]:
+    """The catalog's services as the visit-step rules see them (once per catalog version)."""
+    rules = catalog._derived.get("step_rules")
+    if rules is None:
+        rules = {s.id: s.step_rules() for s in catalog.services.values()}
+        catalog._derived["step_rules"] = rules
+    return rules
+
+
+def step_fields(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """Where the ticket is in its visit: ``step`` (1-based) of ``steps``, the service chosen at
+    the kiosk (``visit_service``), the next step's service if any, the last ``outcome``."""
+    visit = row.get("visit_service") or row["service"]
+    order = sequence(visit, step_rules(catalog))
+    step = min(int(row.get("step") or 0), len(order) - 1)
+    following = order[step + 1] if step + 1 < len(order) else None
+    return {
+        "step": step + 1,
+        "steps": len(order),
+        "visit_service": service_brief(catalog, visit),
+        "next_service": service_brief(catalog, following) if following else None,
+        "outcome": row.get("outcome"),
+    }
+
+
 def staff_view(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     tz = catalog.center.timezone
     return {
@@ -52,6 +78,8 @@ def staff_view(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
         "file": row["file"],
         "recalls": row["recalls"],
         "transfers": row["transfers"],
+        **step_fields(row, catalog),
+        "note": row.get("note"),  # the clerk's note from the step before (staff only)
     }
 
 
