@@ -121,6 +121,11 @@ def _queue(data: Any) -> QueueView | None:
     )
 
 
+def _at_kiosk(service: Mapping[str, Any]) -> bool:
+    """A step-only service (``kiosk: false``, reached as a visit's later step) gets no button."""
+    return service.get("kiosk", True) is not False
+
+
 def parse_catalog(payload: Mapping[str, Any]) -> Catalog:
     """The server's services answer as a :class:`Catalog`; services nested in their categories or
     listed beside them (with a ``category`` id) are both accepted."""
@@ -129,8 +134,8 @@ def parse_catalog(payload: Mapping[str, Any]) -> Catalog:
     views = []
     for category in categories:
         cid = str(category["id"])
-        nested = [_service(s, cid) for s in category.get("services", []) or []]
-        nested += [_service(s, cid) for s in loose if s.get("category") == cid]
+        nested = [_service(s, cid) for s in category.get("services", []) or [] if _at_kiosk(s)]
+        nested += [_service(s, cid) for s in loose if s.get("category") == cid and _at_kiosk(s)]
         views.append(
             CategoryView(
                 id=cid,

@@ -43,6 +43,7 @@ ROUTERS: tuple[str, ...] = (
     "server.api.alerts",
     "server.api.admin",
     "server.api.events",
+    "server.api.cutoff",  # before admin: its /services/{id}/cutoff-override
     "server.api.files",
     "server.api.clerk_day",  # the counter's "today" figures
     "server.api.stats",

@@ -78,6 +78,11 @@ class Service(Settings):
     service_time_s: int = Field(default=300, ge=10, le=7200)
     documents: list[Bilingual] = Field(default_factory=list)
     hours: list[Hours] = Field(default_factory=list)  # empty = open whenever the center runs
+    # The cut-off (docs/server.md): no new ticket whose estimated call passes close - margin.
+    cutoff_margin_min: int = Field(default=10, ge=0, le=240)
+    # Tickets per person per day (off when None); the person is asked at the kiosk by this.
+    max_tickets_per_person: int | None = Field(default=None, ge=1, le=50)
+    identify_by: Literal["phone", "id_digits"] = "phone"
     workflow: str | None = None  # the id of one of the center's workflows
     active: bool = True
     # Visits through several steps (server/domain/visit_steps.py, docs/server.md "Visits"):

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from server.api.deps import Ctx, client_address, permit
 from server.api.inputs import INPUT, PlainText
 from server.domain.roles import Can
-from server.usecases import files_track, ticket_actions, tickets
+from server.usecases import files_track, ticket_actions, tickets, visit_steps
 from server.usecases.context import Actor
 
 router = APIRouter(tags=["tickets"])
@@ -19,11 +19,23 @@ router = APIRouter(tags=["tickets"])
 TicketId = Annotated[int, Path(ge=1, le=2**62)]
 
 
+class PersonIn(BaseModel):
+    """The person, for the services limiting tickets per person per day (only a keyed digest
+    of it is kept, never the value): digits only, as typed on the kiosk's keypad."""
+
+    model_config = INPUT
+    phone: str | None = Field(default=None, min_length=1, max_length=15, pattern=r"^[0-9]+$")
+    id_digits: str | None = Field(default=None, min_length=1, max_length=4, pattern=r"^[0-9]+$")
+
+
 class TicketIn(BaseModel):
     model_config = INPUT
     service: str = Field(min_length=1, max_length=64)
     priority: bool = False
     file: str | None = Field(default=None, max_length=64, description="a file reference, if any")
+    person: PersonIn | None = Field(
+        default=None, description="for a service limiting tickets per person: who takes it"
+    )
 
 
 class ActionIn(BaseModel):
@@ -43,6 +55,18 @@ async def issue_ticket(
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
     """A new ticket. Retrying with the same ``Idempotency-Key`` returns the same ticket (200).
+    outcome: str | None = Field(
+        default=None, max_length=48, description="finish: one of the service's outcome ids"
+    )
+    note: PlainText(500) | None = Field(
+        default=None, description="finish: a note for the clerk of the visit's next step"
+    )
+
+
+class SendBackIn(BaseModel):
+    model_config = INPUT
+    step: int = Field(ge=1, le=20, description="the earlier step (1-based) to send the ticket to")
+    reason: PlainText(500) | None = None
 
     The hot write endpoints are ``async`` and run their use case on the database's writer thread
     (``ctx.db.run``): one hop, grouped with the writes queued beside it into one commit. A ticket
@@ -53,7 +77,14 @@ async def issue_ticket(
         address = client_address(request)
         await run_in_threadpool(files_track.check_track_allowed, ctx, actor, address)
     ticket, created = await ctx.db.run(
-        tickets.issue_ticket, ctx, actor, body.service, body.priority, body.file, idempotency_key
+        tickets.issue_ticket,
+        ctx,
+        actor,
+        body.service,
+        body.priority,
+        body.file,
+        idempotency_key,
+        body.person.model_dump() if body.person else None,
     )
     if not created:
         response.status_code = 200
@@ -95,3 +126,16 @@ async def ticket_action(
         body.counter,
         body.reason,
     )
+@router.post("/api/v1/tickets/{ticket_id}/send-back")
+async def send_back(
+    ticket_id: TicketId,
+    body: SendBackIn,
+    ctx: Ctx,
+    actor: Annotated[Actor, Depends(permit(Can.ACT_ON_TICKET))],
+) -> dict[str, Any]:
+    """Send a ticket called or served here back to an earlier step of its visit."""
+    return await ctx.db.run(visit_steps.send_back, ctx, actor, ticket_id, body.step, body.reason)
+
+
+        body.outcome,
+        body.note,

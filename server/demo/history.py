@@ -199,7 +199,7 @@ def simulate_day(
     capacity = _capacity_share(catalog, parallel)
     tickets: list[SimTicket] = []
     for service in catalog.services.values():
-        if service.active and capacity.get(service.id, 0) > 0:
+        if service.active and service.kiosk and capacity.get(service.id, 0) > 0:
             tickets += _arrivals(rng, service, day, zone, capacity[service.id], scale)
     tickets.sort(key=lambda t: t.issued_at)
     _serve(rng, catalog, tickets, day, zone, parallel)

@@ -58,6 +58,7 @@ CODES: dict[str, Code] = {
     # 409
     "service_closed": Code(409),
     "counter_not_serving": Code(409),
+    "service_not_at_kiosk": Code(409),  # a step-only service (visit steps)
     "counter_busy": Code(409),
     "counter_paused": Code(409),
     "counter_taken": Code(409),
@@ -80,6 +81,9 @@ CODES: dict[str, Code] = {
     "weak_password": Code(422),
     "reason_required": Code(422),
     "transfer_target_required": Code(422),
+    "unknown_outcome": Code(422),  # visit steps (server/domain/visit_steps.py)
+    "outcome_only_at_finish": Code(422),
+    "bad_step": Code(422),
     "invalid_catalog": Code(422),
     "reference_malformed": Code(422, _FILES),
     "reference_mistyped": Code(422, _FILES),

@@ -58,6 +58,7 @@ class Can(StrEnum):
     VIEW_OVERDUE_FILES = "view_overdue_files"
     VIEW_STATS = "view_stats"
     SET_BOARD_MESSAGE = "set_board_message"
+    OVERRIDE_CUTOFF = "override_cutoff"  # keep a service issuing past its cut-off today
     EDIT_CATALOG = "edit_catalog"
     MANAGE_PEOPLE = "manage_people"
     MANAGE_DEVICES = "manage_devices"
@@ -88,6 +89,7 @@ PERMISSIONS: dict[Can, frozenset[Role]] = {
     Can.EDIT_CATALOG: _ADMINS,
     Can.MANAGE_PEOPLE: _ADMINS,
     Can.MANAGE_DEVICES: _ADMINS,
+    Can.OVERRIDE_CUTOFF: _MANAGERS,
     Can.READ_AUDIT: _ADMINS | {Role.AUDITOR},
     Can.READ_CHAIN_HEADS: _MANAGERS | {Role.AUDITOR},
 }

@@ -22,6 +22,11 @@ COLUMNS = frozenset(
         "finished_at",
         "recalls",
         "transfers",
+        "priority",  # a visit's next step may raise it (m025)
+        "visit_service",
+        "step",
+        "outcome",
+        "note",
     }
 )
 

@@ -237,13 +237,17 @@ def public_catalog(ctx: Context) -> dict[str, Any]:
     catalog = load_catalog(ctx)
     now = ctx.now()
     timezone = catalog.center.timezone
+    from server.usecases.cutoff import cutoffs  # it reads this module's catalog
+
     with ctx.db.snapshot() as db:
         queues = estimates.queue_figures(db, catalog, local_day(now, timezone), ctx.cache)
+        cutoff = cutoffs(ctx, db, catalog, now, queues)  # the honest cut-off, docs/server.md
     services = [
         {
             **s.model_dump(mode="json", exclude={"active"}),
             "open_now": service_is_open(ctx, catalog, s, now),
             "queue": queues[s.id],
+            "cutoff": cutoff[s.id],
         }
         for s in catalog.services.values()
         if s.active

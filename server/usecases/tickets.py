@@ -13,6 +13,12 @@ from server.store import tickets as tickets_store
 from server.store.events import append_event
 from server.usecases.catalog import catalog_with, load_catalog, service_is_open
 from server.usecases.context import Actor, Context
+from server.usecases.cutoff import (
+    check_cutoff,
+    check_person,
+    counts_limit_refusals,
+    record_person,
+)
 from server.usecases.estimates import Quote, quote_new, quote_waiting
 from server.usecases.files_return import route_return_visit
 from server.usecases.ticket_view import fetch_ticket, public_event_fields, staff_view
@@ -23,6 +29,7 @@ def _status_url(ctx: Context, public_url: str, token: str) -> str:
     return f"{base}/t/{token}"
 
 
+@counts_limit_refusals
 def issue_ticket(
     ctx: Context,
     actor: Actor,
@@ -30,6 +37,7 @@ def issue_ticket(
     priority: bool = False,
     file: str | None = None,
     idempotency_key: str | None = None,
+    person: dict[str, str | None] | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """A new ticket for ``service_id`` (or the one this idempotency key made before).
 
@@ -50,12 +58,16 @@ def issue_ticket(
         # a person's key is kept under their name: tickets record only the issuing device
         idempotency_key = f"person:{actor.name}:{idempotency_key}"
     with ctx.db.write() as tx:
+    if not service.kiosk and actor.device is not None:  # a step-only service (visit steps)
+        raise Refusal("service_not_at_kiosk", service=service_id)
         if idempotency_key:
             row = tickets_store.by_idempotency_key(tx, actor.device, idempotency_key)
             if row:
                 if row[1] != service_id:
                     raise Refusal("idempotency_conflict")
                 return ticket_for_kiosk(ctx, fetch_ticket(tx, row[0]), tx), False
+        check_cutoff(ctx, tx, catalog, service, day, now)  # after a retry's lookup: it stands
+        digest = check_person(ctx, tx, service, day, person)  # limited services only
         seq = tickets_store.next_number(tx, day, service.prefix)
         quoted = quote_new(tx, catalog, service.id, day, priority, cache=ctx.cache)
         ticket_id = tickets_store.insert_waiting(
@@ -73,6 +85,7 @@ def issue_ticket(
             idempotency_key=idempotency_key,
             quoted_wait_s=quoted.estimated_wait_s,
         )
+        record_person(tx, digest, day, service.id, ticket_id)
         row = fetch_ticket(tx, ticket_id)
         append_event(
             tx,
@@ -136,3 +149,4 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
         "center": catalog.center.name.model_dump(),
         "timezone": catalog.center.timezone,
     }
+        **{k: staff[k] for k in ("step", "steps", "visit_service", "next_service", "outcome")},

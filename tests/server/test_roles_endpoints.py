@@ -30,6 +30,7 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("GET", "/api/v1/tickets/public/{token}"): None,
     ("GET", "/api/v1/tickets/{ticket_id}"): Can.VIEW_TICKET,
     ("POST", "/api/v1/tickets/{ticket_id}/{action}"): Can.ACT_ON_TICKET,
+    ("POST", "/api/v1/tickets/{ticket_id}/send-back"): Can.ACT_ON_TICKET,
     ("POST", "/api/v1/counters/{counter}/next"): Can.SERVE_AT_COUNTER,
     ("POST", "/api/v1/counters/{counter}/call/{ticket_id}"): Can.SERVE_AT_COUNTER,
     ("POST", "/api/v1/counters/{counter}/pause"): Can.SERVE_AT_COUNTER,
