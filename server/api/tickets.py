@@ -43,18 +43,6 @@ class ActionIn(BaseModel):
     service: str | None = Field(default=None, max_length=64, description="transfer: new service")
     counter: str | None = Field(default=None, max_length=64, description="transfer: to a counter")
     reason: PlainText(500) | None = None
-
-
-@router.post("/api/v1/tickets", status_code=201)
-async def issue_ticket(
-    body: TicketIn,
-    ctx: Ctx,
-    response: Response,
-    actor: Annotated[Actor, Depends(permit(Can.ISSUE_TICKET))],
-    request: Request,
-    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
-) -> dict[str, Any]:
-    """A new ticket. Retrying with the same ``Idempotency-Key`` returns the same ticket (200).
     outcome: str | None = Field(
         default=None, max_length=48, description="finish: one of the service's outcome ids"
     )
@@ -67,6 +55,18 @@ class SendBackIn(BaseModel):
     model_config = INPUT
     step: int = Field(ge=1, le=20, description="the earlier step (1-based) to send the ticket to")
     reason: PlainText(500) | None = None
+
+
+@router.post("/api/v1/tickets", status_code=201)
+async def issue_ticket(
+    body: TicketIn,
+    ctx: Ctx,
+    response: Response,
+    actor: Annotated[Actor, Depends(permit(Can.ISSUE_TICKET))],
+    request: Request,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> dict[str, Any]:
+    """A new ticket. Retrying with the same ``Idempotency-Key`` returns the same ticket (200).
 
     The hot write endpoints are ``async`` and run their use case on the database's writer thread
     (``ctx.db.run``): one hop, grouped with the writes queued beside it into one commit. A ticket
@@ -107,6 +107,17 @@ def get_ticket(
     return ticket_actions.get_ticket(ctx, ticket_id)
 
 
+@router.post("/api/v1/tickets/{ticket_id}/send-back")
+async def send_back(
+    ticket_id: TicketId,
+    body: SendBackIn,
+    ctx: Ctx,
+    actor: Annotated[Actor, Depends(permit(Can.ACT_ON_TICKET))],
+) -> dict[str, Any]:
+    """Send a ticket called or served here back to an earlier step of its visit."""
+    return await ctx.db.run(visit_steps.send_back, ctx, actor, ticket_id, body.step, body.reason)
+
+
 @router.post("/api/v1/tickets/{ticket_id}/{action}")
 async def ticket_action(
     ticket_id: TicketId,
@@ -125,17 +136,6 @@ async def ticket_action(
         body.service,
         body.counter,
         body.reason,
-    )
-@router.post("/api/v1/tickets/{ticket_id}/send-back")
-async def send_back(
-    ticket_id: TicketId,
-    body: SendBackIn,
-    ctx: Ctx,
-    actor: Annotated[Actor, Depends(permit(Can.ACT_ON_TICKET))],
-) -> dict[str, Any]:
-    """Send a ticket called or served here back to an earlier step of its visit."""
-    return await ctx.db.run(visit_steps.send_back, ctx, actor, ticket_id, body.step, body.reason)
-
-
         body.outcome,
         body.note,
+    )

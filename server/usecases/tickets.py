@@ -50,6 +50,8 @@ def issue_ticket(
     service_id, priority, file = route_return_visit(ctx, service_id, priority, file)
     catalog = catalog_with(ctx, service=service_id)
     service = catalog.service(service_id)
+    if not service.kiosk and actor.device is not None:  # a step-only service (visit steps)
+        raise Refusal("service_not_at_kiosk", service=service_id)
     now = ctx.now()
     if not service_is_open(ctx, catalog, service, now):
         raise Refusal("service_closed", service=service_id)
@@ -58,8 +60,6 @@ def issue_ticket(
         # a person's key is kept under their name: tickets record only the issuing device
         idempotency_key = f"person:{actor.name}:{idempotency_key}"
     with ctx.db.write() as tx:
-    if not service.kiosk and actor.device is not None:  # a step-only service (visit steps)
-        raise Refusal("service_not_at_kiosk", service=service_id)
         if idempotency_key:
             row = tickets_store.by_idempotency_key(tx, actor.device, idempotency_key)
             if row:
@@ -146,7 +146,7 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
         "called_at": staff["called_at"],
         **quoted.fields(),
         "counter": staff["counter"] if ticket["state"] in ("called", "serving") else None,
+        **{k: staff[k] for k in ("step", "steps", "visit_service", "next_service", "outcome")},
         "center": catalog.center.name.model_dump(),
         "timezone": catalog.center.timezone,
     }
-        **{k: staff[k] for k in ("step", "steps", "visit_service", "next_service", "outcome")},
