@@ -105,7 +105,7 @@ def check_steps(services: Mapping[str, StepService]) -> list[str]:
                 errors.append(f"{service.id}: unknown step service {name!r}")
             elif name == previous:
                 errors.append(f"{service.id}: step {name!r} repeats the step before it")
-            elif step.steps:
+            elif step.steps and name != service.id:  # back to the first desk is fine
                 errors.append(
                     f"{service.id}: step {name!r} has steps of its own (steps are flat: list"
                     " the whole visit on the service chosen at the kiosk, no cycle can form)"
