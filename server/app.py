@@ -38,8 +38,10 @@ ROUTERS: tuple[str, ...] = (
     "server.api.health",
     "server.api.catalog",
     "server.api.auth",
+    "server.api.reprint",  # before tickets: its /tickets/{id}/{action} would take /reprint
     "server.api.tickets",
     "server.api.counters",
+    "server.api.silent_alarm",  # before alerts: /alerts/wait
     "server.api.alerts",
     "server.api.admin",
     "server.api.events",

@@ -117,6 +117,11 @@ class EventFeed:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
+    @property
+    def closed(self) -> bool:
+        """Whether the server is stopping (long waits, e.g. the dashboard's, end early)."""
+        return self._closed
+
     def close(self) -> None:
         """The server is stopping: end every live stream now (safe from a signal handler).
 

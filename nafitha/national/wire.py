@@ -62,6 +62,8 @@ KNOWN_KINDS = frozenset(
         "alert_resolved",
         "history_seeded",
         "chain_signed",
+        "ticket_reprinted",
+        "silent_alarm",
     }
 )
 

@@ -68,6 +68,9 @@ CODES: dict[str, Code] = {
     "duplicate_username": Code(409),
     "duplicate_device": Code(409),
     "idempotency_conflict": Code(409),
+    "reprint_not_today": Code(409),
+    "reprint_closed": Code(409),
+    "reprint_limit_reached": Code(409),
     "transition_not_allowed": Code(409, _FILES),
     "file_cancelled": Code(409, _FILES),
     "file_closed": Code(409, _FILES),
@@ -81,6 +84,8 @@ CODES: dict[str, Code] = {
     "weak_password": Code(422),
     "reason_required": Code(422),
     "transfer_target_required": Code(422),
+    "reprint_needs_ticket": Code(422),
+    "reprint_bad_number": Code(422),
     "unknown_outcome": Code(422),  # visit steps (server/domain/visit_steps.py)
     "outcome_only_at_finish": Code(422),
     "bad_step": Code(422),
@@ -97,6 +102,7 @@ CODES: dict[str, Code] = {
     # 429
     "too_many_attempts": Code(429),
     "alerts_rate_limited": Code(429),
+    "reprint_rate_limited": Code(429),
     "track_rate_limited": Code(429, _FILES),
     # 431
     "headers_too_large": Code(431),

@@ -65,6 +65,10 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("GET", "/api/v1/stats/files.csv"): Can.VIEW_STATS,
     ("GET", "/api/v1/board"): None,
     ("PUT", "/api/v1/board/message"): Can.SET_BOARD_MESSAGE,
+    ("POST", "/api/v1/tickets/reprint"): Can.REPRINT_AT_KIOSK,
+    ("POST", "/api/v1/tickets/{ticket_id}/reprint"): Can.REPRINT_TICKET,
+    ("POST", "/api/v1/counters/{counter}/alarm"): Can.RAISE_SILENT_ALARM,
+    ("GET", "/api/v1/alerts/wait"): Can.HANDLE_ALERTS,
 }
 
 # Endpoints that stream for ever: only their table entry is checked, not a request.
