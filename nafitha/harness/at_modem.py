@@ -1,0 +1,242 @@
+"""A simulated GSM modem on a pty: a small AT responder that Gammu's real AT driver talks to.
+
+Tests and ``bench/sms.py`` start one (``with AtModem() as modem: modem.device``) and point the
+server's ``[sms]`` settings at ``modem.device``: Gammu opens the pty as it would a USB dongle's
+``/dev/ttyUSB0`` and runs its whole connection path (wake-up, echo, error mode, identification,
+PIN, signal, network, PDU mode, ``AT+CMGS`` with the PDU after the ``>`` prompt). The modem
+records every PDU it accepted (``sent``), answers ``+CMGS: <ref>``, and can be switched to act
+out the faults the center must see (no SIM, no network, the SMS center refusing, silence).
+
+It is not a GSM network: it sends nothing anywhere. Each sent PDU is kept as hex, in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import termios
+import threading
+import time
+import tty
+from dataclasses import dataclass, field
+
+CTRL_Z = b"\x1a"
+ESC = b"\x1b"
+
+
+@dataclass
+class ModemState:
+    """What the simulated modem answers; tests change it while it runs."""
+
+    sim: str = "READY"  # AT+CPIN?: READY, SIM PIN, or "" for no SIM (+CME ERROR: 10)
+    network: int = 1  # AT+CREG?: 1 home, 5 roaming, 0 not registered, 3 denied
+    signal: int = 20  # AT+CSQ: 0-31, 99 unknown
+    cms_error: int | None = None  # AT+CMGS answers +CMS ERROR: n (e.g. 330 SMSC unknown, 500)
+    silent: bool = False  # answers nothing at all (a modem hung or unplugged)
+    send_delay_s: float = 0.0  # time the network takes to accept one part (a real one: ~2-6 s)
+    smsc: str = "+9613000000"
+
+
+@dataclass
+class AtModem:
+    """A pty whose other end answers AT commands like a GSM modem (one thread)."""
+
+    state: ModemState = field(default_factory=ModemState)
+    sent: list[str] = field(default_factory=list)  # accepted PDUs, hex, in order
+    commands: list[str] = field(default_factory=list)  # every command line received
+    device: str = ""
+
+    def __post_init__(self) -> None:
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._slave)
+        attrs = termios.tcgetattr(self._slave)
+        attrs[3] &= ~termios.ECHO
+        termios.tcsetattr(self._slave, termios.TCSANOW, attrs)
+        self.device = os.ttyname(self._slave)
+        self._echo = True
+        self._pdu_mode = False
+        self._ref = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="at-modem", daemon=True)
+
+    def __enter__(self) -> AtModem:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        for fd in (self._master, self._slave):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def sent_count(self) -> int:
+        with self._lock:
+            return len(self.sent)
+
+    # -- the conversation ---------------------------------------------------------------------
+    def _write(self, data: bytes) -> None:
+        with contextlib.suppress(OSError):
+            os.write(self._master, data)
+
+    def _ok(self, *lines: str) -> None:
+        body = "".join(f"\r\n{line}\r\n" for line in lines)
+        self._write((body + "\r\nOK\r\n").encode())
+
+    def _error(self, text: str = "ERROR") -> None:
+        self._write(f"\r\n{text}\r\n".encode())
+
+    def _run(self) -> None:
+        buffer = b""
+        pending_pdu: int | None = None  # AT+CMGS=<n> seen: collecting the PDU until Ctrl-Z
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self._master, 4096)
+            except OSError:
+                return
+            if self.state.silent:
+                continue
+            buffer += chunk
+            while True:
+                if pending_pdu is not None:
+                    if ESC in buffer:
+                        buffer = buffer.split(ESC, 1)[1]
+                        pending_pdu = None
+                        self._write(b"\r\nOK\r\n")
+                        continue
+                    if CTRL_Z not in buffer:
+                        break
+                    pdu, buffer = buffer.split(CTRL_Z, 1)
+                    if self._echo:
+                        self._write(pdu + CTRL_Z)
+                    self._accept_pdu(pdu.decode(errors="replace").strip())
+                    pending_pdu = None
+                    continue
+                if b"\r" not in buffer:
+                    break
+                line, buffer = buffer.split(b"\r", 1)
+                buffer = buffer.lstrip(b"\n")
+                text = line.decode(errors="replace").strip()
+                if not text:
+                    continue
+                if text == ESC.decode():
+                    continue
+                text = text.lstrip(ESC.decode())
+                with self._lock:
+                    self.commands.append(text)
+                if self._echo:
+                    self._write(line + b"\r")
+                pending_pdu = self._answer(text)
+
+    def _accept_pdu(self, pdu: str) -> None:
+        state = self.state
+        if state.send_delay_s:
+            time.sleep(state.send_delay_s)
+        if state.cms_error is not None:
+            self._error(f"+CMS ERROR: {state.cms_error}")
+            return
+        if state.network not in (1, 5):
+            self._error("+CMS ERROR: 331")  # no network service
+            return
+        with self._lock:
+            self.sent.append(pdu)
+            self._ref = (self._ref + 1) % 256
+            ref = self._ref
+        self._ok(f"+CMGS: {ref}")
+
+    def _answer(self, cmd: str) -> int | None:
+        """Answer one command line; returns the PDU length when a ``>`` prompt was given."""
+        upper = cmd.upper()
+        state = self.state
+        if upper in ("AT", "ATZ", "AT&F"):
+            self._ok()
+        elif upper in ("ATE1", "ATE0"):
+            self._echo = upper == "ATE1"
+            self._ok()
+        elif upper == "AT+CMEE=1" or upper == "AT+CMEE=2":
+            self._ok()
+        elif upper == "AT+CGMI":
+            self._ok("Nafitha")
+        elif upper == "AT+CGMM":
+            self._ok("Simulated GSM modem")
+        elif upper == "AT+CGMR":
+            self._ok("1.0")
+        elif upper in ("AT+CGSN", "AT+GSN"):
+            self._ok("356938035643809")
+        elif upper == "AT+CIMI":
+            if not state.sim:
+                self._error("+CME ERROR: 10")
+            else:
+                self._ok("415010000000001")
+        elif upper == "AT+CPIN?":
+            if not state.sim:
+                self._error("+CME ERROR: 10")
+            else:
+                self._ok(f"+CPIN: {state.sim}")
+        elif upper == "AT+CSQ":
+            self._ok(f"+CSQ: {state.signal},99")
+        elif upper == "AT+CREG?":
+            self._ok(f"+CREG: 0,{state.network}")
+        elif upper == "AT+CREG=?":
+            self._ok("+CREG: (0-2)")
+        elif upper.startswith("AT+CREG="):
+            self._ok()
+        elif upper == "AT+CGATT?":
+            self._ok(f"+CGATT: {int(state.network in (1, 5))}")
+        elif upper == "AT+CGREG?":
+            self._ok(f"+CGREG: 0,{state.network}")
+        elif upper.startswith("AT+CGREG=") or upper.startswith("AT+CFUN="):
+            self._ok()
+        elif upper == "AT+COPS?":
+            self._ok('+COPS: 0,2,"41501"' if state.network in (1, 5) else "+COPS: 0")
+        elif upper.startswith("AT+COPS="):
+            self._ok()
+        elif upper == "AT+CSCS=?":
+            self._ok('+CSCS: ("GSM","UCS2","IRA")')
+        elif upper == "AT+CSCS?":
+            self._ok('+CSCS: "GSM"')
+        elif upper.startswith("AT+CSCS="):
+            self._ok()
+        elif upper == "AT+CMGF=?":
+            self._ok("+CMGF: (0,1)")
+        elif upper == "AT+CMGF?":
+            self._ok(f"+CMGF: {0 if self._pdu_mode else 1}")
+        elif upper.startswith("AT+CMGF="):
+            self._pdu_mode = upper.endswith("0")
+            self._ok()
+        elif upper == "AT+CSCA?":
+            self._ok(f'+CSCA: "{state.smsc}",145')
+        elif upper.startswith("AT+CSCA="):
+            self._ok()
+        elif upper == "AT+CSMS?":
+            self._ok("+CSMS: 0,1,1,1")
+        elif upper == "AT+CPMS=?":
+            self._ok('+CPMS: ("SM"),("SM"),("SM")')
+        elif upper.startswith("AT+CPMS"):
+            self._ok("+CPMS: 0,10,0,10,0,10")
+        elif upper.startswith("AT+CMGS="):
+            if not state.sim:
+                self._error("+CMS ERROR: 310")
+                return None
+            self._write(b"\r\n> ")
+            return int(upper.split("=", 1)[1] or 0)
+        elif upper.startswith("AT+CMGL"):
+            self._ok()
+        elif upper.startswith("AT+CNMI"):
+            self._ok("+CNMI: (0-2),(0-3),(0-3),(0-2),(0,1)") if upper.endswith("?") else self._ok()
+        elif upper.startswith("AT+CSMP"):
+            self._ok()
+        else:  # AT+MODE=2, AT+CPROT=?, vendor commands: an older modem says ERROR
+            self._error()
+        return None
+
+
+__all__ = ["AtModem", "ModemState"]

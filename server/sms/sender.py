@@ -1,0 +1,347 @@
+"""The sender: a thread of ``nafitha server`` that empties the outbox into the modem (docs/sms.md).
+
+Started when the settings have an ``[sms]`` table; one per database (a lock file beside it, the
+first process wins, the others stand by), like the national relay. Requests never wait on it: a
+use case only writes a row (``server.store.outbox.queue_message``) and the sender finds it within
+``poll_s``. Each loop: check the modem's health every ``health_s`` (faults raise an alert per kind
+and clear it once gone; while faulty nothing is claimed, so nothing is lost); hand over what
+arrived (citizens' messages, delivery reports); expire stale notices; claim one due message and
+send it.
+
+Crash rule (nothing sent twice): a message is committed ``sending`` before the modem is called and
+each part's modem reference is committed as the modem returns it. At start, a message still
+``sending`` was interrupted: if the transport can tell whether it got it (the folder modem: the
+file is there or not) it is marked sent or queued again; a real modem cannot tell, so the message
+becomes ``failed`` with ``interrupted`` and is never sent again. The same holds for a modem that
+stops answering in the middle of a part (a timeout after the PDU was written).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from nafitha.text import t
+from server.config import SmsSettings
+from server.sms.transport import (
+    DeliveryReport,
+    FolderModem,
+    ModemError,
+    Outgoing,
+    Received,
+    Transport,
+)
+from server.store import outbox
+from server.usecases.alerts import sync_system_alert
+from server.usecases.catalog import load_catalog
+from server.usecases.context import Context
+from server.usecases.sms import handle_inbound
+
+log = logging.getLogger("nafitha.sms")
+
+FAULTS = ("absent", "no_network", "rejected")
+LOCK_RETRY_S = 5.0
+PURGE_EVERY_S = 3600.0
+DELIVERY_WINDOW_S = 3 * 86_400.0  # a delivery report older than this matches nothing
+GIVEN_UP = "sms_given_up"
+
+
+def alert_kind(fault: str) -> str:
+    return f"sms_modem_{fault}"
+
+
+def make_transport(settings: SmsSettings, db_path: Path) -> Transport:
+    """The configured transport: the folder modem, or a real modem through Gammu."""
+    if settings.mode == "folder":
+        return FolderModem(sms_folder(settings, db_path))
+    from server.sms.gammu_modem import GammuModem  # imports gammu only when used
+
+    return GammuModem(settings.device, settings.connection)
+
+
+def sms_folder(settings: SmsSettings, db_path: Path) -> Path:
+    return Path(settings.folder) if settings.folder else Path(db_path).parent / "sms"
+
+
+def in_quiet_hours(settings: SmsSettings, now: float, zone: str) -> bool:
+    """Whether ``now`` is inside the quiet hours in the center's zone (they may cross midnight)."""
+    start, end = settings.quiet_start, settings.quiet_end
+    if start == end:
+        return False
+    local = datetime.fromtimestamp(now, ZoneInfo(zone)).time()
+    return (start <= local < end) if start < end else (local >= start or local < end)
+
+
+def next_try(settings: SmsSettings, tries: int, now: float) -> float | None:
+    """When a message that failed its ``tries``-th try goes again; None once they are used up."""
+    if tries >= settings.max_tries:
+        return None
+    return now + min(settings.retry_max_s, settings.retry_after_s * 2 ** max(0, tries - 1))
+
+
+def _outgoing(row: dict[str, Any]) -> Outgoing:
+    return Outgoing(
+        row["id"], row["phone"], row["body"], row["encoding"], row["parts"], row["parts_sent"]
+    )
+
+
+class Sender:
+    """The sender thread of one server process."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        settings: SmsSettings,
+        transport: Transport,
+        lock_path: Path,
+        on_sent: Callable[[int], None] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.settings = settings
+        self.transport = transport
+        self.lock_path = lock_path
+        self.on_sent = on_sent
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._lock_fd: int | None = None
+        self._faults: dict[str, bool] = {}
+        self._healthy = False
+        self._resolved = False
+        self._next_health = 0.0
+        self._next_purge = 0.0
+        self._state: dict[str, Any] = {"state": "starting", "fault": None, "sent": 0}
+        self._state_lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="sms-sender", daemon=True)
+
+    # -- control ------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        with contextlib.suppress(Exception):
+            self.transport.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+        self._set(state="stopped")
+
+    def wake(self) -> None:
+        """Look at the outbox now (a message was just queued)."""
+        self._wake.set()
+
+    def status(self) -> dict[str, Any]:
+        with self._state_lock:
+            return dict(self._state)
+
+    def _set(self, **values: Any) -> None:
+        with self._state_lock:
+            self._state.update(values)
+
+    def _take_lock(self) -> bool:
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._lock_fd = fd
+        return True
+
+    def _pause(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
+
+    # -- the loop -----------------------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.is_set() and not self._take_lock():
+            self._set(state="standby")  # another process of this database sends
+            self._pause(LOCK_RETRY_S)
+        try:
+            while not self._stop.is_set():
+                try:
+                    busy = self.step()
+                except Exception:
+                    if self._stop.is_set():
+                        return
+                    log.exception("the SMS sender's step failed")
+                    busy = False
+                if not busy:
+                    self._pause(self.settings.poll_s)
+        finally:
+            with contextlib.suppress(Exception):
+                self.transport.close()
+
+    def step(self) -> bool:
+        """One turn of the loop; True when it sent something (look again at once)."""
+        now = self.ctx.now()
+        if now >= self._next_health:
+            self._check_health(now)
+            if self._healthy and not self._resolved:
+                self.resolve_interrupted()  # before the first claim of this process
+                self._resolved = True
+        if not self._healthy or not self._resolved:
+            return False
+        self._take_in()
+        if now >= self._next_purge:
+            self.purge()
+        return self._send_one()
+
+    def _check_health(self, now: float) -> None:
+        fault: ModemError | None = None
+        try:
+            if not self._healthy:
+                self.transport.connect()
+            self.transport.health()
+        except ModemError as exc:
+            fault = exc
+        self._healthy = fault is None
+        # Healthy: look again in health_s; faulty: every second, so recovery is seen at once.
+        self._next_health = now + (self.settings.health_s if fault is None else 1.0)
+        self._report(fault)
+
+    def _report(self, fault: ModemError | None) -> None:
+        """Raise the alert of the fault's kind (once), clear the others'."""
+        for kind in FAULTS:
+            active = fault is not None and fault.kind == kind
+            if self._faults.get(kind) == active:
+                continue
+            message = t(f"sms.alert_{kind}", "en", detail=fault.detail if fault else "")
+            if sync_system_alert(self.ctx, alert_kind(kind), active, message):
+                log.warning(
+                    "sms alert %s: %s", alert_kind(kind), "raised" if active else "resolved"
+                )
+            self._faults[kind] = active
+        state = "connected" if fault is None else f"fault:{fault.kind}"
+        self._set(state=state, fault=fault.detail if fault else None)
+
+    def resolve_interrupted(self) -> int:
+        """Messages left ``sending`` by a crash: sent, queued again, or failed (the crash rule)."""
+        now = self.ctx.now()
+        rows = outbox.interrupted(self.ctx.db.read())
+        for row in rows:
+            known = self.transport.was_sent(_outgoing(row))
+            with self.ctx.db.write() as tx:
+                if known is True:
+                    for index in range(row["parts_sent"], row["parts"]):
+                        outbox.record_part(tx, row["id"], f"{row['id']}.{index + 1}")
+                    outbox.mark_sent(tx, row["id"], now)
+                elif known is False:
+                    outbox.retry_or_fail(tx, row["id"], now, "interrupted", now)
+                else:
+                    outbox.fail_interrupted(tx, row["id"], now)
+            log.warning("sms %d was interrupted while sending: %s", row["id"], known)
+        return len(rows)
+
+    def _take_in(self) -> None:
+        try:
+            found = self.transport.receive()
+        except ModemError as exc:
+            self._healthy = False
+            self._report(exc)
+            return
+        for item in found:
+            if isinstance(item, DeliveryReport):
+                now = self.ctx.now()
+                with self.ctx.db.write() as tx:
+                    if item.delivered:
+                        outbox.record_delivery(tx, item.reference, now, now - DELIVERY_WINDOW_S)
+            elif isinstance(item, Received):
+                outcome = handle_inbound(self.ctx, item.phone, item.text)
+                log.info("sms received: %s", outcome)
+
+    def purge(self) -> dict[str, int]:
+        now = self.ctx.now()
+        self._next_purge = now + PURGE_EVERY_S
+        with self.ctx.db.write() as tx:
+            done = outbox.purge(tx, now, now - self.settings.purge_days * 86_400.0)
+        if any(done.values()):
+            log.info("sms purge: %s", done)
+        return done
+
+    def _send_one(self) -> bool:
+        now = self.ctx.now()
+        zone = load_catalog(self.ctx).center.timezone
+        quiet = in_quiet_hours(self.settings, now, zone)
+        with self.ctx.db.write() as tx:
+            outbox.expire(tx, now)
+            row = outbox.claim_due(tx, now, quiet, self.settings.per_number_per_hour)
+        if row is None:
+            return False
+        message = _outgoing(row)
+
+        def on_part(reference: str) -> None:
+            with self.ctx.db.write() as tx:
+                outbox.record_part(tx, message.id, reference)
+
+        try:
+            self.transport.send(message, on_part)
+        except ModemError as exc:
+            self._failed(row, exc)
+            return False
+        with self.ctx.db.write() as tx:
+            outbox.mark_sent(tx, message.id, self.ctx.now())
+        self._set(sent=self.status()["sent"] + 1)
+        if self.on_sent is not None:
+            self.on_sent(message.id)
+        return True
+
+    def _failed(self, row: dict[str, Any], exc: ModemError) -> None:
+        now = self.ctx.now()
+        if exc.ambiguous:  # the modem may have sent it: never again (the crash rule)
+            with self.ctx.db.write() as tx:
+                outbox.fail_interrupted(tx, row["id"], now)
+            state = "failed"
+        else:
+            retry = next_try(self.settings, row["tries"], now)
+            with self.ctx.db.write() as tx:
+                state = outbox.retry_or_fail(tx, row["id"], now, exc.detail[:300], retry)
+        if state == "failed":
+            self._given_up()
+        if exc.kind in ("absent", "no_network") or exc.ambiguous:
+            self._healthy = False
+            self._next_health = now + 1.0
+        self._report(exc)
+
+    def _given_up(self) -> None:
+        since = self.ctx.now() - 86_400.0
+        count = outbox.given_up_count(self.ctx.db.read(), since)
+        if count:
+            sync_system_alert(self.ctx, GIVEN_UP, True, t("sms.alert_given_up", "en", count=count))
+
+
+def sender_lock_path(db: Path) -> Path:
+    """The lock file that makes one process per database the sender."""
+    return Path(db).with_name(Path(db).name + ".sms.lock")
+
+
+def start_sender(ctx: Context, settings: SmsSettings) -> Sender:
+    """The sender for ``ctx``'s database, started."""
+    sender = Sender(
+        ctx, settings, make_transport(settings, ctx.db.path), sender_lock_path(ctx.db.path)
+    )
+    sender.start()
+    return sender
+
+
+__all__ = [
+    "Sender",
+    "alert_kind",
+    "in_quiet_hours",
+    "make_transport",
+    "next_try",
+    "sender_lock_path",
+    "sms_folder",
+    "start_sender",
+]
