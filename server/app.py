@@ -148,6 +148,11 @@ def create_app(
         signer.start()
         if relay is not None:
             relay.start()
+        sender = None
+        if settings.sms is not None:  # text messages through the modem (docs/sms.md)
+            from server.sms.sender import start_sender
+
+            sender = ctx.cache["sms_sender"] = start_sender(ctx, settings.sms)
         try:
             yield
         finally:
@@ -155,6 +160,8 @@ def create_app(
             await feed.stop()
             if relay is not None:
                 await asyncio.to_thread(relay.stop)
+            if sender is not None:
+                await asyncio.to_thread(sender.stop)
             await asyncio.to_thread(warmup.join, 10)
             await asyncio.to_thread(signer.stop)  # signs what was written since the last head
             if (buckets := ctx.cache.get("rate_limits")) is not None:

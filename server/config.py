@@ -334,6 +334,37 @@ class ReplicaSettings(Settings):
         return value
 
 
+class SmsSettings(Settings):
+    """Text messages through a GSM modem (docs/sms.md); absent, the server sends none.
+
+    ``mode = "gammu"`` drives a real modem through Gammu (``device``, ``connection``);
+    ``mode = "folder"`` is the demo's simulated modem: every sent message is a file in
+    ``folder``/sent, and a file dropped in ``folder``/inbox is read as a message received.
+    """
+
+    mode: Literal["gammu", "folder"] = "gammu"
+    device: str = Field(default="/dev/ttyUSB0", max_length=500)
+    connection: str = Field(default="at", pattern=r"^[a-z0-9_-]{1,40}$")  # Gammu's connection
+    folder: Path | None = None  # folder mode: default ``sms/`` beside the database
+    # Calling codes of the countries whose mobile numbers may be texted (nafitha/phone_numbers.py).
+    countries: list[Literal["961", "963", "964", "962", "20"]] = Field(
+        default_factory=lambda: ["961", "963", "964"], min_length=1
+    )
+    # No notices between these local times (replies to a citizen's own message still go).
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    max_tries: int = Field(default=5, ge=1, le=50)
+    retry_after_s: float = Field(default=30.0, ge=0.1, le=3600)  # doubled after each failed try
+    retry_max_s: float = Field(default=1800.0, ge=1, le=86_400)
+    per_number_per_hour: int = Field(default=6, ge=1, le=1000)
+    inbound_per_hour: int = Field(default=10, ge=1, le=1000)  # answered per number, then silence
+    max_parts: int = Field(default=4, ge=1, le=10)
+    purge_days: int = Field(default=30, ge=1, le=3650)
+    called_expires_min: int = Field(default=30, ge=1, le=1440)  # "called"/"turn near" go stale
+    poll_s: float = Field(default=0.2, ge=0.01, le=60)
+    health_s: float = Field(default=5.0, ge=0.5, le=600)
+
+
 class ServerSettings(Settings):
     """How one server process runs; every key has a safe default."""
 
@@ -393,6 +424,8 @@ class ServerSettings(Settings):
     replica: ReplicaSettings | None = None
     # HTTPS (docs/operations.md, "TLS"): a ``[tls]`` table with the certificate and key.
     tls: TlsSettings | None = None
+    # Text messages (docs/sms.md): an ``[sms]`` table starts the sender with the server.
+    sms: SmsSettings | None = None
 
 
 def load_center_config(path: Path | str) -> CenterConfig:

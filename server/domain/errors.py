@@ -97,6 +97,8 @@ CODES: dict[str, Code] = {
     "unknown_stage": Code(422, _FILES),
     "missing_list_required": Code(422, _FILES),
     "search_needs_a_key": Code(422, _FILES),
+    "sms_too_long": Code(422, "sms"),  # text messages (server/store/outbox.py)
+    "sms_phone_refused": Code(422, "sms"),  # reason: nafitha/phone_numbers.py
     "message_too_long": Code(422, _WEB),
     "bad_period": Code(422, _WEB),
     # 429
