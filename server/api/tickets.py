@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from server.api.deps import Ctx, client_address, permit
 from server.api.inputs import INPUT, PlainText
 from server.domain.roles import Can
-from server.usecases import files_track, ticket_actions, tickets, visit_steps
+from server.usecases import cutoff, files_track, ticket_actions, tickets, visit_steps
 from server.usecases.context import Actor
 
 router = APIRouter(tags=["tickets"])
@@ -76,16 +76,20 @@ async def issue_ticket(
     if body.file is not None:
         address = client_address(request)
         await run_in_threadpool(files_track.check_track_allowed, ctx, actor, address)
-    ticket, created = await ctx.db.run(
-        tickets.issue_ticket,
-        ctx,
-        actor,
-        body.service,
-        body.priority,
-        body.file,
-        idempotency_key,
-        body.person.model_dump() if body.person else None,
-    )
+    try:
+        ticket, created = await ctx.db.run(
+            tickets.issue_ticket,
+            ctx,
+            actor,
+            body.service,
+            body.priority,
+            body.file,
+            idempotency_key,
+            body.person.model_dump() if body.person else None,
+        )
+    except cutoff.LimitReached as refusal:  # rolled back with the issue: counted on its own
+        await ctx.db.run(cutoff.record_limit_refusal, ctx, actor, refusal)
+        raise
     if not created:
         response.status_code = 200
     return ticket

@@ -9,9 +9,7 @@ override for the day and the digests of ``ticket_people``.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlite_utils
 
@@ -28,8 +26,6 @@ from server.store.events import append_event
 from server.usecases import estimates
 from server.usecases.catalog import Catalog, catalog_with, load_catalog
 from server.usecases.context import Actor, Context
-
-T = TypeVar("T")
 
 
 def service_cutoff(
@@ -145,36 +141,27 @@ def record_person(
         store.add_person(tx, day, service, digest, ticket_id)
 
 
-def counts_limit_refusals(issue: Callable[..., T]) -> Callable[..., T]:
-    """Wraps the ticket issue: a refusal beyond the limit rolled the issue back, so it is counted
-    here in a transaction of its own (``person_refusals`` and an event ``ticket_refused_limit``
-    that holds no digest), then raised."""
-
-    @functools.wraps(issue)
-    def issuing(ctx: Context, actor: Actor, *args: Any, **kwargs: Any) -> T:
-        try:
-            return issue(ctx, actor, *args, **kwargs)
-        except LimitReached as refusal:
-            with ctx.db.write() as tx:
-                store.count_refusal(tx, refusal.day, refusal.service)
-                append_event(
-                    tx,
-                    "ticket_refused_limit",
-                    at=ctx.now(),
-                    actor=actor.name,
-                    device=actor.device,
-                    data={
-                        "service": refusal.service,
-                        "day": refusal.day,
-                        "limit": refusal.limit,
-                        "by": refusal.by,
-                    },
-                    public={"service": refusal.service},
-                )
-            ctx.on_event()
-            raise
-
-    return issuing
+def record_limit_refusal(ctx: Context, actor: Actor, refusal: LimitReached) -> None:
+    """Count a refusal beyond the limit (``person_refusals`` and an event
+    ``ticket_refused_limit`` that holds no digest). The refused issue rolled back, so this is a
+    transaction of its own, run by the issue endpoint after the refusal."""
+    with ctx.db.write() as tx:
+        store.count_refusal(tx, refusal.day, refusal.service)
+        append_event(
+            tx,
+            "ticket_refused_limit",
+            at=ctx.now(),
+            actor=actor.name,
+            device=actor.device,
+            data={
+                "service": refusal.service,
+                "day": refusal.day,
+                "limit": refusal.limit,
+                "by": refusal.by,
+            },
+            public={"service": refusal.service},
+        )
+    ctx.on_event()
 
 
 def set_override(

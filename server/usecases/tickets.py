@@ -16,7 +16,6 @@ from server.usecases.context import Actor, Context
 from server.usecases.cutoff import (
     check_cutoff,
     check_person,
-    counts_limit_refusals,
     record_person,
 )
 from server.usecases.estimates import Quote, quote_new, quote_waiting
@@ -29,7 +28,6 @@ def _status_url(ctx: Context, public_url: str, token: str) -> str:
     return f"{base}/t/{token}"
 
 
-@counts_limit_refusals
 def issue_ticket(
     ctx: Context,
     actor: Actor,
