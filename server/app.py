@@ -53,6 +53,8 @@ ROUTERS: tuple[str, ...] = (
     "server.api.admin_pages",
     "server.web.pages",
     "server.api.audit",
+    "server.api.integrity",  # the published integrity report
+    "server.api.call_choices",  # what a counter may call out of order
 )
 
 
@@ -168,6 +170,8 @@ def create_app(
                 buckets.close()
             if (login_pool := ctx.cache.get("login_pool")) is not None:
                 login_pool.close()
+            if (integrity_pool := ctx.cache.get("integrity_pool")) is not None:
+                integrity_pool.close()
             ctx.db.close()
 
     app = FastAPI(

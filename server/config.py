@@ -407,6 +407,11 @@ class ServerSettings(Settings):
     track_per_minute: float = Field(default=20.0, gt=0, le=6000)
     track_burst: int = Field(default=10, ge=1, le=1000)
     track_device_factor: int = Field(default=20, ge=1, le=1000)
+    # The public integrity report (docs/audit.md): reads per minute and burst per client address
+    # (signed-in staff are free), and how long one computation of today serves every reader.
+    integrity_per_minute: float = Field(default=20.0, gt=0, le=6000)
+    integrity_burst: int = Field(default=10, ge=1, le=1000)
+    integrity_fresh_s: float = Field(default=2.0, ge=0, le=600)
     # Ticket actions (docs/counter.md): a no-show only this long after the call (or after a
     # recall), and a no-show may be undone by its clerk for this long.
     no_show_after_s: float = Field(default=60.0, ge=0, le=3600)

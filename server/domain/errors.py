@@ -106,11 +106,13 @@ CODES: dict[str, Code] = {
     "alerts_rate_limited": Code(429),
     "reprint_rate_limited": Code(429),
     "track_rate_limited": Code(429, _FILES),
+    "bad_day": Code(422, _WEB),  # the integrity report's ?day= (server/usecases/integrity.py)
     # 431
     "headers_too_large": Code(431),
     # 500
     "internal_error": Code(500),
     # 503
+    "integrity_rate_limited": Code(429, _WEB),
     "too_many_streams": Code(503),
     "storage_unavailable": Code(503),
 }

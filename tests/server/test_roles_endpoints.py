@@ -64,6 +64,8 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("GET", "/api/v1/stats/tickets.csv"): Can.VIEW_STATS,
     ("GET", "/api/v1/stats/files.csv"): Can.VIEW_STATS,
     ("GET", "/api/v1/board"): None,
+    ("GET", "/api/v1/integrity"): None,
+    ("GET", "/api/v1/counters/{counter}/callable"): Can.SERVE_AT_COUNTER,
     ("PUT", "/api/v1/board/message"): Can.SET_BOARD_MESSAGE,
     ("POST", "/api/v1/tickets/reprint"): Can.REPRINT_AT_KIOSK,
     ("POST", "/api/v1/tickets/{ticket_id}/reprint"): Can.REPRINT_TICKET,
