@@ -46,6 +46,7 @@ class Ticket:
     reference: str = ""
     lang: str = ""
     timezone: str = ""
+    reprint: bool = False  # a copy of a ticket already printed: it says REPRINT in both languages
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "center_name", Bilingual.of(self.center_name))

@@ -17,6 +17,7 @@ from PIL import Image
 
 from nafitha.formats import DATETIME, format_datetime
 from nafitha.text import t
+from printers.banner import reverse_banner
 from printers.canvas import Page
 from printers.codes import qr_image
 from printers.logo import logo_for_print
@@ -85,6 +86,8 @@ def render_ticket(ticket: Ticket, options: LayoutOptions) -> Image.Image:
     citizen = langs[0]
     header(page, ticket.center_name, options)
     page.rule()
+    if ticket.reprint:  # a copy: said in both languages, white on black, above the number
+        reverse_banner(page, [(label("ticket_reprint", lang), lang) for lang in ("ar", "en")], 40)
 
     page.text("  /  ".join(label("ticket_title", lang) for lang in langs), langs[0], 24)
     page.fitted_text(ticket.number, 150)
