@@ -169,6 +169,11 @@ def preflight(settings: ServerSettings, ctx: Any) -> int:
         print(f"nafitha server: {message['en']}\n{message['ar']}", file=sys.stderr, flush=True)
     if warnings and not settings.demo:
         raise_clock_alerts(ctx, warnings)
+    from server.usecases.visit_steps import catalog_step_warnings
+
+    for code, service in catalog_step_warnings(load_catalog(ctx)):  # docs/server.md "Visits"
+        message = both(f"server.{code}", service=service)
+        print(f"nafitha server: {message['en']}\n{message['ar']}", file=sys.stderr, flush=True)
     return 0
 
 

@@ -162,3 +162,14 @@ def file_export_rows(db: sqlite_utils.Database, start: float, end: float) -> lis
         " ORDER BY opened_at",
         [start, end],
     ).fetchall()
+
+
+def finished_visits(db: sqlite_utils.Database, first: date, last: date) -> list[tuple[Any, ...]]:
+    """Finished visits of ``first..last`` as (visit service, last step's service, outcome,
+    count): the first-visit resolution's input (the ``tickets_outcomes`` index, m025)."""
+    return db.execute(
+        "SELECT coalesce(visit_service, service), service, outcome, count(*) FROM tickets"
+        " INDEXED BY tickets_outcomes WHERE day BETWEEN ? AND ? AND state = 'done'"
+        " GROUP BY 1, 2, 3",
+        [first.isoformat(), last.isoformat()],
+    ).fetchall()

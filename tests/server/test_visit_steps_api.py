@@ -192,3 +192,31 @@ def test_the_phone_status_shows_the_step(app_env: AppEnv) -> None:
     public = app_env.http.get(f"/api/v1/tickets/public/{ticket['token']}").json()
     assert (public["step"], public["steps"], public["service"]["id"]) == (2, 3, "cashier")
     assert public["visit_service"]["id"] == "passport-new" and "note" not in public
+
+
+def test_the_dashboard_counts_first_visit_resolution_by_the_service_chosen(
+    app_env: AppEnv,
+) -> None:
+    c4, c11, c5 = (app_env.login(f"clerk{n}", f"c{n}") for n in (4, 11, 5))
+    whole = app_env.issue("passport-new")
+    stopped = app_env.issue("passport-new")
+    call(app_env, c4, "c4")
+    act(app_env, c4, whole["id"], "finish", outcome="served")
+    call(app_env, c4, "c4")
+    act(app_env, c4, stopped["id"], "finish", outcome="missing_documents")
+    call(app_env, c11, "c11")
+    act(app_env, c11, whole["id"], "finish", outcome="served")
+    midway = app_env.http.get("/api/v1/stats?from=2026-11-23&to=2026-11-23", headers=c4)
+    assert midway.status_code == 403
+    manager = app_env.login("manager")
+    figures = app_env.http.get("/api/v1/stats?from=2026-11-23&to=2026-11-23", headers=manager)
+    assert figures.json()["overall"]["resolution"] == 0.0  # one visit still at its last step
+    call(app_env, c5, "c5")
+    act(app_env, c5, whole["id"], "finish", outcome="served")
+    figures = app_env.http.get(
+        "/api/v1/stats?from=2026-11-23&to=2026-11-23", headers=manager
+    ).json()
+    assert figures["overall"]["resolution"] == 0.5
+    rows = {row["key"]: row for row in figures["service"]}
+    assert rows["passport-new"]["resolution"] == 0.5  # both visits were chosen there
+    assert rows["passport-collect"]["resolution"] is None  # no visit is chosen there

@@ -186,6 +186,7 @@
     ["web.dash_quoted", "quoted_mean_s", "duration", null],
     ["web.dash_actual", "actual_mean_s", "duration", null],
     ["web.dash_quote_error", "quote_error_mean_s", "duration", null],
+    ["web.dash_resolution", "resolution", "share", null], // visits ended resolved (visit steps)
   ];
 
   function get(object, path) {
@@ -214,7 +215,7 @@
     );
   }
 
-  const COLUMNS = [
+  const ALL_COLUMNS = [
     ["web.dash_tickets", "tickets", "count"],
     ["web.dash_served", "served", "count"],
     ["web.dash_no_shows", "no_shows", "count"],
@@ -227,6 +228,7 @@
     ["web.dash_within_target", "within_target", "share"],
     ["web.dash_quoted", "quoted_mean_s", "duration"],
     ["web.dash_actual", "actual_mean_s", "duration"],
+    ["web.dash_resolution", "resolution", "share"],
   ];
 
   function groupLabel(group, key) {
@@ -243,6 +245,8 @@
   }
 
   function renderTable(id, group) {
+    // first-visit resolution is kept per service chosen at the kiosk only
+    const COLUMNS = ALL_COLUMNS.filter((c) => group === "service" || c[1] !== "resolution");
     const head = NF.el("tr", {},
       NF.el("th", { scope: "col" }, NF.t({ service: "web.file_service", counter: "web.board_counter", clerk: "web.dash_clerk_at", hour: "web.dash_by_hour" }[group])),
       ...COLUMNS.map(([label, , , sub]) => NF.el("th", { class: "num", scope: "col" }, NF.t(label), sub ? NF.el("br") : null, sub ? NF.t(sub) : null)),
