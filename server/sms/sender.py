@@ -201,9 +201,7 @@ class Sender:
     def _check_health(self, now: float) -> None:
         fault: ModemError | None = None
         try:
-            if not self._healthy:
-                self.transport.connect()
-            self.transport.health()
+            self.transport.health()  # connects first when it is not connected
         except ModemError as exc:
             fault = exc
         self._healthy = fault is None
@@ -231,7 +229,8 @@ class Sender:
         now = self.ctx.now()
         rows = outbox.interrupted(self.ctx.db.read())
         for row in rows:
-            known = self.transport.was_sent(_outgoing(row))
+            complete = row["parts_sent"] >= row["parts"]  # died between the last part and "sent"
+            known = True if complete else self.transport.was_sent(_outgoing(row))
             with self.ctx.db.write() as tx:
                 if known is True:
                     for index in range(row["parts_sent"], row["parts"]):
@@ -292,6 +291,8 @@ class Sender:
             return False
         with self.ctx.db.write() as tx:
             outbox.mark_sent(tx, message.id, self.ctx.now())
+        if self._faults.get("rejected"):  # the SMS center accepts again
+            self._report(None)
         self._set(sent=self.status()["sent"] + 1)
         if self.on_sent is not None:
             self.on_sent(message.id)

@@ -65,7 +65,7 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
     def health(self) -> None:
-        """Raises :class:`ModemError` when the modem cannot send now."""
+        """Connects when not connected; raises :class:`ModemError` when it cannot send now."""
 
     def send(self, message: Outgoing, on_part: Callable[[str], None]) -> None: ...
 
@@ -104,6 +104,7 @@ class FolderModem:
         pass
 
     def health(self) -> None:
+        self.connect()
         if not os.access(self.sent, os.W_OK) or not self.inbox.is_dir():
             raise ModemError("absent", f"{self.folder} is not a writable folder")
 
