@@ -63,7 +63,15 @@
     $("loading").classList.add("hidden");
     $("ticket").classList.remove("hidden");
     $("number").textContent = ticket.number;
-    $("service").textContent = NF.pick(ticket.service && ticket.service.name);
+    // A visit through several counters: the service chosen, then "step 2 of 3: the step's name".
+    const steps = ticket.steps || 1;
+    const visit = steps > 1 && ticket.visit_service ? ticket.visit_service : ticket.service;
+    $("service").textContent = NF.pick(visit && visit.name);
+    $("step").classList.toggle("hidden", steps < 2);
+    if (steps > 1) {
+      const name = NF.pick(ticket.service && ticket.service.name);
+      $("step").textContent = NF.t("web.ticket_step", { step: ticket.step, steps, name });
+    }
     $("center").textContent = NF.pick(ticket.center);
     const called = ticket.state === "called" || ticket.state === "serving";
     const waiting = ticket.state === "waiting";
@@ -77,9 +85,9 @@
     $("wait").textContent = callable ? NF.formatWait(ticket.wait_minutes) || "—" : "—";
     const statusKey = waiting && !callable ? "web.ticket_status_waiting_no_counter" : `web.ticket_status_${ticket.state}`;
     $("status").textContent = NF.t(statusKey);
-    const steps = nextSteps(ticket.state);
-    $("next-steps").classList.toggle("hidden", !steps);
-    if (steps) $("next-steps-text").textContent = NF.t(steps);
+    const help = nextSteps(ticket.state);
+    $("next-steps").classList.toggle("hidden", !help);
+    if (help) $("next-steps-text").textContent = NF.t(help);
     $("notify-box").classList.toggle("hidden", FINISHED.has(ticket.state));
     if (called && wasCalled === false) ring();
     wasCalled = called;

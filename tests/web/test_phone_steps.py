@@ -1,0 +1,60 @@
+"""The phone page of a visit through several counters, in headless Chromium: after the first
+step it says "step 2 of 3" and the step's name under the service chosen, in Arabic and English;
+a visit of one step shows no step line."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from nafitha.text import t
+from tests.support.server import RunningServer
+
+pytestmark = pytest.mark.browser
+
+
+def issue(server: RunningServer, service: str) -> dict:
+    return server.client(server.kiosk_token).issue_ticket(
+        service, idempotency_key=str(uuid.uuid4())
+    )
+
+
+def open_ticket(open_page, server: RunningServer, ticket: dict, lang: str):
+    recorded = open_page(390, 844, locale="ar-LB" if lang == "ar" else "en-US")
+    page = recorded.page
+    token = ticket["status_url"].rsplit("/", 1)[-1]
+    page.goto(f"{server.url}/t/{token}?lang={lang}")
+    page.wait_for_selector("#ticket:not(.hidden)")
+    return page
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_phone_says_which_step_of_the_visit_the_ticket_is_at(
+    demo_server: RunningServer, open_page, artifacts: Path, lang: str
+) -> None:
+    ticket = issue(demo_server, "passport-new")
+    page = open_ticket(open_page, demo_server, ticket, lang)
+    services = {s["id"]: s for s in demo_server.client().services()["services"]}
+    first = t("web.ticket_step", lang, step=1, steps=3, name=services["passport-new"]["name"][lang])
+    page.wait_for_function("text => document.getElementById('step').innerText === text", arg=first)
+    demo_server.login("clerk11", counter="c11")  # the cashier is open: the next step callable
+    clerk = demo_server.login("clerk4", counter="c4")
+    while (called := clerk.call_next("c4")) and called["id"] != ticket["id"]:
+        clerk.ticket_action(called["id"], "finish", outcome="served")
+    clerk.ticket_action(ticket["id"], "finish", outcome="served", note="ok")
+    second = t("web.ticket_step", lang, step=2, steps=3, name=services["cashier"]["name"][lang])
+    page.wait_for_function(  # the live stream moves the page on by itself
+        "text => document.getElementById('step').innerText === text", arg=second
+    )
+    assert page.inner_text("#service") == services["passport-new"]["name"][lang]
+    assert page.inner_text("#number") == ticket["number"]
+    assert page.inner_text("#status") == t("web.ticket_status_waiting", lang)
+    page.screenshot(path=str(artifacts / f"web-phone-step-{lang}.png"))
+
+
+def test_a_visit_of_one_step_shows_no_step_line(demo_server: RunningServer, open_page) -> None:
+    ticket = issue(demo_server, "work-permit")
+    page = open_ticket(open_page, demo_server, ticket, "en")
+    assert page.is_hidden("#step")
