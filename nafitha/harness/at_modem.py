@@ -45,6 +45,7 @@ class AtModem:
     state: ModemState = field(default_factory=ModemState)
     sent: list[str] = field(default_factory=list)  # accepted PDUs, hex, in order
     commands: list[str] = field(default_factory=list)  # every command line received
+    pdus_received: int = 0  # PDUs handed over, answered or not yet
     device: str = ""
 
     def __post_init__(self) -> None:
@@ -138,6 +139,8 @@ class AtModem:
 
     def _accept_pdu(self, pdu: str) -> None:
         state = self.state
+        with self._lock:
+            self.pdus_received += 1  # before the network's delay: "in the middle of sending"
         if state.send_delay_s:
             time.sleep(state.send_delay_s)
         if state.cms_error is not None:
