@@ -22,6 +22,7 @@ from kiosk.alerts import AlertOutbox
 from kiosk.catalog import Catalog, parse_catalog, queue_text
 from kiosk.config import KioskSettings
 from kiosk.control import IDLE_WARNING_S, control_commands
+from kiosk.cutoff import needs_person, past_cutoff, person_complete
 from kiosk.issuing import TicketIssuer
 from kiosk.printer_watch import PrinterWatch
 from kiosk.printing import TicketPrinter, queue_figures
@@ -46,6 +47,8 @@ BACK = {
     "services": "categories",
     "track_entry": "welcome",
     "track_result": "track_entry",
+    "cutoff": "services",  # a service past its cut-off (kiosk/cutoff.py)
+    "person": "confirm",  # who takes the ticket, for a limited service
 }
 
 
@@ -232,10 +235,10 @@ class KioskApp(App):
 
     def choose_service(self, service_id: str) -> None:
         self.state.service_id = service_id
-        self.state.file_reference = ""
+        self.state.file_reference = self.state.person_input = ""
         self.state.priority = "none"
         self._confirm_back = "services"
-        self.go("confirm")
+        self.go("cutoff" if past_cutoff(self.state.catalog.services.get(service_id)) else "confirm")
 
     def quick_service(self, service_id: str) -> None:
         """From the welcome screen: straight to confirming (the second tap prints)."""
@@ -244,15 +247,22 @@ class KioskApp(App):
             return
         self.state.service_id = service_id
         self.state.category_id = service.category
-        self.state.file_reference = ""
+        self.state.file_reference = self.state.person_input = ""
         self.state.priority = "none"
         self._confirm_back = "welcome"
-        self.go("confirm")
+        self.go("cutoff" if past_cutoff(service) else "confirm")
 
     def set_priority(self, choice: str) -> None:
         self.state.priority = choice
 
     def confirm(self) -> None:
+        """Issue; a service limiting tickets per person first asks who takes it."""
+        service = self.state.catalog.services.get(self.state.service_id)
+        if needs_person(service) and not person_complete(
+            self.state.person_input, service.identify_by
+        ):
+            self.go("person")
+            return
         self.issuer.confirm()
 
     def cancel_issue(self) -> None:

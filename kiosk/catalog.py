@@ -26,6 +26,9 @@ class ServiceView:
     is_open: bool = True
     hours: tuple[dict[str, Any], ...] = ()
     queue: QueueView | None = None  # None: the server gave no queue figures
+    cutoff: CutoffView | None = None  # None: no closing time today (kiosk/cutoff.py)
+    limit: int | None = None  # tickets per person per day; the person is asked (kiosk/person.py)
+    identify_by: str = "phone"
 
     def title(self, lang: str) -> str:
         return self.name.get(lang) or next(iter(self.name.values()), self.id)
@@ -34,6 +37,16 @@ class ServiceView:
     def unserved(self) -> bool:
         """Open, but no open counter serves it now: the citizen is told before taking a ticket."""
         return self.is_open and self.queue is not None and not self.queue.callable
+
+
+@dataclass(frozen=True)
+class CutoffView:
+    """The server's cut-off of a service (``cutoff`` in the services list), times as sent."""
+
+    last_ticket_at: str | None = None  # ISO 8601 in the center's zone
+    closes_at: str | None = None
+    past_cutoff: bool = False
+    overridden: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,20 @@ def _service(data: Mapping[str, Any], category: str) -> ServiceView:
         is_open=bool(is_open) if not isinstance(is_open, Mapping) else bool(is_open.get("now")),
         hours=tuple(h for h in data.get("hours", ()) or () if isinstance(h, Mapping)),
         queue=_queue(data.get("queue")),
+        cutoff=_cutoff(data.get("cutoff")),
+        limit=int(data["max_tickets_per_person"]) if data.get("max_tickets_per_person") else None,
+        identify_by=str(data.get("identify_by") or "phone"),
+    )
+
+
+def _cutoff(data: Any) -> CutoffView | None:
+    if not isinstance(data, Mapping) or not data.get("last_ticket_at"):
+        return None
+    return CutoffView(
+        last_ticket_at=str(data["last_ticket_at"]),
+        closes_at=str(data["closes_at"]) if data.get("closes_at") else None,
+        past_cutoff=bool(data.get("past_cutoff")),
+        overridden=bool(data.get("overridden")),
     )
 
 

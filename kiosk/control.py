@@ -22,6 +22,7 @@ def snapshot(app: Any) -> dict[str, Any]:
         "category_id": state.category_id,
         "priority": state.priority,
         "file_reference": state.file_reference,
+        "person_digits": len(state.person_input),  # how many typed, never the digits
         "issue_phase": state.issue_phase,
         "attempts": state.attempts,
         "ticket": dict(state.ticket),

@@ -35,7 +35,16 @@ class Order:
     file: str | None
     lang: str = ""  # the citizen's: the paper is printed in it, as the screen was
     bring: tuple[dict[str, str], ...] = ()  # a return visit: what the file still misses
+    person: dict[str, str] | None = None  # a limited service: who takes it (kiosk/cutoff.py)
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+def _person(state: KioskState) -> dict[str, str] | None:
+    """``{"phone": ...}`` or ``{"id_digits": ...}`` for a service limiting tickets per person."""
+    service = state.catalog.services.get(state.service_id)
+    if service is None or not service.limit or not state.person_input:
+        return None
+    return {service.identify_by: state.person_input}
 
 
 class TicketIssuer:
@@ -75,6 +84,7 @@ class TicketIssuer:
                 for d in (state.track.get("missing_documents") or ())
                 if state.file_reference
             ),
+            person=_person(state),
         )
         state.timings = {"confirm": time.perf_counter()}
         state.attempts = 0
@@ -119,6 +129,7 @@ class TicketIssuer:
                 priority=order.priority,
                 file=order.file,
                 idempotency_key=order.key,
+                person=order.person,
             )
             answered_at = time.perf_counter()
             Clock.schedule_once(lambda _dt: self._issued(order, answer, answered_at), 0)

@@ -37,6 +37,7 @@ class KioskState(EventDispatcher):
     page = NumericProperty(0)
     priority = OptionProperty("none", options=["none", "elderly", "special_needs"])
     file_reference = StringProperty("")  # a return visit: the ticket is linked to this file
+    person_input = StringProperty("")  # a limited service: the phone or id digits (forgotten)
 
     # issuing: "idle" → "issuing" → ("waiting_server" ↺) → "issued" | "refused"
     issue_phase = OptionProperty(
@@ -74,7 +75,7 @@ class KioskState(EventDispatcher):
     def start_over(self, lang: str) -> None:
         """Back to a fresh welcome screen: nothing chosen, the default language."""
         self.lang = lang
-        self.category_id = self.service_id = self.file_reference = ""
+        self.category_id = self.service_id = self.file_reference = self.person_input = ""
         self.page = 0
         self.priority = "none"
         self.issue_phase = "idle"

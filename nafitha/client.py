@@ -175,12 +175,18 @@ class Client:
         priority: bool | None = None,
         file: str | None = None,
         idempotency_key: str | None = None,
+        person: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        """A new ticket (201), retried safely under one idempotency key (made here if not given)."""
+        """A new ticket (201), retried safely under one idempotency key (made here if not given).
+
+        ``person``: ``{"phone": ...}`` or ``{"id_digits": ...}`` for a service limiting tickets
+        per person per day (docs/api.md)."""
         key = idempotency_key or uuid.uuid4().hex
         body: dict[str, Any] = {"service": service, "priority": bool(priority)}
         if file is not None:
             body["file"] = file
+        if person is not None:
+            body["person"] = person
         return self.request(
             "POST",
             "/api/v1/tickets",

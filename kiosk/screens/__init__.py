@@ -2,7 +2,9 @@
 
 from kiosk.screens.categories import CategoriesScreen
 from kiosk.screens.confirm import ConfirmScreen
+from kiosk.screens.cutoff_notice import CutoffScreen
 from kiosk.screens.issuing import IssuingScreen
+from kiosk.screens.person import PersonScreen
 from kiosk.screens.services import ServicesScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.track_entry import TrackEntryScreen
@@ -14,6 +16,8 @@ SCREENS = (
     CategoriesScreen,
     ServicesScreen,
     ConfirmScreen,
+    CutoffScreen,
+    PersonScreen,
     IssuingScreen,
     TicketScreen,
     TrackEntryScreen,
