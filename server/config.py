@@ -178,14 +178,14 @@ class Center(Settings):
 
     @model_validator(mode="after")
     def _one_policy(self) -> Center:
-        """``call_policy`` (older files) and ``call_profile.policy`` always say the same."""
-        if "policy" not in self.call_profile.model_fields_set:
+        """``call_policy`` and ``call_profile.policy`` always say the same: ``call_policy``,
+        when given (older files, older code), is the default profile's policy."""
+        given = "call_policy" in self.model_fields_set
+        if given or "policy" not in self.call_profile.model_fields_set:
             profile = self.call_profile.model_copy(update={"policy": self.call_policy})
             object.__setattr__(self, "call_profile", profile)  # frozen model, still validating
-        elif "call_policy" not in self.model_fields_set:
+        else:
             object.__setattr__(self, "call_policy", self.call_profile.policy)
-        elif self.call_policy != self.call_profile.policy:
-            raise ValueError("call_policy and call_profile.policy differ: give one")
         return self
 
     @field_validator("timezone")

@@ -134,24 +134,27 @@ def recent_durations(db: sqlite_utils.Database, service: str, day: str, limit: i
 def queue_heads(
     db: sqlite_utils.Database, day: str, services: Iterable[str], counter_id: str
 ) -> list[Waiting]:
-    """The first waiting ticket of each service (those not sent to another counter), then the
-    first of those sent to ``counter_id``: what the call-next policy chooses among."""
+    """The first waiting ticket of each service and kind (priority, normal) sent to no counter,
+    then the first of each kind sent to ``counter_id``: what the
+    calling profile chooses among (within one service and kind both policies keep issue order,
+    and a service's oldest ticket, which the helping rule reads, is one of its two heads)."""
     heads: list[Waiting] = []
     for service in services:
+        for priority in (1, 0):
+            row = db.execute(
+                f"SELECT {WAITING_COLUMNS} FROM tickets"
+                " WHERE state = 'waiting' AND day = ? AND service = ? AND priority = ?"
+                " AND target_counter IS NULL ORDER BY issued_at, id LIMIT 1",
+                [day, service, priority],
+            ).fetchone()
+            if row:
+                heads.append(_waiting(row))
+    for priority in (1, 0):
         row = db.execute(
-            f"SELECT {WAITING_COLUMNS} FROM tickets"
-            " WHERE state = 'waiting' AND day = ? AND service = ?"
-            " AND (target_counter IS NULL OR target_counter = ?)"
-            " ORDER BY priority DESC, issued_at, id LIMIT 1",
-            [day, service, counter_id],
+            f"SELECT {WAITING_COLUMNS} FROM tickets WHERE state = 'waiting' AND day = ?"
+            " AND target_counter = ? AND priority = ? ORDER BY issued_at, id LIMIT 1",
+            [day, counter_id, priority],
         ).fetchone()
         if row:
             heads.append(_waiting(row))
-    row = db.execute(
-        f"SELECT {WAITING_COLUMNS} FROM tickets WHERE state = 'waiting' AND day = ?"
-        " AND target_counter = ? ORDER BY priority DESC, issued_at, id LIMIT 1",
-        [day, counter_id],
-    ).fetchone()
-    if row:
-        heads.append(_waiting(row))
     return heads

@@ -1,4 +1,6 @@
-"""Calling tickets to a counter: the next one by policy, or a chosen one with a recorded reason."""
+"""Calling tickets to a counter: the next one by its calling profile, or a chosen one with a
+recorded reason. Both record the kind called in the counter's run (m024), in the same
+transaction that reads it, so concurrent clerks never break a ratio."""
 
 from __future__ import annotations
 
@@ -6,10 +8,12 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain.call_next import Waiting, choose_next
+from server.config import CallProfile, Counter
+from server.domain.calling_profile import Choice, choose
 from server.domain.errors import Refusal
 from server.domain.hours import local_day
 from server.domain.roles import Can, require
+from server.store import call_runs
 from server.store import counters as counters_store
 from server.store import tickets as tickets_store
 from server.store.events import append_event
@@ -31,17 +35,6 @@ def check_at_counter(actor: Actor, counter: str) -> None:
         raise Refusal("not_at_counter")
 
 
-def _heads(
-    tx: sqlite_utils.Database, counter_id: str, services: frozenset[str], day: str
-) -> list[Waiting]:
-    """The first waiting ticket of each service the counter serves, and of those sent to it.
-
-    Within one service both policies agree on the order (same target), so the policy only needs
-    each service's head to choose among.
-    """
-    return queue_heads(tx, day, sorted(services), counter_id)
-
-
 def _check_counter_free(tx: sqlite_utils.Database, counter_id: str) -> None:
     if counters_store.status_of(tx, counter_id) == "paused":
         raise Refusal("counter_paused")
@@ -50,19 +43,27 @@ def _check_counter_free(tx: sqlite_utils.Database, counter_id: str) -> None:
         raise Refusal("counter_busy", number=busy)
 
 
-def _policy_choice(
+def profile_of(catalog: Catalog, counter: Counter) -> CallProfile:
+    """The counter's own calling profile, else the center's."""
+    return counter.profile or catalog.center.call_profile
+
+
+def _profile_choice(
     tx: sqlite_utils.Database, catalog: Catalog, counter_id: str, now: float, day: str
-) -> Waiting | None:
+) -> Choice | None:
+    """What the counter's profile calls now, from the queue heads and the counter's run."""
     counter = catalog.counter(counter_id)
-    services = frozenset(counter.services)
-    targets = catalog.target_wait_s()
-    return choose_next(
-        _heads(tx, counter_id, services, day),
+    main = frozenset(counter.services)
+    helps = frozenset(counter.helps) - main
+    return choose(
+        queue_heads(tx, day, sorted(main | helps), counter_id),
         counter_id,
-        services,
-        catalog.center.call_policy,
+        main,
+        helps,
+        profile_of(catalog, counter),
+        call_runs.run_of(tx, counter_id, day),
         now,
-        targets,
+        catalog.target_wait_s(),
     )
 
 
@@ -79,6 +80,7 @@ def _mark_called(
     tickets_store.mark_called(tx, ticket_id, counter_id, actor.name, now)
     counters_store.open_if_closed(tx, counter_id, actor.name, now)
     row = fetch_ticket(tx, ticket_id)
+    call_runs.record_call(tx, counter_id, row["day"], bool(row["priority"]))
     append_event(
         tx,
         kind,
@@ -98,7 +100,11 @@ def _mark_called(
 
 
 def call_next(ctx: Context, actor: Actor, counter_id: str) -> dict[str, Any] | None:
-    """Call the next ticket to ``counter_id`` by the center's policy; None when nobody waits."""
+    """Call the next ticket to ``counter_id`` by its calling profile; None when nobody waits.
+
+    The event's ``policy`` is the profile's order, ``profile`` the rule that chose the ticket
+    (``calling_profile.Rule``: policy, main, help, priority, ratio).
+    """
     check_at_counter(actor, counter_id)
     catalog = catalog_with(ctx, counter=counter_id)
     catalog.counter(counter_id)
@@ -106,18 +112,19 @@ def call_next(ctx: Context, actor: Actor, counter_id: str) -> dict[str, Any] | N
     day = local_day(now, catalog.center.timezone)
     with ctx.db.write() as tx:
         _check_counter_free(tx, counter_id)
-        chosen = _policy_choice(tx, catalog, counter_id, now, day)
+        chosen = _profile_choice(tx, catalog, counter_id, now, day)
         if chosen is None:
             return None
+        policy = profile_of(catalog, catalog.counter(counter_id)).policy
         row = _mark_called(
             tx,
             catalog,
             actor,
-            chosen.id,
+            chosen.ticket.id,
             counter_id,
             now,
             "ticket_called",
-            {"policy": catalog.center.call_policy},
+            {"policy": policy, "profile": chosen.rule},
         )
     ctx.on_event()
     return clerk_view(ctx, row, catalog)
@@ -141,11 +148,15 @@ def call_ticket(
         row = fetch_ticket(tx, ticket_id)
         if row["state"] != "waiting":
             raise wrong_state(row["state"], "call")
-        served = row["service"] in counter.services or row["target_counter"] == counter_id
+        served = (
+            row["service"] in counter.services
+            or row["service"] in counter.helps
+            or row["target_counter"] == counter_id
+        )
         if not served or (row["target_counter"] not in (None, counter_id)):
             raise Refusal("counter_not_serving")
         _check_counter_free(tx, counter_id)
-        due = _policy_choice(tx, catalog, counter_id, now, day)
+        due = _profile_choice(tx, catalog, counter_id, now, day)
         row = _mark_called(
             tx,
             catalog,
@@ -154,7 +165,10 @@ def call_ticket(
             counter_id,
             now,
             "ticket_called_out_of_order",
-            {"reason": reason, "passed_over": due.id if due and due.id != ticket_id else None},
+            {
+                "reason": reason,
+                "passed_over": due.ticket.id if due and due.ticket.id != ticket_id else None,
+            },
         )
     ctx.on_event()
     return clerk_view(ctx, row, catalog)
