@@ -108,7 +108,16 @@ def board_page(hints: Hints, ctx: Ctx) -> HTMLResponse:
     # The board is bilingual; its first language is Arabic unless the TV is told otherwise
     # (a TV browser's own language says nothing about the hall).
     lang = pick_lang(hints.query, hints.cookie, None)
-    return _page(ctx, "board", lang, title_key="web.board_title", body_class="board")
+    center = load_catalog(ctx).center  # the integrity summary's turn (static/board_rotation.js)
+    rotation = {"every_s": center.board_rotation_s, "show_s": center.board_integrity_s}
+    return _page(
+        ctx,
+        "board",
+        lang,
+        title_key="web.board_title",
+        body_class="board",
+        page_data={"rotation": rotation},
+    )
 
 
 @router.get("/t/{token}", response_class=HTMLResponse)
@@ -134,6 +143,18 @@ def file_page(reference: str, hints: Hints, ctx: Ctx) -> HTMLResponse:
     data = {"reference": reference if good else "", "asked": True}
     lang = pick_lang(hints.query, hints.cookie, hints.browser)
     return _page(ctx, "file", lang, title_key="web.file_title", body_class="phone", page_data=data)
+
+
+@router.get("/integrity", response_class=HTMLResponse)
+def integrity_page(
+    hints: Hints, ctx: Ctx, day: Annotated[str | None, Query()] = None
+) -> HTMLResponse:
+    """The published integrity report of a day (docs/audit.md); its script reads the API."""
+    lang = pick_lang(hints.query, hints.cookie, hints.browser)
+    data = {"day": day[:10] if day else ""}
+    return _page(
+        ctx, "integrity", lang, title_key="web.integrity_title", body_class="report", page_data=data
+    )
 
 
 @router.get("/dashboard", response_class=HTMLResponse)

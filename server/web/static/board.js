@@ -303,6 +303,7 @@ const Board = (() => {
       const counter = data.counter && typeof data.counter === "object" ? data.counter : {};
       const call = { event_id: message.id, number, counter: counter.id, counter_number: counter.number, state: "called", missed: false };
       state.calls = [call, ...state.calls.filter((c) => c.number !== number)].slice(0, MAX_CALLS);
+      if (window.NFBoardRotation) window.NFBoardRotation.interrupt(); // a call shows at once
       renderCalls(true);
       Voice.announce(number, counter.number);
     } else if (kind === "board_message") {
