@@ -202,12 +202,17 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         server = server_part(setup)
+        from server.sms.demo import demo_sms_config  # the simulated modem (docs/sms.md)
+
+        sms_config, sms_folder = demo_sms_config(data)
+        server.argv.extend(["--config", str(sms_config)])
         if args.replica:  # the off-site replica (docs/operations.md)
             server.argv.extend(["--replica", args.replica])
         process = subprocess.Popen(server.argv, env={**os.environ, **server.env})
         children.append((server, process))
         _wait_until_up(url, process)
         _print_banner(setup)
+        print(f"  text messages sent to {sms_folder / 'sent'}; drop one in {sms_folder / 'inbox'}")
         for step in STEPS:
             step(setup)
         for make in EXTRA_PARTS:

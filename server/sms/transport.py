@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,7 @@ class Transport(Protocol):
     def receive(self) -> list[Received | DeliveryReport]: ...
 
 
+SETTLE_S = 0.2  # an inbox file is read once it has not changed for this long
 _INBOX_NAME = re.compile(r"(?:^IN\d{8}_\d{6}_\d{2}_)?(\+?\d{6,16})(?:[_\-.].*)?\.txt$")
 
 
@@ -142,6 +144,11 @@ class FolderModem:
         except OSError:
             return found
         for path in names:
+            try:
+                if time.time() - path.stat().st_mtime < SETTLE_S:
+                    continue  # maybe still being written: next turn
+            except OSError:
+                continue
             match = _INBOX_NAME.match(path.name)
             if match is None:
                 path.replace(self.inbox / "refused" / path.name)

@@ -1,8 +1,10 @@
-"""A citizen's own message, dropped in the folder modem's inbox: a file reference gets its stage back
+"""A citizen's own message in the folder modem's inbox: a reference gets its stage back
 (typo-checked, no personal data), STOP/قف stops every notice, a flood is answered only so often."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from server.domain.files import Citizen
@@ -20,6 +22,8 @@ def drop(env: SmsEnv, name: str, text: str) -> Path:
     inbox.mkdir(parents=True, exist_ok=True)
     path = inbox / name
     path.write_text(text, encoding="utf-8")
+    settled = time.time() - 1  # written a moment ago: the modem reads settled files only
+    os.utime(path, (settled, settled))
     return path
 
 
