@@ -64,6 +64,7 @@ class Can(StrEnum):
     MANAGE_DEVICES = "manage_devices"
     READ_AUDIT = "read_audit"
     READ_CHAIN_HEADS = "read_chain_heads"  # the signed chain heads, and signing one now
+    SET_CALL_PROFILE = "set_call_profile"  # the center's and the counters' calling profiles
     REPRINT_AT_KIOSK = "reprint_at_kiosk"  # by the QR's token or the typed number
     REPRINT_TICKET = "reprint_ticket"  # at the counter, by id: the clerk's own tickets
     RAISE_SILENT_ALARM = "raise_silent_alarm"  # only at the counter one is signed in at
@@ -95,6 +96,7 @@ PERMISSIONS: dict[Can, frozenset[Role]] = {
     Can.OVERRIDE_CUTOFF: _MANAGERS,
     Can.READ_AUDIT: _ADMINS | {Role.AUDITOR},
     Can.READ_CHAIN_HEADS: _MANAGERS | {Role.AUDITOR},
+    Can.SET_CALL_PROFILE: _MANAGERS,
     Can.REPRINT_AT_KIOSK: frozenset({Role.KIOSK}),
     Can.REPRINT_TICKET: _STAFF,
     Can.RAISE_SILENT_ALARM: _STAFF,
