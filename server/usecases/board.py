@@ -19,6 +19,7 @@ from server.store.events import append_event
 from server.usecases import estimates
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Actor, Context
+from server.usecases.cutoff import cutoffs
 
 CALL_KINDS = ("ticket_called", "ticket_called_out_of_order", "ticket_recall")
 BOARD_CALLS = 9
@@ -63,6 +64,7 @@ def board_state(ctx: Context) -> dict[str, Any]:
         # The same figures a ticket taken now is told (one rounding, ``wait_minutes``), and the
         # count of who waits from the trigger-kept counts rather than a scan of the day's tickets.
         queues = estimates.queue_figures(db, catalog, day, ctx.cache)
+        cutoff = cutoffs(ctx, db, catalog, now, queues)  # each service's last-ticket time
     return {
         "center": catalog.center.name.model_dump(),
         "timezone": timezone,
@@ -75,6 +77,7 @@ def board_state(ctx: Context) -> dict[str, Any]:
                 "count": queues.get(service.id, {}).get("waiting", 0),
                 "wait_minutes": queues.get(service.id, {}).get("wait_minutes"),
                 "callable": queues.get(service.id, {}).get("callable", True),
+                "cutoff": cutoff.get(service.id),
             }
             for service in catalog.services.values()
             if service.active

@@ -1,81 +1,25 @@
-"""The honest cut-off and the person prompt on the real kiosk (Xvfb), against a real server.
-
-The center's zone is chosen so its local time now is about 10:00 (a fixed-offset zone), and its
-hours are written around now: family extracts close in 30 minutes with a 45-minute margin (past
-their cut-off), civil extracts close in 5 hours (no counter open, so no wait: the last ticket is
-at closing minus the 10-minute margin), birth registrations allow 1 ticket per phone number and
-marriage registrations 1 per last-4-digits of the national id.
-"""
+"""The honest cut-off and the person prompt on the real kiosk (Xvfb), against a real server
+whose center is ``tests/support/cutoff_center.py`` (local time about 10:00 in a fixed-offset zone,
+hours around now, two services limiting tickets per person)."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from nafitha.paths import DEMO
 from printers.virtual import VirtualPrinter
 from tests.kiosk.driver import Kiosk, arabic_ocr, english_ocr, start_kiosk
+from tests.support.cutoff_center import BY_ID, BY_PHONE, CATEGORY, LAST, LATE, cutoff_center
 from tests.support.server import start_server
 
 pytestmark = pytest.mark.gui
-
-LATE, LAST, BY_PHONE, BY_ID = (
-    "family-extract",
-    "civil-extract",
-    "birth-registration",
-    "marriage-registration",
-)
-CATEGORY = "civil-status"
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def zone_at_ten() -> str:
-    """A fixed-offset zone whose local time now is about 10:00 (far from midnight both ways)."""
-    offset = 10 - datetime.now(UTC).hour
-    if offset < -12:
-        offset += 24
-    if offset > 14:
-        offset -= 24
-    return "Etc/GMT" + (f"{-offset:+d}" if offset else "")  # Etc/GMT-3 is UTC+3
-
-
-def hhmm(moment: datetime) -> str:
-    return moment.strftime("%H:%M")
-
-
-def center_file(folder: Path, zone: str) -> tuple[Path, dict[str, str]]:
-    now = datetime.now(ZoneInfo(zone))
-    today = DAYS[now.weekday()]
-    late_close = hhmm(now + timedelta(minutes=30))
-    far = now + timedelta(hours=5)
-    text = (DEMO / "center.toml").read_text(encoding="utf-8")
-    text = re.sub(r"^hours = \[.*\]\n", "", text, flags=re.M)
-    text = re.sub(r"^hours = \[\n.*?^\]\n", "", text, flags=re.M | re.S)
-    text = re.sub(r'^timezone = ".*"$', f'timezone = "{zone}"', text, count=1, flags=re.M)
-    extra = {
-        LATE: f'hours = [{{ days = ["{today}"], open = "00:00", close = "{late_close}" }}]\n'
-        "cutoff_margin_min = 45\n",
-        LAST: f'hours = [{{ days = ["{today}"], open = "00:00", close = "{hhmm(far)}" }}]\n',
-        BY_PHONE: 'max_tickets_per_person = 1\nidentify_by = "phone"\n',
-        BY_ID: 'max_tickets_per_person = 1\nidentify_by = "id_digits"\n',
-    }
-    for service, lines in extra.items():
-        text = text.replace(f'id = "{service}"\n', f'id = "{service}"\n{lines}', 1)
-    path = folder / "center.toml"
-    path.write_text(text, encoding="utf-8")
-    last_ticket = hhmm(far.replace(second=0, microsecond=0) - timedelta(minutes=10))
-    return path, {"late_close": late_close, "last_ticket": last_ticket}
 
 
 @pytest.fixture(scope="module")
 def setup(display: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("cutoff-kiosk")
-    zone = zone_at_ten()
-    center, times = center_file(root, zone)
+    center, times = cutoff_center(root)
     server = start_server(root / "server", center=center, ignore_hours=False)
     try:
         with VirtualPrinter(out_dir=root / "paper") as paper:

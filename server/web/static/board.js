@@ -202,12 +202,26 @@ const Board = (() => {
       NF.el("span", { text: words[0] }), " · ", NF.el("span", { lang: other, text: words[1] }));
   }
 
+  // A service's last-ticket time (the honest cut-off, docs/server.md) in both languages, or that
+  // no more tickets are issued today (with the closing time); in the center's zone.
+  function lastTicketLine(row) {
+    const cut = row.cutoff;
+    if (!cut || !cut.last_ticket_at) return null;
+    const other = NF.lang === "ar" ? "en" : "ar";
+    const key = cut.past_cutoff ? "web.board_no_more_tickets" : "web.board_last_ticket";
+    const time = NF.formatTime(cut.past_cutoff ? cut.closes_at : cut.last_ticket_at, state.timezone || NF.timezone);
+    return NF.el("span", { class: `last-ticket${cut.past_cutoff ? " past" : ""}`, "data-time": time },
+      NF.el("span", { text: NF.t(key, { time }) }), " · ", NF.el("span", { lang: other, text: NF.tIn(other, key, { time }) }));
+  }
+
   function renderWaiting() {
     $("waiting").replaceChildren(
-      ...state.waiting.filter((row) => row.count > 0).map((row) => {
+      ...state.waiting.filter((row) => row.count > 0 || (row.cutoff && row.cutoff.last_ticket_at)).map((row) => {
         const names = bilingual(row.name);
         const wait = waitLine(row);
         if (wait) names.append(wait);
+        const last = lastTicketLine(row);
+        if (last) names.append(last);
         return NF.el("li", { "data-service": row.service },
           NF.el("span", { class: "prefix number", text: row.prefix }),
           names,
