@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from counter.state import CounterState
+from counter.state import CounterState, service_id
 from nafitha.client import ApiError, Client
 
 
@@ -53,7 +53,8 @@ class ServingActions:
         self.state.pending = "call_next"
 
         def call() -> dict[str, Any] | None:
-            self.client.ticket_action(ticket["id"], "finish")
+            # the quick key records the service's first resolved outcome ("served")
+            self.client.ticket_action(ticket["id"], "finish", **self._served(ticket))
             return self.client.call_next(self.state.counter_id)
 
         def failed(exc: Exception) -> None:
@@ -61,6 +62,12 @@ class ServingActions:
             self.reload_ticket()  # the finish may have gone through before the call failed
 
         self._do(call, lambda answer: self._called(answer, finished=ticket), failed=failed)
+
+    def _served(self, ticket: dict[str, Any]) -> dict[str, Any]:
+        """``{"outcome": <the first resolved outcome>}`` of the ticket's service, if listed."""
+        service = self.state.catalog.get(service_id(ticket)) or {}
+        served = next((o for o in service.get("outcomes") or [] if o.get("resolved")), None)
+        return {"outcome": served["id"]} if served else {}
 
     def _called(
         self, ticket: dict[str, Any] | None, finished: dict[str, Any] | None = None
@@ -94,6 +101,7 @@ class ServingActions:
         action: str,
         done: Callable[[dict[str, Any], dict[str, Any]], None],
         body: dict[str, Any] | None = None,
+        call: Callable[[dict[str, Any]], Any] | None = None,
     ) -> None:
         ticket = dict(self.state.ticket)
         if not ticket or self.state.busy:
@@ -105,7 +113,9 @@ class ServingActions:
                 self.reload_ticket()  # someone else changed it: show it as the server has it
 
         self._do(
-            lambda: self.client.ticket_action(ticket["id"], action, **(body or {})),
+            (lambda: call(ticket))
+            if call
+            else lambda: self.client.ticket_action(ticket["id"], action, **(body or {})),
             lambda answer: done(ticket, answer or {}),
             failed=failed,
         )
@@ -133,10 +143,39 @@ class ServingActions:
         if self.state.can("start"):
             self._ticket_action("start", self._kept("done_started"))
 
-    def finish(self) -> None:
-        """Finish (the server starts a called ticket first: finish implies start)."""
-        if self.state.can("finish"):
-            self._ticket_action("finish", self._closed("done_finished"))
+    def finish(self, outcome: str | None = None, note: str = "") -> None:
+        """Finish with ``outcome`` (the server starts a called ticket first: finish implies
+        start); a step of a longer visit goes on to the next step, with ``note``."""
+        if not self.state.can("finish"):
+            return
+        body = {"outcome": outcome, "note": note.strip() or None}
+
+        def done(ticket: dict[str, Any], answer: dict[str, Any]) -> None:
+            if answer.get("state") != "waiting":
+                self._closed("done_finished")(ticket, answer)
+                return
+            service = (answer.get("service") or {}).get("name") or {}  # the visit's next step
+            self.state.say("done_next_step", number=ticket["number"], service=service)
+            self._set_ticket(None)
+            self.refresh_today()
+
+        self._ticket_action("finish", done, body={k: v for k, v in body.items() if v})
+        self.state.screen = "serve"
+
+    def send_back(self, step: int, reason: str, names: dict[str, str]) -> None:
+        """Send the citizen back to the earlier ``step`` of the visit (``names``: its service)."""
+        body = {"step": step, "reason": reason.strip() or None}
+
+        def call(ticket: dict[str, Any]) -> Any:
+            return self.client.send_back(ticket["id"], **{k: v for k, v in body.items() if v})
+
+        def done(ticket: dict[str, Any], _answer: dict[str, Any]) -> None:
+            self.state.say("done_sent_back", number=ticket["number"], step=step, service=names)
+            self._set_ticket(None)
+            self.refresh_queue()
+
+        self._ticket_action("send-back", done, call=call)
+        self.state.screen = "serve"
 
     def no_show(self) -> None:
         """Mark the called ticket no-show (the screen asked the clerk to confirm first); it can be

@@ -66,6 +66,7 @@ BY_SCREEN: dict[str, tuple[Shortcut, ...]] = {
     "serve": SERVE,
     "paused": PAUSED,
     "transfer": DIALOG,
+    "outcome": DIALOG,  # finish with an outcome, or send back (counter/screens/outcome.py)
     "pause": DIALOG,
     "open_file": DIALOG,
     "files": DIALOG,

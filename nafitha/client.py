@@ -201,6 +201,20 @@ class Client:
             body["device"] = device
         return self.request("POST", "/api/v1/alerts", json_body=body)
 
+    def reprint_ticket(self, token: str | None = None, number: str | None = None) -> dict[str, Any]:
+        """Today's ticket again (the kiosk): by its QR's ``token`` or its typed ``number``. Not
+        retried: each answer counts a reprint."""
+        body = {"token": token} if token is not None else {"number": number}
+        return self.request("POST", "/api/v1/tickets/reprint", json_body=body)
+
+    def reprint_at_counter(self, ticket_id: int) -> dict[str, Any]:
+        """The counter's reprint of a ticket it holds (or may call)."""
+        return self.request("POST", f"/api/v1/tickets/{ticket_id}/reprint")
+
+    def silent_alarm(self, counter: str) -> dict[str, Any]:
+        """The counter's silent alarm (202 ``{alert, repeat}``)."""
+        return self.request("POST", f"/api/v1/counters/{counter}/alarm")
+
     # ------------------------------------------------------------------ counter
     def call_next(self, counter: str) -> dict[str, Any] | None:
         """The ticket called to ``counter``, or None when nobody waits."""
@@ -214,6 +228,11 @@ class Client:
     def ticket_action(self, ticket_id: int, action: str, **body: Any) -> dict[str, Any]:
         """recall, no-show, start, finish, transfer (service=, counter=) or cancel a ticket."""
         return self.request("POST", f"/api/v1/tickets/{ticket_id}/{action}", json_body=body or {})
+
+    def send_back(self, ticket_id: int, step: int, reason: str | None = None) -> dict[str, Any]:
+        """Send a ticket called or served here back to an earlier ``step`` of its visit."""
+        body: dict[str, Any] = {"step": step, "reason": reason}
+        return self.request("POST", f"/api/v1/tickets/{ticket_id}/send-back", json_body=body)
 
     def pause_counter(self, counter: str, reason: str | None = None) -> dict[str, Any]:
         """Pause a counter; the reason is kept in the audit log."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from counter.screens.files import FilesScreen
 from counter.screens.login import LoginScreen
 from counter.screens.open_file import OpenFileScreen
+from counter.screens.outcome import OutcomeScreen
 from counter.screens.pause import PauseScreen
 from counter.screens.paused import PausedScreen
 from counter.screens.receipt import ReceiptScreen
@@ -15,6 +16,7 @@ SCREENS = (
     LoginScreen,
     ServeScreen,
     TransferScreen,
+    OutcomeScreen,
     PauseScreen,
     PausedScreen,
     OpenFileScreen,

@@ -55,6 +55,25 @@ class ServeScreen(CounterScreen):
             text += "  ·  " + self.app.tr("ticket_file", lang, reference=ticket["file"])
         return text
 
+    def step_text(self, ticket: dict[str, Any], lang: str) -> str:
+        """A visit through several counters: "Step 2 of 3 — from <service>", then the note the
+        clerk of the step before wrote (docs/counter.md)."""
+        ticket = ticket or {}
+        steps, step = int(ticket.get("steps") or 1), int(ticket.get("step") or 1)
+        lines = []
+        if steps > 1:
+            key, params = "step_line", {"step": step, "steps": steps}
+            visit = (ticket.get("visit_service") or {}).get("id")
+            order = [visit, *((self.app.state.catalog.get(visit) or {}).get("steps") or [])]
+            here = service_id(ticket)
+            if 1 < step <= len(order):
+                key, here = "step_line_from", order[step - 2]
+            params["service"] = self.app.state.service_name(here, lang)
+            lines.append(self.app.tr(key, lang, **params))
+        if ticket.get("note"):
+            lines.append(self.app.tr("step_note", lang, note=ticket["note"]))
+        return "\n".join(lines)
+
     def today_text(self, count: float, average: float, lang: str) -> str:
         return "{}: {}  ·  {}".format(
             self.app.tr("today", lang),
@@ -152,8 +171,10 @@ class ServeScreen(CounterScreen):
         self.app.actions.start()
 
     def action_finish(self) -> None:
+        """Ask how it ended (counter/screens/outcome.py); the quick key X records "served"."""
         self.app.state.confirming = ""
-        self.app.actions.finish()
+        if self.app.state.can("finish"):
+            self.app.state.screen = "outcome"
 
     def action_transfer(self) -> None:
         self.app.state.confirming = ""

@@ -35,9 +35,12 @@ def test_a_clerk_serves_with_the_keyboard_only(demo_server, counters):
     app.wait(lambda s: s["ticket"].get("recalls") == 1, "the recall")
     app.press("s")
     app.wait(lambda s: s["ticket"].get("state") == "serving", "serving")
-    app.press("f")
+    app.press("f")  # F asks how it ended; Enter takes the chosen (first resolved) outcome
+    app.wait(lambda s: s["screen"] == "outcome", "the outcome picker")
+    app.press("enter")
     app.wait(lambda s: not s["ticket"] and s["served_count"] == 1, "finished")
-    assert manager.ticket(elderly["id"])["state"] == "done"
+    finished = manager.ticket(elderly["id"])
+    assert (finished["state"], finished["outcome"]) == ("done", "served")
 
     # F1 calls the next one; T, Down twice then Up (the first other service), a note, Enter
     app.press("f1")

@@ -39,6 +39,8 @@ def test_the_counter_survives_a_server_restart_mid_session(tmp_path, counters):
             app.tap("start")
             app.wait(lambda s: s["ticket"].get("state") == "serving", "serving after restart")
             app.tap("finish")
+            app.wait(lambda s: s["screen"] == "outcome", "the outcome picker")
+            app.tap("confirm")  # the first resolved outcome is chosen: served
             app.wait(lambda s: not s["ticket"] and s["served_count"] == 1, "finished")
 
             # the live queue works again: a new ticket shows up without any click
