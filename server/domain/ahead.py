@@ -10,6 +10,12 @@ and the call-next policy orders it first (``call_next.order_key``): priority, th
 issue time or the largest share of the target wait, then the lower id. So a ticket of service B is
 told 2 ahead when two tickets of service A, issued earlier, wait for the one counter serving both.
 
+Calling profiles change this for the other kind of ticket: under ``ratio`` or ``capped`` a normal
+ticket is not behind every priority one (nor a priority ticket before every normal one). The
+tickets of its own kind are counted as above; of the other kind, as many as the profiles of its
+counters may call first by their bound (:func:`other_kind_allowed`, :func:`with_profiles`): an
+upper bound, exact under ``first`` (the default, and the rule before profiles).
+
 Time is passed in (``now``: the target-ratio policy moves with it); nothing here reads a clock.
 """
 
@@ -20,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from server.domain.call_next import Policy, Waiting, is_candidate, order_key
+from server.domain.calling_profile import Profile, bound
 
 NOTHING: frozenset[str] = frozenset()
 
@@ -136,3 +143,64 @@ def ahead_of_new(
         if rank >= priority:
             before[service] = before.get(service, 0) + count
     return ahead_counted(before, [t for t in sent if t.priority >= priority], counters, serves)
+
+
+# Calling profiles (server/domain/calling_profile.py): the other kind is not always all ahead.
+
+HELP_SHARE = 0.25  # a helping counter busy with its own queue, as a share of a counter
+
+
+def other_kind_allowed(profiles: Iterable[Profile], priority: bool, same_ahead: int) -> int | None:
+    """At most how many tickets of the other kind the counters call before a ticket of kind
+    ``priority`` that has ``same_ahead`` of its own kind before it; None: every one of them.
+
+    From each profile's bound K (``calling_profile.bound``): K less the ticket and its kind; the
+    largest over the counters (the most any of them may call first). Under ``first`` this is
+    the old rule: every priority ticket before a normal one, no normal one before a priority one.
+    """
+    most = 0
+    found = False
+    for profile in profiles:
+        found = True
+        calls = bound(profile, priority, same_ahead)
+        if calls is None:
+            return None
+        most = max(most, calls - same_ahead - 1)
+    return most if found else None
+
+
+def take(counts: Mapping[str, int], allowed: int | None) -> dict[str, int]:
+    """``allowed`` of the tickets ``counts`` counts (all when None or enough), spread over their
+    services in proportion (largest remainders, then by service id)."""
+    total = sum(n for n in counts.values() if n > 0)
+    if allowed is None or allowed >= total:
+        return {s: n for s, n in counts.items() if n > 0}
+    if allowed <= 0:
+        return {}
+    shares = {s: n * allowed / total for s, n in counts.items() if n > 0}
+    taken = {s: int(share) for s, share in shares.items()}
+    left = allowed - sum(taken.values())
+    for s in sorted(shares, key=lambda s: (-(shares[s] - taken[s]), s))[:left]:
+        taken[s] += 1
+    return {s: n for s, n in taken.items() if n > 0}
+
+
+def with_profiles(
+    same: Mapping[str, int], other: Mapping[str, int], profiles: Iterable[Profile], priority: bool
+) -> dict[str, int]:
+    """Per service, the tickets ahead: those of the ticket's kind the order puts first
+    (``same``), and as many of the other kind (``other``: all that wait) as the profiles call
+    first."""
+    allowed = other_kind_allowed(profiles, priority, sum(same.values()))
+    ahead = dict(same)
+    for service, count in take(other, allowed).items():
+        ahead[service] = ahead.get(service, 0) + count
+    return {s: n for s, n in ahead.items() if n > 0}
+
+
+def help_capacity(helpers: Iterable[str], busy: Iterable[str]) -> float:
+    """What the open counters that only help with a service add to its capacity: a whole
+    counter for each whose own queue is empty (it helps at once), ``HELP_SHARE`` for each
+    ``busy`` one (it helps between its own tickets, or past target)."""
+    busy_set = frozenset(busy)
+    return sum(HELP_SHARE if h in busy_set else 1.0 for h in helpers)

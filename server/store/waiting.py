@@ -70,10 +70,9 @@ def count_before(
     issued_at: float,
     ticket_id: int,
 ) -> dict[str, int]:
-    """Per service, the waiting tickets the longest-wait order puts before this one.
-
-    Priority first, then the earlier issue time, then the lower id: counted on the call-order
-    index, no row read.
+    """Per service, the waiting tickets of the same kind (priority or normal) the longest-wait
+    order puts before this one: the earlier issue time, then the lower id; counted on the
+    call-order index, no row read. (The other kind is placed by the calling profiles.)
     """
     names = sorted(set(services))
     if not names:
@@ -82,9 +81,9 @@ def count_before(
     rows = db.execute(
         f"SELECT service, count(*) FROM tickets WHERE state = 'waiting' AND day = ?"
         f" AND service IN ({marks})"
-        " AND (priority > ? OR (priority = ? AND (issued_at < ? OR (issued_at = ? AND id < ?))))"
+        " AND priority = ? AND (issued_at < ? OR (issued_at = ? AND id < ?))"
         " GROUP BY service",
-        [day, *names, int(priority), int(priority), issued_at, issued_at, ticket_id],
+        [day, *names, int(priority), issued_at, issued_at, ticket_id],
     )
     return {r[0]: r[1] for r in rows}
 
@@ -96,23 +95,23 @@ def maybe_ahead(
     counters: Iterable[str],
     priority: bool,
 ) -> list[Waiting]:
-    """Waiting tickets of ``services`` or sent to ``counters``, of priority at least ``priority``.
+    """Waiting tickets of ``services`` or sent to ``counters``, of that kind (``priority``).
 
-    What the target-ratio policy may call before a ticket of that priority; the rule itself
+    What the target-ratio policy may call before a ticket of that kind; the rule itself
     (``server.domain.ahead.ahead_of``) places them.
     """
     found: dict[int, Waiting] = {}
     for service in sorted(set(services)):
         rows = db.execute(
             f"SELECT {WAITING_COLUMNS} FROM tickets WHERE state = 'waiting' AND day = ?"
-            " AND service = ? AND priority >= ?",
+            " AND service = ? AND priority = ?",
             [day, service, int(priority)],
         )
         found.update((r[0], _waiting(r)) for r in rows)
     for counter in sorted(set(counters)):
         rows = db.execute(
             f"SELECT {WAITING_COLUMNS} FROM tickets WHERE target_counter = ? AND state = 'waiting'"
-            " AND day = ? AND priority >= ?",
+            " AND day = ? AND priority = ?",
             [counter, day, int(priority)],
         )
         found.update((r[0], _waiting(r)) for r in rows)

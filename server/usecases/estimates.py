@@ -4,11 +4,19 @@ The rule (who is ahead, over which counters) is ``server.domain.ahead``; the wai
 ``nafitha.estimate``; the rounding a person reads is ``nafitha.formats.wait_minutes``; the
 reads are ``server.store.waiting``. This module joins them, inside the caller's transaction or
 snapshot, so the ticket answer, the phone page and the services list all say the same.
+
+Calling profiles (docs/server.md, "Calling profiles"): the tickets of the other kind (priority
+or normal) are counted ahead as far as the counters' profiles call them first
+(``ahead.with_profiles``); the order is the counters' policy when they agree, else the center's.
+A counter that only helps with a service adds to its capacity a whole counter while its own queue
+is empty and ``ahead.HELP_SHARE`` of one while it is not (``ahead.help_capacity``); when only
+helpers are open, the ticket waits through them, their main services' tickets counted ahead.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +24,9 @@ import sqlite_utils
 
 from nafitha import estimate
 from nafitha.formats import wait_minutes
+from server.config import CallProfile
 from server.domain import ahead
-from server.domain.call_next import Waiting, order_key
+from server.domain.call_next import Policy, Waiting, order_key
 from server.store import waiting
 
 if TYPE_CHECKING:  # the catalog module imports this one for the services list
@@ -77,6 +86,110 @@ def service_times(
     return times
 
 
+def profiles_at(catalog: Catalog, counters: frozenset[str]) -> list[CallProfile]:
+    """The calling profile of each of ``counters`` (its own, else the center's)."""
+    default = catalog.center.call_profile
+    return [
+        catalog.counters[c].profile or default for c in sorted(counters) if c in catalog.counters
+    ]
+
+
+def policy_at(catalog: Catalog, counters: frozenset[str]) -> Policy:
+    """The order the counters call in: theirs when they agree, else the center's default."""
+    policies = {p.policy for p in profiles_at(catalog, counters)}
+    return policies.pop() if len(policies) == 1 else catalog.center.call_profile.policy
+
+
+def helpers_of(catalog: Catalog, service: str) -> frozenset[str]:
+    """The counters that help with ``service`` (it is not one of their main services)."""
+    return frozenset(
+        c.id for c in catalog.counters.values() if service in c.helps and service not in c.services
+    )
+
+
+def reach_of(
+    catalog: Catalog, service: str, target_counter: str | None, live: frozenset[str]
+) -> tuple[ahead.Reach, dict[str, frozenset[str]]]:
+    """The counters a ticket waits through, and what each of them serves.
+
+    Its main counters (``ahead.reach``); when none of them is open but a counter helping with its
+    service is, those helpers (callable): their main services and the helped one count then.
+    """
+    serves = catalog.services_by_counter()
+    reach = ahead.reach(service, target_counter, catalog.counters_by_service(), live)
+    helpers = helpers_of(catalog, service) & live if target_counter is None else frozenset()
+    if reach.callable or not helpers:
+        return reach, serves
+    widened = {**serves, **{h: serves.get(h, ahead.NOTHING) | {service} for h in helpers}}
+    return ahead.Reach(helpers, True), widened
+
+
+def split_counts(
+    counts: Mapping[tuple[str, bool], int], priority: bool
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Waiting counts per service: (of the kind ``priority``, of the other kind)."""
+    same: dict[str, int] = {}
+    other: dict[str, int] = {}
+    for (service, rank), count in counts.items():
+        into = same if rank == priority else other
+        into[service] = into.get(service, 0) + count
+    return same, other
+
+
+def _other_kind(
+    catalog: Catalog,
+    priority: bool,
+    same: dict[str, int],
+    counts: Mapping[tuple[str, bool], int],
+    sent: list[Waiting],
+    reach: ahead.Reach,
+    serves: Mapping[str, frozenset[str]],
+) -> dict[str, int]:
+    """``same`` (its own kind ahead) with the other kind the counters' profiles call first."""
+    _, other_counts = split_counts(counts, priority)
+    others = [t for t in sent if t.priority != priority]
+    other = ahead.ahead_counted(other_counts, others, reach.counters, serves)
+    return ahead.with_profiles(same, other, profiles_at(catalog, reach.counters), priority)
+
+
+def _ahead_of_new(
+    catalog: Catalog,
+    priority: bool,
+    counts: Mapping[tuple[str, bool], int],
+    sent: list[Waiting],
+    reach: ahead.Reach,
+    serves: Mapping[str, frozenset[str]],
+) -> dict[str, int]:
+    """Per service, the tickets ahead of one of kind ``priority`` issued now: every waiting one
+    of its kind (it is last under both policies), and of the other kind as the profiles say."""
+    same_counts, _ = split_counts(counts, priority)
+    mine = [t for t in sent if t.priority == priority]
+    same = ahead.ahead_counted(same_counts, mine, reach.counters, serves)
+    return _other_kind(catalog, priority, same, counts, sent, reach, serves)
+
+
+def _help_share(
+    catalog: Catalog,
+    service: str,
+    reach: ahead.Reach,
+    live: frozenset[str],
+    counts: Mapping[tuple[str, bool], int],
+    sent: list[Waiting],
+) -> float:
+    """What the open helping counters add to the capacity of ``service`` (``help_capacity``)."""
+    helpers = (helpers_of(catalog, service) & live) - reach.counters
+    if not helpers:
+        return 0.0
+    waiting_for = {s for (s, _), n in counts.items() if n > 0}
+    busy = [
+        h
+        for h in helpers
+        if waiting_for & set(catalog.counters[h].services)
+        or any(t.target_counter == h for t in sent)
+    ]
+    return ahead.help_capacity(helpers, busy)
+
+
 def _quote(
     db: sqlite_utils.Database,
     catalog: Catalog,
@@ -86,6 +199,7 @@ def _quote(
     by_service: dict[str, int],
     open_counters: frozenset[str],
     cache: dict[str, Any] | None,
+    helped: float = 0.0,
 ) -> Quote:
     count = sum(by_service.values())
     if not reach.callable:
@@ -94,6 +208,8 @@ def _quote(
     wait = estimate.wait_seconds(
         service, by_service, times, catalog.counters_by_service(), open_counters, reach.counters
     )
+    if helped:  # helping counters take part of the work: their share adds to the capacity
+        wait *= len(reach.counters) / (len(reach.counters) + helped)
     return Quote(count, round(wait), True)
 
 
@@ -107,14 +223,12 @@ def quote_new(
 ) -> Quote:
     """The figures for a ticket of ``service`` issued now (the kiosk's hot path: a few rows)."""
     live = waiting.open_counters(db)
-    reach = ahead.reach(service, None, catalog.counters_by_service(), live)
-    serves = catalog.services_by_counter()
-    # A ticket issued now is last in its priority class under both policies (ahead_of_new):
-    # every waiting ticket of equal or higher priority is ordered before it.
-    counts = waiting.waiting_at_least(db, day, ahead.served_at(reach.counters, serves), priority)
-    sent = [t for t in waiting.sent_to_counters(db, day) if t.priority >= priority]
-    by_service = ahead.ahead_counted(counts, sent, reach.counters, serves)
-    return _quote(db, catalog, service, day, reach, by_service, live, cache)
+    reach, serves = reach_of(catalog, service, None, live)
+    counts = waiting.waiting_counts(db, day)
+    sent = waiting.sent_to_counters(db, day)
+    by_service = _ahead_of_new(catalog, priority, counts, sent, reach, serves)
+    helped = _help_share(catalog, service, reach, live, counts, sent)
+    return _quote(db, catalog, service, day, reach, by_service, live, cache, helped)
 
 
 def quote_waiting(
@@ -124,7 +238,7 @@ def quote_waiting(
     now: float,
     cache: dict[str, Any] | None = None,
 ) -> Quote:
-    """The figures for a ticket row; waiting ones are placed by the call-next policy at ``now``."""
+    """The figures for a ticket row; waiting ones are placed by the calling profiles at ``now``."""
     if row["state"] in ("called", "serving"):
         return CALLED
     if row["state"] != "waiting":
@@ -133,27 +247,32 @@ def quote_waiting(
         row["id"], row["service"], bool(row["priority"]), row["issued_at"], row["target_counter"]
     )
     live = waiting.open_counters(db)
-    reach = ahead.reach(ticket.service, ticket.target_counter, catalog.counters_by_service(), live)
-    serves = catalog.services_by_counter()
-    policy = catalog.center.call_policy
+    reach, serves = reach_of(catalog, ticket.service, ticket.target_counter, live)
+    policy = policy_at(catalog, reach.counters)
     targets = catalog.target_wait_s()
     services = ahead.served_at(reach.counters, serves)
+    sent = waiting.sent_to_counters(db, row["day"])
     if policy == "longest_wait":  # the order does not move with the clock: count it
         mine = order_key(ticket, policy, now, targets)
-        sent = [
+        before = [
             t
-            for t in waiting.sent_to_counters(db, row["day"])
-            if order_key(t, policy, now, targets) < mine
+            for t in sent
+            if t.priority == ticket.priority and order_key(t, policy, now, targets) < mine
         ]
         counts = waiting.count_before(
             db, row["day"], services, ticket.priority, ticket.issued_at, ticket.id
         )
-        by_service = ahead.ahead_counted(counts, sent, reach.counters, serves)
+        same = ahead.ahead_counted(counts, before, reach.counters, serves)
     else:
         candidates = waiting.maybe_ahead(db, row["day"], services, reach.counters, ticket.priority)
-        before = ahead.ahead_of(ticket, candidates, reach.counters, serves, policy, now, targets)
-        by_service = ahead.by_service(before)
-    return _quote(db, catalog, ticket.service, row["day"], reach, by_service, live, cache)
+        found = ahead.ahead_of(ticket, candidates, reach.counters, serves, policy, now, targets)
+        same = ahead.by_service(found)
+    all_counts = waiting.waiting_counts(db, row["day"])
+    by_service = _other_kind(catalog, ticket.priority, same, all_counts, sent, reach, serves)
+    helped = 0.0
+    if ticket.target_counter is None:
+        helped = _help_share(catalog, ticket.service, reach, live, all_counts, sent)
+    return _quote(db, catalog, ticket.service, row["day"], reach, by_service, live, cache, helped)
 
 
 def queue_figures(
@@ -163,15 +282,14 @@ def queue_figures(
     live = waiting.open_counters(db)
     counts = waiting.waiting_counts(db, day)
     sent = waiting.sent_to_counters(db, day)
-    counters_of = catalog.counters_by_service()
-    serves = catalog.services_by_counter()
     figures: dict[str, dict[str, Any]] = {}
     for service in catalog.services.values():
         if not service.active:
             continue
-        reach = ahead.reach(service.id, None, counters_of, live)
-        by_service = ahead.ahead_of_new(False, counts, sent, reach.counters, serves)
-        quote = _quote(db, catalog, service.id, day, reach, by_service, live, cache)
+        reach, serves = reach_of(catalog, service.id, None, live)
+        by_service = _ahead_of_new(catalog, False, counts, sent, reach, serves)
+        helped = _help_share(catalog, service.id, reach, live, counts, sent)
+        quote = _quote(db, catalog, service.id, day, reach, by_service, live, cache, helped)
         waiting_here = sum(n for (s, _), n in counts.items() if s == service.id)
         figures[service.id] = {"waiting": waiting_here, **quote.fields()}
     return figures

@@ -155,3 +155,34 @@ def test_a_helping_counter_helps_only_when_its_own_queue_is_empty_or_past_target
     app_env.issue("consumer-complaint")
     assert call_next(app_env, "c9", clerk)["id"] == late["id"]
     assert called_events(app_env)[-1]["profile"] == "help"
+
+
+def test_people_ahead_follow_the_ratio_and_helpers_add_to_the_capacity(app_env: AppEnv) -> None:
+    manager = app_env.login("manager")
+    app_env.login("clerk9", counter="c9")  # the one open counter for complaints
+    for _ in range(4):
+        app_env.issue("consumer-complaint", priority=True)
+    first = app_env.issue("consumer-complaint")
+    assert first["people_ahead"] == 4  # priority first: every priority ticket before it
+    body = {"priority": "ratio", "normal_per_priority": 2}
+    app_env.http.put("/api/v1/admin/center/profile", json=body, headers=manager)
+    ratio = app_env.issue("consumer-complaint")
+    # one normal ahead, and at most ceil(2 / 2) = 1 priority call before it
+    assert ratio["people_ahead"] == 2
+    status = app_env.http.get(f"/api/v1/tickets/public/{first['token']}").json()
+    assert status["people_ahead"] == 1  # at most one priority call before the first normal
+
+    app_env.login("clerk4", counter="c4")  # passports: counters 4 and 5; only 4 is open
+    for _ in range(3):
+        app_env.issue("passport-renewal")
+    alone = app_env.issue("passport-renewal")["estimated_wait_s"]
+    helping = {"helps": ["passport-renewal"]}
+    app_env.http.put("/api/v1/admin/counters/c1/profile", json=helping, headers=manager)
+    app_env.login("clerk1", counter="c1")  # open, nobody waits for its own services
+    helped = app_env.issue("passport-renewal")
+    # 4 ahead now (one more); a whole helper: two counters' capacity
+    assert helped["people_ahead"] == 4
+    assert abs(helped["estimated_wait_s"] - alone * 4 / 3 / 2) <= 1
+    app_env.issue("civil-extract")  # counter 1's own queue is busy: it helps a quarter
+    busy = app_env.issue("passport-renewal")
+    assert abs(busy["estimated_wait_s"] - alone * 5 / 3 / 1.25) <= 1
