@@ -26,6 +26,7 @@ from kiosk.cutoff import needs_person, past_cutoff, person_complete
 from kiosk.issuing import TicketIssuer
 from kiosk.printer_watch import PrinterWatch
 from kiosk.printing import TicketPrinter, queue_figures
+from kiosk.reprint import ReprintFlow
 from kiosk.state import KioskState
 from kiosk.tracking import FileLookup
 from nafitha.gui.automation import serve_control
@@ -47,6 +48,8 @@ BACK = {
     "services": "categories",
     "track_entry": "welcome",
     "track_result": "track_entry",
+    "reprint_entry": "welcome",  # reprint my ticket (kiosk/reprint.py)
+    "reprint_result": "welcome",
     "cutoff": "services",  # a service past its cut-off (kiosk/cutoff.py)
     "person": "confirm",  # who takes the ticket, for a limited service
 }
@@ -100,6 +103,9 @@ class KioskApp(App):
             self.settings.retry_interval_s,
         )
         self.lookup = FileLookup(self.state, self.background, self.client, self.go)
+        self.reprint = ReprintFlow(
+            self.state, self.background, self.client, self.printer, self.alerts, self.go
+        )
         self.printer_watch = PrinterWatch(self.state, self.background, self.printer)
         Window.bind(on_resize=self._resized)
         self._resized(Window, *Window.size)
@@ -210,6 +216,7 @@ class KioskApp(App):
         """Back to the welcome screen in the default language, whatever was under way."""
         self.issuer.cancel()
         self.issuer.finish()
+        self.reprint.reset()
         self.state.start_over(self.settings.lang)
         self.go("welcome")
         self.taps = 0
@@ -308,6 +315,8 @@ class KioskApp(App):
         """A code from the scanner (on the UI thread): look the file up, from any calm screen."""
         self._last_touch = time.monotonic()
         if self.manager.current in SCANS_IGNORED_ON:
+            return
+        if self.reprint.scanned(text):  # a ticket's QR: print it again
             return
         if self.manager.current != "track_entry":
             self.go("track_entry")

@@ -43,6 +43,14 @@ def snapshot(app: Any) -> dict[str, Any]:
         "printer": dict(state.printer),
         "idle_left": state.idle_left,
         "taps": app.taps,
+        "reprint": {
+            "typed": app.reprint.state.typed,
+            "phase": app.reprint.state.phase,
+            "how": app.reprint.state.how,
+            "error": dict(app.reprint.state.error),
+            "ticket": dict(app.reprint.state.ticket),
+            "print_error": dict(app.reprint.state.print_error),
+        },
     }
 
 

@@ -71,6 +71,7 @@ def ticket_to_print(
         reference=display(reference) if reference else "",
         lang=lang,
         timezone=timezone if issued_at.tzinfo is not None else "",
+        reprint=bool(answer.get("reprint")),
     )
 
 

@@ -4,6 +4,8 @@ from kiosk.screens.categories import CategoriesScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.cutoff_notice import CutoffScreen
 from kiosk.screens.issuing import IssuingScreen
+from kiosk.screens.reprint_entry import ReprintEntryScreen
+from kiosk.screens.reprint_result import ReprintResultScreen
 from kiosk.screens.person import PersonScreen
 from kiosk.screens.services import ServicesScreen
 from kiosk.screens.ticket import TicketScreen
@@ -22,4 +24,6 @@ SCREENS = (
     TicketScreen,
     TrackEntryScreen,
     TrackResultScreen,
+    ReprintEntryScreen,
+    ReprintResultScreen,
 )
