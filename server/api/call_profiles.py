@@ -37,13 +37,13 @@ def put_center_profile(body: CallProfile, ctx: Ctx, actor: Manager) -> dict[str,
     return call_profiles.put_center_profile(ctx, actor, body)
 
 
-@router.get("/counters/{counter_id}/profile")
-def get_counter_profile(counter_id: CounterId, ctx: Ctx, actor: Manager) -> dict[str, Any]:
-    return call_profiles.counter_profile(ctx, actor, counter_id)
+@router.get("/counters/{counter}/profile")
+def get_counter_profile(counter: CounterId, ctx: Ctx, actor: Manager) -> dict[str, Any]:
+    return call_profiles.counter_profile(ctx, actor, counter)
 
 
-@router.put("/counters/{counter_id}/profile")
+@router.put("/counters/{counter}/profile")
 def put_counter_profile(
-    counter_id: CounterId, body: CounterProfileIn, ctx: Ctx, actor: Manager
+    counter: CounterId, body: CounterProfileIn, ctx: Ctx, actor: Manager
 ) -> dict[str, Any]:
-    return call_profiles.put_counter_profile(ctx, actor, counter_id, body.profile, body.helps)
+    return call_profiles.put_counter_profile(ctx, actor, counter, body.profile, body.helps)
