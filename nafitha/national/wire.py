@@ -64,6 +64,8 @@ KNOWN_KINDS = frozenset(
         "chain_signed",
         "ticket_reprinted",
         "silent_alarm",
+        "cutoff_overridden",  # the manager keeps a service issuing past its cut-off for a day
+        "ticket_refused_limit",  # a ticket refused beyond the tickets-per-person limit
     }
 )
 
