@@ -63,6 +63,17 @@ def _params(event: dict[str, Any], catalog: Catalog) -> tuple[str, dict[str, Any
     if kind in ("counter_opened", "counter_paused"):
         counter = catalog.counters.get(event.get("counter") or "")
         return f"web.audit_{kind}", {"number": counter.number if counter else event.get("counter")}
+    if kind == "cutoff_overridden":  # the cut-off (server/usecases/cutoff.py)
+        key = "web.audit_cutoff_kept_open" if data.get("open") else "web.audit_cutoff_rule_again"
+        return key, {
+            "service": _service_name(catalog, data.get("service", "")),
+            "day": data.get("day", ""),
+        }
+    if kind == "ticket_refused_limit":
+        return "web.audit_ticket_refused_limit", {
+            "service": _service_name(catalog, data.get("service", "")),
+            "limit": data.get("limit", ""),
+        }
     if kind == "board_message":
         message = data.get("message") or ""
         if not message:

@@ -97,6 +97,12 @@ def test_the_manager_keeps_a_service_issuing_for_the_day(app_env: AppEnv) -> Non
             r[0] for r in db.execute("SELECT actor FROM events WHERE kind='cutoff_overridden'")
         ]
     assert kinds == ["manager"]
+    log = app_env.http.get("/api/v1/admin/events", headers=app_env.login("admin")).json()
+    said = next(e["description"] for e in log if e["kind"] == "cutoff_overridden")
+    assert (
+        said["en"] == '"New passport" keeps issuing past its cut-off on 2026-11-23, until it closes'
+    )
+    assert "2026-11-23" in said["ar"] and "جواز" in said["ar"]
     app_env.clock.set_local("2026-11-24 12:55")
     assert issue(app_env).status_code == 409
     manager = app_env.login("manager")  # yesterday's sign-in has expired
