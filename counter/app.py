@@ -24,6 +24,7 @@ from counter.config import CounterSettings
 from counter.live import LiveFeed
 from counter.receipts import ReceiptOutput
 from counter.screens import SCREENS
+from counter.silent_alarm import SilentAlarm, is_alarm_key
 from counter.state import CounterState
 from nafitha.client import Client
 from nafitha.gui.background import Background
@@ -49,6 +50,9 @@ class CounterApp(App):
             self.state, self.client, self.background, self.receipts, on_login=self._logged_in
         )
         self.live = LiveFeed(settings.server, self.state, self.actions, verify=settings.verify)
+        self.alarm = SilentAlarm(
+            self.state, lambda token: Client(settings.server, token=token, verify=settings.verify)
+        )
         self.scanner: Any = None
 
     # ------------------------------------------------------------ texts for the .kv files
@@ -134,6 +138,8 @@ class CounterApp(App):
         name = _KEY_NAMES.get(key, "")
         if not name:
             return False
+        if is_alarm_key(name, _modifiers):  # Ctrl+Shift+F12: silent, on any screen
+            return self.alarm.press() or True
         return self.press(name)
 
     def press(self, name: str) -> bool:

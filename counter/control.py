@@ -36,12 +36,12 @@ STATE_FIELDS = (
 )
 
 
-def press_named_key(name: str) -> bool:
+def press_named_key(name: str, modifiers: list[str] | None = None) -> bool:
     """One key by its Kivy name (``f1``, ``spacebar``, ``r``, ``escape``) through the window, as
-    the keyboard driver would deliver it."""
+    the keyboard driver would deliver it, with ``modifiers`` held (``["ctrl", "shift"]``)."""
     code = Keyboard.keycodes[name]
     text = name if len(name) == 1 else (" " if name == "spacebar" else None)
-    Window.dispatch("on_key_down", code, 0, text, [])
+    Window.dispatch("on_key_down", code, 0, text, list(modifiers or []))
     if text:
         Window.dispatch("on_textinput", text)
     Window.dispatch("on_key_up", code, 0)

@@ -60,6 +60,11 @@ class ReceiptOutput:
     def has_printer(self) -> bool:
         return self._printer is not None
 
+    @property
+    def printer(self) -> Any:
+        """The counter's :class:`printers.printing.Printer` (check :attr:`has_printer` first)."""
+        return self._printer
+
     def output(self, file: dict[str, Any], center: dict[str, Any]) -> Any:
         """Print the file's receipt (blocking: call off the UI thread). Returns the printer's
         result, or a :class:`ReceiptShown` when it is to be shown instead."""

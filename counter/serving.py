@@ -34,6 +34,7 @@ class ServingActions:
     refresh_today: Callable[[], None]
     refresh_queue: Callable[[], None]
     lookup_file: Callable[..., None]
+    receipts: Any  # counter.receipts.ReceiptOutput
 
     def _set_ticket(self, ticket: dict[str, Any] | None) -> None:
         self.state.ticket = dict(ticket or {})
@@ -134,6 +135,35 @@ class ServingActions:
             self.refresh_today()
 
         return done
+
+    def reprint(self) -> None:
+        """The ticket at the counter printed again here (counter/reprint.py); without a printer,
+        the clerk is told and the server is not asked."""
+        from counter.reprint import reprint_and_print
+
+        ticket = dict(self.state.ticket)
+        if not ticket or self.state.busy:
+            return
+        if not self.receipts.has_printer:
+            self.state.say("reprint_no_printer", "error", number=ticket["number"])
+            return
+        center, lang = dict(self.state.center), self.state.lang
+
+        def done(answer: dict[str, Any]) -> None:
+            self.state.say("done_reprinted", number=answer["number"], count=answer["reprints"])
+
+        def failed(exc: Exception) -> None:
+            message = getattr(exc, "message", None)
+            if isinstance(exc, ApiError) or not isinstance(message, dict):
+                self.failed(exc)
+            else:  # the printer's own error, in both languages
+                self.state.say_message(message, "error")
+
+        self._do(
+            lambda: reprint_and_print(self.client, self.receipts, ticket["id"], center, lang),
+            done,
+            failed=failed,
+        )
 
     def recall(self) -> None:
         if self.state.can("recall"):

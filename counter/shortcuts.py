@@ -36,6 +36,7 @@ SERVE: tuple[Shortcut, ...] = (
     Shortcut(("o", "f8"), "open_file", "O"),
     Shortcut(("l", "f9"), "files", "L"),
     Shortcut(("u",), "undo_no_show", "U"),
+    Shortcut(("d",), "reprint", "D"),  # the ticket again on this counter's printer
     Shortcut(("enter", "numpadenter"), "confirm", "Enter"),
     Shortcut(("escape",), "cancel", "Esc"),
     Shortcut(("f12",), "language_switch", "F12"),

@@ -151,6 +151,9 @@ class ServeScreen(CounterScreen):
     def action_recall(self) -> None:
         self.app.actions.recall()
 
+    def action_reprint(self) -> None:
+        self.app.actions.reprint()
+
     def action_no_show(self) -> None:
         """Ask first: a no-show drops the citizen from the queue."""
         if self.app.state.can("no_show"):

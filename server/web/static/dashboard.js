@@ -101,6 +101,38 @@
     );
   }
 
+  // A silent alarm from a counter (a staff member in trouble): above everything, red, with the
+  // counter's number and name and the time; the manager clears it once someone has gone there.
+  // It comes by a wait the server answers the moment an alert is raised (GET /alerts/wait), never
+  // by the public stream.
+  const SILENT = "silent_alarm";
+  const PAGE_TITLE = document.title;
+  function renderSilentAlarms() {
+    const open = alerts.filter((a) => a.kind === SILENT);
+    $("silent-alarm").classList.toggle("hidden", open.length === 0);
+    document.title = open.length ? `\u26A0 ${NF.t("web.dash_silent_alarm_tab")} \u2014 ${PAGE_TITLE}` : PAGE_TITLE;
+    $("silent-alarm-list").replaceChildren(...open.map((a) => {
+      const item = alertItem(a);
+      item.classList.add("silent-alarm");
+      return item;
+    }));
+  }
+
+  async function waitForAlerts() {
+    let after = null;
+    for (;;) {
+      try {
+        const answer = await NF.api(`/api/v1/alerts/wait${after === null ? "" : `?after=${after}`}`);
+        alerts = answer.alerts; // the open alerts as the server has them now
+        if (queue) renderNow();
+        after = answer.last;
+      } catch (err) {
+        if (err.status === 401) return;
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
+  }
+
   function renderNow() {
     if (!queue) return;
     const longest = Math.max(0, ...queue.services.map((s) => (s.waiting ? s.oldest_wait_s : 0)));
@@ -139,9 +171,11 @@
         ),
       ),
     );
+    renderSilentAlarms();
+    const faults = alerts.filter((a) => a.kind !== SILENT);
     $("now-alerts-list").replaceChildren(
-      ...(alerts.length
-        ? alerts.map(alertItem)
+      ...(faults.length
+        ? faults.map(alertItem)
         : [NF.el("li", { class: "muted", "data-t": "web.dash_no_alerts" }, NF.t("web.dash_no_alerts"))]),
     );
   }
@@ -420,6 +454,7 @@
     }
     loadNow();
     loadOverdue();
+    waitForAlerts(); // a silent alarm shows the moment it is raised
     setInterval(loadNow, 5000); // device alerts are not on the public stream: ask often
     setInterval(loadOverdue, 120000);
     NF.stream("/api/v1/events", {
