@@ -132,6 +132,9 @@ def test_a_night_opening_runs_across_midnight():
     decision = cutoff(hours, now, zone, 90 * 60, 600)
     assert not decision.past_cutoff
     assert decision.last_ticket_at == at("2026-11-24T00:20", zone)
+    # called exactly at 01:50 (close - margin): still in time; a second later: past
+    assert not cutoff(hours, now, zone, 170 * 60, 600).past_cutoff
+    assert cutoff(hours, now, zone, 170 * 60 + 1, 600).past_cutoff
     # three hours' wait would be called at 02:00: past
     assert cutoff(hours, now, zone, 3 * 3600, 600).past_cutoff
 
