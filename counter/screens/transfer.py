@@ -50,8 +50,8 @@ class TransferScreen(CounterScreen):
         services.clear_widgets()
         counters.clear_widgets()
         for service in sorted(state.catalog):
-            if service == current:
-                continue
+            if service == current or state.catalog[service].get("kiosk") is False:
+                continue  # a step-only service is reached through its visit's steps only
             services.add_widget(self._choice("service", service, self._service_text(service)))
         for counter in state.counters:
             if counter["id"] == state.counter_id:

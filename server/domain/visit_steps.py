@@ -184,14 +184,9 @@ def plan_send_back(
     return order[to_step - 1], to_step - 1
 
 
-def is_resolved(services: Mapping[str, StepService], service: str, outcome: str | None) -> bool:
-    """Whether a finished ticket's outcome counts as resolved for its step's ``service``.
-
-    A finish without an outcome (an older client, a quick key) is counted as served: the counter
-    always asks, so a missing outcome only comes from callers that never offered the choice.
-    """
-    if outcome is None:
-        return True
+def is_resolved(services: Mapping[str, StepService], service: str, outcome: str) -> bool:
+    """Whether ``outcome`` counts as resolved for a step of ``service`` (an id the service no
+    longer lists counts as not resolved)."""
     known = services.get(service)
     outcomes = known.outcomes if known else DEFAULT_OUTCOMES
     return any(o.id == outcome and o.resolved for o in outcomes)
@@ -203,13 +198,18 @@ class Resolution:
 
     finished: int = 0
     resolved: int = 0
+    unrecorded: int = 0  # finished without an outcome: not in the rate
 
     @property
     def rate(self) -> float | None:
         return self.resolved / self.finished if self.finished else None
 
-    def to_json(self) -> dict[str, float | int | None]:
-        return {"finished": self.finished, "resolved": self.resolved, "rate": self.rate}
+    def add(self, count: int, resolved: bool | None) -> Resolution:
+        if resolved is None:
+            return Resolution(self.finished, self.resolved, self.unrecorded + count)
+        return Resolution(
+            self.finished + count, self.resolved + (count if resolved else 0), self.unrecorded
+        )
 
 
 def resolution(
@@ -217,12 +217,13 @@ def resolution(
     finished: Iterable[tuple[str, str, str | None, int]],
 ) -> tuple[Resolution, dict[str, Resolution]]:
     """Overall and per visit service, from ``(visit service, last step's service, outcome,
-    count)`` rows of finished visits: a visit is resolved when its final outcome is."""
+    count)`` rows of finished visits: a visit is resolved when its final outcome is. A visit
+    finished without an outcome (an older client, a script, the demo's simulated history) is
+    counted apart (``unrecorded``), never guessed either way."""
     per: dict[str, Resolution] = {}
     total = Resolution()
     for visit, service, outcome, count in finished:
-        done = count if is_resolved(services, service, outcome) else 0
-        old = per.get(visit, Resolution())
-        per[visit] = Resolution(old.finished + count, old.resolved + done)
-        total = Resolution(total.finished + count, total.resolved + done)
+        resolved = None if outcome is None else is_resolved(services, service, outcome)
+        per[visit] = per.get(visit, Resolution()).add(count, resolved)
+        total = total.add(count, resolved)
     return total, per

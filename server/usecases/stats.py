@@ -331,7 +331,11 @@ def _with_resolution(
     service row's ``resolution``, the share of visits chosen at it that ended resolved."""
     rows = store.finished_visits(ctx.db.read(), first, last)
     total, per = resolution(step_rules(catalog), rows)
-    overall = {**figures["overall"], "resolution": total.rate}
+    overall = {
+        **figures["overall"],
+        "resolution": total.rate,
+        "resolution_unrecorded": total.unrecorded,  # finished without an outcome
+    }
     services = [{**row, "resolution": _rate(per, row["key"])} for row in figures["service"]]
     return {"overall": overall, "service": services}
 

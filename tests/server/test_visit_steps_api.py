@@ -217,6 +217,7 @@ def test_the_dashboard_counts_first_visit_resolution_by_the_service_chosen(
         "/api/v1/stats?from=2026-11-23&to=2026-11-23", headers=manager
     ).json()
     assert figures["overall"]["resolution"] == 0.5
+    assert figures["overall"]["resolution_unrecorded"] == 0
     rows = {row["key"]: row for row in figures["service"]}
     assert rows["passport-new"]["resolution"] == 0.5  # both visits were chosen there
     assert rows["passport-collect"]["resolution"] is None  # no visit is chosen there

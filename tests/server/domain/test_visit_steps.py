@@ -146,10 +146,11 @@ def test_warnings_name_unserved_steps_and_unreachable_services() -> None:
 def test_the_resolution_rate_is_the_share_of_visits_ending_resolved(rows: list) -> None:
     services = {**catalog(1), "w": StepService("w")}
     total, per = resolution(services, rows)
-    assert total.finished == sum(r[3] for r in rows)
-    assert total.resolved == sum(r[3] for r in rows if r[2] is None or r[2] in RESOLVED)
+    assert total.finished == sum(r[3] for r in rows if r[2] is not None)
+    assert total.unrecorded == sum(r[3] for r in rows if r[2] is None)
+    assert total.resolved == sum(r[3] for r in rows if r[2] in RESOLVED)
     assert sum(p.finished for p in per.values()) == total.finished
     assert sum(p.resolved for p in per.values()) == total.resolved
     for r in per.values():
-        assert r.rate is not None and 0 <= r.rate <= 1
-    assert (total.rate is None) == (not rows)
+        assert r.rate is None or 0 <= r.rate <= 1
+    assert (total.rate is None) == (total.finished == 0)
