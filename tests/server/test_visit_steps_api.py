@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from tests.server.conftest import AppEnv
+from tests.server.test_audit_replay import problems
 
 
 def act(env: AppEnv, clerk: dict[str, str], ticket_id: int, action: str, **body: Any) -> Any:
@@ -101,6 +102,7 @@ def test_a_visit_passes_three_counters_with_one_number_and_its_note(app_env: App
         "c11",
         "c5",
     ]
+    assert problems(app_env) == []  # the tables still equal their replay from the events
 
 
 def test_an_outcome_that_is_not_resolved_ends_the_visit_at_that_step(app_env: AppEnv) -> None:
@@ -158,6 +160,7 @@ def test_a_clerk_sends_a_citizen_back_to_an_earlier_step(app_env: AppEnv) -> Non
     assert public["from_counter"]["id"] == "c11" and "reason" not in public
     waiting_counts_agree(app_env)
     assert call(app_env, c4, "c4")["id"] == ticket["id"]  # step 1's counters call it again
+    assert problems(app_env) == []
     # waiting, it cannot be sent back (nobody is serving it)
     other = app_env.issue("passport-new")
     refused = app_env.http.post(
