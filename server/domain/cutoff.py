@@ -115,7 +115,13 @@ def cutoff(
     overridden: bool = False,
 ) -> Cutoff:
     """The cut-off of a service at ``now`` for a ticket told ``wait_s`` (see the module's rule)."""
-    close = closing_at(hours, now, timezone)
+    return decide(closing_at(hours, now, timezone), now, wait_s, margin_s, overridden)
+
+
+def decide(
+    close: float | None, now: float, wait_s: float | None, margin_s: float, overridden: bool
+) -> Cutoff:
+    """The cut-off once the closing time is known (``closing_at``, maybe cached by the caller)."""
     if close is None:
         return NO_CUTOFF
     if overridden:

@@ -37,16 +37,25 @@ def service_cutoff(
     overrides: frozenset[str],
 ) -> rule.Cutoff:
     """One service's cut-off now; none when the server ignores opening hours (the demo)."""
-    if ctx.settings.ignore_hours:
+    if ctx.settings.ignore_hours or not service.hours:
         return rule.NO_CUTOFF
-    return rule.cutoff(
-        service.hours,
-        now,
-        catalog.center.timezone,
-        wait_s,
-        service.cutoff_margin_min * 60.0,
-        overridden=service.id in overrides,
-    )
+    close = _closing_at(ctx, catalog, service, now)
+    margin = service.cutoff_margin_min * 60.0
+    return rule.decide(close, now, wait_s, margin, service.id in overrides)
+
+
+def _closing_at(ctx: Context, catalog: Catalog, service: Service, now: float) -> float | None:
+    """``closing_at``, kept per service and catalog version while now stays inside the period it
+    was computed in (``[computed at, close)`` is one opening: the same close holds all through
+    it). The services list and the board ask for every service on every refresh."""
+    key = f"cutoff_close:{catalog.version}:{service.id}"
+    cached = ctx.cache.get(key)
+    if cached is not None and cached[0] <= now < cached[1]:
+        return cached[1]
+    close = rule.closing_at(service.hours, now, catalog.center.timezone)
+    if close is not None:
+        ctx.cache[key] = (now, close)
+    return close
 
 
 def fields(decision: rule.Cutoff, timezone: str) -> dict[str, Any]:
