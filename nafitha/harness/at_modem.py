@@ -46,6 +46,7 @@ class AtModem:
     sent: list[str] = field(default_factory=list)  # accepted PDUs, hex, in order
     commands: list[str] = field(default_factory=list)  # every command line received
     pdus_received: int = 0  # PDUs handed over, answered or not yet
+    received_at: list[float] = field(default_factory=list)  # time.time() of each PDU's arrival
     device: str = ""
 
     def __post_init__(self) -> None:
@@ -141,6 +142,7 @@ class AtModem:
         state = self.state
         with self._lock:
             self.pdus_received += 1  # before the network's delay: "in the middle of sending"
+            self.received_at.append(time.time())
         if state.send_delay_s:
             time.sleep(state.send_delay_s)
         if state.cms_error is not None:

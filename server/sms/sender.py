@@ -50,6 +50,7 @@ log = logging.getLogger("nafitha.sms")
 FAULTS = ("absent", "no_network", "rejected")
 LOCK_RETRY_S = 5.0
 PURGE_EVERY_S = 3600.0
+RECEIVE_EVERY_S = 2.0  # how often the modem is asked for messages and delivery reports
 DELIVERY_WINDOW_S = 3 * 86_400.0  # a delivery report older than this matches nothing
 GIVEN_UP = "sms_given_up"
 
@@ -117,6 +118,8 @@ class Sender:
         self._resolved = False
         self._next_health = 0.0
         self._next_purge = 0.0
+        self._next_receive = 0.0
+        self._next_expire = 0.0
         self._state: dict[str, Any] = {"state": "starting", "fault": None, "sent": 0}
         self._state_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="sms-sender", daemon=True)
@@ -193,9 +196,15 @@ class Sender:
                 self._resolved = True
         if not self._healthy or not self._resolved:
             return False
-        self._take_in()
+        if now >= self._next_receive:  # a modem is asked every few seconds, not every turn
+            self._next_receive = now + RECEIVE_EVERY_S
+            self._take_in()
         if now >= self._next_purge:
             self.purge()
+        if now >= self._next_expire:
+            self._next_expire = now + 1.0
+            with self.ctx.db.write() as tx:
+                outbox.expire(tx, now)
         return self._send_one()
 
     def _check_health(self, now: float) -> None:
@@ -274,23 +283,28 @@ class Sender:
         zone = load_catalog(self.ctx).center.timezone
         quiet = in_quiet_hours(self.settings, now, zone)
         with self.ctx.db.write() as tx:
-            outbox.expire(tx, now)
             row = outbox.claim_due(tx, now, quiet, self.settings.per_number_per_hour)
         if row is None:
             return False
         message = _outgoing(row)
+        recorded = [message.parts_sent]
 
         def on_part(reference: str) -> None:
-            with self.ctx.db.write() as tx:
+            recorded[0] += 1
+            with self.ctx.db.write() as tx:  # the last part's reference and "sent": one commit
                 outbox.record_part(tx, message.id, reference)
+                if recorded[0] >= message.parts:
+                    outbox.mark_sent(tx, message.id, self.ctx.now())
 
         try:
             self.transport.send(message, on_part)
         except ModemError as exc:
             self._failed(row, exc)
             return False
-        with self.ctx.db.write() as tx:
-            outbox.mark_sent(tx, message.id, self.ctx.now())
+        if recorded[0] < message.parts:  # a transport that gave fewer references than parts
+            with self.ctx.db.write() as tx:
+                outbox.mark_sent(tx, message.id, self.ctx.now())
+        self._next_health = self.ctx.now() + self.settings.health_s  # a send proves the modem
         if self._faults.get("rejected"):  # the SMS center accepts again
             self._report(None)
         self._set(sent=self.status()["sent"] + 1)

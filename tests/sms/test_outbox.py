@@ -94,7 +94,8 @@ def test_the_folder_modem_gets_each_message_once_and_reports_delivery(sms_env: S
     files = sorted((env.folder / "sent").glob("*.txt"))
     assert [f.name for f in files] == [f"{i:08d}_{PHONE}.txt" for i in ids]
     assert "ticket A-001 is called" in files[1].read_text(encoding="utf-8")
-    sender.step()  # the delivery reports come in
+    env.clock.advance(2)
+    sender.step()  # the modem is asked again: the delivery reports come in
     assert [env.row(i)["state"] for i in ids] == ["delivered"] * 3
 
 
