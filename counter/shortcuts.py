@@ -37,6 +37,7 @@ SERVE: tuple[Shortcut, ...] = (
     Shortcut(("l", "f9"), "files", "L"),
     Shortcut(("u",), "undo_no_show", "U"),
     Shortcut(("d",), "reprint", "D"),  # the ticket again on this counter's printer
+    Shortcut(("c",), "call_chosen", "C"),  # a chosen ticket, out of order, with a reason
     Shortcut(("enter", "numpadenter"), "confirm", "Enter"),
     Shortcut(("escape",), "cancel", "Esc"),
     Shortcut(("f12",), "language_switch", "F12"),
@@ -67,6 +68,7 @@ BY_SCREEN: dict[str, tuple[Shortcut, ...]] = {
     "serve": SERVE,
     "paused": PAUSED,
     "transfer": DIALOG,
+    "call_chosen": DIALOG,  # counter/screens/call_chosen.py
     "outcome": DIALOG,  # finish with an outcome, or send back (counter/screens/outcome.py)
     "pause": DIALOG,
     "open_file": DIALOG,

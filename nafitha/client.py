@@ -225,6 +225,10 @@ class Client:
             "POST", f"/api/v1/counters/{counter}/call/{ticket_id}", json_body={"reason": reason}
         )
 
+    def callable_tickets(self, counter: str) -> dict[str, Any]:
+        """What ``counter`` may call out of order: ``{tickets, reasons}`` (docs/api.md)."""
+        return self.request("GET", f"/api/v1/counters/{counter}/callable", retry=True)
+
     def ticket_action(self, ticket_id: int, action: str, **body: Any) -> dict[str, Any]:
         """recall, no-show, start, finish, transfer (service=, counter=) or cancel a ticket."""
         return self.request("POST", f"/api/v1/tickets/{ticket_id}/{action}", json_body=body or {})

@@ -412,6 +412,7 @@ class ServerSettings(Settings):
     integrity_per_minute: float = Field(default=20.0, gt=0, le=6000)
     integrity_burst: int = Field(default=10, ge=1, le=1000)
     integrity_fresh_s: float = Field(default=2.0, ge=0, le=600)
+    integrity_computations_per_minute: float = Field(default=30.0, gt=0, le=6000)
     # Ticket actions (docs/counter.md): a no-show only this long after the call (or after a
     # recall), and a no-show may be undone by its clerk for this long.
     no_show_after_s: float = Field(default=60.0, ge=0, le=3600)

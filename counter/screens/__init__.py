@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from counter.screens.call_chosen import CallChosenScreen
 from counter.screens.files import FilesScreen
 from counter.screens.login import LoginScreen
 from counter.screens.open_file import OpenFileScreen
@@ -16,6 +17,7 @@ SCREENS = (
     LoginScreen,
     ServeScreen,
     TransferScreen,
+    CallChosenScreen,
     OutcomeScreen,
     PauseScreen,
     PausedScreen,

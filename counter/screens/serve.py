@@ -184,6 +184,11 @@ class ServeScreen(CounterScreen):
         if self.app.state.can("transfer"):
             self.app.state.screen = "transfer"
 
+    def action_call_chosen(self) -> None:
+        """Call a chosen waiting ticket out of order (counter/screens/call_chosen.py)."""
+        if self.app.state.can("call_next"):  # the counter is free and open
+            self.app.state.screen = "call_chosen"
+
     def action_pause(self) -> None:
         if self.app.state.can("pause"):  # finish or transfer the citizen first
             self.app.state.screen = "pause"

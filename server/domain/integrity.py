@@ -11,7 +11,7 @@ audit log, since free text may name a person.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 OTHER = "other"
@@ -19,6 +19,7 @@ OTHER = "other"
 # the note is not.
 NOTE_SEPARATOR = ":"
 TRANSFER_KINDS = frozenset({"ticket_transfer", "ticket_transferred"})
+CALL_KINDS = frozenset({"ticket_called", "ticket_called_out_of_order"})
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,11 @@ class DayEvent:
     id: int
     at: float
     kind: str
-    number: str | None
-    counter_number: int | None
+    ticket_id: int | None
+    number: str | None  # calls out of order only
+    counter_number: int | None  # calls out of order only
     reason: str | None  # calls out of order only (may be free text: never published as such)
-    priority: bool | None  # calls only: the ticket's priority as the log last set it
+    priority: bool | None  # the priority this event gave its ticket (issue, later changes)
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,29 @@ def classify_reason(reason: str | None, known: Collection[str]) -> str:
     return OTHER
 
 
-def summarize(events: Iterable[DayEvent], known_reasons: Collection[str]) -> DayFigures:
-    """The day's figures from its counted events (oldest first)."""
+def unknown_priorities(events: Iterable[DayEvent]) -> list[int]:
+    """Tickets called in these events whose priority they do not hold (issued another day)."""
+    known: set[int] = set()
+    missing: list[int] = []
+    for event in events:
+        if event.ticket_id is None:
+            continue
+        if event.priority is not None:
+            known.add(event.ticket_id)
+        elif event.kind in CALL_KINDS and event.ticket_id not in known:
+            known.add(event.ticket_id)
+            missing.append(event.ticket_id)
+    return missing
+
+
+def summarize(
+    events: Iterable[DayEvent],
+    known_reasons: Collection[str],
+    earlier_priorities: Mapping[int, bool] | None = None,
+) -> DayFigures:
+    """The day's figures from its counted events (oldest first); ``earlier_priorities`` holds
+    the priority of tickets issued before the day (see :func:`unknown_priorities`)."""
+    priority: dict[int, bool] = dict(earlier_priorities or {})
     counts = dict.fromkeys(
         (
             "issued",
@@ -111,10 +134,12 @@ def summarize(events: Iterable[DayEvent], known_reasons: Collection[str]) -> Day
     out_of_order: list[OutOfOrderCall] = []
     for event in events:
         kind = event.kind
+        if event.priority is not None and event.ticket_id is not None:
+            priority[event.ticket_id] = event.priority
         if kind == "ticket_issued":
             counts["issued"] += 1
-        elif kind in ("ticket_called", "ticket_called_out_of_order"):
-            if event.priority:
+        elif kind in CALL_KINDS:
+            if event.ticket_id is not None and priority.get(event.ticket_id, False):
                 counts["priority_calls"] += 1
             if kind == "ticket_called":
                 counts["called_in_order"] += 1

@@ -3,8 +3,11 @@
 Anyone may read it, so it is bounded like the other public reads: a per-address rate limit in the
 shared buckets (``integrity_per_minute``, ``integrity_burst``; signed-in staff are free), and a
 per-process cache keyed by the day and its head (the day's last event): a past day is computed
-once, and today at most once every ``integrity_fresh_s`` seconds however many ask. The endpoint
-runs this on a small pool of its own (``server/api/integrity.py``), never the shared threadpool.
+once, and today at most once every ``integrity_fresh_s`` seconds however many ask. Computations
+(cache misses) also share one budget, ``integrity_computations_per_minute``, across every caller
+and worker: a day of 6,000 tickets takes a few hundred milliseconds (bench/integrity.py), so
+readers from many addresses together cannot keep a core busy. The endpoint runs this on a small
+pool of its own (``server/api/integrity.py``), never the shared threadpool.
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ from zoneinfo import ZoneInfo
 
 from server.domain.errors import Refusal
 from server.domain.hours import iso, local_day
-from server.domain.integrity import OTHER, DayFigures, DayHead, summarize
+from server.domain.integrity import (
+    OTHER,
+    DayFigures,
+    DayHead,
+    summarize,
+    unknown_priorities,
+)
 from server.store import integrity as store
 from server.store.rate_limits import shared_buckets
 from server.usecases.catalog import load_catalog
@@ -28,7 +37,7 @@ from server.usecases.context import Actor, Context
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)
-CACHED_DAYS = 32
+CACHED_DAYS = 120
 VERIFY_COMMAND = "nafitha audit verify --head {head}"
 
 
@@ -79,6 +88,17 @@ def _check_allowed(ctx: Context, actor: Actor, address: str) -> None:
         raise Refusal.retry_after("integrity_rate_limited", wait)
 
 
+def _check_compute_budget(ctx: Context) -> None:
+    """One budget of computations (cache misses) for all callers and worker processes, so
+    readers from many addresses together cannot keep a core busy recomputing reports."""
+    per_minute = ctx.settings.integrity_computations_per_minute
+    wait = shared_buckets(ctx.cache, ctx.db.path).allow(
+        "integrity-computations", ctx.now(), per_minute, max(1.0, per_minute / 6)
+    )
+    if wait:
+        raise Refusal.retry_after("integrity_rate_limited", wait)
+
+
 def parse_day(day: str | None, now: float, timezone: str) -> str:
     """The day asked (``YYYY-MM-DD``), today in the center's zone when none; else ``bad_day``."""
     if day is None or day == "":
@@ -121,18 +141,21 @@ def day_report(ctx: Context, actor: Actor, address: str, day: str | None) -> dic
         return kept.report
     start, end = day_bounds(the_day, center.timezone)
     with ctx.db.snapshot() as db:
-        head = store.day_head(db, start, end)
+        span = store.day_id_range(db, start, end)
+        head = store.event_head(db, span[1]) if span else None
         seq = head.seq if head else None
         if kept is not None and kept.reasons == reasons and kept.head == seq:
             kept.made = time.monotonic()
             return kept.report
-        if head is None:
-            figures, count, signed = DayFigures(), 0, None
-        else:
-            known = {reason[0] for reason in reasons}
-            figures = summarize(store.day_events(db, start, end, head.seq), known)
-            count = store.day_event_count(db, start, end, head.seq)
-            signed = store.day_signed_head(db, start, end, head.seq)
+        figures, count, signed = DayFigures(), 0, None
+        if span is not None and head is not None:
+            _check_compute_budget(ctx)
+            first, last = span
+            events = store.day_events(db, start, end, first, last)
+            earlier = store.issued_priorities(db, unknown_priorities(events))
+            figures = summarize(events, {reason[0] for reason in reasons}, earlier)
+            count = store.day_event_count(db, start, end, first, last)
+            signed = store.day_signed_head(db, start, end, first, last)
     report = _shape(the_day, center, figures, head, count, signed)
     cache.put(the_day, _Kept(seq, reasons, time.monotonic(), report))
     return report

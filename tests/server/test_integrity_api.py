@@ -177,3 +177,23 @@ def test_a_counter_lists_what_it_may_call_and_the_reasons(env: AppEnv) -> None:
     ]
     other = env.http.get("/api/v1/counters/c2/callable", headers=clerk)
     assert other.status_code == 403 and other.json()["error"]["code"] == "not_at_counter"
+
+
+def test_computations_share_one_budget_and_cached_answers_do_not_count(
+    seeded_db: Path, tmp_path: Path
+) -> None:
+    settings = {"integrity_computations_per_minute": 1, "integrity_fresh_s": 0}
+    for env in make_env(seeded_db, tmp_path, **settings):
+        env.issue("civil-extract")
+        manager = env.login("manager")
+        first = env.http.get("/api/v1/integrity", headers=manager)
+        assert first.status_code == 200
+        again = env.http.get("/api/v1/integrity", headers=manager)  # the same head: cached
+        assert again.status_code == 200 and again.json() == first.json()
+        env.clock.advance(3)  # a new event: a new computation is due
+        env.issue("civil-extract")
+        refused = env.http.get("/api/v1/integrity", headers=manager)
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "integrity_rate_limited"
+        env.clock.advance(61)  # the budget refills with time
+        assert env.http.get("/api/v1/integrity", headers=manager).json()["issued"] == 2
