@@ -45,6 +45,19 @@ def _params(event: dict[str, Any], catalog: Catalog) -> tuple[str, dict[str, Any
             "name": _name(data.get("name"), data.get("id", "")),
             "prefix": data.get("prefix", ""),
         }
+    if kind == "call_profile_saved":  # the calling profiles (server/usecases/call_profiles.py)
+        profile = data.get("profile")
+        rule = both("web.admin_center_profile")  # a counter given back the center's
+        if profile:
+            rule = _word("priority", profile.get("priority"))
+        if data.get("scope") == "center":
+            return "web.audit_call_profile_center", {"priority": rule}
+        counter = catalog.counters.get(event.get("counter") or "")
+        return "web.audit_call_profile_counter", {
+            "counter": counter.number if counter else event.get("counter") or "",
+            "priority": rule,
+            "helps": len(data.get("helps") or []),
+        }
     if kind == "counter_saved":
         key = "web.audit_counter_added" if data.get("created") else "web.audit_counter_saved"
         return key, {"number": data.get("number", ""), "services": len(data.get("services") or [])}

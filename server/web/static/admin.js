@@ -402,7 +402,8 @@
   }
 
   // ---------------------------------------------------------------- wiring
-  const loaders = { categories: loadCatalog, services: loadCatalog, counters: loadCatalog, people: loadPeople, devices: loadDevices, audit: loadAudit };
+  const loaders = { categories: loadCatalog, services: loadCatalog, counters: loadCatalog, people: loadPeople, devices: loadDevices, audit: loadAudit,
+    calling: () => window.NFCalling.load() }; // admin_calling.js
 
   function showTab(name) {
     document.querySelectorAll("[data-panel]").forEach((panel) => panel.classList.toggle("hidden", panel.id !== `tab-${name}`));
