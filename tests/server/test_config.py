@@ -19,6 +19,7 @@ from server.config import (
     Person,
     ServerSettings,
     Service,
+    SmsSettings,
     load_center_config,
     load_server_settings,
 )
@@ -127,6 +128,7 @@ def test_nafitha_server_reports_a_bad_config_and_exits_2(tmp_path: Path, capsys)
 MODELS = (
     ServerSettings,
     NationalSettings,
+    SmsSettings,
     Center,
     CenterConfig,
     Service,
