@@ -58,3 +58,32 @@ def test_a_visit_of_one_step_shows_no_step_line(demo_server: RunningServer, open
     ticket = issue(demo_server, "work-permit")
     page = open_ticket(open_page, demo_server, ticket, "en")
     assert page.is_hidden("#step")
+
+
+def test_the_board_calls_each_step_to_its_own_counter_and_says_so(
+    demo_server: RunningServer, open_page
+) -> None:
+    from tests.web.test_board import expected_clips, open_board
+
+    ticket = issue(demo_server, "passport-new")
+    page = open_board(open_page, demo_server, "ar").page
+    submit = demo_server.login("clerk4", counter="c4")
+    cashier = demo_server.login("clerk11", counter="c11")
+    while (called := submit.call_next("c4")) and called["id"] != ticket["id"]:
+        submit.ticket_action(called["id"], "finish", outcome="served")
+    shown = "([n, c]) => document.getElementById('now-ticket').textContent === n"
+    shown += " && document.getElementById('now-counter').textContent === c"
+    page.wait_for_function(shown, arg=[ticket["number"], "4"])
+    submit.ticket_action(ticket["id"], "finish", outcome="served")
+    # waiting for the cashier: off the board's list of calls until called there
+    page.wait_for_function(
+        "n => ![...document.querySelectorAll('#recent li')].some(li => li.dataset.number === n)"
+        " && document.getElementById('now-ticket').textContent !== n",
+        arg=ticket["number"],
+    )
+    while (called := cashier.call_next("c11")) and called["id"] != ticket["id"]:
+        cashier.ticket_action(called["id"], "finish", outcome="served")
+    page.wait_for_function(shown, arg=[ticket["number"], "11"])
+    # the announcement names counter 11 (the clips the board plans for this call)
+    planned = page.evaluate("window.NFBoard.Voice.announced.slice(-1)[0]")
+    assert planned == expected_clips(ticket["number"], 11)
