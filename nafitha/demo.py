@@ -155,7 +155,7 @@ def _print_banner(setup: DemoSetup) -> None:
     print(f"Nafitha demo center: {setup.url}")
     print(f"  data folder  {setup.data}")
     print(f"  API          {setup.url}/api/v1/health   (described at {setup.url}/openapi.json)")
-    print(f"  pages        {setup.url}/board  {setup.url}/dashboard")
+    print(f"  pages        {setup.url}/board  {setup.url}/dashboard  {setup.url}/integrity")
     print(f"  people       admin, manager, {clerks[0]}..{clerks[-1]}   password: {DEMO_PASSWORD}")
     print(f"  kiosk tokens {', '.join(setup.kiosk_tokens)}")
     print("  (these accounts exist only in the demo)  Ctrl+C stops the demo.", flush=True)

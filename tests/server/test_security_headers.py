@@ -31,7 +31,7 @@ def assert_secured(answer) -> None:
 
 def test_pages_api_answers_and_errors_carry_the_headers(app_env: AppEnv) -> None:
     ticket = app_env.issue()
-    for path in ("/board", f"/t/{ticket['token']}", "/f", "/dashboard", "/admin"):
+    for path in ("/board", f"/t/{ticket['token']}", "/f", "/dashboard", "/admin", "/integrity"):
         answer = app_env.http.get(path)
         assert answer.status_code == 200, path
         assert_secured(answer)
@@ -82,7 +82,7 @@ def test_x_forwarded_for_from_a_client_is_not_believed(demo_server: RunningServe
 
 def test_no_answer_names_another_origin(demo_server: RunningServer) -> None:
     """The pages load nothing from elsewhere: every src/href is a path on this server."""
-    for path in ("/board", "/dashboard", "/admin", "/f", f"/t/{uuid.uuid4().hex}"):
+    for path in ("/board", "/dashboard", "/admin", "/f", "/integrity", f"/t/{uuid.uuid4().hex}"):
         answer = requests.get(demo_server.url + path, timeout=10)
         assert_secured(answer)
         body = answer.text

@@ -23,6 +23,7 @@ def test_every_page_runs_under_the_content_security_policy(
     opened = demo_server.login("clerk1").open_file("civil-extract", {"name": "Rania Haddad"}, [])
     pages = [
         ("/board?lang=ar", None, "#waiting li"),
+        ("/integrity?lang=ar", None, "#report:not(.hidden)"),
         (f"/t/{ticket['status_url'].rsplit('/', 1)[-1]}", None, "#ticket:not(.hidden)"),
         (f"/f/{opened['reference']}", None, "#file:not(.hidden)"),
         ("/f/AAAA-AAAA-A", None, "#lookup:not(.hidden)"),
