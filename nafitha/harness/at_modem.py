@@ -36,6 +36,7 @@ class ModemState:
     silent: bool = False  # answers nothing at all (a modem hung or unplugged)
     send_delay_s: float = 0.0  # time the network takes to accept one part (a real one: ~2-6 s)
     smsc: str = "+9613000000"
+    delivery_reports: bool = True  # a status report is stored for each part that asked for one
 
 
 @dataclass
@@ -47,6 +48,7 @@ class AtModem:
     commands: list[str] = field(default_factory=list)  # every command line received
     pdus_received: int = 0  # PDUs handed over, answered or not yet
     received_at: list[float] = field(default_factory=list)  # time.time() of each PDU's arrival
+    stored: dict[int, tuple[int, str]] = field(default_factory=dict)  # SIM memory: (stat, PDU)
     device: str = ""
 
     def __post_init__(self) -> None:
@@ -76,6 +78,17 @@ class AtModem:
         for fd in (self._master, self._slave):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+    def deliver(self, number: str, text: str) -> None:
+        """A citizen's message arrives: stored on the SIM as an SMS-DELIVER (UCS-2)."""
+        body = text.encode("utf-16-be")
+        tpdu = "04" + _address(number) + "0008" + _STAMP + f"{len(body):02X}" + body.hex().upper()
+        self._store(0, _smsc(self.state.smsc) + tpdu)
+
+    def _store(self, stat: int, pdu: str) -> None:
+        with self._lock:
+            index = max(self.stored, default=0) + 1
+            self.stored[index] = (stat, pdu)
 
     def sent_count(self) -> int:
         with self._lock:
@@ -156,6 +169,10 @@ class AtModem:
             self._ref = (self._ref + 1) % 256
             ref = self._ref
         self._ok(f"+CMGS: {ref}")
+        if state.delivery_reports and _asks_report(pdu):
+            recipient = _recipient(pdu)
+            report = "06" + f"{ref:02X}" + recipient + _STAMP + _STAMP + "00"
+            self._store(0, _smsc(state.smsc) + report)
 
     def _answer(self, cmd: str) -> int | None:
         """Answer one command line; returns the PDU length when a ``>`` prompt was given."""
@@ -225,16 +242,34 @@ class AtModem:
             self._ok("+CSMS: 0,1,1,1")
         elif upper == "AT+CPMS=?":
             self._ok('+CPMS: ("SM"),("SM"),("SM")')
+        elif upper == "AT+CPMS?":
+            n = len(self.stored)
+            self._ok(f'+CPMS: "SM",{n},10,"SM",{n},10,"SM",{n},10')
         elif upper.startswith("AT+CPMS"):
-            self._ok("+CPMS: 0,10,0,10,0,10")
+            n = len(self.stored)
+            self._ok(f"+CPMS: {n},10,{n},10,{n},10")
+        elif upper.startswith("AT+CMGL"):
+            lines = []
+            with self._lock:
+                for index, (stat, pdu) in sorted(self.stored.items()):
+                    lines += [f"+CMGL: {index},{stat},,{_tpdu_length(pdu)}", pdu]
+            self._ok(*lines)
+        elif upper.startswith("AT+CMGR="):
+            found = self.stored.get(int(upper.split("=", 1)[1] or 0))
+            if found is None:
+                self._error("+CMS ERROR: 321")
+            else:
+                self._ok(f"+CMGR: {found[0]},,{_tpdu_length(found[1])}", found[1])
+        elif upper.startswith("AT+CMGD="):
+            with self._lock:
+                self.stored.pop(int(upper.split("=", 1)[1].split(",")[0] or 0), None)
+            self._ok()
         elif upper.startswith("AT+CMGS="):
             if not state.sim:
                 self._error("+CMS ERROR: 310")
                 return None
             self._write(b"\r\n> ")
             return int(upper.split("=", 1)[1] or 0)
-        elif upper.startswith("AT+CMGL"):
-            self._ok()
         elif upper.startswith("AT+CNMI"):
             self._ok("+CNMI: (0-2),(0-3),(0-3),(0-2),(0,1)") if upper.endswith("?") else self._ok()
         elif upper.startswith("AT+CSMP"):
@@ -242,6 +277,47 @@ class AtModem:
         else:  # AT+MODE=2, AT+CPROT=?, vendor commands: an older modem says ERROR
             self._error()
         return None
+
+
+_STAMP = "62113201000000"  # 2026-11-23 10:00:00 +00, as semi-octets
+
+
+def _semi_octets(digits: str) -> str:
+    padded = digits + ("F" if len(digits) % 2 else "")
+    return "".join(padded[i + 1] + padded[i] for i in range(0, len(padded), 2))
+
+
+def _address(number: str) -> str:
+    """A TP address: digit count, type (international), semi-octets."""
+    digits = number.lstrip("+")
+    return f"{len(digits):02X}91" + _semi_octets(digits)
+
+
+def _smsc(number: str) -> str:
+    """The SMS center's address as a PDU starts: octet count, type, semi-octets."""
+    digits = number.lstrip("+")
+    return f"{(len(digits) + 1) // 2 + 1:02X}91" + _semi_octets(digits)
+
+
+def _tpdu_length(pdu: str) -> int:
+    """Octets after the SMS center's address (what +CMGL and +CMGR announce)."""
+    return len(pdu) // 2 - 1 - int(pdu[:2], 16)
+
+
+def _submit(pdu: str) -> str:
+    return pdu[2 + 2 * int(pdu[:2], 16) :]
+
+
+def _asks_report(pdu: str) -> bool:
+    """Whether an SMS-SUBMIT has its status-report-request bit (0x20) set."""
+    return bool(int(_submit(pdu)[:2], 16) & 0x20)
+
+
+def _recipient(pdu: str) -> str:
+    """The destination address field of an SMS-SUBMIT, as it is (length, type, semi-octets)."""
+    tpdu = _submit(pdu)
+    digits = int(tpdu[4:6], 16)
+    return tpdu[4 : 8 + digits + digits % 2]
 
 
 __all__ = ["AtModem", "ModemState"]

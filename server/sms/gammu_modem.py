@@ -131,25 +131,29 @@ class GammuModem:
         return None  # a modem keeps no record we can ask: the sender never resends it
 
     def receive(self) -> list[Received | DeliveryReport]:
+        """What the SIM holds (messages and status reports), each removed once read."""
         found: list[Received | DeliveryReport] = []
-        start = True
-        for _ in range(100):  # a SIM holds a few dozen at most
+        read: list[dict[str, Any]] = []
+        where: dict[str, Any] = {"Start": True}
+        for _ in range(255):  # a SIM holds a few dozen at most
             try:
-                batch = self._call("GetNextSMS", Folder=0, Start=start)
+                batch = self._call("GetNextSMS", Folder=0, **where)
             except ModemError as exc:
                 if "ERR_EMPTY" in exc.detail or "ERR_NOTSUPPORTED" in exc.detail:
                     break
                 raise
-            start = False
-            for sms in batch:
-                if sms.get("Type") == "Status_Report":
-                    found.append(
-                        DeliveryReport(str(sms["MessageReference"]), sms.get("DeliveryStatus") == 0)
-                    )
-                elif sms.get("Type") == "Deliver":
-                    found.append(Received(sms.get("Number", ""), sms.get("Text") or ""))
-                with contextlib.suppress(ModemError):
-                    self._call("DeleteSMS", sms.get("Folder", 0), sms["Location"])
+            if not batch:
+                break
+            read.extend(batch)
+            where = {"Location": batch[-1]["Location"]}
+        for sms in read:
+            if sms.get("Type") == "Status_Report":
+                delivered = sms.get("DeliveryStatus", 0) < 0x20  # TP-Status: 0x00-0x1F done
+                found.append(DeliveryReport(str(sms["MessageReference"]), delivered))
+            elif sms.get("Type") == "Deliver":
+                found.append(Received(sms.get("Number", ""), sms.get("Text") or ""))
+            with contextlib.suppress(ModemError):
+                self._call("DeleteSMS", sms.get("Folder", 0), sms["Location"])
         return found
 
 

@@ -116,3 +116,32 @@ def test_the_sms_center_refusing_retries_with_backoff_then_gives_up(
         assert modem.sent == []
     finally:
         sender.transport.close()
+
+
+def test_delivery_reports_and_citizens_messages_come_back_through_the_modem(
+    env: SmsEnv, modem: AtModem
+) -> None:
+    """The modem keeps a status report per part and a citizen's messages on its SIM; Gammu reads
+    them (AT+CPMS, AT+CMGL, AT+CMGR), the sender records delivery and answers, the SIM empties."""
+    env.consent()
+    message_id = env.queue()
+    sender = env.sender(GammuModem(modem.device))
+    try:
+        assert sender.step()
+        assert env.row(message_id)["state"] == "sent"
+        modem.deliver(PHONE, "STOP")
+        env.clock.advance(2)  # the modem is asked every 2 s
+        sender.step()
+        assert env.row(message_id)["state"] == "delivered"
+        assert env.queue() is None  # STOP took effect
+        [reply] = [m for m in outbox.messages(env.ctx.db.read()) if m["kind"] == "stopped"]
+        assert reply["state"] == "sent"
+        stop_reply = gammu.DecodePDU(bytes.fromhex(modem.sent[-1]), SMSC=True)
+        assert stop_reply["Number"] == PHONE and "no more messages" in stop_reply["Text"]
+        assert len(modem.stored) == 1  # the reply's own status report, read at the next turn
+        env.clock.advance(2)
+        sender.step()
+        assert env.row(reply["id"])["state"] == "delivered"
+        assert modem.stored == {}
+    finally:
+        sender.transport.close()
