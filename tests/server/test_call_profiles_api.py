@@ -126,12 +126,30 @@ def test_the_run_of_calls_is_kept_by_the_counter_between_calls_and_days(app_env:
     app_env.clock.advance(5)
     app_env.issue("consumer-complaint", priority=True)
     assert call_next(app_env, "c9", clerk)["priority"] is True
-    row = (
-        app_env.ctx.db.read()
-        .execute("SELECT call_run_kind, call_run FROM counters WHERE id = 'c9'")
-        .fetchone()
+    assert run_at(app_env, "c9") == ("priority", 1)
+    # a call out of order counts in the run too: what the counter called is what it called
+    late = app_env.issue("consumer-complaint")
+    answer = app_env.http.post(
+        f"/api/v1/counters/c9/call/{late['id']}", json={"reason": "appointment"}, headers=clerk
     )
-    assert tuple(row) == ("priority", 1)
+    assert answer.status_code == 200, answer.text
+    assert run_at(app_env, "c9") == ("normal", 1)
+    done = app_env.http.post(f"/api/v1/tickets/{late['id']}/finish", headers=clerk)
+    assert done.status_code == 200, done.text
+    # the next day starts with no run: with both kinds waiting, N = 2 normal calls first
+    app_env.clock.advance(86_400)
+    app_env.issue("consumer-complaint", priority=True)
+    app_env.issue("consumer-complaint")
+    clerk = app_env.login("clerk9", counter="c9")
+    assert call_next(app_env, "c9", clerk)["priority"] is False
+    assert run_at(app_env, "c9") == ("normal", 1)
+
+
+def run_at(env: AppEnv, counter: str) -> tuple[str, int]:
+    row = env.ctx.db.read().execute(
+        "SELECT call_run_kind, call_run FROM counters WHERE id = ?", [counter]
+    )
+    return tuple(row.fetchone())
 
 
 def test_a_helping_counter_helps_only_when_its_own_queue_is_empty_or_past_target(
