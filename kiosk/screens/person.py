@@ -8,6 +8,8 @@ are typed. The digits go to the server with the ticket request, which keeps only
 
 from __future__ import annotations
 
+from typing import Any
+
 from kiosk.catalog import Catalog
 from kiosk.cutoff import person_complete, person_typed
 from kiosk.screens.base import KioskScreen, load_kv
@@ -57,16 +59,16 @@ class PersonScreen(KioskScreen):
         return service.identify_by if service else "phone"
 
     @staticmethod
-    def title_text(app: object, service_id: str, lang: str, catalog: Catalog) -> str:
+    def title_text(app: Any, service_id: str, lang: str, catalog: Catalog) -> str:
         service = catalog.services.get(service_id)
         kind = service.identify_by if service else "phone"
-        return app.tr(f"kiosk.person_title_{kind}", lang)  # type: ignore[attr-defined]
+        return app.tr(f"kiosk.person_title_{kind}", lang)
 
     @staticmethod
-    def hint(app: object, service_id: str, lang: str, catalog: Catalog) -> str:
+    def hint(app: Any, service_id: str, lang: str, catalog: Catalog) -> str:
         service = catalog.services.get(service_id)
         limit = service.limit if service else None
-        return app.tr("kiosk.person_hint", lang, limit=limit) if limit else ""  # type: ignore[attr-defined]
+        return app.tr("kiosk.person_hint", lang, limit=limit) if limit else ""
 
     @staticmethod
     def complete(value: str, service_id: str, catalog: Catalog) -> bool:
