@@ -61,11 +61,14 @@ def current_at_counters(db: sqlite_utils.Database) -> dict[str, tuple[int, str, 
 def served_by_clerk(
     db: sqlite_utils.Database, day: str, clerk: str
 ) -> list[tuple[str, float | None, float | None, float | None]]:
-    """The tickets ``clerk`` finished on ``day``: (state, called_at, started_at, finished_at)."""
+    """The tickets ``clerk`` finished on ``day``: (state, called_at, started_at, finished_at),
+    with the steps of longer visits they served and sent on (``ticket_steps``, m025)."""
     return db.execute(
         "SELECT state, called_at, started_at, finished_at FROM tickets"
-        " WHERE state = 'done' AND day = ? AND clerk = ?",
-        [day, clerk],
+        " WHERE state = 'done' AND day = ? AND clerk = ?"
+        " UNION ALL SELECT 'done', called_at, started_at, finished_at FROM ticket_steps"
+        " WHERE day = ? AND clerk = ?",
+        [day, clerk, day, clerk],
     ).fetchall()
 
 

@@ -120,10 +120,14 @@ def maybe_ahead(
 
 def recent_durations(db: sqlite_utils.Database, service: str, day: str, limit: int) -> list[float]:
     """The last ``limit`` durations (call to finish) of ``service`` on ``day``, oldest first."""
-    rows = db.execute(
-        "SELECT finished_at - called_at FROM tickets WHERE service = ? AND day = ?"
-        " AND state = 'done' AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
-        [service, day, limit],
+    rows = db.execute(  # with the steps of longer visits served there (ticket_steps, m025)
+        "SELECT * FROM (SELECT finished_at - called_at, finished_at FROM tickets"
+        " WHERE service = ? AND day = ? AND state = 'done' AND called_at IS NOT NULL"
+        " ORDER BY finished_at DESC LIMIT ?)"
+        " UNION ALL SELECT * FROM (SELECT finished_at - called_at, finished_at FROM ticket_steps"
+        " WHERE service = ? AND day = ? AND called_at IS NOT NULL"
+        " ORDER BY finished_at DESC LIMIT ?) ORDER BY 2 DESC LIMIT ?",
+        [service, day, limit, service, day, limit, limit],
     )
     durations = [r[0] for r in rows]
     durations.reverse()

@@ -15,6 +15,7 @@ from nafitha.replay import ticket_changes
 from server.domain.visit_steps import plan_finish, plan_send_back, step_warnings
 from server.store.events import append_event
 from server.store.ticket_actions import update_ticket
+from server.store.visit_steps import record_step
 from server.usecases.catalog import Catalog, catalog_with
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import (
@@ -59,6 +60,7 @@ def after_finish(
     if plan.kind == "end":
         return finished
     catalog.service(plan.service)  # a step service dropped from the catalog: refused, rolled back
+    record_step(tx, finished)  # the row moves on: the step's facts are kept apart
     changes = {
         **MOVED,
         "service": plan.service,

@@ -103,6 +103,17 @@ def test_a_visit_passes_three_counters_with_one_number_and_its_note(app_env: App
         "c5",
     ]
     assert problems(app_env) == []  # the tables still equal their replay from the events
+    # each clerk served the citizen once: the steps sent on count with the finished tickets
+    for clerk in (c4, c11, c5):
+        assert app_env.http.get("/api/v1/me/today", headers=clerk).json()["served"] == 1
+    from server.store.visit_steps import steps_of
+
+    kept = steps_of(app_env.ctx.db.read(), ticket["id"])
+    assert [(k["step"], k["service"], k["counter"], k["outcome"]) for k in kept] == [
+        (0, "passport-new", "c4", "served"),
+        (1, "cashier", "c11", None),
+    ]
+    assert all(k["finished_at"] > k["called_at"] for k in kept)
 
 
 def test_an_outcome_that_is_not_resolved_ends_the_visit_at_that_step(app_env: AppEnv) -> None:

@@ -6,6 +6,10 @@
 - ``outcome``: the id of the outcome the clerk picked at the last finish (NULL: none given);
 - ``note``: the clerk's note that travels with the ticket to its next step (staff only).
 
+``ticket_steps`` keeps each step a visit went on from (its service, counter, clerk, times and
+outcome), which the ticket's row no longer holds once it waits for the next step: the clerk's
+served count and the wait estimate's recent service times read it beside the finished tickets.
+
 The ``waiting_counts`` triggers (m004) already follow a change of ``service``, ``state`` and
 ``priority`` in one UPDATE, which is how a ticket moves on to its next step. The index serves
 the dashboard's first-visit resolution (finished visits by visit service and outcome, per day).
@@ -21,6 +25,13 @@ def up(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE tickets ADD COLUMN step INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE tickets ADD COLUMN outcome TEXT")
     db.execute("ALTER TABLE tickets ADD COLUMN note TEXT")
+    db.execute(
+        "CREATE TABLE ticket_steps (ticket_id INTEGER NOT NULL REFERENCES tickets (id),"
+        " step INTEGER NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL, counter TEXT,"
+        " clerk TEXT, called_at REAL, started_at REAL, finished_at REAL NOT NULL, outcome TEXT)"
+    )
+    db.execute("CREATE INDEX ticket_steps_clerk ON ticket_steps (day, clerk)")
+    db.execute("CREATE INDEX ticket_steps_service ON ticket_steps (service, day, finished_at)")
     db.execute(
         "CREATE INDEX tickets_outcomes ON tickets (day, state, visit_service, service, outcome)"
     )

@@ -1,0 +1,42 @@
+"""The steps a visit went on from (``ticket_steps``, m025): written when a finished step sends
+its ticket on, read beside the finished tickets where per-step facts matter (a clerk's served
+count, a service's recent service times). The caller holds the write transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+STEP_COLUMNS = (
+    "ticket_id, step, day, service, counter, clerk, called_at, started_at, finished_at, outcome"
+)
+
+
+def record_step(tx: sqlite_utils.Database, finished: dict[str, Any]) -> None:
+    """Keep the finished step of ``finished`` (a ticket row, ``done``, before it moves on)."""
+    tx.execute(
+        f"INSERT INTO ticket_steps ({STEP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            finished["id"],
+            finished["step"],
+            finished["day"],
+            finished["service"],
+            finished["counter"],
+            finished["clerk"],
+            finished["called_at"],
+            finished["started_at"],
+            finished["finished_at"],
+            finished["outcome"],
+        ],
+    )
+
+
+def steps_of(db: sqlite_utils.Database, ticket_id: int) -> list[dict[str, Any]]:
+    """The steps ``ticket_id`` went on from, oldest first."""
+    cursor = db.execute(
+        f"SELECT {STEP_COLUMNS} FROM ticket_steps WHERE ticket_id = ? ORDER BY finished_at",
+        [ticket_id],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
