@@ -28,7 +28,8 @@ def callable_tickets(ctx: Context, actor: Actor, counter_id: str) -> dict[str, A
     counter = catalog.counter(counter_id)
     zone = catalog.center.timezone
     day = local_day(ctx.now(), zone)
-    rows = callable_by_counter(ctx.db.read(), day, sorted(counter.services), counter_id, MAX_LISTED)
+    services = sorted({*counter.services, *counter.helps})  # its main and helping services
+    rows = callable_by_counter(ctx.db.read(), day, services, counter_id, MAX_LISTED)
     return {
         "tickets": [
             {

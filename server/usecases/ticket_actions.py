@@ -83,7 +83,7 @@ def check_may_act(actor: Actor, row: dict[str, Any], catalog: Catalog) -> None:
         row["counter"],
         row["service"],
         row["target_counter"],
-        frozenset(at.services) if at else frozenset(),
+        frozenset(at.services) | frozenset(at.helps) if at else frozenset(),  # helping too
     )
 
 

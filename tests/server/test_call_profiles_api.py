@@ -204,3 +204,23 @@ def test_people_ahead_follow_the_ratio_and_helpers_add_to_the_capacity(app_env: 
     app_env.issue("civil-extract")  # counter 1's own queue is busy: it helps a quarter
     busy = app_env.issue("passport-renewal")
     assert abs(busy["estimated_wait_s"] - alone * 5 / 3 / 1.25) <= 1
+
+
+def test_a_helping_counter_may_call_and_act_on_the_helped_tickets(app_env: AppEnv) -> None:
+    manager = app_env.login("manager")
+    clerk = app_env.login("clerk9", counter="c9")
+    passport = app_env.issue("passport-renewal")
+    listed = app_env.http.get("/api/v1/counters/c9/callable", headers=clerk).json()["tickets"]
+    assert passport["id"] not in [t["id"] for t in listed]
+    refused = app_env.http.post(
+        f"/api/v1/tickets/{passport['id']}/transfer", json={"counter": "c4"}, headers=clerk
+    )
+    assert refused.status_code == 403, refused.text
+    helping = {"helps": ["passport-renewal"]}
+    app_env.http.put("/api/v1/admin/counters/c9/profile", json=helping, headers=manager)
+    listed = app_env.http.get("/api/v1/counters/c9/callable", headers=clerk).json()["tickets"]
+    assert passport["id"] in [t["id"] for t in listed]
+    moved = app_env.http.post(
+        f"/api/v1/tickets/{passport['id']}/transfer", json={"counter": "c4"}, headers=clerk
+    )
+    assert moved.status_code == 200, moved.text
