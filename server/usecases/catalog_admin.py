@@ -38,6 +38,11 @@ def _check_references(
         for name in counter.services:
             if name not in service_ids:
                 _refuse("web.admin_error_unknown_service", id=name)
+        for name in counter.helps:  # its helping services (docs/server.md, "Calling profiles")
+            if name not in service_ids:
+                _refuse("web.admin_error_unknown_service", id=name)
+            if name in counter.services:
+                _refuse("web.admin_error_help_is_main", id=name)
         if counter.number in numbers and numbers[counter.number] != counter.id:
             _refuse("web.admin_error_number_taken", number=counter.number)
         numbers[counter.number] = counter.id

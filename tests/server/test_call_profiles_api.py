@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from nafitha.text import t
 from tests.server.conftest import AppEnv
 
 
@@ -224,3 +225,27 @@ def test_a_helping_counter_may_call_and_act_on_the_helped_tickets(app_env: AppEn
         f"/api/v1/tickets/{passport['id']}/transfer", json={"counter": "c4"}, headers=clerk
     )
     assert moved.status_code == 200, moved.text
+
+
+def test_the_admin_s_counter_edit_refuses_a_bad_helping_service_in_both_languages(
+    app_env: AppEnv,
+) -> None:
+    admin = app_env.login("admin")
+    catalog = app_env.http.get("/api/v1/admin/catalog", headers=admin).json()
+    counter = next(c for c in catalog["counters"] if c["id"] == "c9")
+    assert counter["helps"] == [] and counter["profile"] is None
+    for name, key in (
+        ("nope", "web.admin_error_unknown_service"),
+        ("consumer-complaint", "web.admin_error_help_is_main"),
+    ):
+        body = {**counter, "helps": [name]}
+        answer = app_env.http.put("/api/v1/admin/counters/c9", json=body, headers=admin)
+        assert answer.status_code == 422, answer.text
+        message = answer.json()["error"]["message"]
+        assert t(key, "ar", id=name) in message["ar"] and t(key, "en", id=name) in message["en"]
+    body = {**counter, "helps": ["passport-renewal"], "profile": {"priority": "capped"}}
+    answer = app_env.http.put("/api/v1/admin/counters/c9", json=body, headers=admin)
+    assert answer.status_code == 200, answer.text
+    manager = app_env.login("manager")
+    saved = app_env.http.get("/api/v1/admin/counters/c9/profile", headers=manager).json()
+    assert saved["helps"] == ["passport-renewal"] and saved["profile"]["priority"] == "capped"
