@@ -7,7 +7,7 @@ devices get their own, larger, bucket; signed-in staff are not limited): past th
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -47,6 +47,9 @@ class FileIn(Strict):
     )
     ticket: int | None = Field(default=None, ge=1, le=2**62)
     note: PlainText(NOTE_MAX) | None = None
+    # The citizen agreed to text messages about this file at citizen.phone (docs/sms.md).
+    notify: bool = False
+    lang: Literal["ar", "en"] = "ar"  # the language of those messages
 
 
 class BilingualIn(Strict):
@@ -68,8 +71,9 @@ class MoveIn(Strict):
 def open_file(body: FileIn, ctx: Ctx, actor: Opener) -> dict[str, Any]:
     citizen = Citizen(body.citizen.name, body.citizen.national_id, body.citizen.phone)
     return files.open_file(
-        ctx, actor, body.service, citizen, body.documents_received, body.ticket, body.note
-    )
+        ctx, actor, body.service, citizen, body.documents_received, body.ticket, body.note,
+        notify=body.notify, lang=body.lang,
+    )  # fmt: skip
 
 
 @router.get("/api/v1/files")

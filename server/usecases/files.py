@@ -40,6 +40,7 @@ from server.store import files as store
 from server.store import tickets as tickets_store
 from server.store.audit import file_state
 from server.store.events import append_event
+from server.usecases import sms_notices
 from server.usecases.catalog import Catalog, load_catalog
 from server.usecases.context import Actor, Context
 
@@ -131,8 +132,13 @@ def open_file(
     documents_received: list[int],
     ticket: int | None = None,
     note: str | None = None,
+    notify: bool = False,
+    lang: str = "ar",
 ) -> dict[str, Any]:
     """A new file at its workflow's first stage; documents not received are recorded as missing.
+
+    ``notify``: the citizen agreed to text messages about it at ``citizen.phone`` (in ``lang``):
+    consent recorded with the file (docs/sms.md), the number checked first.
 
     The national id and phone are kept in one form (``normalize_id``, ``normalize_phone``) so a
     later search matches however they are typed.
@@ -153,6 +159,7 @@ def open_file(
         bad = next(p for p in documents_received if not 0 <= p < len(service.documents))
         raise refuse("unknown_document", 422, position=bad)
     received, missing = split
+    sms_phone = sms_notices.check_phone(ctx, citizen.phone) if notify else None
     now = ctx.now()
     opened = store.moment(now)
     first = workflow.first.id
@@ -198,6 +205,8 @@ def open_file(
         )
         if ticket is not None:
             tickets_store.link_file(tx, ticket, printed(reference))
+        if sms_phone is not None:  # the citizen's consent to messages about it
+            sms_notices.record_consent(ctx, tx, actor, sms_phone, lang, now)
         append_event(
             tx,
             "file_opened",
@@ -216,6 +225,7 @@ def open_file(
                 "missing": missing,
                 "note": note,
                 "file": file_state(tx, reference),
+                **({"notify": True} if sms_phone is not None else {}),
             },
         )
     return _show(ctx, catalog, file, staff=True)
@@ -325,6 +335,10 @@ def move_file(
                 "file": file_state(tx, reference),
             },
         )
+        sms_notices.file_moved(  # "ready" or "documents missing", if the citizen agreed
+            ctx, tx, file, plan.stage, plan.kind, missing_list, workflow,
+            catalog.center.name.model_dump(), now,
+        )  # fmt: skip
         result = store.get_file(tx, reference)
     assert result is not None
     return _show(ctx, catalog, result, staff=True)

@@ -14,43 +14,25 @@ import re
 from typing import Any
 
 from nafitha.phone_numbers import Phone, parse_phone
-from nafitha.text import both, has_arabic, normalize_lang
-from server.config import SmsSettings
+from nafitha.text import has_arabic, normalize_lang
 from server.domain.errors import Refusal
 from server.store import outbox
 from server.store.events import append_event
 from server.usecases import files
 from server.usecases.context import Actor, Context
+from server.usecases.sms_notices import check_phone, record_consent, sms_settings
 
 STOP_WORDS = {"stop", "stopp", "unsubscribe", "قف", "توقف", "الغاء", "إلغاء", "ستوب"}
 _WORD = re.compile(r"[^\w]+")
 DAY_S = 86_400.0
 
 
-def sms_settings(ctx: Context) -> SmsSettings:
-    """The ``[sms]`` settings, or the defaults when the server has none (nothing is sent then)."""
-    return ctx.settings.sms or SmsSettings()
-
-
-def check_phone(ctx: Context, text: str) -> Phone:
-    """``text`` as a mobile number of the center's countries, or ``sms_phone_refused``: why."""
-    countries = sms_settings(ctx).countries
-    found = parse_phone(text, countries)
-    if isinstance(found, Phone):
-        return found
-    names = ", ".join(f"+{c}" for c in countries)
-    raise Refusal("sms_phone_refused", reason=both(f"sms.{found.code}", countries=names))
-
-
 def give_consent(ctx: Context, actor: Actor, phone_text: str, lang: str) -> dict[str, Any]:
     """Record that the citizen at ``phone_text`` agreed to messages (kiosk, counter, API)."""
     phone = check_phone(ctx, phone_text)
-    settings = sms_settings(ctx)
     now = ctx.now()
     with ctx.db.write() as tx:
-        outbox.record_consent(
-            tx, phone.e164, now, actor.name or actor.kind, lang, now + settings.purge_days * DAY_S
-        )
+        record_consent(ctx, tx, actor, phone, lang, now)
         append_event(
             tx,
             "sms_consent_given",
