@@ -13,20 +13,23 @@ from tests.web.conftest import login_in_page
 pytestmark = pytest.mark.browser
 
 
-def open_calling(open_page, server: RunningServer, lang: str):
+def open_calling(open_page, server: RunningServer, lang: str, username: str):
     recorded = open_page(1500, 1000, locale="ar-LB" if lang == "ar" else "en-GB", enforce_csp=True)
     page = recorded.page
     page.goto(f"{server.url}/admin?lang={lang}&tab=calling")
-    login_in_page(page, server, "admin")
+    login_in_page(page, server, username)
     page.wait_for_selector("#counter-profiles tbody tr")
     return page
 
 
-@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize(("lang", "username"), [("en", "admin"), ("ar", "manager")])
 def test_the_manager_sets_the_default_and_a_counter_s_rule_on_the_page(
-    demo_server: RunningServer, open_page, lang: str
+    demo_server: RunningServer, open_page, lang: str, username: str
 ) -> None:
-    page = open_calling(open_page, demo_server, lang)
+    page = open_calling(open_page, demo_server, lang, username)
+    # a manager has this tab only; the admin has every tab
+    assert page.locator("[data-tab=services]").is_visible() == (username == "admin")
+    assert page.locator("[data-tab=calling]").is_visible()
     assert t("web.admin_center_profile", lang) in page.inner_text("#tab-calling")
     center = page.locator("#center-profile")
     center.locator("select[name=priority]").select_option("ratio")
@@ -63,11 +66,15 @@ def test_the_manager_sets_the_default_and_a_counter_s_rule_on_the_page(
     row.locator("button").click()
     page.wait_for_selector("#counter-profiles tr[data-id=c9] .row-status.ok")
     assert manager.request("GET", "/api/v1/admin/counters/c9/profile")["profile"] is None
-    page.click("[data-tab=audit]")
-    page.wait_for_selector("#audit tbody tr")
-    log = page.inner_text("#audit")
-    ratio = t("web.priority_ratio", lang)
-    assert t("web.audit_call_profile_center", lang, priority=ratio) in log
-    capped = t("web.priority_capped", lang)
-    assert t("web.audit_call_profile_counter", lang, counter=9, priority=capped, helps=1) in log
+    if username == "admin":  # the change log is the admin's
+        page.click("[data-tab=audit]")
+        page.wait_for_selector("#audit tbody tr")
+        log = page.inner_text("#audit")
+        ratio = t("web.priority_ratio", lang)
+        assert t("web.audit_call_profile_center", lang, priority=ratio) in log
+        capped = t("web.priority_capped", lang)
+        assert t("web.audit_call_profile_counter", lang, counter=9, priority=capped, helps=1) in log
+    actors = demo_server.login("admin").request("GET", "/api/v1/admin/events?limit=20")
+    saved = [e for e in actors if e["kind"] == "call_profile_saved"]
+    assert saved and {e["actor"] for e in saved[:3]} == {username}
     manager.request("PUT", "/api/v1/admin/center/profile", json_body={})  # leave the default

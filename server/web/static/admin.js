@@ -463,6 +463,11 @@
         loadDevices();
       }
     });
-    NF.session(["admin"], () => showTab(new URL(location.href).searchParams.get("tab") || "services"));
+    NF.session(["admin", "manager"], (me) => {
+      // A manager chooses the calling rules (admin_calling.js): that tab only.
+      const manager = me.role === "manager";
+      document.querySelectorAll("[data-tab]").forEach((button) => button.classList.toggle("hidden", manager && button.dataset.tab !== "calling"));
+      showTab(manager ? "calling" : new URL(location.href).searchParams.get("tab") || "services");
+    });
   });
 })();

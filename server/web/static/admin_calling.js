@@ -1,7 +1,8 @@
 // The admin page's "Calling" tab: the center's default calling profile and each counter's own
 // (or the center's), with the services it helps with (docs/server.md, "Calling profiles").
 // Saved through PUT /api/v1/admin/center/profile and /counters/{id}/profile: each change is an
-// audited event. admin.js shows the tab and calls NFCalling.load() when it opens.
+// audited event. admin.js shows the tab and calls NFCalling.load() when it opens; a manager signs
+// in to this tab only (the other tabs are the admin's).
 "use strict";
 
 (() => {
@@ -91,7 +92,7 @@
     own.addEventListener("change", () => fields.enable(own.checked));
     const helps = NF.el("fieldset", { class: "services-served" },
       NF.el("legend", { class: "visually-hidden" }, `${NF.t("web.admin_helps")} · ${NF.pick(counter.name)}`),
-      ...catalog.services.filter((s) => s.active && !counter.services.includes(s.id)).map((s) => {
+      ...catalog.services.filter((s) => !counter.services.includes(s.id)).map((s) => {
         const box = NF.el("input", { type: "checkbox", name: "help", value: s.id });
         box.checked = (counter.helps || []).includes(s.id);
         return NF.el("label", { class: "check" }, box, NF.el("span", { class: "pill number" }, s.prefix), " ", NF.pick(s.name));
@@ -121,13 +122,19 @@
       NF.el("tbody", {}, ...catalog.counters.map(counterRow)));
   }
 
+  // What a manager may read: the public counters and services, and the profiles themselves.
   async function load() {
-    const [answer, full] = await Promise.all([
+    const [answer, counters, services] = await Promise.all([
       NF.api("/api/v1/admin/center/profile"),
-      NF.api("/api/v1/admin/catalog"),
+      NF.api("/api/v1/counters"),
+      NF.api("/api/v1/services"),
     ]);
+    const profiles = await Promise.all(counters.map((c) => NF.api(`/api/v1/admin/counters/${encodeURIComponent(c.id)}/profile`)));
     center = answer.profile;
-    catalog = full;
+    catalog = {
+      services: services.services,
+      counters: counters.map((c, i) => ({ ...c, profile: profiles[i].profile, helps: profiles[i].helps })),
+    };
     render();
   }
 
