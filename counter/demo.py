@@ -16,6 +16,8 @@ def counter_part(setup: Any) -> Any:
         return None
     printer = demo_printer_url(setup)
     print(f"  counter      c1 (clerk1 / demo), receipts on {printer}", flush=True)
+    hint = "D reprints the called ticket; Ctrl+Shift+F12 is the silent alarm (on /dashboard)"
+    print(f"               {hint}", flush=True)
     return Part(
         "counter",
         [
