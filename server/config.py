@@ -445,10 +445,20 @@ def load_center_config(path: Path | str) -> CenterConfig:
         if exc.key == "" and match:
             raise ConfigError(path, match.group(1), match.group(2)) from None
         raise
+    _one_policy_given(path, data)
     unsafe = first_unsafe(config.model_dump(mode="json"))
     if unsafe:  # what citizens read on the board, the kiosk and paper (docs/api.md, input rules)
         raise ConfigError(path, unsafe, "control or direction-override characters are not allowed")
     return config
+
+
+def _one_policy_given(path: Path | str, data: Any) -> None:
+    """A file giving both ``call_policy`` and ``call_profile.policy`` must give the same one."""
+    center = data.get("center") if isinstance(data, dict) else None
+    profile = center.get("call_profile") if isinstance(center, dict) else None
+    given = profile.get("policy") if isinstance(profile, dict) else None
+    if given is not None and "call_policy" in center and given != center["call_policy"]:
+        raise ConfigError(path, "center.call_profile.policy", "differs from center.call_policy")
 
 
 def load_server_settings(
