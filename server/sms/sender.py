@@ -63,9 +63,37 @@ def make_transport(settings: SmsSettings, db_path: Path) -> Transport:
     """The configured transport: the folder modem, or a real modem through Gammu."""
     if settings.mode == "folder":
         return FolderModem(sms_folder(settings, db_path))
-    from server.sms.gammu_modem import GammuModem  # imports gammu only when used
-
+    try:
+        from server.sms.gammu_modem import GammuModem  # imports gammu only when used
+    except ImportError as exc:  # the server runs on; the staff see why nothing is sent
+        log.error("sms: python-gammu is missing (%s): pip install -e '.[sms]'", exc)
+        return Unavailable(f"python-gammu is not installed ({exc}): pip install -e '.[sms]'")
     return GammuModem(settings.device, settings.connection)
+
+
+class Unavailable:
+    """A transport that cannot work on this machine: every health check says why (an alert)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def connect(self) -> None:
+        raise ModemError("absent", self.reason)
+
+    def close(self) -> None:
+        pass
+
+    def health(self) -> None:
+        raise ModemError("absent", self.reason)
+
+    def send(self, message: Outgoing, on_part: Callable[[str], None]) -> None:
+        raise ModemError("absent", self.reason)
+
+    def was_sent(self, message: Outgoing) -> bool | None:
+        return None
+
+    def receive(self) -> list[Received | DeliveryReport]:
+        return []
 
 
 def sms_folder(settings: SmsSettings, db_path: Path) -> Path:

@@ -40,6 +40,8 @@ def health(ctx: Context) -> tuple[dict[str, Any], bool]:
     body["clock"] = _clock(ctx)  # docs/operations.md, "What to monitor"
     if (relay := ctx.cache.get("national_relay")) is not None:  # docs/national.md, "Relay"
         body["national"] = relay.status()
+    if (sender := ctx.cache.get("sms_sender")) is not None:  # docs/sms.md, "Health"
+        body["sms"] = {"state": sender.status()["state"]}
     return body, fault is None
 
 
