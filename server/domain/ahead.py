@@ -12,9 +12,9 @@ told 2 ahead when two tickets of service A, issued earlier, wait for the one cou
 
 Calling profiles change this for the other kind of ticket: under ``ratio`` or ``capped`` a normal
 ticket is not behind every priority one (nor a priority ticket before every normal one). The
-tickets of its own kind are counted as above; of the other kind, as many as the profiles of its
-counters may call first by their bound (:func:`other_kind_allowed`, :func:`with_profiles`): an
-upper bound, exact under ``first`` (the default, and the rule before profiles).
+tickets of its own kind are counted as above; of the other kind, as many as its counters call
+first, from their profiles and their runs of calls, calling in turn (:func:`other_kind_called`,
+:func:`with_profiles`): exact for one counter, and under ``first`` (the rule before profiles).
 
 Time is passed in (``now``: the target-ratio policy moves with it); nothing here reads a clock.
 """
@@ -22,11 +22,11 @@ Time is passed in (``now``: the target-ratio policy moves with it); nothing here
 from __future__ import annotations
 
 from collections import Counter as Tally
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from server.domain.call_next import Policy, Waiting, is_candidate, order_key
-from server.domain.calling_profile import Profile, bound
+from server.domain.calling_profile import Profile, Run, kind_due
 
 NOTHING: frozenset[str] = frozenset()
 
@@ -150,23 +150,37 @@ def ahead_of_new(
 HELP_SHARE = 0.25  # a helping counter busy with its own queue, as a share of a counter
 
 
-def other_kind_allowed(profiles: Iterable[Profile], priority: bool, same_ahead: int) -> int | None:
-    """At most how many tickets of the other kind the counters call before a ticket of kind
-    ``priority`` that has ``same_ahead`` of its own kind before it; None: every one of them.
+def other_kind_called(
+    counters: Sequence[tuple[Profile, Run]], priority: bool, same_ahead: int, other: int
+) -> int:
+    """How many of the ``other`` waiting tickets of the other kind the counters call before a
+    ticket of kind ``priority`` with ``same_ahead`` of its own kind before it.
 
-    From each profile's bound K (``calling_profile.bound``): K less the ticket and its kind; the
-    largest over the counters (the most any of them may call first). Under ``first`` this is
-    the old rule: every priority ticket before a normal one, no normal one before a priority one.
+    The counters (each its profile and its run of calls today) are taken to call in turn, each
+    by its profile's kind rule (``calling_profile.kind_due``), until the ticket's turn: exact for
+    one counter whose pool holds these tickets, arrivals aside; under ``first`` every priority
+    ticket before a normal one and no normal one before a priority one, whatever the counters.
+    With no counter, all of them (the rule before profiles).
     """
-    most = 0
-    found = False
-    for profile in profiles:
-        found = True
-        calls = bound(profile, priority, same_ahead)
-        if calls is None:
-            return None
-        most = max(most, calls - same_ahead - 1)
-    return most if found else None
+    if not counters:
+        return other
+    runs = [run for _, run in counters]
+    mine, theirs, taken = same_ahead + 1, other, 0
+    turn = 0
+    while True:
+        index = turn % len(counters)
+        waits = {priority: mine > 0, not priority: theirs > 0}
+        kind = kind_due(counters[index][0], runs[index], waits[True], waits[False])
+        called_priority = kind == "priority"
+        if called_priority == priority:
+            mine -= 1
+            if mine == 0:
+                return taken
+        else:
+            theirs -= 1
+            taken += 1
+        runs[index] = runs[index].after(called_priority)
+        turn += 1
 
 
 def take(counts: Mapping[str, int], allowed: int | None) -> dict[str, int]:
@@ -186,14 +200,18 @@ def take(counts: Mapping[str, int], allowed: int | None) -> dict[str, int]:
 
 
 def with_profiles(
-    same: Mapping[str, int], other: Mapping[str, int], profiles: Iterable[Profile], priority: bool
+    same: Mapping[str, int],
+    other: Mapping[str, int],
+    counters: Sequence[tuple[Profile, Run]],
+    priority: bool,
 ) -> dict[str, int]:
     """Per service, the tickets ahead: those of the ticket's kind the order puts first
-    (``same``), and as many of the other kind (``other``: all that wait) as the profiles call
-    first."""
-    allowed = other_kind_allowed(profiles, priority, sum(same.values()))
+    (``same``), and as many of the other kind (``other``: all that wait) as the counters call
+    first (:func:`other_kind_called`)."""
+    waiting = sum(n for n in other.values() if n > 0)
+    called = other_kind_called(counters, priority, sum(same.values()), waiting)
     ahead = dict(same)
-    for service, count in take(other, allowed).items():
+    for service, count in take(other, called).items():
         ahead[service] = ahead.get(service, 0) + count
     return {s: n for s, n in ahead.items() if n > 0}
 

@@ -30,3 +30,11 @@ def record_call(tx: sqlite_utils.Database, counter_id: str, day: str, priority: 
         [day, run.kind, run.length, counter_id],
     )
     return run
+
+
+def runs_of(db: sqlite_utils.Database, day: str) -> dict[str, Run]:
+    """Every counter's run of calls on ``day`` (what the wait estimate plays forward)."""
+    rows = db.execute(
+        "SELECT id, call_run_kind, call_run FROM counters WHERE call_run_day = ?", [day]
+    )
+    return {r[0]: Run(r[1], int(r[2])) for r in rows if r[1] in ("normal", "priority")}

@@ -6,8 +6,9 @@ reads are ``server.store.waiting``. This module joins them, inside the caller's 
 snapshot, so the ticket answer, the phone page and the services list all say the same.
 
 Calling profiles (docs/server.md, "Calling profiles"): the tickets of the other kind (priority
-or normal) are counted ahead as far as the counters' profiles call them first
-(``ahead.with_profiles``); the order is the counters' policy when they agree, else the center's.
+or normal) are counted ahead as far as the counters call them first, played forward from their
+profiles and their runs of calls today (``ahead.with_profiles``); the order is the counters'
+policy when they agree, else the center's.
 A counter that only helps with a service adds to its capacity a whole counter while its own queue
 is empty and ``ahead.HELP_SHARE`` of one while it is not (``ahead.help_capacity``); when only
 helpers are open, the ticket waits through them, their main services' tickets counted ahead.
@@ -27,7 +28,8 @@ from nafitha.formats import wait_minutes
 from server.config import CallProfile
 from server.domain import ahead
 from server.domain.call_next import Policy, Waiting, order_key
-from server.store import waiting
+from server.domain.calling_profile import Run
+from server.store import call_runs, waiting
 
 if TYPE_CHECKING:  # the catalog module imports this one for the services list
     from server.usecases.catalog import Catalog
@@ -94,6 +96,18 @@ def profiles_at(catalog: Catalog, counters: frozenset[str]) -> list[CallProfile]
     ]
 
 
+def calling_at(
+    catalog: Catalog, counters: frozenset[str], runs: Mapping[str, Run]
+) -> list[tuple[CallProfile, Run]]:
+    """Each of ``counters`` as the estimate plays it forward: its profile and its run today."""
+    default = catalog.center.call_profile
+    return [
+        (catalog.counters[c].profile or default, runs.get(c, Run()))
+        for c in sorted(counters)
+        if c in catalog.counters
+    ]
+
+
 def policy_at(catalog: Catalog, counters: frozenset[str]) -> Policy:
     """The order the counters call in: theirs when they agree, else the center's default."""
     policies = {p.policy for p in profiles_at(catalog, counters)}
@@ -144,12 +158,14 @@ def _other_kind(
     sent: list[Waiting],
     reach: ahead.Reach,
     serves: Mapping[str, frozenset[str]],
+    runs: Mapping[str, Run],
 ) -> dict[str, int]:
-    """``same`` (its own kind ahead) with the other kind the counters' profiles call first."""
+    """``same`` (its own kind ahead) with the other kind its counters call first."""
     _, other_counts = split_counts(counts, priority)
     others = [t for t in sent if t.priority != priority]
     other = ahead.ahead_counted(other_counts, others, reach.counters, serves)
-    return ahead.with_profiles(same, other, profiles_at(catalog, reach.counters), priority)
+    counters = calling_at(catalog, reach.counters, runs)
+    return ahead.with_profiles(same, other, counters, priority)
 
 
 def _ahead_of_new(
@@ -159,13 +175,14 @@ def _ahead_of_new(
     sent: list[Waiting],
     reach: ahead.Reach,
     serves: Mapping[str, frozenset[str]],
+    runs: Mapping[str, Run],
 ) -> dict[str, int]:
     """Per service, the tickets ahead of one of kind ``priority`` issued now: every waiting one
     of its kind (it is last under both policies), and of the other kind as the profiles say."""
     same_counts, _ = split_counts(counts, priority)
     mine = [t for t in sent if t.priority == priority]
     same = ahead.ahead_counted(same_counts, mine, reach.counters, serves)
-    return _other_kind(catalog, priority, same, counts, sent, reach, serves)
+    return _other_kind(catalog, priority, same, counts, sent, reach, serves, runs)
 
 
 def _help_share(
@@ -226,7 +243,8 @@ def quote_new(
     reach, serves = reach_of(catalog, service, None, live)
     counts = waiting.waiting_counts(db, day)
     sent = waiting.sent_to_counters(db, day)
-    by_service = _ahead_of_new(catalog, priority, counts, sent, reach, serves)
+    runs = call_runs.runs_of(db, day)
+    by_service = _ahead_of_new(catalog, priority, counts, sent, reach, serves, runs)
     helped = _help_share(catalog, service, reach, live, counts, sent)
     return _quote(db, catalog, service, day, reach, by_service, live, cache, helped)
 
@@ -268,7 +286,8 @@ def quote_waiting(
         found = ahead.ahead_of(ticket, candidates, reach.counters, serves, policy, now, targets)
         same = ahead.by_service(found)
     all_counts = waiting.waiting_counts(db, row["day"])
-    by_service = _other_kind(catalog, ticket.priority, same, all_counts, sent, reach, serves)
+    runs = call_runs.runs_of(db, row["day"])
+    by_service = _other_kind(catalog, ticket.priority, same, all_counts, sent, reach, serves, runs)
     helped = 0.0
     if ticket.target_counter is None:
         helped = _help_share(catalog, ticket.service, reach, live, all_counts, sent)
@@ -282,12 +301,13 @@ def queue_figures(
     live = waiting.open_counters(db)
     counts = waiting.waiting_counts(db, day)
     sent = waiting.sent_to_counters(db, day)
+    runs = call_runs.runs_of(db, day)
     figures: dict[str, dict[str, Any]] = {}
     for service in catalog.services.values():
         if not service.active:
             continue
         reach, serves = reach_of(catalog, service.id, None, live)
-        by_service = _ahead_of_new(catalog, False, counts, sent, reach, serves)
+        by_service = _ahead_of_new(catalog, False, counts, sent, reach, serves, runs)
         helped = _help_share(catalog, service.id, reach, live, counts, sent)
         quote = _quote(db, catalog, service.id, day, reach, by_service, live, cache, helped)
         waiting_here = sum(n for (s, _), n in counts.items() if s == service.id)

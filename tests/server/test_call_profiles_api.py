@@ -186,10 +186,18 @@ def test_people_ahead_follow_the_ratio_and_helpers_add_to_the_capacity(app_env: 
     body = {"priority": "ratio", "normal_per_priority": 2}
     app_env.http.put("/api/v1/admin/center/profile", json=body, headers=manager)
     ratio = app_env.issue("consumer-complaint")
-    # one normal ahead, and at most ceil(2 / 2) = 1 priority call before it
-    assert ratio["people_ahead"] == 2
+    # counter 9 has called nobody today: 2 normal calls come before a priority one
+    assert ratio["people_ahead"] == 1
     status = app_env.http.get(f"/api/v1/tickets/public/{first['token']}").json()
-    assert status["people_ahead"] == 1  # at most one priority call before the first normal
+    assert status["people_ahead"] == 0
+    clerk9 = app_env.login("clerk9", counter="c9")
+    assert call_next(app_env, "c9", clerk9)["id"] == first["id"]  # as they were told
+    assert call_next(app_env, "c9", clerk9)["id"] == ratio["id"]
+    # after two normal calls, the next normal ticket has one priority call before it
+    third = app_env.issue("consumer-complaint")
+    assert third["people_ahead"] == 1
+    assert call_next(app_env, "c9", clerk9)["priority"] is True
+    assert call_next(app_env, "c9", clerk9)["id"] == third["id"]
 
     app_env.login("clerk4", counter="c4")  # passports: counters 4 and 5; only 4 is open
     for _ in range(3):

@@ -1,9 +1,10 @@
 """Property tests: "who is ahead" (server/domain/ahead.py) against what a counter with a calling
 profile actually does (server/domain/calling_profile.py).
 
-One counter, a queue, no arrivals: the tickets it calls before a ticket T are never more than the
-people ahead T is told (its own kind ordered first, the other kind as far as the profile calls it
-first), and exactly as many under ``first``, the rule before profiles.
+One counter, a queue, no arrivals: the tickets it calls before a ticket T are exactly the people
+ahead T is told (its own kind ordered first, the other kind as far as the counter, from its
+profile and its run of calls, calls it first), whatever the profile and the run. With several
+counters, under ``first``, the other kind is all of it or none, as before profiles.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from server.domain.ahead import (
     ahead_of,
     by_service,
     help_capacity,
-    other_kind_allowed,
+    other_kind_called,
     take,
     with_profiles,
 )
@@ -46,7 +47,7 @@ runs = st.builds(Run, st.sampled_from([None, "normal", "priority"]), st.integers
 
 @settings(max_examples=300, deadline=None)
 @given(profiles, queues, st.frozensets(st.sampled_from(SERVICES), min_size=1), runs, st.data())
-def test_a_counter_never_calls_more_before_a_ticket_than_it_was_told(
+def test_a_counter_calls_before_a_ticket_exactly_the_people_it_was_told(
     profile, queue, main, run, data
 ) -> None:
     waiting = [Waiting(i + 1, s, p, NOW - age) for i, (s, p, age) in enumerate(queue)]
@@ -59,7 +60,7 @@ def test_a_counter_never_calls_more_before_a_ticket_than_it_was_told(
     same_kind = [t for t in waiting if t.priority == ticket.priority]
     found = ahead_of(ticket, same_kind, counters, serves, profile.policy, NOW, TARGETS)
     other = by_service(t for t in mine if t.priority != ticket.priority)
-    told = sum(with_profiles(by_service(found), other, [profile], ticket.priority).values())
+    told = sum(with_profiles(by_service(found), other, [(profile, run)], ticket.priority).values())
     left = list(waiting)
     before = 0
     while (
@@ -68,9 +69,7 @@ def test_a_counter_never_calls_more_before_a_ticket_than_it_was_told(
         before += 1
         left.remove(choice.ticket)
         run = run.after(choice.ticket.priority)
-    assert before <= told
-    if profile.priority == "first":
-        assert before == told
+    assert before == told
 
 
 @given(st.dictionaries(st.sampled_from(SERVICES), st.integers(0, 20)), st.integers(0, 60))
@@ -85,11 +84,32 @@ def test_the_other_kind_under_each_profile_by_example() -> None:
     first = CallProfile()
     ratio = CallProfile(priority="ratio", normal_per_priority=2)
     capped = CallProfile(priority="capped", max_priority_run=3)
-    assert other_kind_allowed([first], False, 4) is None  # every priority ticket first
-    assert other_kind_allowed([first], True, 4) == 0
-    assert other_kind_allowed([ratio], False, 4) == 3  # ceil(5 / 2)
-    assert other_kind_allowed([ratio], True, 1) == 4  # 2 normal before each of 2 priority
-    assert other_kind_allowed([capped], False, 1) == 6
-    assert other_kind_allowed([capped, ratio], True, 0) == 2  # the most any counter calls
-    assert other_kind_allowed([], False, 3) is None
+    fresh = Run()
+    assert other_kind_called([(first, fresh)], False, 4, 9) == 9  # every priority ticket first
+    assert other_kind_called([(first, fresh)], True, 4, 9) == 0
+    # ratio 2, no call yet: N N P N N P N: the 5th normal comes after 2 priority calls
+    assert other_kind_called([(ratio, fresh)], False, 4, 9) == 2
+    assert other_kind_called([(ratio, Run("normal", 2))], False, 4, 9) == 3
+    assert other_kind_called([(ratio, fresh)], True, 1, 9) == 4  # N N P N N P
+    assert other_kind_called([(capped, Run("priority", 3))], False, 0, 9) == 0
+    assert other_kind_called([(capped, fresh)], False, 1, 9) == 6  # P P P N P P P N
+    assert other_kind_called([(capped, fresh)], False, 1, 2) == 2  # only two wait
+    # two counters in turn, ratio 2 and first: N P N P P P N P N (the 4th normal after 5)
+    assert other_kind_called([(ratio, fresh), (first, fresh)], False, 3, 9) == 5
+    assert other_kind_called([], False, 3, 7) == 7
     assert help_capacity(["h1", "h2"], ["h2"]) == 1.0 + HELP_SHARE
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(profiles, runs), min_size=1, max_size=4),
+    st.booleans(),
+    st.integers(0, 30),
+    st.integers(0, 30),
+)
+def test_under_first_everywhere_the_other_kind_is_all_or_none(
+    counters, priority, same, other
+) -> None:
+    firsts = [(profile.model_copy(update={"priority": "first"}), run) for profile, run in counters]
+    assert other_kind_called(firsts, priority, same, other) == (0 if priority else other)
+    assert 0 <= other_kind_called(counters, priority, same, other) <= other
