@@ -205,12 +205,12 @@ def claim_due(
     ).fetchone()
     if row is None:
         return None
-    tx.execute(
+    claimed = tx.execute(
         "UPDATE sms_outbox SET state = 'sending', claimed_at = ?, tries = tries + 1, error = NULL"
         " WHERE id = ? AND state = 'queued'",
         [now, row[0]],
-    )
-    return message(tx, row[0])
+    ).rowcount
+    return message(tx, row[0]) if claimed else None
 
 
 def record_part(tx: sqlite_utils.Database, message_id: int, reference: str) -> None:

@@ -97,3 +97,34 @@ def test_sigkill_in_the_middle_of_sending_sends_nothing_twice(tmp_path: Path) ->
     interrupted = [i for i, (s, e) in final.items() if (s, e) == ("failed", "interrupted")]
     assert len(interrupted) == 1  # the one the kill caught: the modem did send it, never again
     assert sum(s in ("sent", "delivered") for s, _ in final.values()) == COUNT - 1
+
+
+def test_two_worker_processes_run_one_sender(tmp_path: Path) -> None:
+    """Each worker process starts a sender; the lock beside the database lets one send."""
+    folder = tmp_path / "modem"
+    config = tmp_path / "server.toml"
+    config.write_text(
+        f'[sms]\nmode = "folder"\nfolder = "{folder}"\nquiet_start = 00:00:00\n'
+        "quiet_end = 00:00:00\npoll_s = 0.05\n",
+        encoding="utf-8",
+    )
+    with running_server(
+        tmp_path / "data", workers=2, extra_args=["--config", str(config)]
+    ) as server:
+        ids = queue_all(server.db)
+        wait_until(
+            lambda: all(s in ("sent", "delivered") for s, _ in states(server.db).values()),
+            60,
+            "every message sent",
+        )
+    sent = sorted(p.name for p in (folder / "sent").glob("*.txt"))
+    assert sent == sorted(f"{i:08d}_{phone(n)}.txt" for n, i in enumerate(ids))
+    assert all(row["tries"] == 1 for row in _rows(server.db))
+
+
+def _rows(db_path: Path) -> list[dict]:
+    db = Database(db_path)
+    try:
+        return outbox.messages(db.read())
+    finally:
+        db.close()
