@@ -13,7 +13,7 @@ import sqlite_utils
 COLUMNS = (
     "id, day, prefix, seq, number, service, priority, state, public_token, issued_at, called_at,"
     " started_at, finished_at, counter, clerk, target_counter, device, file, idempotency_key,"
-    " recalls, transfers, quoted_wait_s, visit_service, step, outcome, note"
+    " recalls, transfers, quoted_wait_s, visit_service, step, outcome, note, reprints"
 )
 
 

@@ -78,6 +78,7 @@ def staff_view(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
         "file": row["file"],
         "recalls": row["recalls"],
         "transfers": row["transfers"],
+        "reprints": row.get("reprints", 0),  # copies printed again (kiosk or counter), m026
         **step_fields(row, catalog),
         "note": row.get("note"),  # the clerk's note from the step before (staff only)
     }

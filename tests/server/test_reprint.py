@@ -87,6 +87,10 @@ def test_the_kiosk_reprints_by_token_and_by_number_with_the_fresh_ticket_fields(
         .fetchone()[0]
     )
     assert count == 2
+    staff = env.http.get(f"/api/v1/tickets/{ticket['id']}", headers=env.login("manager")).json()
+    assert staff["reprints"] == 2  # a clerk sees that this ticket has copies
+    public = env.http.get(f"/api/v1/tickets/public/{token_of(ticket)}").json()
+    assert "reprints" not in public
 
 
 def test_the_kiosk_stops_at_two_reprints_of_one_ticket(app_env: AppEnv) -> None:
