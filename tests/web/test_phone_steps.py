@@ -4,6 +4,7 @@ a visit of one step shows no step line."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -67,6 +68,7 @@ def test_the_board_calls_each_step_to_its_own_counter_and_says_so(
 
     ticket = issue(demo_server, "passport-new")
     page = open_board(open_page, demo_server, "ar").page
+    page.wait_for_function("window.NFBoard.Voice.enabled")  # its clips known: calls are said
     submit = demo_server.login("clerk4", counter="c4")
     cashier = demo_server.login("clerk11", counter="c11")
     while (called := submit.call_next("c4")) and called["id"] != ticket["id"]:
@@ -85,5 +87,54 @@ def test_the_board_calls_each_step_to_its_own_counter_and_says_so(
         cashier.ticket_action(called["id"], "finish", outcome="served")
     page.wait_for_function(shown, arg=[ticket["number"], "11"])
     # the announcement names counter 11 (the clips the board plans for this call)
-    planned = page.evaluate("window.NFBoard.Voice.announced.slice(-1)[0]")
-    assert planned == expected_clips(ticket["number"], 11)
+    said = "plan => JSON.stringify(window.NFBoard.Voice.announced.slice(-1)[0]) === plan"
+    page.wait_for_function(
+        said, arg=json.dumps(expected_clips(ticket["number"], 11), separators=(",", ":"))
+    )
+
+
+def test_the_dashboard_shows_first_visit_resolution_as_the_tickets_say(
+    demo_server: RunningServer, open_page, artifacts: Path
+) -> None:
+    import sqlite3
+
+    from tests.web.conftest import login_in_page
+
+    stopped = issue(demo_server, "passport-new")
+    submit = demo_server.login("clerk4", counter="c4")
+    while (called := submit.call_next("c4")) and called["id"] != stopped["id"]:
+        submit.ticket_action(called["id"], "finish", outcome="served")
+    submit.ticket_action(stopped["id"], "finish", outcome="missing_documents")
+    permit = issue(demo_server, "work-permit")  # and one visit of one step, served
+    desk = demo_server.login("clerk8", counter="c8")
+    while (called := desk.call_next("c8")) and called["id"] != permit["id"]:
+        desk.ticket_action(called["id"], "finish", outcome="served")
+    desk.ticket_action(permit["id"], "finish", outcome="served")
+    catalog = demo_server.client().services()["services"]
+    resolved = {(s["id"], o["id"]) for s in catalog for o in s["outcomes"] if o["resolved"]}
+    with sqlite3.connect(demo_server.db) as conn:
+        day, rows = (
+            stopped["day"],
+            conn.execute(
+                "SELECT coalesce(visit_service, service), service, outcome FROM tickets"
+                " WHERE state = 'done' AND outcome IS NOT NULL AND day = ?",
+                [stopped["day"]],
+            ).fetchall(),
+        )
+    assert rows
+    rate = sum((service, outcome) in resolved for _v, service, outcome in rows) / len(rows)
+    per_visit = [r for r in rows if r[0] == "passport-new"]
+    passport = sum((s, o) in resolved for _v, s, o in per_visit) / len(per_visit)
+    assert 0 < rate < 1
+
+    page = open_page(1400, 1000, locale="en-GB").page
+    page.goto(f"{demo_server.url}/dashboard?lang=en&from={day}&to={day}")
+    login_in_page(page, demo_server, "manager")
+    page.wait_for_function("d => document.body.dataset.statsLoaded === d", arg=f"{day}/{day}")
+    tile = page.locator('[data-figure="overall.resolution"]')
+    assert float(tile.get_attribute("data-value")) == pytest.approx(rate)
+    assert tile.inner_text() == f"{round(rate * 100)}%"
+    cell = page.locator('[data-figure="service.passport-new.resolution"]')
+    assert float(cell.get_attribute("data-value")) == pytest.approx(passport)
+    assert page.locator('[data-figure="counter.c4.resolution"]').count() == 0
+    page.screenshot(path=str(artifacts / "web-dashboard-resolution-en.png"), full_page=True)
