@@ -6,6 +6,13 @@ then times :func:`server.usecases.integrity.day_report`: computed from the event
 emptied each time), and answered from the cache (the same head).
 
     .venv/bin/python bench/integrity.py --tickets 6000
+    .venv/bin/python bench/integrity.py --tickets 6000 --flood 20
+
+``--flood N`` builds the day as *today*, starts ``nafitha server`` on it and measures a clerk's
+call-and-finish latency alone, then while N anonymous threads read today's report as fast as
+they can (what an attacker on the hall's Wi-Fi can do to the counters), then the same flood of
+``/api/v1/health`` for reference (what any endpoint's flood costs), then N threads signed in as a
+manager (not limited per address: only the cache and the computation budget hold them).
 """
 
 from __future__ import annotations
@@ -30,11 +37,11 @@ MORNING = 1795413600.0  # 2026-11-23 08:00 in Asia/Beirut (the demo center's zon
 REASONS = ("special_needs", "appointment: booked", "returning", "a name typed by the clerk")
 
 
-def build(folder: Path, count: int) -> tuple[object, int]:
+def build(folder: Path, count: int, morning: float = MORNING) -> tuple[object, int]:
     """A database holding one day of ``count`` tickets; its context and the number of events."""
     db = folder / "nafitha.db"
     seed_demo(db)
-    now = [MORNING]
+    now = [morning]
 
     def clock() -> float:
         now[0] += 0.4
@@ -73,7 +80,11 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=6000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="copy the built database here")
+    parser.add_argument("--flood", type=int, default=0, help="threads reading the report")
     args = parser.parse_args()
+    if args.flood:
+        flood(args.tickets, args.flood)
+        return
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         ctx, events = build(Path(folder), args.tickets)
@@ -109,6 +120,88 @@ def main() -> None:
 
             shutil.copy(Path(folder) / "nafitha.db", args.keep)
         ctx.db.close()  # type: ignore[attr-defined]
+
+
+def _latencies(server: object, rounds: int) -> list[float]:
+    """A clerk at c3: issue, call next, finish, ``rounds`` times; each call-and-finish's time."""
+    kiosk = server.client(server.kiosk_token)  # type: ignore[attr-defined]
+    clerk = server.login("clerk3", "c3")  # type: ignore[attr-defined]
+    took = []
+    for _ in range(rounds):
+        kiosk.issue_ticket("birth-registration")
+        started = time.perf_counter()
+        called = clerk.call_next("c3")
+        clerk.ticket_action(called["id"], "finish")
+        took.append(time.perf_counter() - started)
+    return took
+
+
+def flood(count: int, threads: int) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from nafitha.harness.server import start_server
+
+    zone = ZoneInfo("Asia/Beirut")
+    morning = datetime.now(zone).replace(hour=0, minute=5, second=0, microsecond=0).timestamp()
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder)
+        ctx, events = build(data, count, morning)
+        ctx.db.close()  # type: ignore[attr-defined]
+        print(f"built today: {count} tickets, {events} events")
+        server = start_server(data, seed=False)
+        try:
+            token = server.login("manager").token or ""
+            results = [("alone", _latencies(server, 40), {})]
+            for name, path, signed in (
+                ("anonymous /api/v1/integrity", "/api/v1/integrity", False),
+                ("anonymous /api/v1/health", "/api/v1/health", False),
+                ("manager /api/v1/integrity", "/api/v1/integrity", True),
+            ):
+                took, answers = _flooded(server, threads, path, token if signed else "")
+                results.append((f"while {threads} threads read {name}", took, answers))
+        finally:
+            server.stop()
+
+    for name, values, answers in results:
+        values = sorted(values)
+        p95 = values[int(len(values) * 0.95) - 1]
+        print(
+            f"a clerk's call and finish, {name}: p50 {statistics.median(values) * 1000:.0f} ms,"
+            f" p95 {p95 * 1000:.0f} ms" + (f"; their answers {answers}" if answers else "")
+        )
+
+
+def _flooded(
+    server: object, threads: int, path: str, token: str
+) -> tuple[list[float], dict[int, int]]:
+    """The clerk's latencies while ``threads`` read ``path`` in a loop; their answers' statuses."""
+    import threading
+
+    import requests
+
+    stop = threading.Event()
+    answers: dict[int, int] = {}
+    lock = threading.Lock()
+    url = server.url + path  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def read() -> None:
+        session = requests.Session()
+        while not stop.is_set():
+            status = session.get(url, headers=headers, timeout=30).status_code
+            with lock:
+                answers[status] = answers.get(status, 0) + 1
+
+    readers = [threading.Thread(target=read, daemon=True) for _ in range(threads)]
+    for reader in readers:
+        reader.start()
+    time.sleep(1)
+    took = _latencies(server, 40)
+    stop.set()
+    for reader in readers:
+        reader.join(30)
+    return took, dict(sorted(answers.items()))
 
 
 if __name__ == "__main__":
