@@ -43,6 +43,8 @@ KNOWN_KINDS = frozenset(
         "ticket_no_show_undone",
         "ticket_transfer",
         "ticket_cancel",
+        "ticket_next_step",  # a visit goes on to its next step (server/usecases/visit_steps.py)
+        "ticket_sent_back",  # a clerk sends the citizen back to an earlier step
         "file_opened",
         "file_moved",
         "counter_opened",

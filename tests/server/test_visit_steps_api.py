@@ -103,6 +103,9 @@ def test_a_visit_passes_three_counters_with_one_number_and_its_note(app_env: App
         "c5",
     ]
     assert problems(app_env) == []  # the tables still equal their replay from the events
+    from nafitha.national.wire import KNOWN_KINDS
+
+    assert {k for k, _d, _p in history} <= KNOWN_KINDS  # the national hub takes them in
     # each clerk served the citizen once: the steps sent on count with the finished tickets
     for clerk in (c4, c11, c5):
         assert app_env.http.get("/api/v1/me/today", headers=clerk).json()["served"] == 1
