@@ -25,6 +25,7 @@ from collections import Counter as Tally
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from server.domain import call_turns
 from server.domain.call_next import Policy, Waiting, is_candidate, order_key
 from server.domain.calling_profile import Profile, Run, kind_due
 
@@ -160,18 +161,32 @@ def other_kind_called(
     by its profile's kind rule (``calling_profile.kind_due``), until the ticket's turn: exact for
     one counter whose pool holds these tickets, arrivals aside; under ``first`` every priority
     ticket before a normal one and no normal one before a priority one, whatever the counters.
-    With no counter, all of them (the rule before profiles).
+    With no counter, all of them (the rule before profiles). Whole rounds while both kinds wait
+    are counted in closed form (``call_turns``), so this costs a few sums, not a call per ticket.
     """
-    if not counters:
-        return other
-    runs = [run for _, run in counters]
-    mine, theirs, taken = same_ahead + 1, other, 0
+    if other <= 0 or not counters:
+        return max(other, 0)
+    mine_total, size = same_ahead + 1, len(counters)
+
+    def after(rounds: int) -> tuple[int, int]:  # (of its kind, of the other) called in them
+        called = sum(call_turns.priority_calls(p, r, rounds) for p, r in counters)
+        return (called, rounds * size - called) if priority else (rounds * size - called, called)
+
+    low, high = 0, (mine_total + other) // size + 1  # both still wait after ``low`` rounds
+    while low < high:
+        middle = (low + high + 1) // 2
+        mine, theirs = after(middle)
+        if mine < mine_total and theirs < other:
+            low = middle
+        else:
+            high = middle - 1
+    mine_called, taken = after(low)
+    mine, theirs = mine_total - mine_called, other - taken
+    runs = [call_turns.run_after(p, r, low) for p, r in counters]
     turn = 0
-    while True:
-        index = turn % len(counters)
-        waits = {priority: mine > 0, not priority: theirs > 0}
-        kind = kind_due(counters[index][0], runs[index], waits[True], waits[False])
-        called_priority = kind == "priority"
+    while theirs > 0:  # then at most a round or so: play it call by call
+        index = turn % size
+        called_priority = kind_due(counters[index][0], runs[index], True, True) == "priority"
         if called_priority == priority:
             mine -= 1
             if mine == 0:
@@ -181,6 +196,7 @@ def other_kind_called(
             taken += 1
         runs[index] = runs[index].after(called_priority)
         turn += 1
+    return taken  # the other kind ran out: only its own kind is left before it
 
 
 def take(counts: Mapping[str, int], allowed: int | None) -> dict[str, int]:

@@ -23,7 +23,8 @@ from server.domain.ahead import (
     with_profiles,
 )
 from server.domain.call_next import Waiting
-from server.domain.calling_profile import Run, choose, is_main
+from server.domain.call_turns import priority_calls, run_after
+from server.domain.calling_profile import Run, choose, is_main, kind_due
 
 SERVICES = ["a", "b", "c"]
 COUNTER = "c1"
@@ -113,3 +114,52 @@ def test_under_first_everywhere_the_other_kind_is_all_or_none(
     firsts = [(profile.model_copy(update={"priority": "first"}), run) for profile, run in counters]
     assert other_kind_called(firsts, priority, same, other) == (0 if priority else other)
     assert 0 <= other_kind_called(counters, priority, same, other) <= other
+
+
+def played_out(counters, priority: bool, same: int, other: int) -> int:
+    """The oracle: the counters call in turn, one call at a time, until the ticket's turn."""
+    if not counters:
+        return other
+    runs = [run for _, run in counters]
+    mine, theirs, taken, turn = same + 1, other, 0, 0
+    while True:
+        index = turn % len(counters)
+        waits = {priority: mine > 0, not priority: theirs > 0}
+        called = kind_due(counters[index][0], runs[index], waits[True], waits[False]) == "priority"
+        if called == priority:
+            mine -= 1
+            if mine == 0:
+                return taken
+        else:
+            theirs -= 1
+            taken += 1
+        runs[index] = runs[index].after(called)
+        turn += 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(profiles, runs), max_size=5),
+    st.booleans(),
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
+def test_the_closed_form_counts_what_playing_every_call_counts(
+    counters, priority, same, other
+) -> None:
+    assert other_kind_called(counters, priority, same, other) == played_out(
+        counters, priority, same, other
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(profiles, runs, st.integers(0, 40))
+def test_a_counter_s_next_calls_in_closed_form(profile, run, turns) -> None:
+    calls = []
+    now = run
+    for _ in range(turns):
+        called = kind_due(profile, now, True, True) == "priority"
+        calls.append(called)
+        now = now.after(called)
+    assert priority_calls(profile, run, turns) == sum(calls)
+    assert run_after(profile, run, turns) == now
