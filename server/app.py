@@ -50,6 +50,7 @@ ROUTERS: tuple[str, ...] = (
     "server.api.files",
     "server.api.clerk_day",  # the counter's "today" figures
     "server.api.stats",
+    "server.api.sms",  # text messages' figures (docs/sms.md)
     "server.api.board",
     "server.api.admin_pages",
     "server.web.pages",

@@ -313,3 +313,36 @@ def inbound_count(db: sqlite_utils.Database, phone: str, since: float) -> int:
     return db.execute(
         "SELECT count(*) FROM sms_inbound WHERE phone = ? AND received_at >= ?", [phone, since]
     ).fetchone()[0]
+
+
+# -- the dashboard's figures ------------------------------------------------------------------
+def message_times(db: sqlite_utils.Database, start: float, end: float) -> list[tuple[Any, ...]]:
+    """(created_at, state, error) of the messages created in [start, end)."""
+    return db.execute(
+        "SELECT created_at, state, error FROM sms_outbox WHERE created_at >= ? AND created_at < ?",
+        [start, end],
+    ).fetchall()
+
+
+def consent_times(db: sqlite_utils.Database, start: float, end: float) -> list[float]:
+    """When the consents still on record were given, in [start, end)."""
+    rows = db.execute(
+        "SELECT given_at FROM sms_consent WHERE given_at >= ? AND given_at < ?", [start, end]
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def inbound_times(db: sqlite_utils.Database, start: float, end: float) -> list[tuple[Any, ...]]:
+    """(received_at, outcome) of the messages received in [start, end)."""
+    return db.execute(
+        "SELECT received_at, outcome FROM sms_inbound WHERE received_at >= ? AND received_at < ?",
+        [start, end],
+    ).fetchall()
+
+
+def tickets_per_day(db: sqlite_utils.Database, first: str, last: str) -> dict[str, int]:
+    """Tickets issued per center-local day (the opt-in rate's denominator)."""
+    rows = db.execute(
+        "SELECT day, count(*) FROM tickets WHERE day >= ? AND day <= ? GROUP BY day", [first, last]
+    ).fetchall()
+    return {day: n for day, n in rows}

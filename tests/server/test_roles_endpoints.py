@@ -61,6 +61,7 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("GET", "/api/v1/track/{reference}"): None,
     ("GET", "/api/v1/me/today"): Can.SERVE_AT_COUNTER,
     ("GET", "/api/v1/stats"): Can.VIEW_STATS,
+    ("GET", "/api/v1/sms/figures"): Can.VIEW_STATS,
     ("GET", "/api/v1/stats/tickets.csv"): Can.VIEW_STATS,
     ("GET", "/api/v1/stats/files.csv"): Can.VIEW_STATS,
     ("GET", "/api/v1/board"): None,

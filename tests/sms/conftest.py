@@ -18,6 +18,7 @@ from server.sms.sender import Sender, sender_lock_path
 from server.sms.transport import FolderModem, Transport
 from server.store import outbox
 from server.usecases.context import Context
+from tests.server.conftest import seeded_db  # noqa: F401 - the seeded database fixture
 
 TZ = "Asia/Beirut"
 PHONE = "+9613123456"
