@@ -23,8 +23,9 @@ needs; the store keeps it per counter and updates it in the call's transaction.
 
 **The bound** (longest-wait order; proved in docs/server.md, checked by property tests). Let a
 ticket T be in a counter's pool and stay there, ``a`` the tickets of T's kind the counter may
-call that the order puts before T (tickets issued later never are), ``b`` the same count for a
-priority T. Then T is called within K calls of that counter, whatever else arrives:
+call that the order puts before T (tickets issued later never are; one transferred in later
+with an earlier issue time adds one). Then T is called within K calls of that counter, whatever
+is issued meanwhile:
 
 - ``ratio`` N: normal T: ``K = a + 1 + ceil((a + 1) / N)``; priority T: ``K = (a + 1)(N + 1)``;
 - ``capped`` M: normal T: ``K = (a + 1)(M + 1)``; priority T: ``K = a + 1 + ceil((a + 1) / M)``;
