@@ -56,6 +56,17 @@ def step_fields(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
         "visit_service": service_brief(catalog, visit),
         "next_service": service_brief(catalog, following) if following else None,
         "outcome": row.get("outcome"),
+        **_outcome_brief(catalog, row["service"], row.get("outcome")),
+    }
+
+
+def _outcome_brief(catalog: Catalog, service_id: str, outcome: str | None) -> dict[str, Any]:
+    """The outcome's name and whether it is resolved, from the service's list (None: unknown)."""
+    service = catalog.services.get(service_id)
+    found = next((o for o in service.outcomes if o.id == outcome), None) if service else None
+    return {
+        "outcome_name": found.name.model_dump() if found else None,
+        "outcome_resolved": found.resolved if found else None,
     }
 
 

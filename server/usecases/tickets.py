@@ -22,6 +22,16 @@ from server.usecases.estimates import Quote, quote_new, quote_waiting
 from server.usecases.files_return import route_return_visit
 from server.usecases.ticket_view import fetch_ticket, public_event_fields, staff_view
 
+STEP_FIELDS = (  # a visit through several steps (docs/server.md, "Visits"): no note in public
+    "step",
+    "steps",
+    "visit_service",
+    "next_service",
+    "outcome",
+    "outcome_name",
+    "outcome_resolved",
+)
+
 
 def _status_url(ctx: Context, public_url: str, token: str) -> str:
     base = (ctx.settings.public_url or public_url).rstrip("/")
@@ -144,7 +154,7 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
         "called_at": staff["called_at"],
         **quoted.fields(),
         "counter": staff["counter"] if ticket["state"] in ("called", "serving") else None,
-        **{k: staff[k] for k in ("step", "steps", "visit_service", "next_service", "outcome")},
+        **{k: staff[k] for k in STEP_FIELDS},
         "center": catalog.center.name.model_dump(),
         "timezone": catalog.center.timezone,
     }

@@ -55,6 +55,30 @@ def test_the_phone_says_which_step_of_the_visit_the_ticket_is_at(
     page.screenshot(path=str(artifacts / f"web-phone-step-{lang}.png"))
 
 
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_visit_ended_without_resolution_tells_the_citizen_why(
+    demo_server: RunningServer, open_page, lang: str
+) -> None:
+    ticket = issue(demo_server, "passport-new")
+    page = open_ticket(open_page, demo_server, ticket, lang)
+    clerk = demo_server.login("clerk4", counter="c4")
+    while (called := clerk.call_next("c4")) and called["id"] != ticket["id"]:
+        clerk.ticket_action(called["id"], "finish", outcome="served")
+    clerk.ticket_action(ticket["id"], "finish", outcome="missing_documents")
+    services = {s["id"]: s for s in demo_server.client().services()["services"]}
+    missing = next(
+        o for o in services["passport-new"]["outcomes"] if o["id"] == "missing_documents"
+    )
+    said = t("web.ticket_visit_ended", lang, outcome=missing["name"][lang])
+    page.wait_for_function(
+        "text => document.getElementById('next-steps-text').innerText === text", arg=said
+    )
+    assert page.inner_text("#status") == t("web.ticket_status_done", lang)
+    assert page.inner_text("#step") == t(
+        "web.ticket_step", lang, step=1, steps=3, name=services["passport-new"]["name"][lang]
+    )
+
+
 def test_a_visit_of_one_step_shows_no_step_line(demo_server: RunningServer, open_page) -> None:
     ticket = issue(demo_server, "work-permit")
     page = open_ticket(open_page, demo_server, ticket, "en")

@@ -53,6 +53,7 @@
 
   // ---------------------------------------------------------------- showing
   function nextSteps(state) {
+    if (state === "done" && ticket.outcome_resolved === false) return "web.ticket_visit_ended";
     if (state === "no_show") return "web.ticket_no_show_help";
     if (state === "cancelled") return "web.ticket_cancelled_help";
     return null;
@@ -87,7 +88,7 @@
     $("status").textContent = NF.t(statusKey);
     const help = nextSteps(ticket.state);
     $("next-steps").classList.toggle("hidden", !help);
-    if (help) $("next-steps-text").textContent = NF.t(help);
+    if (help) $("next-steps-text").textContent = NF.t(help, { outcome: NF.pick(ticket.outcome_name) });
     $("notify-box").classList.toggle("hidden", FINISHED.has(ticket.state));
     if (called && wasCalled === false) ring();
     wasCalled = called;
