@@ -151,6 +151,8 @@ class ServingActions:
 
         def done(answer: dict[str, Any]) -> None:
             self.state.say("done_reprinted", number=answer["number"], count=answer["reprints"])
+            if self.state.ticket.get("id") == answer["id"]:
+                self.state.ticket = {**self.state.ticket, "reprints": answer["reprints"]}
 
         def failed(exc: Exception) -> None:
             message = getattr(exc, "message", None)

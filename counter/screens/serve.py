@@ -53,6 +53,8 @@ class ServeScreen(CounterScreen):
         text = self.app.tr("waited", lang, minutes=minutes)
         if ticket.get("file"):
             text += "  ·  " + self.app.tr("ticket_file", lang, reference=ticket["file"])
+        if ticket.get("reprints"):  # copies exist: worth a look at the paper shown
+            text += "  ·  " + self.app.tr("ticket_reprints", lang, count=ticket["reprints"])
         return text
 
     def step_text(self, ticket: dict[str, Any], lang: str) -> str:

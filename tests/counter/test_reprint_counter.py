@@ -38,6 +38,10 @@ def test_d_prints_the_called_ticket_again_on_the_counters_printer(
     state = counter.wait(lambda s: "printed again" in s["notice"].get("en", ""), "the reprint")
     assert state["notice"]["en"] == f"{ticket['number']} printed again (copy 1)"
     assert state["ticket"]["id"] == ticket["id"] and state["ticket"]["state"] == "called"
+    assert state["ticket"]["reprints"] == 1
+    counter.app.wait_for(
+        lambda: any("printed again: 1" in t for t in counter.texts()), 10, "the copies line"
+    )
     page = printer.wait_for_pages(1)[-1]
     page.save(counter.artifacts / "counter-paper-reprint.png")
     assert qr_texts(page) == [ticket["status_url"]]
