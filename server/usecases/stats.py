@@ -23,11 +23,11 @@ from server.domain.errors import Refusal
 from server.domain.files import printed
 from server.domain.hours import local_day
 from server.domain.roles import Can, require
-from server.domain.visit_steps import resolution
 from server.store import stats as store
 from server.usecases.catalog import Catalog, load_catalog
 from server.usecases.context import Actor, Context
-from server.usecases.ticket_view import iso, step_rules
+from server.usecases.ticket_view import iso
+from server.usecases.visit_steps import with_resolution
 
 MAX_DAYS = 731
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # and the period before stays a date
@@ -320,29 +320,8 @@ def period_stats(ctx: Context, actor: Actor, date_from: str, date_to: str) -> di
         },
         "change": stats.compare(current.overall, previous),
         "names": _names(catalog),
-        **_with_resolution(ctx, catalog, first, last, current.as_dict()),
+        **with_resolution(ctx, catalog, first, last, current.as_dict()),
     }
-
-
-def _with_resolution(
-    ctx: Context, catalog: Catalog, first: date, last: date, figures: dict[str, Any]
-) -> dict[str, Any]:
-    """First-visit resolution (docs/server.md, "Visits"): ``overall.resolution`` and each
-    service row's ``resolution``, the share of visits chosen at it that ended resolved."""
-    rows = store.finished_visits(ctx.db.read(), first, last)
-    total, per = resolution(step_rules(catalog), rows)
-    overall = {
-        **figures["overall"],
-        "resolution": total.rate,
-        "resolution_unrecorded": total.unrecorded,  # finished without an outcome
-    }
-    services = [{**row, "resolution": _rate(per, row["key"])} for row in figures["service"]]
-    return {"overall": overall, "service": services}
-
-
-def _rate(per: dict[str, Any], key: str) -> float | None:
-    found = per.get(key)
-    return found.rate if found else None
 
 
 TICKET_CSV_COLUMNS = (

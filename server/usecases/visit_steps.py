@@ -9,10 +9,12 @@ served at a counter to an earlier step of its visit (``ticket_sent_back``).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from nafitha.replay import ticket_changes
-from server.domain.visit_steps import plan_finish, plan_send_back, step_warnings
+from server.domain.visit_steps import plan_finish, plan_send_back, resolution, step_warnings
+from server.store import stats as stats_store
 from server.store.events import append_event
 from server.store.ticket_actions import update_ticket
 from server.store.visit_steps import record_step
@@ -161,3 +163,24 @@ def catalog_step_warnings(catalog: Catalog) -> list[tuple[str, str]]:
     active = {k: v for k, v in step_rules(catalog).items() if catalog.services[k].active}
     served = {s for c in catalog.counters.values() for s in c.services}
     return step_warnings(active, served)
+
+
+def with_resolution(
+    ctx: Context, catalog: Catalog, first: date, last: date, figures: dict[str, Any]
+) -> dict[str, Any]:
+    """First-visit resolution (docs/server.md, "Visits"): ``overall.resolution`` and each
+    service row's ``resolution``, the share of visits chosen at it that ended resolved."""
+    rows = stats_store.finished_visits(ctx.db.read(), first, last)
+    total, per = resolution(step_rules(catalog), rows)
+    overall = {
+        **figures["overall"],
+        "resolution": total.rate,
+        "resolution_unrecorded": total.unrecorded,  # finished without an outcome
+    }
+    services = [{**row, "resolution": _rate(per, row["key"])} for row in figures["service"]]
+    return {"overall": overall, "service": services}
+
+
+def _rate(per: dict[str, Any], key: str) -> float | None:
+    found = per.get(key)
+    return found.rate if found else None
