@@ -37,6 +37,10 @@ class ModemState:
     send_delay_s: float = 0.0  # time the network takes to accept one part (a real one: ~2-6 s)
     smsc: str = "+9613000000"
     delivery_reports: bool = True  # a status report is stored for each part that asked for one
+    # From the hold_from-th PDU on, the modem answers nothing until ``release`` is set: a test
+    # kills the server while the modem holds a part ("in the middle of sending").
+    hold_from: int | None = None
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -156,6 +160,9 @@ class AtModem:
         with self._lock:
             self.pdus_received += 1  # before the network's delay: "in the middle of sending"
             self.received_at.append(time.time())
+            held = state.hold_from is not None and self.pdus_received >= state.hold_from
+        if held:
+            state.release.wait(60)
         if state.send_delay_s:
             time.sleep(state.send_delay_s)
         if state.cms_error is not None:

@@ -68,13 +68,15 @@ def states(db_path: Path) -> dict[int, tuple[str, str | None]]:
 
 def test_sigkill_in_the_middle_of_sending_sends_nothing_twice(tmp_path: Path) -> None:
     with AtModem() as modem:
-        modem.state.send_delay_s = 0.6  # the network takes its time with each part
+        modem.state.send_delay_s = 0.1  # the network takes its time with each part
+        modem.state.hold_from = 4  # the fourth part gets no answer until the server is killed
         config = settings_file(tmp_path, modem.device)
         with running_server(tmp_path / "data", extra_args=["--config", str(config)]) as server:
             queue_all(server.db)
             wait_until(lambda: modem.pdus_received == 4, 60, "the fourth message at the modem")
             assert modem.sent_count() == 3  # the fourth is in the middle of sending
             server.kill()
+            modem.state.release.set()  # the network did take the part: the modem sent it
             wait_until(lambda: modem.sent_count() == 4, 10, "the modem to finish the part")
             after_kill = states(server.db)
             assert sorted(s for s, _ in after_kill.values()).count("sending") == 1
