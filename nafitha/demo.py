@@ -212,7 +212,10 @@ def run(args: argparse.Namespace) -> int:
         children.append((server, process))
         _wait_until_up(url, process)
         _print_banner(setup)
-        print(f"  text messages sent to {sms_folder / 'sent'}; drop one in {sms_folder / 'inbox'}")
+        print(
+            f"  text messages sent to {sms_folder / 'sent'}; drop one in {sms_folder / 'inbox'}",
+            flush=True,
+        )
         for step in STEPS:
             step(setup)
         for make in EXTRA_PARTS:
