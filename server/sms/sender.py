@@ -294,7 +294,11 @@ class Sender:
                     if item.delivered:
                         outbox.record_delivery(tx, item.reference, now, now - DELIVERY_WINDOW_S)
             elif isinstance(item, Received):
-                outcome = handle_inbound(self.ctx, item.phone, item.text)
+                try:
+                    outcome = handle_inbound(self.ctx, item.phone, item.text)
+                except Exception:  # one message must not stop the others, nor the sending
+                    log.exception("sms: a received message could not be handled")
+                    continue
                 log.info("sms received: %s", outcome)
 
     def purge(self) -> dict[str, int]:

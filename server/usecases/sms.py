@@ -101,17 +101,24 @@ def _consent_lang(ctx: Context, phone: str) -> str:
 
 
 def _track_reply(ctx: Context, text: str) -> tuple[str, dict[str, Any], str | None]:
-    """(message kind, its parameters, the file's reference when one was found)."""
-    try:
-        view = files.track(ctx, text.strip()[:40])
-    except Refusal as refusal:
-        if refusal.code == "reference_mistyped":
-            return "track_mistyped", {}, None
-        if refusal.code == "file_not_found":
-            return "track_unknown", {"reference": text.strip()[:20]}, None
-        return "track_help", {}, None
-    reference = view["reference"]
-    return "track_stage", {"reference": reference, "stage": view["stage"]["name"]}, reference
+    """(message kind, its parameters, the file's reference when one was found).
+
+    The whole text is tried, then each word in it ("7KQ2-M9XD-M please", "رقم 7KQ2M9XDM"): the
+    first that has a reference's shape decides (its stage, mistyped, or unknown).
+    """
+    whole = text.strip()[:40]
+    for candidate in [whole, *whole.split()[:8]]:
+        try:
+            view = files.track(ctx, candidate)
+        except Refusal as refusal:
+            if refusal.code == "reference_mistyped":
+                return "track_mistyped", {}, None
+            if refusal.code == "file_not_found":
+                return "track_unknown", {"reference": candidate[:20]}, None
+            continue  # not a reference's shape: the next word
+        reference = view["reference"]
+        return "track_stage", {"reference": reference, "stage": view["stage"]["name"]}, reference
+    return "track_help", {}, None
 
 
 __all__ = ["check_phone", "give_consent", "handle_inbound", "is_stop", "sms_settings"]

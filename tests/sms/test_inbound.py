@@ -42,7 +42,7 @@ def test_a_reference_texted_gets_its_stage_and_nothing_personal(sms_env: SmsEnv)
     env = sms_env
     opened = files.open_file(env.ctx, CLERK, "passport-new", Citizen("Rana Haddad"), [0, 1, 2])
     reference = opened["reference"]
-    drop(env, f"IN20261123_100000_00_{PHONE}_00.txt", f"  {reference.lower()} \n")
+    drop(env, f"IN20261123_100000_00_{PHONE}_00.txt", f"  file {reference.lower()} ?\n")
     run(env)
     [reply] = replies(env)
     assert reply["kind"] == "track_stage" and reply["phone"] == PHONE
