@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nafitha.text import t
+from nafitha.text import both
 from server.config import SmsSettings
 from server.sms.transport import (
     DeliveryReport,
@@ -114,6 +114,12 @@ def next_try(settings: SmsSettings, tries: int, now: float) -> float | None:
     if tries >= settings.max_tries:
         return None
     return now + min(settings.retry_max_s, settings.retry_after_s * 2 ** max(0, tries - 1))
+
+
+def _both(key: str, **params: Any) -> str:
+    """An alert's message as the dashboard splits it: "English / Arabic"."""
+    text = both(key, **params)
+    return f"{text['en']} / {text['ar']}"
 
 
 def _outgoing(row: dict[str, Any]) -> Outgoing:
@@ -252,7 +258,7 @@ class Sender:
             active = fault is not None and fault.kind == kind
             if self._faults.get(kind) == active:
                 continue
-            message = t(f"sms.alert_{kind}", "en", detail=fault.detail if fault else "")
+            message = _both(f"sms.alert_{kind}", detail=fault.detail if fault else "")
             if sync_system_alert(self.ctx, alert_kind(kind), active, message):
                 log.warning(
                     "sms alert %s: %s", alert_kind(kind), "raised" if active else "resolved"
@@ -365,7 +371,7 @@ class Sender:
         since = self.ctx.now() - 86_400.0
         count = outbox.given_up_count(self.ctx.db.read(), since)
         if count:
-            sync_system_alert(self.ctx, GIVEN_UP, True, t("sms.alert_given_up", "en", count=count))
+            sync_system_alert(self.ctx, GIVEN_UP, True, _both("sms.alert_given_up", count=count))
 
 
 def sender_lock_path(db: Path) -> Path:
