@@ -145,3 +145,12 @@ def test_delivery_reports_and_citizens_messages_come_back_through_the_modem(
         assert modem.stored == {}
     finally:
         sender.transport.close()
+
+
+def test_every_sms_alert_has_its_title_on_the_dashboard() -> None:
+    """The dashboard names an alert by ``web.alert_<kind>`` (else "Device fault")."""
+    from nafitha.text import catalogs
+    from server.sms.sender import FAULTS, GIVEN_UP, alert_kind
+
+    for kind in [*map(alert_kind, FAULTS), GIVEN_UP]:
+        assert f"web.alert_{kind}" in catalogs(), kind
