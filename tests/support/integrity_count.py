@@ -23,16 +23,19 @@ def day_span(day: str, timezone: str = "Asia/Beirut") -> tuple[float, float]:
     )
 
 
-def published(reason: str) -> str:
+def published(reason: str, known: set[str] = KNOWN) -> str:
     """A reason as the public may see it: a known id (or ``id: note``), else ``other``."""
-    if reason in KNOWN:
+    if reason in known:
         return reason
     head = reason.split(":", 1)[0].strip()
-    return head if ":" in reason and head in KNOWN else "other"
+    return head if ":" in reason and head in known else "other"
 
 
-def count_day(db: Path, day: str, up_to: int | None = None) -> dict[str, Any]:
-    """Figures of ``day`` from the events with ids up to ``up_to`` (default: all)."""
+def count_day(
+    db: Path, day: str, up_to: int | None = None, known: set[str] = KNOWN
+) -> dict[str, Any]:
+    """Figures of ``day`` from the events with ids up to ``up_to`` (default: all); ``known``: the
+    center's reason ids."""
     start, end = day_span(day)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -71,7 +74,7 @@ def count_day(db: Path, day: str, up_to: int | None = None) -> dict[str, Any]:
             else:
                 out["out_of_order"] += 1
                 counter = json.loads(public_text)["counter"]["number"]
-                out["calls"].append((data["number"], counter, published(data["reason"])))
+                out["calls"].append((data["number"], counter, published(data["reason"], known)))
         elif kind in ("ticket_transfer", "ticket_transferred"):
             out["transfers"] += 1
     out["called"] = out["in_order"] + out["out_of_order"]

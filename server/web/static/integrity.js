@@ -104,6 +104,8 @@
     $("no-events").classList.toggle("hidden", Boolean(head));
     $("head-box").classList.toggle("hidden", !head);
     if (head) {
+      const option = (text) => NF.el("bdi", { dir: "ltr", class: "option" }, text);
+      $("head-help").replaceChildren(...NF.fill("web.integrity_head_help", { db: option("--db"), config: option("--config") }));
       $("verify-command").textContent = report.verify;
       $("head-at").replaceChildren(NF.isolate(digits(NF.formatDatetime(head.at)), { dir: "ltr" }));
       $("events-count").textContent = NF.t("web.integrity_events", { count: digits(report.events) });
