@@ -45,6 +45,12 @@ TICKET_COLUMNS = (
     "transfers",
     "quoted_wait_s",
 )
+# Visits through several steps (m025): carried by the events that change them (a finish's
+# ``outcome``, a next step's ``visit_service``/``step``/``note``), never by ``ticket_issued`` (an
+# issue event's record and the seeded history's digests keep :data:`TICKET_COLUMNS`), so they
+# are compared once an event has set them.
+VISIT_COLUMNS = ("visit_service", "step", "outcome", "note")
+AUDITED_TICKET_COLUMNS = TICKET_COLUMNS + VISIT_COLUMNS
 FILE_COLUMNS = (
     "service",
     "workflow",
@@ -105,7 +111,8 @@ def ticket_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def ticket_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """The tracked columns a write changed: what a later ticket event carries."""
-    return {c: after[c] for c in TICKET_COLUMNS if c in after and before.get(c) != after[c]}
+    changed = AUDITED_TICKET_COLUMNS
+    return {c: after[c] for c in changed if c in after and before.get(c) != after[c]}
 
 
 def _legacy_ticket_change(

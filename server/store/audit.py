@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from nafitha.replay import FILE_COLUMNS, HISTORY_COLUMNS, TICKET_COLUMNS
+from nafitha.replay import AUDITED_TICKET_COLUMNS, FILE_COLUMNS, HISTORY_COLUMNS
 
 
 def _rows(cursor: Any) -> Iterator[dict[str, Any]]:
@@ -29,7 +29,7 @@ def ticket_id_range(db: sqlite_utils.Database) -> tuple[int, int]:
 def ticket_rows(db: sqlite_utils.Database, first: int, last: int) -> dict[int, dict[str, Any]]:
     """The tracked columns of tickets ``first``..``last``, by id."""
     cursor = db.execute(
-        f"SELECT id, {', '.join(TICKET_COLUMNS)} FROM tickets WHERE id BETWEEN ? AND ?",
+        f"SELECT id, {', '.join(AUDITED_TICKET_COLUMNS)} FROM tickets WHERE id BETWEEN ? AND ?",
         [first, last],
     )
     return {row["id"]: row for row in _rows(cursor)}

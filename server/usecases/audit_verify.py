@@ -27,10 +27,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from nafitha.chain import Head, SignedHead, digest_key_id, key_id, keyed_digest, verify_head
 from nafitha.replay import (
+    AUDITED_TICKET_COLUMNS,
     FILE_COLUMNS,
     FILE_KINDS,
     HISTORY_COLUMNS,
-    TICKET_COLUMNS,
     replay_file_history,
     replay_files,
     replay_tickets,
@@ -249,7 +249,9 @@ def _check_tickets(db: sqlite_utils.Database, report: Report) -> None:
         last = first + TICKET_SLICE - 1
         replayed = replay_tickets(store.ticket_events(db, first, last))
         rows = rows_store.ticket_rows(db, first, last)
-        differences = compare_rows("ticket", replayed, rows, TICKET_COLUMNS, _ticket_label, covered)
+        differences = compare_rows(
+            "ticket", replayed, rows, AUDITED_TICKET_COLUMNS, _ticket_label, covered
+        )
         _add_differences(report, differences)
 
 

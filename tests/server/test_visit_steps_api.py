@@ -4,6 +4,7 @@ passport-new is submit (c4) → pay at the cashier (c11) → collect (c5, priori
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from tests.server.conftest import AppEnv
@@ -238,3 +239,20 @@ def test_the_dashboard_counts_first_visit_resolution_by_the_service_chosen(
     rows = {row["key"]: row for row in figures["service"]}
     assert rows["passport-new"]["resolution"] == 0.5  # both visits were chosen there
     assert rows["passport-collect"]["resolution"] is None  # no visit is chosen there
+
+
+def test_an_outcome_or_a_step_edited_behind_the_log_is_named_by_the_audit(
+    app_env: AppEnv,
+) -> None:
+    ticket = app_env.issue("passport-new")
+    c4 = app_env.login("clerk4", "c4")
+    call(app_env, c4, "c4")
+    act(app_env, c4, ticket["id"], "finish", outcome="served", note="fee due")
+    assert problems(app_env) == []
+    db = sqlite3.connect(app_env.db_path)
+    with db:
+        db.execute("UPDATE tickets SET step = 2, note = 'other' WHERE id = ?", [ticket["id"]])
+    db.close()
+    found = problems(app_env)
+    assert any("step" in p and ticket["number"] in p for p in found), found
+    assert any("note" in p for p in found), found
