@@ -68,6 +68,8 @@ KNOWN_KINDS = frozenset(
         "silent_alarm",
         "cutoff_overridden",  # the manager keeps a service issuing past its cut-off for a day
         "ticket_refused_limit",  # a ticket refused beyond the tickets-per-person limit
+        "sms_consent_given",  # a citizen agreed to text messages (a digest of the number)
+        "sms_stopped",  # a citizen texted STOP (docs/sms.md)
     }
 )
 

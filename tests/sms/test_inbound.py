@@ -105,3 +105,18 @@ def test_consent_refuses_a_number_with_the_reason_in_both_languages(sms_env: Sms
         assert "المدفوعة" in refused.params["reason"]["ar"]
     else:
         raise AssertionError("a premium number was accepted")
+
+
+def test_the_national_hub_takes_the_sms_events_in(sms_env: SmsEnv) -> None:
+    """A kind the hub does not know stops a center's intake: ours are known, and personal-free."""
+    from nafitha.national.wire import KNOWN_KINDS
+
+    give_consent(sms_env.ctx, CLERK, "03 123 456", "ar")
+    drop(sms_env, f"{PHONE}.txt", "STOP")
+    run(sms_env)
+    rows = sms_env.ctx.db.read().execute(
+        "SELECT kind, data FROM events WHERE kind LIKE 'sms_%' ORDER BY id"
+    ).fetchall()
+    assert [kind for kind, _ in rows] == ["sms_consent_given", "sms_stopped"]
+    assert {kind for kind, _ in rows} <= KNOWN_KINDS
+    assert all("3123456" not in data for _, data in rows)  # a digest, never the number
