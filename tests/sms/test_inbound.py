@@ -114,9 +114,11 @@ def test_the_national_hub_takes_the_sms_events_in(sms_env: SmsEnv) -> None:
     give_consent(sms_env.ctx, CLERK, "03 123 456", "ar")
     drop(sms_env, f"{PHONE}.txt", "STOP")
     run(sms_env)
-    rows = sms_env.ctx.db.read().execute(
-        "SELECT kind, data FROM events WHERE kind LIKE 'sms_%' ORDER BY id"
-    ).fetchall()
+    rows = (
+        sms_env.ctx.db.read()
+        .execute("SELECT kind, data FROM events WHERE kind LIKE 'sms_%' ORDER BY id")
+        .fetchall()
+    )
     assert [kind for kind, _ in rows] == ["sms_consent_given", "sms_stopped"]
     assert {kind for kind, _ in rows} <= KNOWN_KINDS
     assert all("3123456" not in data for _, data in rows)  # a digest, never the number
