@@ -142,6 +142,7 @@ def test_admin_edits_the_catalog_and_bad_edits_are_refused(app_env: AppEnv) -> N
     )
     service.pop("open_now")
     service.pop("queue")  # the live queue is shown, not saved
+    service.pop("cutoff")  # so is today's cut-off
     service["target_wait_min"] = 5
     answer = app_env.http.put("/api/v1/admin/services/civil-extract", json=service, headers=admin)
     assert answer.status_code == 200, answer.text
