@@ -27,7 +27,7 @@ from server.store import stats as store
 from server.usecases.catalog import Catalog, load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_view import iso
-from server.usecases.visit_steps import with_resolution
+from server.usecases.visit_steps import keep_resolution_days, with_resolution
 
 MAX_DAYS = 731
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # and the period before stays a date
@@ -216,6 +216,7 @@ def warm_aggregates(ctx: Context, stop: threading.Event | None = None) -> int:
         built = ensure_day_aggregates(ctx, catalog, first, last, stop)
         if stop is None or not stop.is_set():
             ensure_month_aggregates(ctx, first, last)
+            keep_resolution_days(ctx, first, last)  # first-visit resolution (visit steps)
     finally:
         with ctx.db.write() as tx:
             store.release_warmup_lease(tx)

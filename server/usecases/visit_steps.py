@@ -9,12 +9,14 @@ served at a counter to an earlier step of its visit (``ticket_sent_back``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from nafitha.replay import ticket_changes
+from server.domain.hours import local_day
 from server.domain.visit_steps import plan_finish, plan_send_back, resolution, step_warnings
 from server.store import stats as stats_store
+from server.store import visit_steps as steps_store
 from server.store.events import append_event
 from server.store.ticket_actions import update_ticket
 from server.store.visit_steps import record_step
@@ -170,8 +172,7 @@ def with_resolution(
 ) -> dict[str, Any]:
     """First-visit resolution (docs/server.md, "Visits"): ``overall.resolution`` and each
     service row's ``resolution``, the share of visits chosen at it that ended resolved."""
-    rows = stats_store.finished_visits(ctx.db.read(), first, last)
-    total, per = resolution(step_rules(catalog), rows)
+    total, per = resolution(step_rules(catalog), finished_visits(ctx, catalog, first, last))
     overall = {
         **figures["overall"],
         "resolution": total.rate,
@@ -184,3 +185,34 @@ def with_resolution(
 def _rate(per: dict[str, Any], key: str) -> float | None:
     found = per.get(key)
     return found.rate if found else None
+
+
+def keep_resolution_days(ctx: Context, first: date, last: date) -> None:
+    """Keep the finished visits of the days ``first..last`` (settled ones) that lack them; also
+    run by the stats warm-up at start (server/usecases/stats.py), so a year reads at once."""
+    done = steps_store.resolution_days_done(ctx.db.read(), first.isoformat(), last.isoformat())
+    days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    missing = [day for day in days if day not in done]
+    for start in range(0, len(missing), 31):
+        with ctx.db.write() as tx:
+            for day in missing[start : start + 31]:
+                steps_store.keep_resolution_day(tx, day)
+
+
+def finished_visits(
+    ctx: Context, catalog: Catalog, first: date, last: date
+) -> list[tuple[Any, ...]]:
+    """The period's finished visits: settled days from ``resolution_days`` (kept on first read),
+    the last days (still changing) from the tickets themselves."""
+    from server.usecases.stats import SETTLED_DAYS
+
+    today = date.fromisoformat(local_day(ctx.now(), catalog.center.timezone))
+    settled = min(last, today - timedelta(days=SETTLED_DAYS))
+    rows: list[tuple[Any, ...]] = []
+    if first <= settled:
+        keep_resolution_days(ctx, first, settled)
+        rows += steps_store.kept_visits(ctx.db.read(), first.isoformat(), settled.isoformat())
+    live_from = max(first, settled + timedelta(days=1))
+    if live_from <= last:
+        rows += stats_store.finished_visits(ctx.db.read(), live_from, last)
+    return rows

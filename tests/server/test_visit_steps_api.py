@@ -256,3 +256,37 @@ def test_an_outcome_or_a_step_edited_behind_the_log_is_named_by_the_audit(
     found = problems(app_env)
     assert any("step" in p and ticket["number"] in p for p in found), found
     assert any("note" in p for p in found), found
+
+
+def test_a_settled_days_resolution_is_kept_and_read_back_the_same(app_env: AppEnv) -> None:
+    clerks = {"c4": app_env.login("clerk4", "c4"), "c8": app_env.login("clerk8", "c8")}
+    visits = [
+        ("passport-new", "c4", "missing_documents"),
+        ("passport-new", "c4", "referred"),
+        ("work-permit", "c8", "served"),
+        ("work-permit", "c8", None),  # no outcome given: counted apart
+    ]
+    for service, counter, outcome in visits:
+        ticket = app_env.issue(service)
+        call(app_env, clerks[counter], counter)
+        body = {"outcome": outcome} if outcome else {}
+        act(app_env, clerks[counter], ticket["id"], "finish", **body)
+    url = "/api/v1/stats?from=2026-11-23&to=2026-11-23"
+    manager = app_env.login("manager")
+    live = app_env.http.get(url, headers=manager).json()["overall"]
+    assert (live["resolution"], live["resolution_unrecorded"]) == (1 / 3, 1)
+    db = app_env.ctx.db.read()
+    assert db.execute("SELECT count(*) FROM resolution_days_done").fetchone()[0] == 0
+    app_env.clock.advance(3 * 86400)  # the day is settled: kept on the first read, then read
+    manager = app_env.login("manager")
+    for _ in range(2):
+        kept = app_env.http.get(url, headers=manager).json()["overall"]
+        assert (kept["resolution"], kept["resolution_unrecorded"]) == (1 / 3, 1)
+    assert db.execute("SELECT day FROM resolution_days_done").fetchall() == [("2026-11-23",)]
+    rows = db.execute("SELECT visit, outcome, finished FROM resolution_days ORDER BY 1, 2")
+    assert rows.fetchall() == [
+        ("passport-new", "missing_documents", 1),
+        ("passport-new", "referred", 1),
+        ("work-permit", "", 1),
+        ("work-permit", "served", 1),
+    ]
