@@ -1,21 +1,14 @@
 // The published integrity report (/integrity?day=YYYY-MM-DD&lang=ar|en): a day's figures from the
 // center's own event log, every call out of order with its reason (never a name, never free text),
 // and the day's chain head with the command that checks it. Public; read from GET /api/v1/integrity.
-// Figures, dates and times in Arabic-Indic digits on the Arabic page; ticket numbers, the head and
-// the command stay as printed (Latin), since they are copied, typed and compared.
+// Western digits in both languages, as on every page of the center (docs/web.md).
 "use strict";
 
 (() => {
   const $ = (id) => document.getElementById(id);
   const page = NF.page;
-  const ARABIC = "٠١٢٣٤٥٦٧٨٩";
   let report = null;
   let problemKey = null;
-
-  function digits(value) {
-    const text = String(value);
-    return NF.lang === "ar" ? text.replace(/[0-9]/g, (d) => ARABIC[Number(d)]) : text;
-  }
 
   // A share from its two counts, rounded down to one decimal (one call out of order in 900 is
   // 99.8 %, never 100 %); "—" when nobody was called.
@@ -23,7 +16,7 @@
     if (!whole) return "—";
     const tenths = Math.floor((part * 1000) / whole);
     const text = `${Math.floor(tenths / 10)}.${tenths % 10}`;
-    return NF.lang === "ar" ? `${digits(text).replace(".", "٫")}٪` : `${text}%`;
+    return `${text}%`;
   }
 
   function shiftDay(day, by) {
@@ -59,7 +52,7 @@
   function renderDay(day) {
     $("day-input").value = day;
     $("lang-input").value = NF.lang;
-    $("day-shown").textContent = digits(NF.formatDay(day));
+    $("day-shown").textContent = String(NF.formatDay(day));
     $("previous-day").href = link(shiftDay(day, -1));
     const next = shiftDay(day, 1);
     $("next-day").href = link(next);
@@ -73,18 +66,18 @@
     $("loading").classList.add("hidden");
     $("report").classList.remove("hidden");
     $("center-name").textContent = NF.pick(report.center);
-    setFigure("fig-issued", digits(report.issued));
-    setFigure("fig-called", digits(report.called));
+    setFigure("fig-issued", String(report.issued));
+    setFigure("fig-called", String(report.called));
     setFigure(
       "fig-in-order",
       share(report.called_in_order, report.called),
-      NF.t("web.integrity_in_order_of", { in_order: digits(report.called_in_order), called: digits(report.called) }),
+      NF.t("web.integrity_in_order_of", { in_order: String(report.called_in_order), called: String(report.called) }),
     );
-    setFigure("fig-out-of-order", digits(report.called_out_of_order));
-    setFigure("fig-transfers", digits(report.transfers));
+    setFigure("fig-out-of-order", String(report.called_out_of_order));
+    setFigure("fig-transfers", String(report.transfers));
     setFigure("fig-priority", share(report.priority_calls, report.called));
     for (const [id, value] of [["fig-next-steps", report.next_steps], ["fig-reprints", report.reprints], ["fig-no-shows", report.no_shows]]) {
-      setFigure(id, digits(value || 0));
+      setFigure(id, String(value || 0));
       $(id).classList.toggle("hidden", !value);
     }
     const calls = report.out_of_order || [];
@@ -93,9 +86,9 @@
     $("calls-body").replaceChildren(
       ...calls.map((call) =>
         NF.el("tr", { "data-number": call.number },
-          NF.el("td", {}, NF.isolate(digits(NF.formatTime(call.at)), { dir: "ltr" })),
+          NF.el("td", {}, NF.isolate(String(NF.formatTime(call.at)), { dir: "ltr" })),
           NF.el("td", {}, NF.isolate(call.number, { dir: "ltr" })),
-          NF.el("td", {}, NF.isolate(call.counter == null ? "—" : digits(call.counter))),
+          NF.el("td", {}, NF.isolate(call.counter == null ? "—" : String(call.counter))),
           NF.el("td", { class: "reason", "data-reason": call.reason }, reasonName(call)),
         ),
       ),
@@ -107,12 +100,12 @@
       const option = (text) => NF.el("bdi", { dir: "ltr", class: "option" }, text);
       $("head-help").replaceChildren(...NF.fill("web.integrity_head_help", { db: option("--db"), config: option("--config") }));
       $("verify-command").textContent = report.verify;
-      $("head-at").replaceChildren(NF.isolate(digits(NF.formatDatetime(head.at)), { dir: "ltr" }));
-      $("events-count").textContent = NF.t("web.integrity_events", { count: digits(report.events) });
+      $("head-at").replaceChildren(NF.isolate(String(NF.formatDatetime(head.at)), { dir: "ltr" }));
+      $("events-count").textContent = NF.t("web.integrity_events", { count: String(report.events) });
       const signed = report.signed;
       $("signed").classList.toggle("hidden", !signed);
       $("signed").replaceChildren(
-        ...(signed ? NF.fill("web.integrity_signed", { seq: NF.isolate(digits(signed.seq)), key: NF.isolate(signed.key, { dir: "ltr" }) }) : []),
+        ...(signed ? NF.fill("web.integrity_signed", { seq: NF.isolate(String(signed.seq)), key: NF.isolate(signed.key, { dir: "ltr" }) }) : []),
       );
     }
   }
