@@ -5,9 +5,11 @@ from __future__ import annotations
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.catalog import queue_text
+from kiosk.cutoff import cutoff_line, past_cutoff
 from kiosk.icons import icon_path
 from kiosk.screens.base import KioskScreen, load_kv
 from nafitha.gui.buttons import IconButton
+from nafitha.gui.theme import PALETTE
 
 load_kv(__file__)
 
@@ -24,11 +26,14 @@ class WelcomeScreen(KioskScreen):
         grid.orientation = "rl-tb" if state.rtl else "lr-tb"
         for service in state.catalog.quick_services(app.settings.quick_services):
             category = state.catalog.category(service.category)
+            late = past_cutoff(service)  # says so here too; a tap explains (screen "cutoff")
             button = IconButton(
                 name=f"quick_{service.id}",
-                icon=icon_path(category.icon),
+                icon=icon_path("closed" if late else category.icon),
                 title=service.title(state.lang),
-                subtitle=queue_text(service, state.lang)
+                subtitle=cutoff_line(service, state.lang, state.catalog.timezone)
+                if late
+                else queue_text(service, state.lang)
                 or service.title("en" if state.lang == "ar" else "ar"),
                 rtl=state.rtl,
                 title_size=app.scale * 36,
@@ -36,5 +41,8 @@ class WelcomeScreen(KioskScreen):
                 size_hint_y=None,
                 height=app.scale * 150,
             )
+            if late:
+                button.background_color = PALETTE.closed
+                button.text_color = PALETTE.on_closed
             button.bind(on_release=lambda _b, sid=service.id: app.quick_service(sid))
             grid.add_widget(button)

@@ -23,7 +23,13 @@ def setup(display: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactor
     server = start_server(root / "server", center=center, ignore_hours=False)
     try:
         with VirtualPrinter(out_dir=root / "paper") as paper:
-            kiosk = start_kiosk(root / "kiosk", artifacts, server.url, paper.url)
+            kiosk = start_kiosk(
+                root / "kiosk",
+                artifacts,
+                server.url,
+                paper.url,
+                settings={"quick_services": [LATE, LAST]},
+            )
             try:
                 yield kiosk, server, paper, times
             finally:
@@ -120,3 +126,19 @@ def test_the_id_digits_prompt_in_arabic(setup):
     assert "الوطني" in arabic_ocr(shot)
     kiosk.tap_to("person_print", "ticket")
     kiosk.wait_state(lambda s: s["print_phase"] == "printed", "the ticket to print")
+
+
+def test_the_welcome_shortcut_of_a_late_service_says_so_and_explains(setup):
+    kiosk, _server, paper, times = setup
+    kiosk.home()
+    kiosk.tap("lang_en")
+    kiosk.wait_state(lambda s: s["lang"] == "en", "English")
+    kiosk.wait_for_name(f"quick_{LATE}")
+    late = " ".join(kiosk.texts(f"quick_{LATE}"))
+    assert f"No more tickets today (closes {times['late_close']})" in late
+    assert "No more tickets" not in " ".join(kiosk.texts(f"quick_{LAST}"))
+    kiosk.shot("cutoff_welcome_en")
+    pages = len(paper.pages)
+    kiosk.tap_to(f"quick_{LATE}", "cutoff")
+    assert times["late_close"] in " ".join(kiosk.texts("cutoff_notice"))
+    assert kiosk.state()["issue_phase"] == "idle" and len(paper.pages) == pages
