@@ -90,3 +90,13 @@ def test_the_manager_keeps_a_late_service_issuing_and_sees_the_limits(
     assert kiosk.issue_ticket(LATE)["number"]
     page.click(f'{late_row} button[data-override="{LATE}"]')  # back to the rule
     page.wait_for_selector(f'{late_row} button[data-open="true"]')
+    # the same panel in Arabic
+    page.goto(f"{server.url}/dashboard?lang=ar")
+    page.wait_for_selector(f'{late_row} button[data-open="true"]')
+    assert page.inner_text("#cutoff-title") == "آخر تذكرة اليوم وحدود التذاكر"
+    assert f"لا تذاكر جديدة اليوم (الإغلاق {times['late_close']})" in page.inner_text(late_row)
+    assert page.inner_text(f'{late_row} button[data-override="{LATE}"]') == (
+        "إبقاء الإصدار حتى الإغلاق"
+    )
+    assert "1 لكل هاتف" in page.inner_text(f'{row} [data-figure="limit"]')
+    page.screenshot(path=str(artifacts / "dashboard-cutoff-ar.png"))
