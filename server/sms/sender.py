@@ -23,14 +23,14 @@ import fcntl
 import logging
 import os
 import threading
-from collections.abc import Callable
-from datetime import datetime
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from nafitha.text import both
 from server.config import SmsSettings
+from server.sms.schedule import in_quiet_hours, next_try
 from server.sms.transport import (
     DeliveryReport,
     FolderModem,
@@ -38,6 +38,7 @@ from server.sms.transport import (
     Outgoing,
     Received,
     Transport,
+    Unavailable,
 )
 from server.store import outbox
 from server.usecases.alerts import sync_system_alert
@@ -51,6 +52,9 @@ FAULTS = ("absent", "no_network", "rejected")
 LOCK_RETRY_S = 5.0
 PURGE_EVERY_S = 3600.0
 RECEIVE_EVERY_S = 2.0  # how often the modem is asked for messages and delivery reports
+# A modem call still running after this long raises the "absent" alert at once: a hung modem
+# makes Gammu retry each command for about 45 s, and the staff must know within seconds.
+STUCK_S = 8.0
 DELIVERY_WINDOW_S = 3 * 86_400.0  # a delivery report older than this matches nothing
 GIVEN_UP = "sms_given_up"
 
@@ -71,49 +75,8 @@ def make_transport(settings: SmsSettings, db_path: Path) -> Transport:
     return GammuModem(settings.device, settings.connection)
 
 
-class Unavailable:
-    """A transport that cannot work on this machine: every health check says why (an alert)."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-    def connect(self) -> None:
-        raise ModemError("absent", self.reason)
-
-    def close(self) -> None:
-        pass
-
-    def health(self) -> None:
-        raise ModemError("absent", self.reason)
-
-    def send(self, message: Outgoing, on_part: Callable[[str], None]) -> None:
-        raise ModemError("absent", self.reason)
-
-    def was_sent(self, message: Outgoing) -> bool | None:
-        return None
-
-    def receive(self) -> list[Received | DeliveryReport]:
-        return []
-
-
 def sms_folder(settings: SmsSettings, db_path: Path) -> Path:
     return Path(settings.folder) if settings.folder else Path(db_path).parent / "sms"
-
-
-def in_quiet_hours(settings: SmsSettings, now: float, zone: str) -> bool:
-    """Whether ``now`` is inside the quiet hours in the center's zone (they may cross midnight)."""
-    start, end = settings.quiet_start, settings.quiet_end
-    if start == end:
-        return False
-    local = datetime.fromtimestamp(now, ZoneInfo(zone)).time()
-    return (start <= local < end) if start < end else (local >= start or local < end)
-
-
-def next_try(settings: SmsSettings, tries: int, now: float) -> float | None:
-    """When a message that failed its ``tries``-th try goes again; None once they are used up."""
-    if tries >= settings.max_tries:
-        return None
-    return now + min(settings.retry_max_s, settings.retry_after_s * 2 ** max(0, tries - 1))
 
 
 def _both(key: str, **params: Any) -> str:
@@ -156,19 +119,25 @@ class Sender:
         self._next_expire = 0.0
         self._state: dict[str, Any] = {"state": "starting", "fault": None, "sent": 0}
         self._state_lock = threading.Lock()
+        self._busy_since: float | None = None  # time.monotonic() when a modem call began
+        self._report_lock = threading.RLock()
         self._thread = threading.Thread(target=self._run, name="sms-sender", daemon=True)
+        self._watchdog = threading.Thread(target=self._watch, name="sms-watchdog", daemon=True)
 
     # -- control ------------------------------------------------------------------------------
     def start(self) -> None:
         self._thread.start()
+        self._watchdog.start()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop the loop; a thread stuck in a hung modem is left behind (a daemon), never waited
+        on for more than ``timeout``: its own ``finally`` closes the modem when it returns."""
         self._stop.set()
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
-        with contextlib.suppress(Exception):
-            self.transport.close()
+        if self._watchdog.is_alive():
+            self._watchdog.join(timeout)
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -195,6 +164,28 @@ class Sender:
             return False
         self._lock_fd = fd
         return True
+
+    @contextlib.contextmanager
+    def _modem_call(self) -> Iterator[None]:
+        """Mark a call into the modem, so the watchdog sees one that hangs."""
+        self._busy_since = time.monotonic()
+        try:
+            yield
+        finally:
+            self._busy_since = None
+
+    def _watch(self) -> None:
+        """Raise "absent" while a modem call has run longer than ``STUCK_S``."""
+        while not self._stop.wait(1.0):
+            began = self._busy_since
+            if began is None or time.monotonic() - began < STUCK_S:
+                continue
+            with self._report_lock:
+                if self._faults.get("absent"):
+                    continue
+                waited = time.monotonic() - began
+                with contextlib.suppress(Exception):  # the database closing under a stop
+                    self._report(ModemError("absent", f"no answer for {waited:.0f} s"))
 
     def _pause(self, seconds: float) -> None:
         self._wake.wait(seconds)
@@ -244,7 +235,8 @@ class Sender:
     def _check_health(self, now: float) -> None:
         fault: ModemError | None = None
         try:
-            self.transport.health()  # connects first when it is not connected
+            with self._modem_call():
+                self.transport.health()  # connects first when it is not connected
         except ModemError as exc:
             fault = exc
         self._healthy = fault is None
@@ -254,6 +246,10 @@ class Sender:
 
     def _report(self, fault: ModemError | None) -> None:
         """Raise the alert of the fault's kind (once), clear the others'."""
+        with self._report_lock:
+            self._report_locked(fault)
+
+    def _report_locked(self, fault: ModemError | None) -> None:
         for kind in FAULTS:
             active = fault is not None and fault.kind == kind
             if self._faults.get(kind) == active:
@@ -288,7 +284,8 @@ class Sender:
 
     def _take_in(self) -> None:
         try:
-            found = self.transport.receive()
+            with self._modem_call():
+                found = self.transport.receive()
         except ModemError as exc:
             self._healthy = False
             self._report(exc)
@@ -335,7 +332,8 @@ class Sender:
                     outbox.mark_sent(tx, message.id, self.ctx.now())
 
         try:
-            self.transport.send(message, on_part)
+            with self._modem_call():
+                self.transport.send(message, on_part)
         except ModemError as exc:
             self._failed(row, exc)
             return False
@@ -343,7 +341,7 @@ class Sender:
             with self.ctx.db.write() as tx:
                 outbox.mark_sent(tx, message.id, self.ctx.now())
         self._next_health = self.ctx.now() + self.settings.health_s  # a send proves the modem
-        if self._faults.get("rejected"):  # the SMS center accepts again
+        if any(self._faults.values()):  # the modem (or the SMS center) works again
             self._report(None)
         self._set(sent=self.status()["sent"] + 1)
         if self.on_sent is not None:

@@ -162,4 +162,37 @@ class FolderModem:
         return found
 
 
-__all__ = ["DeliveryReport", "FolderModem", "ModemError", "Outgoing", "Received", "Transport"]
+class Unavailable:
+    """A transport that cannot work on this machine: every health check says why (an alert)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def connect(self) -> None:
+        raise ModemError("absent", self.reason)
+
+    def close(self) -> None:
+        pass
+
+    def health(self) -> None:
+        raise ModemError("absent", self.reason)
+
+    def send(self, message: Outgoing, on_part: Callable[[str], None]) -> None:
+        raise ModemError("absent", self.reason)
+
+    def was_sent(self, message: Outgoing) -> bool | None:
+        return None
+
+    def receive(self) -> list[Received | DeliveryReport]:
+        return []
+
+
+__all__ = [
+    "DeliveryReport",
+    "FolderModem",
+    "ModemError",
+    "Outgoing",
+    "Received",
+    "Transport",
+    "Unavailable",
+]

@@ -154,3 +154,31 @@ def test_every_sms_alert_has_its_title_on_the_dashboard() -> None:
 
     for kind in [*map(alert_kind, FAULTS), GIVEN_UP]:
         assert f"web.alert_{kind}" in catalogs(), kind
+
+
+def test_a_hung_modem_is_an_alert_within_seconds(env: SmsEnv, modem: AtModem) -> None:
+    """A modem that stops answering keeps Gammu retrying a command for about 45 s; the watchdog
+    raises the alert after STUCK_S while the call still hangs, and the message stays claimed."""
+    import time
+
+    from server.sms.sender import STUCK_S
+
+    env.consent()
+    first = env.queue()
+    sender = env.sender(GammuModem(modem.device))
+    sender.start()
+    try:
+        deadline = time.monotonic() + 60
+        while env.row(first)["state"] != "sent":
+            assert time.monotonic() < deadline, "the first message was not sent"
+            time.sleep(0.05)
+        modem.state.silent = True  # the modem hangs
+        hung = env.queue(number="A-002")
+        started = time.monotonic()
+        while "sms_modem_absent" not in open_alerts(env):
+            assert time.monotonic() - started < STUCK_S + 10, "no alert for a hung modem"
+            time.sleep(0.1)
+        assert env.row(hung)["state"] == "sending"  # handed over, unanswered: never sent twice
+        assert sender.status()["state"] == "fault:absent"
+    finally:
+        sender.stop(timeout=1)
