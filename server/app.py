@@ -43,10 +43,10 @@ ROUTERS: tuple[str, ...] = (
     "server.api.counters",
     "server.api.silent_alarm",  # before alerts: /alerts/wait
     "server.api.alerts",
+    "server.api.cutoff",  # before admin: its /services/{id}/cutoff-override
     "server.api.admin",
     "server.api.call_profiles",  # the calling profiles a manager chooses
     "server.api.events",
-    "server.api.cutoff",  # before admin: its /services/{id}/cutoff-override
     "server.api.files",
     "server.api.clerk_day",  # the counter's "today" figures
     "server.api.stats",

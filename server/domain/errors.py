@@ -71,6 +71,8 @@ CODES: dict[str, Code] = {
     "reprint_not_today": Code(409),
     "reprint_closed": Code(409),
     "reprint_limit_reached": Code(409),
+    "past_cutoff": Code(409),  # the cut-off (server/domain/cutoff.py)
+    "person_limit_reached": Code(409),  # tickets per person (server/domain/person_limit.py)
     "transition_not_allowed": Code(409, _FILES),
     "file_cancelled": Code(409, _FILES),
     "file_closed": Code(409, _FILES),
@@ -86,6 +88,9 @@ CODES: dict[str, Code] = {
     "transfer_target_required": Code(422),
     "reprint_needs_ticket": Code(422),
     "reprint_bad_number": Code(422),
+    "person_required": Code(422),
+    "person_invalid": Code(422),
+    "override_day_past": Code(422),
     "unknown_outcome": Code(422),  # visit steps (server/domain/visit_steps.py)
     "outcome_only_at_finish": Code(422),
     "bad_step": Code(422),
@@ -101,18 +106,18 @@ CODES: dict[str, Code] = {
     "sms_phone_refused": Code(422, "sms"),  # reason: nafitha/phone_numbers.py
     "message_too_long": Code(422, _WEB),
     "bad_period": Code(422, _WEB),
+    "bad_day": Code(422, _WEB),  # the integrity report's ?day= (server/usecases/integrity.py)
     # 429
     "too_many_attempts": Code(429),
     "alerts_rate_limited": Code(429),
     "reprint_rate_limited": Code(429),
     "track_rate_limited": Code(429, _FILES),
-    "bad_day": Code(422, _WEB),  # the integrity report's ?day= (server/usecases/integrity.py)
+    "integrity_rate_limited": Code(429, _WEB),
     # 431
     "headers_too_large": Code(431),
     # 500
     "internal_error": Code(500),
     # 503
-    "integrity_rate_limited": Code(429, _WEB),
     "too_many_streams": Code(503),
     "storage_unavailable": Code(503),
 }
