@@ -86,6 +86,8 @@ def format_wait(minutes: int | None, lang: str) -> str:
     """The server's rounded wait as words: ``about 25 min``; empty when unknown."""
     if minutes is None:
         return ""
+    if minutes <= 0:
+        return t("common.wait_moment", lang)
     if minutes >= 60:
         hours, rest = divmod(minutes, 60)
         return t("common.wait_hours", lang, hours=hours, minutes=f"{rest:02d}")

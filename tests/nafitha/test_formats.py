@@ -46,5 +46,7 @@ def test_durations_past_an_hour_do_not_look_like_clock_times():
     assert format_duration(61 * 60 + 11, "ar") == "1 س 01 د"
     assert format_duration(42, "en") == "42 s"
     assert format_wait(25, "ar") == "حوالي 25 دقيقة"
+    assert format_wait(0, "en") == "any moment now"  # never "about 0 min"
+    assert format_wait(0, "ar") == "خلال لحظات"
     assert format_wait(75, "en") == "about 1 h 15 min"
     assert format_wait(None, "en") == ""

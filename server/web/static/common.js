@@ -243,6 +243,7 @@ const NF = (() => {
   function formatWait(minutes, language) {
     if (minutes == null) return "";
     const l = language || lang;
+    if (minutes <= 0) return tIn(l, "common.wait_moment", {});
     if (minutes >= 60) {
       return tIn(l, "common.wait_hours", { hours: Math.floor(minutes / 60), minutes: String(minutes % 60).padStart(2, "0") });
     }
