@@ -6,6 +6,7 @@ count and audit event checked; a finished ticket refused in the citizen's langua
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr, english_ocr
 from tests.support.reprint_paper import qr_texts, read_banner
@@ -80,10 +81,19 @@ def test_a_lost_ticket_is_printed_again_with_the_same_qr_under_a_reprint_band(
     arabic, english = read_banner(page, tmp_path)
     assert "نسخة مكررة" in arabic, arabic
     assert "REPRINT" in english, english
-    words = " ".join(english_ocr(kiosk.artifacts / f"kiosk_paper_reprint_{lang}_{how}.png",
-                                 block=True).split())  # fmt: skip
-    squeezed = "".join(c for c in words if c.isalnum())  # the big number reads "A- 0 0 1"
-    assert ticket["number"].replace("-", "") in squeezed, words
+    # The big number reads "A- 0 0 1"; at full size Tesseract may take a 7 for "/", at half size
+    # (glyphs nearer the height it is trained on) it reads it: either reading must find it.
+    half = page.convert("L").resize((page.width // 2, page.height // 2), Image.LANCZOS)
+    half.save(kiosk.artifacts / f"kiosk_paper_reprint_{lang}_{how}_half.png")
+    readings = [
+        " ".join(english_ocr(kiosk.artifacts / name, block=True).split())
+        for name in (
+            f"kiosk_paper_reprint_{lang}_{how}.png",
+            f"kiosk_paper_reprint_{lang}_{how}_half.png",
+        )
+    ]
+    squeezed = ["".join(c for c in words if c.isalnum()) for words in readings]
+    assert any(ticket["number"].replace("-", "") in text for text in squeezed), readings
 
     stored = portrait.server.login("manager").ticket(ticket["id"])
     assert stored["state"] == "waiting"  # a reprint changes nothing of the ticket's place

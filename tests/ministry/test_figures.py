@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import time
-import tomllib
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +21,7 @@ import pytest
 
 from hub.store.database import connect
 from nafitha.paths import DEMO
+from server.config import load_center_config
 from tests.ministry.conftest import CENTERS, PASSWORD
 from tests.ministry.support import HubHttp, running_hub
 
@@ -60,8 +60,8 @@ def quantile(values: list[float], q: float) -> float | None:
 
 
 def targets() -> dict[str, float]:
-    catalog = tomllib.loads((DEMO / "center.toml").read_text(encoding="utf-8"))
-    return {s["id"]: s["target_wait_min"] * 60.0 for s in catalog["services"]}
+    catalog = load_center_config(DEMO / "center.toml")  # its defaults for keys a service omits
+    return {s.id: s.target_wait_min * 60.0 for s in catalog.services}
 
 
 def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
