@@ -102,7 +102,7 @@ def test_typing_a_reference_shows_stage_history_missing_documents_and_offers_a_t
     assert printed_ref, words
     # with its dashes; OCR may read 0 as O or add a stray mark, so compare as the server would
     seen = re.sub(r"[^0-9A-Za-z-]", "", printed_ref.group(1))
-    ocr_alike = str.maketrans("6581", "GSBI")  # glyphs Tesseract confuses on thermal paper
+    ocr_alike = str.maketrans("65814", "GSBIA")  # glyphs Tesseract confuses on thermal paper
     assert seen.count("-") == 2, seen
     assert normalize(seen).translate(ocr_alike) == normalize(waiting_file).translate(ocr_alike)
     assert "Bring with you" in words and "Fiscal stamp" in words
