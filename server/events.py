@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -78,6 +79,10 @@ class EventFeed:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._stopping = False
+        # Held by each read of the log in a worker thread. Cancelling the poller does not stop a
+        # read already running in its thread: ``stop`` waits for it, or the database would be
+        # closed under a query (a crash in SQLite's C code, seen at an in-process shutdown).
+        self._reading = threading.Lock()
 
     def _event(self, row: Row) -> PublicEvent:
         event_id, kind, at, public = row
@@ -85,10 +90,16 @@ class EventFeed:
         return PublicEvent(event_id, kind, data, encode(event_id, kind, data))
 
     def fetch_after(self, after: int, limit: int = BATCH) -> list[PublicEvent]:
-        return [self._event(r) for r in public_events_after(self.db.read(), after, limit)]
+        with self._reading:
+            if self._stopping:
+                return []
+            return [self._event(r) for r in public_events_after(self.db.read(), after, limit)]
 
     def head(self) -> int:
-        return head_id(self.db.read())
+        with self._reading:
+            if self._stopping:
+                return self.last_id
+            return head_id(self.db.read())
 
     def _load(self) -> None:
         """The last ``keep`` public events and the log's head, read once at start."""
@@ -116,6 +127,12 @@ class EventFeed:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await asyncio.to_thread(self._wait_for_reads)
+
+    def _wait_for_reads(self) -> None:
+        """Return once no read of the log runs (none starts after ``_stopping``)."""
+        with self._reading:
+            pass
 
     @property
     def closed(self) -> bool:
