@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from typing import Any
 
+import pytest
+
+from server import events as events_module
 from server.events import EventFeed
 from tests.server.conftest import AppEnv
 
@@ -24,3 +30,31 @@ def test_the_feed_stops_when_a_wake_and_the_stop_arrive_together(app_env: AppEnv
         return bool(done)
 
     assert asyncio.run(start_then_stop())
+
+
+def test_stop_returns_only_once_a_read_running_in_its_thread_is_done(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelling the poller does not stop a read already running in its worker thread; the
+    server closes the database right after ``stop``, so ``stop`` must wait for that read."""
+    reading, finished = threading.Event(), threading.Event()
+    query = events_module.public_events_after
+
+    def slow_query(*args: Any) -> Any:  # the real query, taking a while in the poller's thread
+        reading.set()
+        time.sleep(0.5)
+        rows = query(*args)
+        finished.set()
+        return rows
+
+    monkeypatch.setattr(events_module, "public_events_after", slow_query)
+
+    async def stop_during_a_read() -> bool:
+        feed = EventFeed(app_env.ctx.db, "Asia/Beirut", poll_s=30.0)
+        await feed.start()
+        feed.notify()
+        assert await asyncio.to_thread(reading.wait, 5), "the poller never read"
+        await feed.stop()
+        return finished.is_set()
+
+    assert asyncio.run(stop_during_a_read())
