@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -36,6 +35,7 @@ from nats.js.errors import NotFoundError
 from nafitha.national import wire
 from nafitha.national.nats import RELAY_USER
 from server.config import NationalSettings
+from server.process_lock import try_lock
 from server.store import relay as store
 
 log = logging.getLogger("nafitha.relay")
@@ -243,14 +243,8 @@ class Relay:
         self._set(state="disconnected", error=text, error_at=time.time(), pending=pending)
 
     def _take_lock(self) -> bool:
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            return False
-        self._lock_fd = fd
-        return True
+        self._lock_fd = try_lock(self.lock_path)
+        return self._lock_fd is not None
 
     def _run(self) -> None:
         try:

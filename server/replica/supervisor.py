@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import http.client
 import json
 import logging
@@ -35,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from server.config import ReplicaSettings
+from server.process_lock import try_lock
 from server.replica import litestream
 from server.replica.state import ReplicaState, Tracker, state_path, write_state
 
@@ -108,12 +108,9 @@ class Supervisor:
     def start(self) -> Supervisor:
         """Take the database's replica lock and start Litestream; raises ReplicaBusy if taken."""
         lock = self.db.with_name(self.db.name + ".replica.lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise ReplicaBusy(f"{self.db} is already replicated by another process") from None
+        fd = try_lock(lock, 0o600)
+        if fd is None:
+            raise ReplicaBusy(f"{self.db} is already replicated by another process")
         self._lock_fd = fd
         self._tmp = Path(tempfile.mkdtemp(prefix="nafitha-ls-"))  # short: a socket path is <108
         self.socket = self._tmp / "control.sock"

@@ -19,7 +19,6 @@ stops answering in the middle of a part (a timeout after the PDU was written).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import threading
@@ -30,6 +29,7 @@ from typing import Any
 
 from nafitha.text import both
 from server.config import SmsSettings
+from server.process_lock import try_lock
 from server.sms.schedule import in_quiet_hours, next_try
 from server.sms.transport import (
     DeliveryReport,
@@ -156,14 +156,8 @@ class Sender:
             self._state.update(values)
 
     def _take_lock(self) -> bool:
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            return False
-        self._lock_fd = fd
-        return True
+        self._lock_fd = try_lock(self.lock_path)
+        return self._lock_fd is not None
 
     @contextlib.contextmanager
     def _modem_call(self) -> Iterator[None]:
