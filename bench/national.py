@@ -36,8 +36,9 @@ import psycopg
 
 from nafitha.client import Client
 from nafitha.national import wire
-from nafitha.national.local_network import HUB_DATABASE, Center, NationalNetwork, free_port
+from nafitha.national.local_network import HUB_DATABASE, Center, NationalNetwork
 from nafitha.national.nats import NatsProcess, leaf_conf
+from nafitha.ports import free_port
 
 CENTERS = (
     ("b1", "مركز ١", "Center 1"),

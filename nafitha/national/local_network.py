@@ -27,6 +27,7 @@ from typing import Any
 
 from nafitha.national.wire import check_center
 from nafitha.paths import DEMO, ROOT
+from nafitha.ports import free_port
 from nafitha.postgres import PostgresCluster, PostgresError
 
 HUB_DATABASE = "nafitha_hub"
@@ -36,14 +37,6 @@ DEMO_CENTERS: tuple[tuple[str, str, str], ...] = (
     ("tripoli", "مركز خدمة المواطن - طرابلس", "Citizen Service Center - Tripoli"),
     ("saida", "مركز خدمة المواطن - صيدا", "Citizen Service Center - Saida"),
 )
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def _toml_text(value: str) -> str:

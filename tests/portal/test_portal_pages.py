@@ -6,7 +6,6 @@ personal data on any page."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ import uvicorn
 from hub.api.app import create_app
 from hub.config import PortalSettings
 from tests.portal.conftest import LoadedHub
+from tests.support.ports import free_port
 from tests.web.conftest import Recorded, open_page
 from tests.web.test_pages import check_accessibility
 
@@ -28,9 +28,7 @@ LANGS = ("ar", "en")
 
 @pytest.fixture(scope="module")
 def hub_url(loaded_hub: LoadedHub) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     settings = PortalSettings(track_per_minute=6000, track_burst=1000)
     config = uvicorn.Config(
         create_app(loaded_hub.dsn, portal=settings), host="127.0.0.1", port=port,
