@@ -19,8 +19,17 @@ Typing is forgiving the way Crockford intends: case is ignored, spaces and dashe
 ``O`` reads as ``0`` and ``I``/``L`` as ``1``, Arabic-Indic digits count as digits, full-width
 forms are folded (NFKC). ``U`` is not in the alphabet.
 
+Three kinds of code share this form: file references, appointment booking codes and complaint
+references. Each kind has a tag symbol that takes part in the check as a tenth, leading symbol that
+is never printed (files: 0, so file references are unchanged). Tags differ by a non-zero symbol at
+weight alpha^9, so a code of one kind never passes another kind's check: a complaint reference typed
+into "where is my file?" reads as mistyped, and :func:`kind_of` tells which kind a scanned or typed
+code is. Within one kind, every single substitution and every transposition is still caught; across
+kinds a one-symbol typo can land on a valid code of another kind, which is why lookups parse with
+the kind they expect and :func:`kind_of` is for routing, not for checking.
+
 One module for the server (issuing and checking), the kiosk (reading a scan, grouping what is typed)
-and, later, the national hub: pure, no I/O.
+and the national hub: pure, no I/O.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -51,6 +61,10 @@ _ALIASES = str.maketrans(
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.·/]+")
 _FIELD_POLY = 0b100101  # x^5 + x^2 + 1, irreducible over GF(2)
 
+Kind = Literal["file", "booking", "complaint"]
+KINDS: dict[str, int] = {"file": 0, "booking": 1, "complaint": 2}
+"""Each kind's tag: the unprinted leading symbol its check includes."""
+
 
 def _times_alpha(value: int) -> int:
     """``value · x`` in GF(32)."""
@@ -68,9 +82,15 @@ def _fold(values: list[int]) -> int:
     return total
 
 
-def check_symbol(body: str) -> str:
-    """The check character completing ``body`` (symbols of :data:`ALPHABET`)."""
-    return ALPHABET[_times_alpha(_fold([_VALUE[c] for c in body]))]
+def _tag(kind: str) -> int:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of code: {kind!r}")
+    return KINDS[kind]
+
+
+def check_symbol(body: str, kind: Kind = "file") -> str:
+    """The check character completing ``body`` (symbols of :data:`ALPHABET`) for ``kind``."""
+    return ALPHABET[_times_alpha(_fold([_tag(kind), *(_VALUE[c] for c in body)]))]
 
 
 @dataclass(frozen=True)
@@ -130,8 +150,8 @@ def display(text: str) -> str:
     return "-".join(group for group in (code[:4], code[4:8], code[8:]) if group)
 
 
-def parse_reference(text: str) -> Parsed:
-    """``text`` as typed, read as a :class:`Reference`, or why not."""
+def _well_formed(text: str) -> str | Malformed:
+    """``text`` folded to a 9-symbol code, or why it cannot be one."""
     if len(text) > MAX_INPUT:
         return Malformed(text[:MAX_INPUT], "length")
     code = normalize(text)
@@ -139,13 +159,41 @@ def parse_reference(text: str) -> Parsed:
         return Malformed(code, "alphabet")
     if len(code) != LENGTH:
         return Malformed(code, "length")
-    if _fold([_VALUE[c] for c in code]) != 0:
+    return code
+
+
+def _passes(code: str, kind: str) -> bool:
+    return _fold([_tag(kind), *(_VALUE[c] for c in code)]) == 0
+
+
+def parse_reference(text: str, kind: Kind = "file") -> Parsed:
+    """``text`` as typed, read as a :class:`Reference` of ``kind``, or why not.
+
+    A well-formed code of another kind is :class:`Mistyped` here: it is not a ``kind`` code.
+    """
+    code = _well_formed(text)
+    if isinstance(code, Malformed):
+        return code
+    if not _passes(code, kind):
         return Mistyped(code)
     return Reference(code)
 
 
-def new_reference(randbits: Callable[[int], int] = secrets.randbits) -> Reference:
-    """A fresh random reference; ``randbits`` is the entropy source (``secrets`` by default)."""
+def kind_of(text: str) -> Kind | None:
+    """Which kind's check ``text`` passes (a scan or keypad entry to route), or None."""
+    code = _well_formed(text)
+    if isinstance(code, Malformed):
+        return None
+    for kind in ("file", "booking", "complaint"):
+        if _passes(code, kind):
+            return kind
+    return None
+
+
+def new_reference(
+    randbits: Callable[[int], int] = secrets.randbits, kind: Kind = "file"
+) -> Reference:
+    """A fresh random code of ``kind``; ``randbits`` is the entropy (``secrets`` by default)."""
     number = randbits(5 * BODY_LENGTH)
     body = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(BODY_LENGTH)))
-    return Reference(body + check_symbol(body))
+    return Reference(body + check_symbol(body, kind))

@@ -16,6 +16,7 @@ from nafitha.reference import (
     check_symbol,
     display,
     from_scan,
+    kind_of,
     new_reference,
     normalize,
     parse_reference,
@@ -146,3 +147,40 @@ def test_kiosk_and_server_fold_typing_alike() -> None:
     assert normalize("O1IL") == "0111"
     assert normalize("٧٤") == "74"
     assert display("K7QX2M9") == "K7QX-2M9"
+
+
+KIND_NAMES = ("file", "booking", "complaint")
+kinds = st.sampled_from(KIND_NAMES)
+numbers = st.integers(min_value=0, max_value=2**40 - 1)
+
+
+@given(numbers, kinds)
+def test_a_code_of_one_kind_passes_only_its_own_check(number: int, kind: str) -> None:
+    code = new_reference(lambda bits: number, kind=kind)
+    assert kind_of(code.printed) == kind
+    for other in KIND_NAMES:
+        parsed = parse_reference(code.printed, kind=other)
+        assert parsed == code if other == kind else isinstance(parsed, Mistyped)
+
+
+@given(numbers, kinds, st.integers(min_value=0, max_value=LENGTH - 1), st.data())
+def test_every_single_substitution_is_mistyped_in_every_kind(
+    number: int, kind: str, position: int, data: st.DataObject
+) -> None:
+    code = new_reference(lambda bits: number, kind=kind).code
+    symbol = data.draw(st.sampled_from([c for c in ALPHABET if c != code[position]]))
+    typo = code[:position] + symbol + code[position + 1 :]
+    assert isinstance(parse_reference(typo, kind=kind), Mistyped)
+
+
+def test_file_references_are_unchanged_by_kinds() -> None:
+    # A reference printed before kinds existed still reads as a file.
+    old = "7KQ2M9XD" + check_symbol("7KQ2M9XD")
+    assert check_symbol("7KQ2M9XD") == check_symbol("7KQ2M9XD", "file")
+    assert kind_of(old) == "file"
+
+
+def test_a_scanned_complaint_link_routes_to_complaints() -> None:
+    code = new_reference(lambda bits: 12345, kind="complaint")
+    assert kind_of(from_scan(f"http://10.0.0.2:8765/c/{code.printed}")) == "complaint"
+    assert kind_of("not a code") is None
