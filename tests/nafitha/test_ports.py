@@ -1,5 +1,6 @@
-"""Ports chosen for parts started on this machine stay out of the kernel's ephemeral range, and two
-pytest-xdist workers never draw the same one (a port taken between choosing and binding failed CI)."""
+"""Ports chosen for parts started here stay out of the kernel's ephemeral range, and two
+pytest-xdist workers never draw the same one (a port taken between choosing and binding failed CI).
+"""
 
 from __future__ import annotations
 
