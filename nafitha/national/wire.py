@@ -70,6 +70,12 @@ KNOWN_KINDS = frozenset(
         "ticket_refused_limit",  # a ticket refused beyond the tickets-per-person limit
         "sms_consent_given",  # a citizen agreed to text messages (a digest of the number)
         "sms_stopped",  # a citizen texted STOP (docs/sms.md)
+        # complaints and suggestions (docs/complaints.md): digests of texts only
+        "complaint_filed",
+        "complaint_status_changed",
+        "complaint_answered",
+        "complaint_escalated",  # level "manager" (an alert) or "ministry" (the hub's view)
+        "complaint_marked_spam",
     }
 )
 
