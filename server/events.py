@@ -19,13 +19,15 @@ import contextlib
 import json
 import threading
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from server.store.database import Database
 from server.store.event_feed import Row, head_id, latest_public_events, public_events_after
 from server.usecases.ticket_view import iso
+
+T = TypeVar("T")
 
 BATCH = 500
 KEEPALIVE = b": keepalive\n\n"
@@ -128,6 +130,21 @@ class EventFeed:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         await asyncio.to_thread(self._wait_for_reads)
+
+    def read_guarded(self, read: Callable[[], T], stopped: T) -> T:
+        """``read()`` (a read of the database, in a worker thread) guarded as the feed's own reads
+        are: ``stop`` waits for it, and once stopping none starts (``stopped`` is returned).
+
+        For other long waits on the log's database (the dashboard's alert wait)."""
+        with self._reading:
+            if self._stopping:
+                return stopped
+            return read()
+
+    @property
+    def stopping(self) -> bool:
+        """Whether ``stop`` has begun (the database is about to close)."""
+        return self._stopping
 
     def _wait_for_reads(self) -> None:
         """Return once no read of the log runs (none starts after ``_stopping``)."""

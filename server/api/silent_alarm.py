@@ -39,4 +39,6 @@ async def wait_for_alerts(
     The dashboard keeps one open, so a silent alarm is on screen within a fraction of a second
     without ever being on the public stream."""
     feed = request.app.state.feed
-    return await silent_alarm.wait_for_alerts(ctx, after, lambda: feed.closed)
+    return await silent_alarm.wait_for_alerts(
+        ctx, after, lambda: feed.closed or feed.stopping, feed.read_guarded
+    )

@@ -15,6 +15,7 @@ from another.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from nafitha.text import LANGS, t
@@ -73,24 +74,32 @@ def raise_silent_alarm(ctx: Context, actor: Actor, counter_id: str) -> dict[str,
 
 
 async def wait_for_alerts(
-    ctx: Context, after: int | None, closed: Any = lambda: False
+    ctx: Context,
+    after: int | None,
+    closed: Callable[[], bool] = lambda: False,
+    guard: Callable[[Callable[[], Any], Any], Any] = lambda read, stopped: read(),
 ) -> dict[str, Any]:
     """The open alerts and the newest alert id, once an alert newer than ``after`` exists (at
     once when ``after`` is None), or after :data:`WAIT_S` with what there is.
 
     The dashboard keeps one such request open, so a silent alarm shows within a fraction of a
     second without being on the public stream. ``closed()`` true (the server stopping) ends the
-    wait early.
+    wait early. Each read runs through ``guard(read, stopped)`` (the live feed's
+    :meth:`~server.events.EventFeed.read_guarded`), so the server's stop waits for a read already
+    running in its thread instead of closing the database under it.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + WAIT_S
 
     def newest_id() -> int:
-        return store.newest_alert_id(ctx.db.read())  # this thread's own connection
+        # this thread's own connection
+        return guard(lambda: store.newest_alert_id(ctx.db.read()), after or 0)
 
     newest = await asyncio.to_thread(newest_id)
     while after is not None and newest <= after and loop.time() < deadline and not closed():
         await asyncio.sleep(WAIT_STEP_S)
         newest = await asyncio.to_thread(newest_id)
-    alerts = await asyncio.to_thread(list_alerts, ctx)
+    alerts = await asyncio.to_thread(guard, lambda: list_alerts(ctx), None)
+    if alerts is None:  # the server is stopping: no list rather than an empty one
+        raise Refusal("storage_unavailable")
     return {"last": newest, "alerts": alerts}

@@ -58,3 +58,52 @@ def test_stop_returns_only_once_a_read_running_in_its_thread_is_done(
         return finished.is_set()
 
     assert asyncio.run(stop_during_a_read())
+
+
+def test_stop_waits_for_the_dashboards_alert_read_and_none_starts_after(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard's alert wait reads the database in its own worker thread: guarded by the feed,
+    ``stop`` waits for that read, and a wait that goes on after ``stop`` reads nothing more."""
+    from server.store import reprints as alert_reads
+    from server.usecases import silent_alarm
+
+    reading, finished = threading.Event(), threading.Event()
+    reads_after_stop: list[float] = []
+    newest = alert_reads.newest_alert_id
+    stopped_at: list[float] = []
+
+    def slow_newest(db: Any) -> int:
+        if stopped_at:
+            reads_after_stop.append(time.monotonic())
+        reading.set()
+        time.sleep(0.5)
+        value = newest(db)
+        finished.set()
+        return value
+
+    monkeypatch.setattr(alert_reads, "newest_alert_id", slow_newest)
+
+    async def stop_during_a_wait() -> tuple[bool, str]:
+        feed = EventFeed(app_env.ctx.db, "Asia/Beirut", poll_s=30.0)
+        await feed.start()
+        waiting = asyncio.create_task(
+            silent_alarm.wait_for_alerts(
+                app_env.ctx, 10**9, lambda: feed.closed or feed.stopping, feed.read_guarded
+            )
+        )
+        assert await asyncio.to_thread(reading.wait, 5), "the wait never read"
+        await feed.stop()
+        done = finished.is_set()
+        stopped_at.append(time.monotonic())
+        try:
+            await asyncio.wait_for(waiting, 5)
+            outcome = "answered"
+        except Exception as exc:  # the stopping server answers 503, not an empty list
+            outcome = getattr(exc, "code", type(exc).__name__)
+        return done, outcome
+
+    done, outcome = asyncio.run(stop_during_a_wait())
+    assert done, "stop returned while the alert read still ran"
+    assert outcome == "storage_unavailable"
+    assert reads_after_stop == []
