@@ -7,7 +7,13 @@ recorded and not stopped gets a message (a reply to a citizen who texted us need
 A row's life: ``queued`` → ``sending`` (claimed, committed, before the modem is called) → the
 modem's reference of each part recorded as it returns → ``sent`` → ``delivered`` (the network's
 reports for every part) | ``failed`` (given up, expired, stopped, or interrupted by a crash). A
-failed try puts it back to ``queued`` with ``next_try_at`` later, until ``max_tries``.
+failed try puts it back to ``queued`` with ``next_try_at`` later, until ``max_tries``. A message
+may wait for a time (``not_before``: an appointment's reminder at 07:00 on its day) and be
+``withdrawn`` before it goes (``withdraw``: the booking was cancelled); withdrawn is neither sent
+nor failed (m031).
+
+Kinds: the catalog's ``sms.msg_<kind>`` is the text. Every kind but the replies is a notice (it
+needs consent, waits out quiet hours, fails on STOP): a new notice needs only its catalog entry.
 """
 
 from __future__ import annotations
@@ -17,22 +23,23 @@ from typing import Any
 
 import sqlite_utils
 
-from nafitha.text import normalize_lang, t
+from nafitha.text import catalogs, normalize_lang, t
 from server.domain.errors import Refusal
 from server.sms.text import TooLong, split_text
 
 # What a message is about: the catalog's ``sms.msg_<kind>`` text. Replies answer a citizen who
-# texted the center: they need no recorded consent and are sent even in quiet hours.
+# texted the center: they need no recorded consent and are sent even in quiet hours. NOTICES are
+# the ones this module's authors knew; any other kind with a catalog text is a notice as well.
 NOTICES = ("turn_near", "called", "file_ready", "documents_missing", "appointment")
 REPLIES = ("track_stage", "track_unknown", "track_mistyped", "track_help", "stopped")
 KINDS = NOTICES + REPLIES
-FINAL = ("sent", "delivered", "failed")
+FINAL = ("sent", "delivered", "failed", "withdrawn")
 DEFAULT_MAX_PARTS = 4
 
 _COLUMNS = (
     "id, created_at, kind, phone, lang, body, encoding, parts, ticket_id, file_reference, state,"
     " tries, next_try_at, expires_at, claimed_at, sent_at, delivered_at, failed_at, parts_sent,"
-    " delivered_parts, modem_refs, error"
+    " delivered_parts, modem_refs, error, not_before, about, withdrawn_at"
 )
 
 
@@ -46,11 +53,22 @@ def _row(cursor_row: tuple[Any, ...] | None) -> dict[str, Any] | None:
 
 def render(kind: str, lang: str, params: dict[str, Any]) -> str:
     """The message's text from the catalog; a bilingual parameter gives its own language."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown message kind {kind!r}")
+    if not is_kind(kind):
+        raise ValueError(f"unknown message kind {kind!r}: no sms.msg_{kind} in the catalogs")
     lang = normalize_lang(lang)
     values = {k: v.get(lang, "") if isinstance(v, dict) else v for k, v in params.items()}
     return t(f"sms.msg_{kind}", lang, **values)
+
+
+def is_kind(kind: str) -> bool:
+    """Whether ``kind`` is a message kind: the catalogs hold its text ``sms.msg_<kind>``."""
+    return kind in KINDS or f"sms.msg_{kind}" in catalogs()
+
+
+def is_notice(kind: str) -> bool:
+    """A notice (not a reply to the citizen's own message) needs consent and waits out quiet
+    hours."""
+    return kind not in REPLIES
 
 
 def may_message(db: sqlite_utils.Database, phone: str) -> bool:
@@ -71,14 +89,19 @@ def queue_message(
     *,
     max_parts: int = DEFAULT_MAX_PARTS,
     expires_at: float | None = None,
+    not_before: float | None = None,
+    about: str | None = None,
 ) -> int | None:
     """Queue one message to ``phone`` (E.164) inside the caller's transaction: its id, or None.
 
     None when the number has no consent or said STOP (a notice is then simply not sent). A text
     needing more than ``max_parts`` parts is refused (``sms_too_long``): the caller's whole
     transaction rolls back, so fix the text or raise the limit, never lose the event silently.
+    ``not_before``: never sent before that time (its first try is then). ``about``: what the
+    message is about (``"booking:<code>"``, ``"complaint:<reference>"``, ``"place:<id>"``), so
+    ``withdraw`` can take it back while it waits.
     """
-    if kind in NOTICES and not may_message(tx, phone):
+    if is_notice(kind) and not may_message(tx, phone):
         return None
     lang = normalize_lang(lang)
     body = render(kind, lang, params)
@@ -88,7 +111,8 @@ def queue_message(
         raise Refusal("sms_too_long", parts=exc.parts, allowed=exc.allowed) from None
     cursor = tx.execute(
         "INSERT INTO sms_outbox (created_at, kind, phone, lang, body, encoding, parts, ticket_id,"
-        " file_reference, next_try_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " file_reference, next_try_at, expires_at, not_before, about)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             now,
             kind,
@@ -99,11 +123,24 @@ def queue_message(
             parts.count,
             ticket_id,
             file_reference,
-            now,
+            now if not_before is None else max(now, not_before),
             expires_at,
+            not_before,
+            about,
         ],
     )
     return int(cursor.lastrowid)
+
+
+def withdraw(tx: sqlite_utils.Database, about: str, now: float) -> int:
+    """Take back the messages about ``about`` that still wait (``queued``): never sent, counted
+    neither sent nor failed. How many. One already handed to the modem (``sending``) or sent
+    cannot be taken back."""
+    return tx.execute(
+        "UPDATE sms_outbox SET state = 'withdrawn', withdrawn_at = ? WHERE about = ?"
+        " AND state = 'queued'",
+        [now, about],
+    ).rowcount
 
 
 def message(db: sqlite_utils.Database, message_id: int) -> dict[str, Any] | None:
@@ -151,11 +188,11 @@ def stop_number(tx: sqlite_utils.Database, phone: str, now: float, purge_after: 
         " excluded.stopped_at",
         [phone, now, purge_after, now],
     )
-    marks = ",".join("?" * len(NOTICES))
+    marks = ",".join("?" * len(REPLIES))
     return tx.execute(
         f"UPDATE sms_outbox SET state = 'failed', failed_at = ?, error = 'stopped' WHERE phone = ?"
-        f" AND state = 'queued' AND kind IN ({marks})",
-        [now, phone, *NOTICES],
+        f" AND state = 'queued' AND kind NOT IN ({marks})",
+        [now, phone, *REPLIES],
     ).rowcount
 
 
@@ -191,17 +228,18 @@ def claim_due(
 ) -> dict[str, Any] | None:
     """Claim the oldest due message (``sending``, one more try) or None.
 
-    Skipped: a number that already had ``per_hour`` messages claimed in the last hour (it waits
-    its turn, the others go on), and in quiet hours everything but replies.
+    Skipped: a message before its ``not_before``, a number that already had ``per_hour``
+    messages claimed in the last hour (it waits its turn, the others go on), and in quiet hours
+    everything but replies.
     """
-    kinds = REPLIES if quiet else KINDS
-    marks = ",".join("?" * len(kinds))
+    marks = ",".join("?" * len(REPLIES))
+    only_replies = f"AND o.kind IN ({marks})" if quiet else ""
     row = tx.execute(
         f"SELECT o.id FROM sms_outbox o WHERE o.state = 'queued' AND o.next_try_at <= ?"
-        f" AND o.kind IN ({marks}) AND (SELECT count(*) FROM sms_outbox p WHERE p.phone ="
-        f" o.phone AND p.claimed_at > ? AND p.id != o.id) < ? ORDER BY o.next_try_at, o.id"
-        f" LIMIT 1",
-        [now, *kinds, now - 3600.0, per_hour],
+        f" AND (o.not_before IS NULL OR o.not_before <= ?) {only_replies}"
+        f" AND (SELECT count(*) FROM sms_outbox p WHERE p.phone = o.phone AND p.claimed_at > ?"
+        f" AND p.id != o.id) < ? ORDER BY o.next_try_at, o.id LIMIT 1",
+        [now, now, *(REPLIES if quiet else ()), now - 3600.0, per_hour],
     ).fetchone()
     if row is None:
         return None
