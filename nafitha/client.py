@@ -147,6 +147,14 @@ class Client:
     def ticket_status(self, token: str) -> dict[str, Any]:
         return self.request("GET", f"/api/v1/tickets/public/{token}", retry=True)
 
+    def ticket_notify(self, token: str, phone: str, lang: str) -> dict[str, Any]:
+        """Text messages for a ticket (its token is the capability): "turn near", "called".
+        Safe to retry: the same number twice is the same answer."""
+        body = {"phone": phone, "lang": lang}
+        return self.request(
+            "POST", f"/api/v1/tickets/public/{_segment(token)}/notify", json_body=body, retry=True
+        )
+
     # ------------------------------------------------------------------ people
     def login(self, username: str, password: str, counter: str | None = None) -> dict[str, Any]:
         """Sign in (at ``counter``); the token is kept for the following calls."""
@@ -267,10 +275,13 @@ class Client:
         documents_received: list[int] | None = None,
         ticket: int | None = None,
         note: str | None = None,
+        notify: bool = False,
+        lang: str | None = None,
     ) -> dict[str, Any]:
         """Open a citizen's file (staff): ``citizen`` is ``{name, national_id?, phone?}``,
         ``documents_received`` the positions of the service's documents handed in. The answer is
-        the staff view of the file, with its printed ``reference`` (docs/files.md)."""
+        the staff view of the file, with its printed ``reference`` (docs/files.md). ``notify``:
+        the citizen agreed to text messages at ``citizen.phone`` in ``lang`` (docs/sms.md)."""
         body: dict[str, Any] = {
             "service": service,
             "citizen": citizen,
@@ -280,6 +291,10 @@ class Client:
             body["ticket"] = ticket
         if note is not None:
             body["note"] = note
+        if notify:
+            body["notify"] = True
+        if lang is not None:
+            body["lang"] = lang
         return self.request("POST", "/api/v1/files", json_body=body)
 
     def move_file(

@@ -51,12 +51,17 @@ ROUTERS: tuple[str, ...] = (
     "server.api.clerk_day",  # the counter's "today" figures
     "server.api.stats",
     "server.api.sms",  # text messages' figures (docs/sms.md)
+    "server.api.ticket_sms",  # a ticket's text messages: the opt-in (docs/sms.md)
     "server.api.board",
     "server.api.admin_pages",
     "server.web.pages",
     "server.api.audit",
     "server.api.integrity",  # the published integrity report
     "server.api.call_choices",  # what a counter may call out of order
+    "server.api.complaints",  # complaints and suggestions (docs/complaints.md)
+    "server.api.ratings",  # ratings of visits (docs/ratings.md)
+    "server.api.queue_places",  # joining the queue from a phone (docs/appointments.md)
+    "server.web.appointment_pages",  # /book, /a/<code>, /join, /p/<token>
 )
 
 

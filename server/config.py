@@ -93,6 +93,10 @@ class Service(Settings):
     step_priority: StepPriority = "keep"
     # How a step of this service can end (the clerk picks one at finish).
     outcomes: list[Outcome] = Field(default_factory=default_outcomes, min_length=1, max_length=20)
+    # Text messages (docs/sms.md): "your turn is near" once this many people are ahead (0: off).
+    sms_turn_near: int = Field(default=3, ge=0, le=50)
+    # Appointments (docs/appointments.md): citizens may book slots of this service (needs hours).
+    appointments: bool = False
 
     _id = field_validator("id")(_check_id)
     _outcomes = field_validator("outcomes")(check_outcome_ids)
@@ -154,6 +158,38 @@ def _default_reasons() -> list[Reason]:
     return [Reason(id=key, name=Bilingual(ar=ar, en=en)) for key, (ar, en) in names.items()]
 
 
+class AppointmentSettings(Settings):
+    """Booking slots of the bookable services (docs/appointments.md)."""
+
+    slot_min: int = Field(default=15, ge=5, le=240)  # slot length, from each opening
+    walk_in_share: float = Field(default=0.5, ge=0.0, le=1.0)  # capacity kept for walk-ins
+    grace_min: int = Field(default=15, ge=0, le=240)  # later than slot + grace: a walk-in
+    early_checkin_min: int = Field(default=60, ge=0, le=720)  # check-in opens this long before
+    horizon_days: int = Field(default=14, ge=1, le=366)  # bookable days, today included
+    ask_name: bool = False
+    ask_phone: bool = True  # offer the optional phone field
+    require_phone: bool = False
+    per_phone_per_day: int = Field(default=1, ge=1, le=20)  # live bookings per phone per day
+
+
+class PlacesSettings(Settings):
+    """Joining today's queue from a phone (docs/appointments.md, "Joining from a phone")."""
+
+    enabled: bool = False
+    lapse_min: int = Field(default=20, ge=5, le=240)  # unconfirmed this long after come-back: gone
+
+
+class ComplaintSettings(Settings):
+    """Complaints and suggestions (docs/complaints.md): answer deadlines and abuse limits."""
+
+    complaint_days: int = Field(default=7, ge=1, le=365)  # a complaint's answer is due in
+    suggestion_days: int = Field(default=30, ge=1, le=365)
+    escalate_after_days: int = Field(default=2, ge=0, le=365)  # manager alerted, then ministry
+    per_client_per_hour: int = Field(default=5, ge=1, le=1000)  # per kiosk device or address
+    per_phone_per_day: int = Field(default=3, ge=1, le=100)
+    check_s: float = Field(default=60.0, ge=0.05, le=86_400)  # the overdue job's period
+
+
 class Center(Settings):
     name: Bilingual
     timezone: str = "Asia/Beirut"
@@ -169,6 +205,9 @@ class Center(Settings):
     # ``board_rotation_s`` seconds of the normal view (0: never); a call shows at once.
     board_rotation_s: int = Field(default=60, ge=0, le=3600)
     board_integrity_s: int = Field(default=12, ge=3, le=600)
+    appointments: AppointmentSettings = Field(default_factory=AppointmentSettings)
+    places: PlacesSettings = Field(default_factory=PlacesSettings)  # join from a phone
+    complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
 
     @field_validator("out_of_order_reasons")
     @classmethod
@@ -216,6 +255,8 @@ class CenterConfig(Settings):
         _unique("people", [p.username for p in self.people])
         categories = {c.id for c in self.categories}
         for i, service in enumerate(self.services):
+            if service.appointments and not service.hours:
+                raise ValueError(f"services[{i}].appointments: a bookable service needs hours")
             if service.category not in categories:
                 raise ValueError(f"services[{i}].category: unknown category {service.category!r}")
         _unique("workflows", [w.id for w in self.workflows])
@@ -413,6 +454,11 @@ class ServerSettings(Settings):
     integrity_burst: int = Field(default=10, ge=1, le=1000)
     integrity_fresh_s: float = Field(default=2.0, ge=0, le=600)
     integrity_computations_per_minute: float = Field(default=30.0, gt=0, le=6000)
+    # Public booking (docs/appointments.md): new bookings, moves and cancels per minute and burst
+    # per client address (a kiosk device gets ``track_device_factor`` times; staff are free);
+    # lookups by code count against the file-tracking limit (``track_per_minute``).
+    booking_per_minute: float = Field(default=6.0, gt=0, le=6000)
+    booking_burst: int = Field(default=5, ge=1, le=1000)
     # Ticket actions (docs/counter.md): a no-show only this long after the call (or after a
     # recall), and a no-show may be undone by its clerk for this long.
     no_show_after_s: float = Field(default=60.0, ge=0, le=3600)

@@ -78,6 +78,51 @@ CODES: dict[str, Code] = {
     "file_closed": Code(409, _FILES),
     "file_changed": Code(409, _FILES),
     "workflow_changed": Code(409, _FILES),
+    # complaints and suggestions (server/domain/complaints.py, docs/complaints.md)
+    "complaint_not_found": Code(404, "complaints"),
+    "complaint_wrong_state": Code(409, "complaints"),
+    "complaint_too_long": Code(422, "complaints"),
+    "complaint_bad_kind": Code(422, "complaints"),
+    "complaint_bad_about": Code(422, "complaints"),
+    "complaint_bad_topic": Code(422, "complaints"),
+    "complaint_bad_status": Code(422, "complaints"),
+    "complaint_empty": Code(422, "complaints"),
+    "complaint_service_required": Code(422, "complaints"),
+    "complaint_anonymous_contact": Code(422, "complaints"),
+    "complaint_ticket_unknown": Code(422, "complaints"),
+    "complaint_answer_empty": Code(422, "complaints"),
+    "complaint_rate_limited": Code(429, "complaints"),
+    # ratings of visits (server/domain/ratings.py, docs/ratings.md)
+    "rating_not_finished": Code(409, "ratings"),
+    "already_rated": Code(409, "ratings"),
+    "rating_closed": Code(409, "ratings"),
+    "nothing_to_rate": Code(409, "ratings"),
+    "rating_rate_limited": Code(429, "ratings"),
+    # joining the queue from a phone (server/usecases/queue_places.py, docs/appointments.md)
+    "places_disabled": Code(409, "appointments"),
+    "places_no_counter": Code(409, "appointments"),
+    "place_limit_reached": Code(409, "appointments"),
+    "place_lapsed": Code(409, "appointments"),
+    "place_not_found": Code(404, "appointments"),
+    "places_rate_limited": Code(429, "appointments"),
+    # appointments (server/usecases/appointments.py, docs/appointments.md)
+    "not_bookable": Code(409, "appointments"),
+    "slot_full": Code(409, "appointments"),
+    "slot_closed": Code(409, "appointments"),
+    "day_closed": Code(409, "appointments"),
+    "slot_past": Code(409, "appointments"),
+    "outside_horizon": Code(409, "appointments"),
+    "booking_limit_reached": Code(409, "appointments"),
+    "name_required": Code(422, "appointments"),
+    "phone_required": Code(422, "appointments"),
+    "booking_not_found": Code(404, "appointments"),
+    "checkin_too_early": Code(409, "appointments"),
+    "checkin_wrong_day": Code(409, "appointments"),
+    "already_checked_in": Code(409, "appointments"),
+    "booking_cancelled": Code(409, "appointments"),
+    "booking_no_show": Code(409, "appointments"),
+    "bad_day_range": Code(422, "appointments"),
+    "booking_rate_limited": Code(429, "appointments"),
     # 413
     "body_too_large": Code(413),
     # 422
@@ -104,6 +149,11 @@ CODES: dict[str, Code] = {
     "search_needs_a_key": Code(422, _FILES),
     "sms_too_long": Code(422, "sms"),  # text messages (server/store/outbox.py)
     "sms_phone_refused": Code(422, "sms"),  # reason: nafitha/phone_numbers.py
+    # a ticket's text messages (server/usecases/ticket_sms.py): off, not waiting, STOP, too often
+    "sms_unavailable": Code(409, "sms"),
+    "sms_ticket_not_waiting": Code(409, "sms"),
+    "sms_number_stopped": Code(409, "sms"),
+    "sms_notify_rate_limited": Code(429, "sms"),
     "message_too_long": Code(422, _WEB),
     "bad_period": Code(422, _WEB),
     "bad_day": Code(422, _WEB),  # the integrity report's ?day= (server/usecases/integrity.py)
