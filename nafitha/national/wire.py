@@ -39,6 +39,7 @@ KNOWN_KINDS = frozenset(
         "ticket_recall",
         "ticket_start",
         "ticket_finish",
+        "ticket_rated",  # a visit's rating: stars, source, text_sha256 (docs/ratings.md)
         "ticket_no_show",
         "ticket_no_show_undone",
         "ticket_transfer",

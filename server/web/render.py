@@ -20,7 +20,7 @@ from nafitha import __version__
 from nafitha.text import catalogs, is_rtl, normalize_lang, t
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-TEXT_DOMAINS = ("web.", "common.")
+TEXT_DOMAINS = ("web.", "common.", "ratings.")  # R: the rating box, assessment page
 
 
 @cache
