@@ -58,6 +58,7 @@ ROUTERS: tuple[str, ...] = (
     "server.api.audit",
     "server.api.integrity",  # the published integrity report
     "server.api.call_choices",  # what a counter may call out of order
+    "server.api.ratings",  # ratings of visits (docs/ratings.md)
 )
 
 
