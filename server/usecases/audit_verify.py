@@ -39,6 +39,7 @@ from nafitha.replay import (
 from nafitha.replay_compare import Difference, compare_rows
 from server.store import audit as rows_store
 from server.store import events as store
+from server.usecases.complaints_integrity import check_complaints, last_events
 
 TICKET_SLICE = 5000  # tickets replayed at a time, so a year of tickets never sits in memory
 
@@ -90,7 +91,18 @@ def verify(
     _check_external(db, public_key, external, signed, report)
     _check_tickets(db, report)
     _check_files(db, digest_key, report)
+    _check_complaints(db, report)
     return report
+
+
+def _check_complaints(db: sqlite_utils.Database, report: Report) -> None:
+    """Each complaint row and its steps against its events (docs/complaints.md)."""
+    _checked, problems = check_complaints(db)
+    if problems:
+        placed = last_events(db)
+        for problem in problems:
+            text = f"complaint {problem.reference}: {problem.reason}"
+            report.add(placed.get(problem.reference), text)
 
 
 def _check_signed_events(

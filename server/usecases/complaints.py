@@ -1,0 +1,404 @@
+"""Complaints and suggestions: filing, reading by reference, and the manager's handling.
+
+Each change is one transaction holding the row's change, one line in ``complaint_steps`` and one
+event whose data is the row's :func:`~server.domain.complaints.snapshot` (state and digests, never
+a text or a phone). The reference is the citizen's capability: the public view carries the
+status, the answer and the dates, never the phone. The overdue job is
+:mod:`server.usecases.complaints_overdue`; the row-against-chain check is
+:mod:`server.usecases.complaints_integrity`. docs/complaints.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from nafitha.reference import Malformed, Mistyped, new_reference, parse_reference
+from nafitha.text import both, normalize_lang
+from server.domain import complaints as rules
+from server.domain.errors import Refusal
+from server.domain.hours import iso
+from server.domain.roles import Can, require
+from server.store import alerts as alerts_store
+from server.store import complaints as store
+from server.store import outbox
+from server.store import tickets as tickets_store
+from server.store.events import append_event
+from server.store.rate_limits import shared_buckets
+from server.usecases.catalog import Catalog, load_catalog
+from server.usecases.context import Actor, Context
+from server.usecases.sms_notices import check_phone, record_consent
+
+DAY_S = 86_400.0
+
+
+def printed(code: str) -> str:
+    """``XXXX-XXXX-C``, as printed on the slip and shown."""
+    return f"{code[:4]}-{code[4:8]}-{code[8]}"
+
+
+def parse_or_refuse(text: str) -> str:
+    """The canonical complaint reference typed as ``text``, or why not (a file reference is
+    a mistyped complaint reference: the kinds' checks differ)."""
+    parsed = parse_reference(text, kind="complaint")
+    if isinstance(parsed, Malformed):
+        raise Refusal("reference_malformed")
+    if isinstance(parsed, Mistyped):
+        raise Refusal("reference_mistyped")
+    return parsed.code
+
+
+def public_url(ctx: Context, catalog: Catalog, reference: str) -> str:
+    """The phone page of a complaint (``/c/<reference>``), from the server's public address."""
+    base = (ctx.settings.public_url or catalog.center.public_url).rstrip("/")
+    return f"{base}/c/{printed(reference)}"
+
+
+def options(ctx: Context) -> dict[str, Any]:
+    """What a filing form offers: kinds, topics, services, and whether answers come by SMS."""
+    catalog = load_catalog(ctx)
+    settings = catalog.center.complaints
+    return {
+        "kinds": [
+            {
+                "id": kind,
+                "name": both(f"complaints.kind_{kind}"),
+                "days": settings.complaint_days
+                if kind == "complaint"
+                else settings.suggestion_days,
+                "topics": [
+                    {"id": topic, "name": both(f"complaints.topic_{topic}")}
+                    for topic in rules.TOPICS[kind]
+                ],
+            }
+            for kind in rules.KINDS
+        ],
+        "abouts": [{"id": a, "name": both(f"complaints.about_{a}")} for a in rules.ABOUTS],
+        "services": [
+            {"id": s.id, "name": s.name.model_dump()} for s in catalog.services.values() if s.active
+        ],
+        "sms": ctx.settings.sms is not None,
+        "text_max": rules.TEXT_MAX,
+    }
+
+
+def _check_rate(ctx: Context, actor: Actor, address: str, now: float) -> None:
+    """Filings per kiosk device or client address: a burst of ``per_client_per_hour``."""
+    if actor.kind == "person":
+        return
+    per_hour = load_catalog(ctx).center.complaints.per_client_per_hour
+    key = f"complaint:device:{actor.name}" if actor.kind == "device" else f"complaint:{address}"
+    factor = 10 if actor.kind == "device" else 1  # a kiosk serves a whole hall
+    wait = shared_buckets(ctx.cache, ctx.db.path).allow(
+        key, now, per_hour * factor / 60.0, per_hour * factor
+    )
+    if wait:
+        raise Refusal.retry_after("complaint_rate_limited", wait)
+
+
+def _channel(actor: Actor) -> str:
+    return {"device": "kiosk", "person": "staff"}.get(actor.kind, "phone")
+
+
+def _new_reference(db: sqlite_utils.Database) -> str:
+    while True:
+        code = new_reference(kind="complaint").code
+        if store.complaint(db, code) is None:
+            return code
+
+
+def record_step(
+    tx: sqlite_utils.Database,
+    row: dict[str, Any],
+    event_kind: str,
+    step: str,
+    actor: Actor,
+    now: float,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """The step's line and its event, from the row as it is after the change."""
+    event = append_event(
+        tx,
+        event_kind,
+        at=now,
+        actor=actor.name,
+        counter=actor.counter,
+        device=actor.device,
+        data={"step": step, **(extra or {}), "complaint": rules.snapshot(row)},
+    )
+    store.add_step(
+        tx, row["reference"], row["steps"], now, step, row["status"], actor.name, event.id
+    )
+
+
+def file_complaint(
+    ctx: Context,
+    actor: Actor,
+    address: str,
+    *,
+    kind: str,
+    about: str,
+    service: str | None,
+    ticket_token: str | None,
+    topic: str | None,
+    text: str | None,
+    anonymous: bool,
+    phone: str | None,
+    lang: str,
+) -> dict[str, Any]:
+    """A new complaint or suggestion: its reference, phone page and answer deadline."""
+    now = ctx.now()
+    catalog = load_catalog(ctx)
+    settings = catalog.center.complaints
+    lang = normalize_lang(lang)
+    body = rules.clean_text(text, rules.TEXT_MAX)
+    rules.check_filing(kind, about, topic, body, service)
+    if service is not None:
+        catalog.service(service)
+    if anonymous and (phone or ticket_token):
+        raise Refusal("complaint_anonymous_contact")
+    number = check_phone(ctx, phone).e164 if phone else None
+    _check_rate(ctx, actor, address, now)
+    deadline_at = rules.deadline(kind, now, settings.complaint_days, settings.suggestion_days)
+    due_day = iso(deadline_at, catalog.center.timezone)[:10]  # type: ignore[index]
+    with ctx.db.write() as tx:
+        ticket_id = None
+        if ticket_token:
+            ticket = tickets_store.ticket_by_token(tx, ticket_token)
+            if ticket is None:
+                raise Refusal("complaint_ticket_unknown")
+            ticket_id = ticket["id"]
+            service = service or ticket["service"]
+        if number and store.filed_since(tx, number, now - DAY_S) >= settings.per_phone_per_day:
+            raise Refusal.retry_after("complaint_rate_limited", int(DAY_S))
+        row = {
+            "reference": _new_reference(tx),
+            "kind": kind,
+            "about": about,
+            "service": service,
+            "ticket_id": ticket_id,
+            "topic": topic,
+            "text": body,
+            "lang": lang,
+            "phone": number,
+            "channel": _channel(actor),
+            "device": actor.device,
+            "status": "received",
+            "spam": 0,
+            "filed_at": now,
+            "deadline_at": deadline_at,
+            "due_day": due_day,
+            "answer": None,
+            "steps": 1,
+            "updated_at": now,
+        }
+        store.insert_complaint(tx, row)
+        if number and ctx.settings.sms is not None:  # the phone was given for the answer
+            record_consent(ctx, tx, actor, check_phone(ctx, number), lang, now)
+        record_step(
+            tx, store.complaint(tx, row["reference"]) or row, "complaint_filed", "filed", actor, now
+        )
+    reference = row["reference"]
+    return {
+        "reference": printed(reference),
+        "kind": kind,
+        "url": public_url(ctx, catalog, reference),
+        "deadline": iso(deadline_at, catalog.center.timezone),
+        "status": "received",
+        "sms": bool(number) and ctx.settings.sms is not None,
+    }
+
+
+def _service_view(catalog: Catalog, service: str | None) -> dict[str, Any] | None:
+    if service is None:
+        return None
+    known = catalog.services.get(service)
+    return {
+        "id": service,
+        "name": known.name.model_dump() if known else both("complaints.unknown_service"),
+    }
+
+
+def _view(ctx: Context, catalog: Catalog, row: dict[str, Any], staff: bool) -> dict[str, Any]:
+    zone = catalog.center.timezone
+    history = store.steps(ctx.db.read(), row["reference"])
+    view: dict[str, Any] = {
+        "reference": printed(row["reference"]),
+        "reference_kind": "complaint",
+        "kind": row["kind"],
+        "kind_name": both(f"complaints.kind_{row['kind']}"),
+        "about": row["about"],
+        "about_name": both(f"complaints.about_{row['about']}"),
+        "service": _service_view(catalog, row["service"]),
+        "topic": row["topic"],
+        "topic_name": both(f"complaints.topic_{row['topic']}") if row["topic"] else None,
+        "text": row["text"],
+        "status": row["status"],
+        "status_name": both(f"complaints.status_{row['status']}"),
+        "filed_at": iso(row["filed_at"], zone),
+        "deadline": iso(row["deadline_at"], zone),
+        "answered_at": iso(row["answered_at"], zone),
+        "answer": row["answer"],
+        "answer_lang": row["answer_lang"],
+        "closed_at": iso(row["closed_at"], zone),
+        "history": [
+            {"status": s["status"], "step": s["step"], "at": iso(s["at"], zone)}
+            for s in history
+            if s["step"] in ("filed", "status", "answered")
+        ],
+        "url": public_url(ctx, catalog, row["reference"]),
+    }
+    if staff:
+        view.update(
+            phone=row["phone"],
+            lang=row["lang"],
+            channel=row["channel"],
+            device=row["device"],
+            ticket_id=row["ticket_id"],
+            spam=bool(row["spam"]),
+            overdue=rules.is_overdue(row, ctx.now()),
+            alerted_at=iso(row["alerted_at"], zone),
+            escalated_at=iso(row["escalated_at"], zone),
+            answered_by=row["answered_by"],
+            steps=[
+                {
+                    "step": s["step"],
+                    "status": s["status"],
+                    "by": s["actor"],
+                    "at": iso(s["at"], zone),
+                }
+                for s in history
+            ],
+        )
+    return view
+
+
+def _row_or_refuse(db: sqlite_utils.Database, reference: str) -> dict[str, Any]:
+    row = store.complaint(db, parse_or_refuse(reference))
+    if row is None:
+        raise Refusal("complaint_not_found")
+    return row
+
+
+def public_complaint(ctx: Context, reference: str) -> dict[str, Any]:
+    """What the citizen sees by reference (the caller counts the lookup against its limit)."""
+    return _view(ctx, load_catalog(ctx), _row_or_refuse(ctx.db.read(), reference), staff=False)
+
+
+def staff_complaint(ctx: Context, actor: Actor, reference: str) -> dict[str, Any]:
+    require(actor, Can.HANDLE_COMPLAINTS)
+    return _view(ctx, load_catalog(ctx), _row_or_refuse(ctx.db.read(), reference), staff=True)
+
+
+def list_complaints(
+    ctx: Context, actor: Actor, status: str | None, overdue: bool, spam: bool | None
+) -> dict[str, Any]:
+    """The manager's list, newest first, with the counts per status."""
+    require(actor, Can.HANDLE_COMPLAINTS)
+    if status is not None and status not in rules.STATUSES:
+        raise Refusal("complaint_bad_status")
+    catalog = load_catalog(ctx)
+    now = ctx.now()
+    reader = ctx.db.read()
+    rows = store.listing(reader, status, now if overdue else None, spam)
+    return {
+        "complaints": [_view(ctx, catalog, row, staff=True) for row in rows],
+        "counts": store.counts(reader, now),
+    }
+
+
+def _resolve_alert(
+    tx: sqlite_utils.Database, row: dict[str, Any], actor: Actor, now: float
+) -> None:
+    """The overdue alert of a complaint that is dealt with is cleared with it."""
+    if row["alert_id"] is not None and alerts_store.resolve(
+        tx, row["alert_id"], actor.name or "system", now
+    ):
+        append_event(
+            tx, "alert_resolved", at=now, actor=actor.name, data={"alert": row["alert_id"]}
+        )
+
+
+def _change(
+    ctx: Context,
+    actor: Actor,
+    reference: str,
+    event_kind: str,
+    step: str,
+    plan: Any,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One manager step: ``plan(row, now)`` checks and returns the columns to change."""
+    require(actor, Can.HANDLE_COMPLAINTS)
+    now = ctx.now()
+    code = parse_or_refuse(reference)
+    with ctx.db.write() as tx:
+        row = store.complaint(tx, code)
+        if row is None:
+            raise Refusal("complaint_not_found")
+        changes = plan(row, now, tx)
+        changes.update(steps=row["steps"] + 1, updated_at=now)
+        store.update_complaint(tx, code, **changes)
+        after = store.complaint(tx, code)
+        assert after is not None
+        record_step(tx, after, event_kind, step, actor, now, extra)
+        if after["status"] not in rules.OPEN or after["spam"]:
+            _resolve_alert(tx, after, actor, now)
+    ctx.on_event()
+    return _view(ctx, load_catalog(ctx), after, staff=True)
+
+
+def set_status(ctx: Context, actor: Actor, reference: str, status: str) -> dict[str, Any]:
+    """Under review, closed, or reopened (answered is reached by :func:`answer`)."""
+
+    def plan(row: dict[str, Any], now: float, tx: sqlite_utils.Database) -> dict[str, Any]:
+        rules.plan_status(row["status"], status)
+        return {"status": status, "closed_at": now if status == "closed" else None}
+
+    return _change(ctx, actor, reference, "complaint_status_changed", "status", plan)
+
+
+def answer(ctx: Context, actor: Actor, reference: str, text: str, lang: str) -> dict[str, Any]:
+    """The answer the citizen reads by reference (and by SMS when they gave a phone)."""
+    body = rules.clean_text(text, rules.ANSWER_MAX)
+    if not body:
+        raise Refusal("complaint_answer_empty")
+    lang = normalize_lang(lang)
+    center = load_catalog(ctx).center.name.model_dump()
+
+    def plan(row: dict[str, Any], now: float, tx: sqlite_utils.Database) -> dict[str, Any]:
+        if row["status"] not in rules.OPEN:
+            raise Refusal("complaint_wrong_state", status=row["status"])
+        if row["phone"] and ctx.settings.sms is not None and outbox.may_message(tx, row["phone"]):
+            params = {"center": center, "reference": printed(row["reference"])}
+            outbox.queue_message(
+                tx, "complaint_answered", row["phone"], row["lang"], params,
+                now, about=f"complaint:{row['reference']}",
+                max_parts=ctx.settings.sms.max_parts,
+            )  # fmt: skip
+        return {
+            "status": "answered",
+            "answer": body,
+            "answer_lang": lang,
+            "answered_at": row["answered_at"] or now,
+            "answered_by": actor.name,
+        }
+
+    return _change(ctx, actor, reference, "complaint_answered", "answered", plan)
+
+
+def mark_spam(ctx: Context, actor: Actor, reference: str, spam: bool) -> dict[str, Any]:
+    """Mark (or unmark) spam: kept and listed apart, never deleted, never escalated."""
+
+    def plan(row: dict[str, Any], now: float, tx: sqlite_utils.Database) -> dict[str, Any]:
+        if bool(row["spam"]) == spam:
+            raise Refusal("complaint_wrong_state", status=row["status"])
+        if spam:
+            outbox.withdraw(tx, f"complaint:{row['reference']}", now)
+        return {"spam": int(spam)}
+
+    return _change(
+        ctx, actor, reference, "complaint_marked_spam", "spam" if spam else "not_spam", plan,
+        {"spam": spam},
+    )  # fmt: skip

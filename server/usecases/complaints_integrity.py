@@ -1,0 +1,55 @@
+"""Does every complaint row still say what the chain says? (``nafitha audit verify``)
+
+Each complaint event carries the row's snapshot after its step (state, digests of the texts).
+A row deleted (its events remain), inserted behind the log's back (no event), edited in place
+(its text, answer, status or deadline no longer match the last event's digests and fields), or
+whose steps were tampered with, is reported with the reference and, where it can be placed, the
+last event about it. docs/complaints.md, docs/audit.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import sqlite_utils
+
+from server.domain.complaints import RowProblem, check_rows
+from server.store import complaints as store
+
+KINDS = (
+    "complaint_filed",
+    "complaint_status_changed",
+    "complaint_answered",
+    "complaint_escalated",
+    "complaint_marked_spam",
+)
+
+
+def _events(db: sqlite_utils.Database) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    marks = ",".join("?" for _ in KINDS)
+    cursor = db.execute(
+        f"SELECT id, kind, data FROM events WHERE kind IN ({marks}) ORDER BY id", KINDS
+    )
+    for event_id, kind, data in cursor:
+        try:
+            parsed = json.loads(data)
+        except (TypeError, ValueError):
+            parsed = {}
+        yield event_id, kind, parsed if isinstance(parsed, dict) else {}
+
+
+def last_events(db: sqlite_utils.Database) -> dict[str, int]:
+    """The newest event id about each complaint (to place a problem in the log)."""
+    found: dict[str, int] = {}
+    for event_id, _kind, data in _events(db):
+        state = data.get("complaint")
+        if isinstance(state, dict) and isinstance(state.get("reference"), str):
+            found[state["reference"]] = event_id
+    return found
+
+
+def check_complaints(db: sqlite_utils.Database) -> tuple[int, list[RowProblem]]:
+    """(complaints checked, problems): every row and its steps against its events."""
+    return check_rows(store.all_rows(db), store.all_steps(db), _events(db))
