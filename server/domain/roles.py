@@ -68,6 +68,7 @@ class Can(StrEnum):
     REPRINT_AT_KIOSK = "reprint_at_kiosk"  # by the QR's token or the typed number
     REPRINT_TICKET = "reprint_ticket"  # at the counter, by id: the clerk's own tickets
     RAISE_SILENT_ALARM = "raise_silent_alarm"  # only at the counter one is signed in at
+    HANDLE_COMPLAINTS = "handle_complaints"  # read, review, answer, close, mark spam
     # ratings of visits (docs/ratings.md)
     RATE_AT_COUNTER = "rate_at_counter"  # the counter's small rating screen (a device)
     VIEW_RATINGS = "view_ratings"  # everyone's ratings and comments, the CSV
@@ -104,6 +105,7 @@ PERMISSIONS: dict[Can, frozenset[Role]] = {
     Can.REPRINT_AT_KIOSK: frozenset({Role.KIOSK}),
     Can.REPRINT_TICKET: _STAFF,
     Can.RAISE_SILENT_ALARM: _STAFF,
+    Can.HANDLE_COMPLAINTS: _MANAGERS,
     Can.RATE_AT_COUNTER: frozenset({Role.KIOSK, Role.COUNTER}),
     Can.VIEW_RATINGS: _MANAGERS,
     Can.VIEW_OWN_RATINGS: _STAFF,
