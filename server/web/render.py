@@ -20,7 +20,8 @@ from nafitha import __version__
 from nafitha.text import catalogs, is_rtl, normalize_lang, t
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-TEXT_DOMAINS = ("web.", "common.", "ratings.")  # R: the rating box, assessment page
+# R: the rating box, assessment page; C: complaints
+TEXT_DOMAINS = ("web.", "common.", "ratings.", "complaints.")
 
 
 @cache
