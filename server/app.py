@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from nafitha import __version__
 from server.api.errors import BodyLimit, install_error_handlers
 from server.api.security_headers import SecurityHeaders
+from server.complaints_job import ComplaintsJob
 from server.config import CenterConfig, ServerSettings, load_center_config
 from server.events import EventFeed
 from server.store.database import Database
@@ -58,6 +59,7 @@ ROUTERS: tuple[str, ...] = (
     "server.api.audit",
     "server.api.integrity",  # the published integrity report
     "server.api.call_choices",  # what a counter may call out of order
+    "server.api.complaints",  # complaints and suggestions (docs/complaints.md)
     "server.api.ratings",  # ratings of visits (docs/ratings.md)
 )
 
@@ -152,6 +154,8 @@ def create_app(
         warmup.start()
         signer = HeadSigner(ctx, settings.audit_sign_events, settings.audit_sign_s)
         signer.start()
+        complaints_job = ComplaintsJob(ctx)  # overdue complaints climb (docs/complaints.md)
+        complaints_job.start()
         if relay is not None:
             relay.start()
         sender = None
@@ -169,6 +173,7 @@ def create_app(
             if sender is not None:
                 await asyncio.to_thread(sender.stop)
             await asyncio.to_thread(warmup.join, 10)
+            await asyncio.to_thread(complaints_job.stop)
             await asyncio.to_thread(signer.stop)  # signs what was written since the last head
             if (buckets := ctx.cache.get("rate_limits")) is not None:
                 buckets.close()
