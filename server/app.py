@@ -59,6 +59,8 @@ ROUTERS: tuple[str, ...] = (
     "server.api.audit",
     "server.api.integrity",  # the published integrity report
     "server.api.call_choices",  # what a counter may call out of order
+    "server.api.queue_places",  # joining the queue from a phone (docs/appointments.md)
+    "server.web.appointment_pages",  # /book, /a/<code>, /join, /p/<token>
     "server.api.complaints",  # complaints and suggestions (docs/complaints.md)
     "server.api.ratings",  # ratings of visits (docs/ratings.md)
 )

@@ -77,6 +77,10 @@ KNOWN_KINDS = frozenset(
         "complaint_answered",
         "complaint_escalated",  # level "manager" (an alert) or "ministry" (the hub's view)
         "complaint_marked_spam",
+        # joining the queue from a phone (docs/appointments.md): never the number
+        "place_joined",
+        "place_confirmed",
+        "place_lapsed",
     }
 )
 

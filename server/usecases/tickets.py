@@ -46,12 +46,16 @@ def issue_ticket(
     file: str | None = None,
     idempotency_key: str | None = None,
     person: dict[str, str | None] | None = None,
+    issued_at: float | None = None,
+    quoted: Quote | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """A new ticket for ``service_id`` (or the one this idempotency key made before).
 
     Returns (ticket, created). The number is the prefix and the day's next sequence, allocated
     in the same ``BEGIN IMMEDIATE`` transaction as the ticket, so no two processes can take one
-    number and a rolled-back issue leaves no gap.
+    number and a rolled-back issue leaves no gap. ``issued_at``/``quoted``: a place confirmed
+    from a phone (``queue_places``) keeps its join time as its issue time, and that position's
+    figures.
     """
     # A return visit for a file (docs/files.md): routed to the file's service, with
     # priority when the file waits on the citizen; the reference is checked and stored printed.
@@ -77,7 +81,8 @@ def issue_ticket(
         check_cutoff(ctx, tx, catalog, service, day, now)  # after a retry's lookup: it stands
         digest = check_person(ctx, tx, service, day, person)  # limited services only
         seq = tickets_store.next_number(tx, day, service.prefix)
-        quoted = quote_new(tx, catalog, service.id, day, priority, cache=ctx.cache)
+        if quoted is None:
+            quoted = quote_new(tx, catalog, service.id, day, priority, cache=ctx.cache)
         ticket_id = tickets_store.insert_waiting(
             tx,
             day=day,
@@ -87,7 +92,7 @@ def issue_ticket(
             service=service.id,
             priority=int(priority),
             public_token=secrets.token_urlsafe(16),
-            issued_at=now,
+            issued_at=now if issued_at is None else issued_at,
             device=actor.device,
             file=file,
             idempotency_key=idempotency_key,

@@ -20,8 +20,8 @@ from nafitha import __version__
 from nafitha.text import catalogs, is_rtl, normalize_lang, t
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# R: the rating box, assessment page; C: complaints
-TEXT_DOMAINS = ("web.", "common.", "ratings.", "complaints.")
+# W: booking; R: the rating box, assessment page; C: complaints
+TEXT_DOMAINS = ("web.", "common.", "appointments.w_", "ratings.", "complaints.")
 
 
 @cache
