@@ -92,6 +92,7 @@
     $("notify-box").classList.toggle("hidden", FINISHED.has(ticket.state));
     if (called && wasCalled === false) ring();
     wasCalled = called;
+    document.dispatchEvent(new CustomEvent("nf-ticket", { detail: ticket })); // static/rating.js
   }
 
   function showMissing() {
