@@ -40,7 +40,7 @@ from server.sms.transport import (
     Transport,
     Unavailable,
 )
-from server.store import outbox
+from server.store import outbox, ticket_phones
 from server.usecases.alerts import sync_system_alert
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Context
@@ -302,7 +302,9 @@ class Sender:
         now = self.ctx.now()
         self._next_purge = now + PURGE_EVERY_S
         with self.ctx.db.write() as tx:
-            done = outbox.purge(tx, now, now - self.settings.purge_days * 86_400.0)
+            before = now - self.settings.purge_days * 86_400.0
+            done = outbox.purge(tx, now, before)
+            done["ticket_phones"] = ticket_phones.purge(tx, before)  # a ticket's number (m030)
         if any(done.values()):
             log.info("sms purge: %s", done)
         return done

@@ -19,6 +19,7 @@ from server.store import tickets as tickets_store
 from server.store.events import append_event
 from server.store.ticket_actions import ticket_at_counter
 from server.store.waiting import queue_heads
+from server.usecases import ticket_sms
 from server.usecases.catalog import Catalog, catalog_with
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_actions import clerk_view, wrong_state
@@ -68,6 +69,7 @@ def _profile_choice(
 
 
 def _mark_called(
+    ctx: Context,
     tx: sqlite_utils.Database,
     catalog: Catalog,
     actor: Actor,
@@ -96,6 +98,7 @@ def _mark_called(
         },
         public=public_event_fields(row, catalog),
     )
+    ticket_sms.after_call(ctx, tx, catalog, row, now)  # "called" / "turn near" (docs/sms.md)
     return row
 
 
@@ -117,6 +120,7 @@ def call_next(ctx: Context, actor: Actor, counter_id: str) -> dict[str, Any] | N
             return None
         policy = profile_of(catalog, catalog.counter(counter_id)).policy
         row = _mark_called(
+            ctx,
             tx,
             catalog,
             actor,
@@ -158,6 +162,7 @@ def call_ticket(
         _check_counter_free(tx, counter_id)
         due = _profile_choice(tx, catalog, counter_id, now, day)
         row = _mark_called(
+            ctx,
             tx,
             catalog,
             actor,

@@ -252,11 +252,14 @@ def public_catalog(ctx: Context) -> dict[str, Any]:
         for s in catalog.services.values()
         if s.active
     ]
+    from server.usecases.ticket_sms import catalog_fields  # it reads this module's catalog
+
     return {
         "center": catalog.center.model_dump(mode="json"),
         "timezone": timezone,
         "categories": [c.model_dump(mode="json") for c in catalog.categories],
         "services": services,
+        "sms": catalog_fields(ctx),  # text messages offered (docs/sms.md)
     }
 
 

@@ -31,6 +31,7 @@ from server.domain.roles import Can, may, require_ticket
 from server.domain.tickets import next_state
 from server.store.events import append_event
 from server.store.ticket_actions import ticket_at_counter, update_ticket
+from server.usecases import ticket_sms
 from server.usecases.catalog import Catalog, catalog_with, load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.estimates import forget_service_time
@@ -217,6 +218,10 @@ def ticket_action(
         )
         if action == "finish":
             updated = after_finish(tx, catalog, actor, updated, outcome, note, now)
+        if action == "recall":  # text messages (docs/sms.md): "called" once, "turn near"
+            ticket_sms.after_call(ctx, tx, catalog, updated, now)
+        elif action == "cancel" and row["state"] == "waiting":  # one fewer ahead of others
+            ticket_sms.notify_near(ctx, tx, catalog, updated["day"], now)
     if action == "finish":
         forget_service_time(ctx.cache, row["day"], row["service"])
     ctx.on_event()

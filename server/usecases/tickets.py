@@ -11,6 +11,7 @@ from server.domain.hours import local_day
 from server.domain.tickets import format_number
 from server.store import tickets as tickets_store
 from server.store.events import append_event
+from server.usecases import ticket_sms
 from server.usecases.catalog import catalog_with, load_catalog, service_is_open
 from server.usecases.context import Actor, Context
 from server.usecases.cutoff import (
@@ -149,6 +150,7 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
         if ticket is None:
             raise Refusal("ticket_not_found")
         quoted = quote_waiting(db, catalog, ticket, now, ctx.cache)
+        sms = ticket_sms.ticket_fields(ctx, db, ticket)  # messages offered (docs/sms.md)
     staff = staff_view(ticket, catalog)
     return {
         "number": ticket["number"],
@@ -162,4 +164,5 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
         **{k: staff[k] for k in STEP_FIELDS},
         "center": catalog.center.name.model_dump(),
         "timezone": catalog.center.timezone,
+        **sms,
     }
