@@ -47,11 +47,13 @@ def ticket_to_print(
     timezone: str = "",
     reference: str = "",
     bring: Sequence[Mapping[str, str]] = (),
+    appointment_time: str = "",
 ) -> Ticket:
     """The printable ticket for the server's issue answer, in the citizen's language ``lang``.
 
     A return visit (``reference``, a file's) prints the reference with its dashes and, as the
-    documents, what the file still misses (``bring``).
+    documents, what the file still misses (``bring``). A ticket checked in for a booking prints
+    its slot (``appointment_time``, ``09:15`` in the center's zone).
     """
     service = answer.get("service") or {}
     issued = answer.get("issued_at")
@@ -72,6 +74,7 @@ def ticket_to_print(
         lang=lang,
         timezone=timezone if issued_at.tzinfo is not None else "",
         reprint=bool(answer.get("reprint")),
+        appointment_time=appointment_time,
     )
 
 

@@ -47,6 +47,7 @@ class Ticket:
     lang: str = ""
     timezone: str = ""
     reprint: bool = False  # a copy of a ticket already printed: it says REPRINT in both languages
+    appointment_time: str = ""  # a checked-in booking: its slot ("09:15", center's zone) is printed
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "center_name", Bilingual.of(self.center_name))

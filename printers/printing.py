@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from printers.booking_slip import BookingSlip
 from printers.encode import encode_page
 from printers.printables import FileReceipt, LayoutOptions, Ticket
 from printers.setting import PrinterSetting, parse_setting
@@ -115,6 +116,15 @@ class Printer:
         from printers.receipt_layout import render_receipt
 
         return render_receipt(receipt, self.options(lang))
+
+    def render_booking_slip(self, slip: BookingSlip, lang: str | None = None) -> Image.Image:
+        from printers.booking_slip import render_booking_slip
+
+        return render_booking_slip(slip, self.options(lang))
+
+    def print_booking_slip(self, slip: BookingSlip, lang: str | None = None) -> PrintResult:
+        """Print an appointment's booking slip; raises :class:`PrinterError` when it could not."""
+        return self.print_image(self.render_booking_slip(slip, lang))
 
     def print_ticket(self, ticket: Ticket, lang: str | None = None) -> PrintResult:
         """Print ``ticket``; raises :class:`PrinterError` when it could not go out."""

@@ -97,6 +97,10 @@ def render_ticket(ticket: Ticket, options: LayoutOptions) -> Image.Image:
             page.text(
                 label("ticket_return_visit", lang, reference=ticket.reference), lang, 26, bold=True
             )
+    elif ticket.appointment_time:  # checked in for a booking (kiosk/appointments.py)
+        for lang in langs:
+            words = t("appointments.q_paper_appointment", lang, time=ticket.appointment_time)
+            page.text(words, lang, 26, bold=True)
     elif ticket.priority:
         for lang in langs:
             page.text(label("ticket_priority", lang), lang, 26, bold=True)
