@@ -345,6 +345,72 @@ class Client:
         """Files past their stage's expected duration: counts by service and stage (managers)."""
         return self.request("GET", "/api/v1/files/overdue", retry=True)
 
+    # ------------------------------------------------------------------ appointments
+    def appointment_services(self) -> dict[str, Any]:
+        """The bookable services (documents) and what booking asks for (docs/appointments.md)."""
+        return self.request("GET", "/api/v1/appointments/services", retry=True)
+
+    def appointment_slots(
+        self, service: str, day: str | None = None, days: int = 7
+    ) -> dict[str, Any]:
+        """``days`` days of ``service``'s slots from ``day`` (YYYY-MM-DD; today when None)."""
+        params: dict[str, Any] = {"service": service, "days": days}
+        if day:
+            params["from"] = day
+        return self.request("GET", "/api/v1/appointments/slots", params=params, retry=True)
+
+    def book(
+        self,
+        service: str,
+        day: str,
+        start: str,
+        lang: str,
+        phone: str | None = None,
+        name: str | None = None,
+        notify: bool = False,
+    ) -> dict[str, Any]:
+        """Book the slot ``start`` (HH:MM) of ``day``: the booking (``code``, ``url``...)."""
+        body: dict[str, Any] = {"service": service, "day": day, "start": start, "lang": lang}
+        if phone:
+            body["phone"] = phone
+            body["notify"] = notify
+        if name:
+            body["name"] = name
+        return self.request("POST", "/api/v1/appointments", json_body=body)
+
+    def appointment(self, code: str) -> dict[str, Any]:
+        """A booking by its code (as typed or scanned, dashes or not)."""
+        return self.request("GET", f"/api/v1/appointments/{_segment(code)}", retry=True)
+
+    def cancel_appointment(self, code: str) -> dict[str, Any]:
+        return self.request("POST", f"/api/v1/appointments/{_segment(code)}/cancel")
+
+    def move_appointment(self, code: str, day: str, start: str) -> dict[str, Any]:
+        body = {"day": day, "start": start}
+        return self.request("POST", f"/api/v1/appointments/{_segment(code)}/move", json_body=body)
+
+    def check_in(self, code: str) -> dict[str, Any]:
+        """Check a booking in (kiosk or clerk): ``{appointment, ticket, late}``; ``ticket`` is
+        shaped as :meth:`issue_ticket`'s answer. Not retried: a lost answer is read again by
+        :meth:`appointment` (its ``ticket_number``), never a second ticket."""
+        return self.request("POST", f"/api/v1/appointments/{_segment(code)}/check-in")
+
+    # ------------------------------------------------------------------ places (join from a phone)
+    def join_queue(
+        self, service: str, phone: str, lang: str = "ar", notify: bool = False
+    ) -> dict[str, Any]:
+        """A place in today's queue for this phone number (docs/appointments.md)."""
+        body = {"service": service, "phone": phone, "lang": lang, "notify": notify}
+        return self.request("POST", "/api/v1/places", json_body=body)
+
+    def place(self, token: str) -> dict[str, Any]:
+        return self.request("GET", f"/api/v1/places/{_segment(token)}", retry=True)
+
+    def confirm_place(self, token: str) -> dict[str, Any]:
+        """The kiosk scanned a place's QR (``/p/<token>``): ``{place, ticket}``, the ticket shaped
+        as :meth:`issue_ticket`'s answer. Safe to retry: a confirmed place answers its ticket."""
+        return self.request("POST", f"/api/v1/places/{_segment(token)}/confirm", retry=True)
+
     # ------------------------------------------------------------------ live events
     def events(
         self, last_event_id: int | str | None = None, read_timeout: float | None = 30.0

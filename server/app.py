@@ -45,6 +45,7 @@ ROUTERS: tuple[str, ...] = (
     "server.api.silent_alarm",  # before alerts: /alerts/wait
     "server.api.alerts",
     "server.api.cutoff",  # before admin: its /services/{id}/cutoff-override
+    "server.api.appointments",  # before admin: its /admin/appointments/...
     "server.api.admin",
     "server.api.call_profiles",  # the calling profiles a manager chooses
     "server.api.events",

@@ -81,6 +81,14 @@ KNOWN_KINDS = frozenset(
         "place_joined",
         "place_confirmed",
         "place_lapsed",
+        # appointments (docs/appointments.md): codes, services, slots; never a name or a number
+        "appointment_booked",
+        "appointment_cancelled",
+        "appointment_moved",
+        "appointment_checked_in",
+        "appointment_no_show",
+        "appointment_day_closed",
+        "appointment_slot_closed",
     }
 )
 

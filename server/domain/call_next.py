@@ -10,6 +10,8 @@ Policy (documented in docs/server.md):
      5-minute service is not starved by a 30-minute one; ties go to the longest waiting.
 4. Remaining ties: the lower ticket id (first issued).
 A transfer keeps the original issue time, so a transferred citizen does not start again at the end.
+An appointment ticket counts from its slot's time instead of its issue time and is not called
+before it (``server.domain.appointment_calling``, docs/appointments.md).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from server.domain.appointment_calling import call_at, callable_now
 
 Policy = Literal["longest_wait", "target_ratio"]
 
@@ -28,6 +32,7 @@ class Waiting:
     priority: bool
     issued_at: float
     target_counter: str | None = None
+    appointment_at: float | None = None  # an appointment ticket's slot time (m032)
 
 
 def is_candidate(ticket: Waiting, counter: str, services: frozenset[str]) -> bool:
@@ -39,12 +44,13 @@ def is_candidate(ticket: Waiting, counter: str, services: frozenset[str]) -> boo
 def order_key(
     ticket: Waiting, policy: Policy, now: float, target_wait_s: Mapping[str, float]
 ) -> tuple[float, ...]:
-    """Smaller is called first."""
+    """Smaller is called first (an appointment ticket counts from its slot: ``call_at``)."""
+    since = call_at(ticket)
     if policy == "target_ratio":
         target = max(target_wait_s.get(ticket.service, 900.0), 1.0)
-        ratio = (now - ticket.issued_at) / target
-        return (-int(ticket.priority), -ratio, ticket.issued_at, ticket.id)
-    return (-int(ticket.priority), ticket.issued_at, ticket.id)
+        ratio = (now - since) / target
+        return (-int(ticket.priority), -ratio, since, ticket.id)
+    return (-int(ticket.priority), since, ticket.id)
 
 
 def choose_next(
@@ -57,7 +63,9 @@ def choose_next(
 ) -> Waiting | None:
     """The ticket ``counter`` (serving ``services``) calls next, or None when nobody waits."""
     targets = target_wait_s or {}
-    candidates = [t for t in waiting if is_candidate(t, counter, services)]
+    candidates = [
+        t for t in waiting if is_candidate(t, counter, services) and callable_now(t, now)
+    ]
     if not candidates:
         return None
     return min(candidates, key=lambda t: order_key(t, policy, now, targets))

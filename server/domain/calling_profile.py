@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Literal, Protocol
 
+from server.domain.appointment_calling import call_at, only_callable
 from server.domain.call_next import Policy, Waiting, order_key
 
 Kind = Literal["normal", "priority"]
@@ -113,7 +114,7 @@ def past_target(
     """The services whose oldest ticket among ``tickets`` has waited longer than its target."""
     oldest: dict[str, float] = {}
     for t in tickets:
-        oldest[t.service] = min(oldest.get(t.service, t.issued_at), t.issued_at)
+        oldest[t.service] = min(oldest.get(t.service, call_at(t)), call_at(t))
     return frozenset(s for s, at in oldest.items() if now - at > target_wait_s.get(s, 900.0))
 
 
@@ -161,7 +162,7 @@ def choose(
 ) -> Choice | None:
     """The ticket ``counter`` calls next under ``profile`` after ``run``, or None."""
     targets = target_wait_s or {}
-    tickets = list(waiting)
+    tickets = only_callable(waiting, now)  # an appointment ticket waits for its slot
     mains, helped = pool(tickets, counter, main, helps, profile.help_after_target, now, targets)
     candidates = mains + helped
     if not candidates:

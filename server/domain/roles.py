@@ -71,6 +71,8 @@ class Can(StrEnum):
     HANDLE_COMPLAINTS = "handle_complaints"  # read, review, answer, close, mark spam
     # ratings of visits (docs/ratings.md)
     RATE_AT_COUNTER = "rate_at_counter"  # the counter's small rating screen (a device)
+    CHECK_IN_APPOINTMENT = "check_in_appointment"  # the kiosk, or a clerk for the citizen
+    MANAGE_APPOINTMENTS = "manage_appointments"  # close days and slots, read the figures
     VIEW_RATINGS = "view_ratings"  # everyone's ratings and comments, the CSV
     VIEW_OWN_RATINGS = "view_own_ratings"  # a clerk's own averages only
 
@@ -107,6 +109,8 @@ PERMISSIONS: dict[Can, frozenset[Role]] = {
     Can.RAISE_SILENT_ALARM: _STAFF,
     Can.HANDLE_COMPLAINTS: _MANAGERS,
     Can.RATE_AT_COUNTER: frozenset({Role.KIOSK, Role.COUNTER}),
+    Can.CHECK_IN_APPOINTMENT: _STAFF | {Role.KIOSK},
+    Can.MANAGE_APPOINTMENTS: _MANAGERS,
     Can.VIEW_RATINGS: _MANAGERS,
     Can.VIEW_OWN_RATINGS: _STAFF,
 }

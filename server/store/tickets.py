@@ -13,7 +13,8 @@ import sqlite_utils
 COLUMNS = (
     "id, day, prefix, seq, number, service, priority, state, public_token, issued_at, called_at,"
     " started_at, finished_at, counter, clerk, target_counter, device, file, idempotency_key,"
-    " recalls, transfers, quoted_wait_s, visit_service, step, outcome, note, reprints"
+    " recalls, transfers, quoted_wait_s, visit_service, step, outcome, note, reprints,"
+    " appointment_code, appointment_at"  # m032: a checked-in appointment's code and slot time
 )
 
 

@@ -16,11 +16,11 @@ import sqlite_utils
 
 from server.domain.call_next import Waiting
 
-WAITING_COLUMNS = "id, service, priority, issued_at, target_counter"
+WAITING_COLUMNS = "id, service, priority, issued_at, target_counter, appointment_at"
 
 
 def _waiting(row: tuple) -> Waiting:
-    return Waiting(row[0], row[1], bool(row[2]), row[3], row[4])
+    return Waiting(row[0], row[1], bool(row[2]), row[3], row[4], row[5])
 
 
 def open_counters(db: sqlite_utils.Database) -> frozenset[str]:
@@ -71,7 +71,8 @@ def count_before(
     ticket_id: int,
 ) -> dict[str, int]:
     """Per service, the waiting tickets of the same kind (priority or normal) the longest-wait
-    order puts before this one: the earlier issue time, then the lower id; counted on the
+    order puts before this one: the earlier issue time (an appointment ticket's slot time:
+    ``issued_at`` is then the ticket's own call time), then the lower id; counted on the
     call-order index, no row read. (The other kind is placed by the calling profiles.)
     """
     names = sorted(set(services))
@@ -85,7 +86,21 @@ def count_before(
         " GROUP BY service",
         [day, *names, int(priority), issued_at, issued_at, ticket_id],
     )
-    return {r[0]: r[1] for r in rows}
+    counts = {r[0]: r[1] for r in rows}
+    # Appointment tickets (m032) are ordered by their slot's time, not their issue time: take
+    # out those counted by issue time, put back those whose slot comes first (a few rows).
+    rows = db.execute(
+        f"SELECT service, sum(CASE WHEN appointment_at < ? OR (appointment_at = ? AND id < ?)"
+        f" THEN 1 ELSE 0 END) - sum(CASE WHEN issued_at < ? OR (issued_at = ? AND id < ?)"
+        f" THEN 1 ELSE 0 END) FROM tickets INDEXED BY tickets_appointment_waiting"
+        f" WHERE appointment_at IS NOT NULL AND state = 'waiting' AND day = ?"
+        f" AND service IN ({marks}) AND priority = ? GROUP BY service",
+        [*[issued_at, issued_at, ticket_id] * 2, day, *names, int(priority)],
+    )
+    for service, change in rows:
+        if change:
+            counts[service] = counts.get(service, 0) + change
+    return {s: n for s, n in counts.items() if n > 0}
 
 
 def maybe_ahead(
@@ -140,14 +155,26 @@ def queue_heads(
     """The first waiting ticket of each service and kind (priority, normal) sent to no counter,
     then the first of each kind sent to ``counter_id``: what the
     calling profile chooses among (within one service and kind both policies keep issue order,
-    and a service's oldest ticket, which the helping rule reads, is one of its two heads)."""
+    and a service's oldest ticket, which the helping rule reads, is one of its two heads).
+    Appointment tickets (m032) are ordered by their slot's time: each service and kind has a
+    walk-in head and an appointment head (the earliest slot; a later one is called no sooner)."""
     heads: list[Waiting] = []
     for service in services:
         for priority in (1, 0):
             row = db.execute(
                 f"SELECT {WAITING_COLUMNS} FROM tickets"
                 " WHERE state = 'waiting' AND day = ? AND service = ? AND priority = ?"
-                " AND target_counter IS NULL ORDER BY issued_at, id LIMIT 1",
+                " AND target_counter IS NULL AND appointment_at IS NULL"
+                " ORDER BY issued_at, id LIMIT 1",
+                [day, service, priority],
+            ).fetchone()
+            if row:
+                heads.append(_waiting(row))
+            row = db.execute(
+                f"SELECT {WAITING_COLUMNS} FROM tickets INDEXED BY tickets_appointment_waiting"
+                " WHERE appointment_at IS NOT NULL AND state = 'waiting' AND day = ?"
+                " AND service = ? AND priority = ? AND target_counter IS NULL"
+                " ORDER BY appointment_at, id LIMIT 1",
                 [day, service, priority],
             ).fetchone()
             if row:
@@ -155,7 +182,8 @@ def queue_heads(
     for priority in (1, 0):
         row = db.execute(
             f"SELECT {WAITING_COLUMNS} FROM tickets WHERE state = 'waiting' AND day = ?"
-            " AND target_counter = ? AND priority = ? ORDER BY issued_at, id LIMIT 1",
+            " AND target_counter = ? AND priority = ?"
+            " ORDER BY coalesce(appointment_at, issued_at), id LIMIT 1",
             [day, counter_id, priority],
         ).fetchone()
         if row:

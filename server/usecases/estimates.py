@@ -27,6 +27,7 @@ from nafitha import estimate
 from nafitha.formats import wait_minutes
 from server.config import CallProfile
 from server.domain import ahead
+from server.domain.appointment_calling import call_at
 from server.domain.call_next import Policy, Waiting, order_key
 from server.domain.calling_profile import Run
 from server.store import call_runs, waiting
@@ -262,7 +263,12 @@ def quote_waiting(
     if row["state"] != "waiting":
         return CLOSED
     ticket = Waiting(
-        row["id"], row["service"], bool(row["priority"]), row["issued_at"], row["target_counter"]
+        row["id"],
+        row["service"],
+        bool(row["priority"]),
+        row["issued_at"],
+        row["target_counter"],
+        row.get("appointment_at"),  # an appointment ticket counts from its slot (m032)
     )
     live = waiting.open_counters(db)
     reach, serves = reach_of(catalog, ticket.service, ticket.target_counter, live)
@@ -278,7 +284,7 @@ def quote_waiting(
             if t.priority == ticket.priority and order_key(t, policy, now, targets) < mine
         ]
         counts = waiting.count_before(
-            db, row["day"], services, ticket.priority, ticket.issued_at, ticket.id
+            db, row["day"], services, ticket.priority, call_at(ticket), ticket.id
         )
         same = ahead.ahead_counted(counts, before, reach.counters, serves)
     else:

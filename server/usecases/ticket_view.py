@@ -92,7 +92,15 @@ def staff_view(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
         "reprints": row.get("reprints", 0),  # copies printed again (kiosk or counter), m026
         **step_fields(row, catalog),
         "note": row.get("note"),  # the clerk's note from the step before (staff only)
+        # a checked-in appointment (m032, docs/appointments.md): its code and slot time
+        "appointment_code": printed_code(row.get("appointment_code")),
+        "appointment_at": iso(row.get("appointment_at"), tz),
     }
+
+
+def printed_code(code: str | None) -> str | None:
+    """A canonical 9-symbol code as printed (``XXXX-XXXX-C``)."""
+    return None if code is None else f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
 def public_event_fields(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
