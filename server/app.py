@@ -64,6 +64,8 @@ ROUTERS: tuple[str, ...] = (
     "server.web.appointment_pages",  # /book, /a/<code>, /join, /p/<token>
     "server.api.complaints",  # complaints and suggestions (docs/complaints.md)
     "server.api.ratings",  # ratings of visits (docs/ratings.md)
+    "server.api.assessment",  # the self-assessment page's measures
+    "server.web.assessment_page",  # /assessment
 )
 
 
