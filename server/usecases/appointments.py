@@ -1,56 +1,46 @@
-"""Booking an appointment, seeing it, cancelling and moving it; the bookable services and slots.
+"""Booking an appointment, seeing it, cancelling and moving it (docs/appointments.md).
 
-The rules are pure (``server/domain/appointments.py``); here they meet the store. A booking's
-capacity check and its insert share one ``BEGIN IMMEDIATE`` transaction (``ctx.db.write()``), so
-concurrent bookings of a slot's last places, from any number of clients and worker processes,
-never take more than its capacity. docs/appointments.md says it all in words.
+The rules are pure (``server/domain/appointments.py``); slots are read by
+``server/usecases/appointment_slots.py``. A booking's capacity check and its insert share one
+``BEGIN IMMEDIATE`` transaction (``ctx.db.write()``), so concurrent bookings of a slot's last
+places, from any number of clients and worker processes, never take more than its capacity.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlite_utils
 
 from nafitha.phone_numbers import Phone
 from nafitha.reference import Malformed, Mistyped, new_reference, parse_reference
-from server.config import AppointmentSettings, Service
+from server.config import Service
 from server.domain import appointments as rules
 from server.domain.appointment_calling import status_now
 from server.domain.errors import Refusal
-from server.domain.hours import is_open, local_day
+from server.domain.hours import local_day
 from server.store import appointments as store
 from server.store import outbox
 from server.store.events import append_event
 from server.store.rate_limits import shared_buckets
+from server.usecases.appointment_slots import (
+    MAX_DAYS,
+    bookable,
+    day_view,
+    mean_s,
+    parse_day,
+    services,
+    settings_of,
+    slots,
+)
 from server.usecases.catalog import Catalog, load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.sms_notices import check_phone, record_consent
 
-MAX_DAYS = 31  # days one slots request may cover
-MEASURED_DAYS = 28  # the service time is measured over these last days
 REMINDER_AT = "07:00"  # the reminder goes no earlier than this on the booking's day
 
-
-def settings_of(catalog: Catalog) -> AppointmentSettings:
-    return catalog.center.appointments
-
-
-def parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Refusal("invalid_input", field="day", reason="YYYY-MM-DD") from None
-
-
-def bookable(catalog: Catalog, service_id: str) -> Service:
-    """The service, refused ``not_bookable`` unless it takes appointments."""
-    service = catalog.service(service_id)
-    if not service.appointments or not service.active:
-        raise Refusal("not_bookable", service=service_id)
-    return service
+__all__ = ["MAX_DAYS", "bookable", "parse_day", "services", "settings_of", "slots"]
 
 
 def code_of(text: str) -> str:
@@ -88,149 +78,6 @@ def check_booking_allowed(ctx: Context, actor: Actor, address: str) -> None:
     )
     if wait:
         raise Refusal.retry_after("booking_rate_limited", wait)
-
-
-# -- capacity ---------------------------------------------------------------------------------
-def mean_s(db: sqlite_utils.Database, service: Service, today: date) -> float:
-    """The service's measured mean, shrunk to its prior (``rules.mean_service_s``)."""
-    first = (today - timedelta(days=MEASURED_DAYS)).isoformat()
-    measured, count = store.mean_duration(db, service.id, first, today.isoformat())
-    return rules.mean_service_s(service.service_time_s, measured, count)
-
-
-def share_at(ctx: Context, catalog: Catalog, service: Service, at: float) -> float:
-    """The counters' time the service has at ``at`` (``rules.counter_share``)."""
-    tz = catalog.center.timezone
-    open_services = frozenset(
-        s.id
-        for s in catalog.services.values()
-        if s.active and (ctx.settings.ignore_hours or is_open(s.hours, at, tz))
-    )
-    serves = {c.id: frozenset(c.services) for c in catalog.counters.values()}
-    return rules.counter_share(service.id, serves, open_services)
-
-
-@dataclass(frozen=True)
-class DayView:
-    day: date
-    closed: bool
-    why: str | None  # closed_by_manager, no_hours, outside_horizon
-    reason: str | None  # the manager's words for a closed day
-    slots: list[rules.SlotState]
-
-
-def day_view(
-    ctx: Context,
-    db: sqlite_utils.Database,
-    catalog: Catalog,
-    service: Service,
-    day: date,
-    today: date,
-    mean: float,
-    only: str | None = None,
-) -> DayView:
-    """One day of a service as booking sees it (``only``: read just that slot's count)."""
-    settings = settings_of(catalog)
-    if not rules.in_horizon(day, today, settings.horizon_days):
-        return DayView(day, True, "outside_horizon", None, [])
-    closed = store.closed_day(db, day.isoformat())
-    if closed is not None:
-        return DayView(day, True, "closed_by_manager", closed["reason"], [])
-    every_day = ctx.settings.ignore_hours
-    slots = rules.day_slots(
-        service.hours, day, catalog.center.timezone, settings.slot_min, every_day
-    )
-    if not slots:
-        return DayView(day, True, "no_hours", None, [])
-    iso_day = day.isoformat()
-    if only is not None:
-        slots = [s for s in slots if s.start == only]
-        booked = {only: store.booked_in_slot(db, iso_day, service.id, only)}
-    else:
-        booked = store.booked_by_slot(db, iso_day, service.id)
-    shut = store.closed_slots(db, iso_day, iso_day)
-    states = []
-    for slot in slots:
-        cap = rules.capacity(
-            share_at(ctx, catalog, service, slot.at),
-            settings.slot_min * 60.0,
-            mean,
-            settings.walk_in_share,
-        )
-        closed_slot = (iso_day, slot.start, "") in shut or (iso_day, slot.start, service.id) in shut
-        states.append(rules.SlotState(slot, cap, booked.get(slot.start, 0), closed_slot))
-    return DayView(day, False, None, None, states)
-
-
-# -- reads ------------------------------------------------------------------------------------
-def services(ctx: Context) -> dict[str, Any]:
-    """The bookable services with their documents, and what booking asks for."""
-    catalog = load_catalog(ctx)
-    settings = settings_of(catalog)
-    return {
-        "services": [
-            {
-                "id": s.id,
-                "name": s.name.model_dump(),
-                "category": s.category,
-                "documents": [d.model_dump() for d in s.documents],
-            }
-            for s in catalog.services.values()
-            if s.appointments and s.active
-        ],
-        "ask_name": settings.ask_name,
-        "ask_phone": settings.ask_phone or settings.require_phone,
-        "require_phone": settings.require_phone,
-        "messages": ctx.settings.sms is not None,  # whether a phone can get messages
-        "horizon_days": settings.horizon_days,
-        "slot_min": settings.slot_min,
-        "early_checkin_min": settings.early_checkin_min,  # the kiosk's "come back at HH:MM"
-        "grace_min": settings.grace_min,
-        "timezone": catalog.center.timezone,
-    }
-
-
-def slots(ctx: Context, service_id: str, first: str | None, days: int) -> dict[str, Any]:
-    """The slots of ``days`` days from ``first`` (today when None), with capacity and free."""
-    catalog = load_catalog(ctx)
-    service = bookable(catalog, service_id)
-    now = ctx.now()
-    today = date.fromisoformat(local_day(now, catalog.center.timezone))
-    start = parse_day(first) if first else today
-    if not 1 <= days <= MAX_DAYS:
-        raise Refusal("bad_day_range", most=MAX_DAYS)
-    out = []
-    with ctx.db.snapshot() as db:
-        mean = mean_s(db, service, today)
-        for i in range(days):
-            view = day_view(ctx, db, catalog, service, start + timedelta(days=i), today, mean)
-            out.append(
-                {
-                    "day": view.day.isoformat(),
-                    "closed": view.closed,
-                    "why": view.why,
-                    "reason": view.reason,
-                    "slots": [
-                        {
-                            "start": s.slot.start,
-                            "end": s.slot.end,
-                            "at": s.slot.at,
-                            "capacity": s.capacity,
-                            "booked": s.booked,
-                            "free": 0 if s.slot.at <= now else s.free,
-                            "closed": s.closed,
-                            "past": s.slot.at <= now,
-                        }
-                        for s in view.slots
-                    ],
-                }
-            )
-    return {
-        "service": service.id,
-        "service_name": service.name.model_dump(),
-        "timezone": catalog.center.timezone,
-        "days": out,
-    }
 
 
 def view_of(ctx: Context, catalog: Catalog, row: dict[str, Any], db: Any = None) -> dict[str, Any]:

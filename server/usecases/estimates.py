@@ -297,7 +297,11 @@ def quote_waiting(
     helped = 0.0
     if ticket.target_counter is None:
         helped = _help_share(catalog, ticket.service, reach, live, all_counts, sent)
-    return _quote(db, catalog, ticket.service, row["day"], reach, by_service, live, cache, helped)
+    quote = _quote(db, catalog, ticket.service, row["day"], reach, by_service, live, cache, helped)
+    until_slot = (ticket.appointment_at or 0.0) - now  # not called before its slot (m032)
+    if quote.estimated_wait_s is not None and quote.estimated_wait_s < until_slot:
+        return Quote(quote.people_ahead, round(until_slot), quote.callable)
+    return quote
 
 
 def queue_figures(
