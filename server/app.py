@@ -63,6 +63,7 @@ ROUTERS: tuple[str, ...] = (
     "server.api.queue_places",  # joining the queue from a phone (docs/appointments.md)
     "server.web.appointment_pages",  # /book, /a/<code>, /join, /p/<token>
     "server.api.complaints",  # complaints and suggestions (docs/complaints.md)
+    "server.web.complaint_pages",  # /c, /c/<reference>, /complaints-admin
     "server.api.ratings",  # ratings of visits (docs/ratings.md)
     "server.api.assessment",  # the self-assessment page's measures
     "server.web.assessment_page",  # /assessment
