@@ -25,6 +25,7 @@ from counter.live import LiveFeed
 from counter.receipts import ReceiptOutput
 from counter.screens import SCREENS
 from counter.silent_alarm import SilentAlarm, is_alarm_key
+from counter.sms_status import SmsWatch
 from counter.state import CounterState
 from nafitha.client import Client
 from nafitha.gui.background import Background
@@ -50,6 +51,7 @@ class CounterApp(App):
             self.state, self.client, self.background, self.receipts, on_login=self._logged_in
         )
         self.live = LiveFeed(settings.server, self.state, self.actions, verify=settings.verify)
+        self.sms = SmsWatch(settings.server, self.state, verify=settings.verify)
         self.alarm = SilentAlarm(
             self.state, lambda token: Client(settings.server, token=token, verify=settings.verify)
         )
@@ -106,6 +108,7 @@ class CounterApp(App):
 
     def on_stop(self) -> None:
         self.live.stop()
+        self.sms.stop()
         self.background.shutdown()
         if self.scanner is not None:
             self.scanner.stop()
@@ -113,6 +116,7 @@ class CounterApp(App):
     def _logged_in(self) -> None:
         self.client.token = self.state.token
         self.live.start(self.state.token)
+        self.sms.start()
 
     def _start_scanner(self) -> None:
         from nafitha.scanner import open_scanner

@@ -33,6 +33,7 @@ STATE_FIELDS = (
     "file",
     "receipt_image",
     "center",
+    "sms_state",
 )
 
 

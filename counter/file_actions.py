@@ -22,10 +22,18 @@ class FileActions:
     _do: Callable[..., None]
 
     def open_file(
-        self, name: str, national_id: str, phone: str, received: Sequence[int], note: str
+        self,
+        name: str,
+        national_id: str,
+        phone: str,
+        received: Sequence[int],
+        note: str,
+        notify: bool = False,
+        lang: str = "ar",
     ) -> None:
         """Open a file for the citizen being served; ``received`` are indexes into the service's
-        required documents."""
+        required documents. ``notify``: the citizen agreed to text messages at ``phone`` in
+        ``lang`` (the server checks the number and refuses the whole file with the reason)."""
         ticket = dict(self.state.ticket)
         service = service_id(ticket)
         if not name.strip():
@@ -36,6 +44,9 @@ class FileActions:
             citizen["national_id"] = national_id.strip()
         if phone.strip():
             citizen["phone"] = phone.strip()
+        elif notify:
+            self.state.say("sms_phone_needed", "error")
+            return
 
         def call() -> dict[str, Any]:
             return self.client.open_file(
@@ -44,6 +55,8 @@ class FileActions:
                 documents_received=list(received),
                 ticket=ticket.get("id"),
                 note=note.strip() or None,
+                notify=notify,
+                lang=lang,
             )
 
         def done(answer: dict[str, Any]) -> None:

@@ -100,6 +100,10 @@ class CounterState(EventDispatcher):
 
     last_event_id = StringProperty("")
 
+    sms_state = StringProperty("")
+    """The modem's state from the server's health (counter/sms_status.py); "" when the server
+    sends no text messages (then none are offered)."""
+
     def say(self, key: str, kind: str = "info", **params: object) -> None:
         """Show one of the counter's own texts as the notice."""
         self.notice = both(f"counter.{key}", **params)

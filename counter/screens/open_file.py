@@ -1,11 +1,13 @@
 """Open a file for the citizen being served: who they are, and the service's required documents as
-a checklist (each one missing until ticked received)."""
+a checklist (each one missing until ticked received). When the server sends text messages, the
+citizen may agree to them ("file ready", "documents missing") at the phone number given, in the
+language they choose (docs/sms.md)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from counter.screens.base import CounterScreen, load_kv
 from counter.screens.widgets import CheckRow
@@ -16,6 +18,10 @@ load_kv(__file__)
 
 class OpenFileScreen(CounterScreen):
     has_documents = BooleanProperty(False)
+    notify = BooleanProperty(False)
+    """The citizen agreed to text messages about this file (only offered with messages on)."""
+    sms_lang = StringProperty("ar")
+    """The language of the citizen's messages."""
 
     def on_kv_post(self, *_: Any) -> None:
         self.app.state.fbind("lang", self._relabel)
@@ -23,6 +29,8 @@ class OpenFileScreen(CounterScreen):
     def on_pre_enter(self, *_: Any) -> None:
         for field in ("citizen_name", "national_id", "phone", "note"):
             self.ids[field].text = ""
+        self.notify = False
+        self.sms_lang = self.app.state.lang
         self.has_documents = bool(self.documents())
         box = self.ids.documents
         box.clear_widgets()
@@ -62,7 +70,15 @@ class OpenFileScreen(CounterScreen):
             self.ids.phone.text,
             self.received(),
             self.ids.note.text,
+            notify=self.notify and bool(self.app.state.sms_state),
+            lang=self.sms_lang,
         )
+
+    def action_toggle_notify(self) -> None:
+        self.notify = not self.notify
+
+    def action_toggle_sms_lang(self) -> None:
+        self.sms_lang = "en" if self.sms_lang == "ar" else "ar"
 
     def action_cancel(self) -> None:
         self.app.state.clear_notice()

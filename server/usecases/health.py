@@ -7,6 +7,7 @@ from typing import Any
 from nafitha import __version__
 from server.clock import clock_warnings, read_clock_state, system_zone_name
 from server.domain.roles import Can, may
+from server.sms.health import sms_health
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Actor, Context
 
@@ -41,7 +42,7 @@ def health(ctx: Context) -> tuple[dict[str, Any], bool]:
     if (relay := ctx.cache.get("national_relay")) is not None:  # docs/national.md, "Relay"
         body["national"] = relay.status()
     if (sender := ctx.cache.get("sms_sender")) is not None:  # docs/sms.md, "Health"
-        body["sms"] = {"state": sender.status()["state"]}
+        body["sms"] = sms_health(ctx, sender)  # a standby worker answers from the alerts
     return body, fault is None
 
 
