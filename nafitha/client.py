@@ -411,6 +411,22 @@ class Client:
         as :meth:`issue_ticket`'s answer. Safe to retry: a confirmed place answers its ticket."""
         return self.request("POST", f"/api/v1/places/{_segment(token)}/confirm", retry=True)
 
+    # ------------------------------------------------------------- complaints (docs/complaints.md)
+    def complaint_options(self) -> dict[str, Any]:
+        """Kinds with their topics, what a complaint may be about, services, whether SMS is on."""
+        return self.request("GET", "/api/v1/complaints/options", retry=True)
+
+    def file_complaint(self, **body: Any) -> dict[str, Any]:
+        """A new complaint or suggestion (``kind, about, service?, topic?, text?, anonymous,
+        phone?, lang``): ``{reference, url, deadline, ...}``. Not retried: a lost answer files
+        none or one, never two (a kiosk shows the error and the citizen tries again)."""
+        clean = {key: value for key, value in body.items() if value is not None}
+        return self.request("POST", "/api/v1/complaints", json_body=clean)
+
+    def complaint(self, reference: str) -> dict[str, Any]:
+        """A complaint's public view by its reference: status, answer, dates; never the phone."""
+        return self.request("GET", f"/api/v1/complaints/{_segment(reference)}", retry=True)
+
     # ------------------------------------------------------------------ live events
     def events(
         self, last_event_id: int | str | None = None, read_timeout: float | None = 30.0
