@@ -4,6 +4,7 @@
     nafitha kiosk --config /etc/nafitha/kiosk.toml
     nafitha kiosk --server http://10.0.0.2:8000 --token T --printer tcp://10.0.0.9:9100 \\
                   --scanner /dev/ttyACM0 --size 1920x1080 --fullscreen
+    nafitha kiosk --mode rating --counter c3   # the rating screen at counter 3 (docs/ratings.md)
 """
 
 from __future__ import annotations
@@ -26,13 +27,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fullscreen", action="store_true", default=None, help="fill the screen (a real kiosk)"
     )
     parser.add_argument("--lang", choices=("ar", "en"), help="the welcome screen's language")
+    parser.add_argument(
+        "--mode",
+        choices=("tickets", "rating"),
+        help="tickets (the entrance kiosk) or rating (a counter's rating screen, docs/ratings.md)",
+    )
+    parser.add_argument("--counter", help="the counter a rating screen stands at, e.g. c3")
+
+
+FLAGS = ("server", "token", "printer", "scanner", "size", "fullscreen", "lang")
 
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        key: getattr(args, key, None)
-        for key in ("server", "token", "printer", "scanner", "size", "fullscreen", "lang")
-    }
+    return {key: getattr(args, key, None) for key in (*FLAGS, "mode", "counter")}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +50,10 @@ def run(args: argparse.Namespace) -> int:
     from nafitha.settings import ConfigError
 
     settings = load_kiosk_settings(args.config, overrides(args))
+    if settings.mode == "rating":  # a counter's rating screen: no printer, no scanner
+        from kiosk.rating_mode import run_rating_screen
+
+        return run_rating_screen(settings, args.config, args.size is not None)
     source = args.config or "<command line>"
     try:  # a port not plugged in yet is waited for (staff get an alert); a bad URL is an error
         scanner = open_scanner(settings.scanner, settings.scanner_baudrate)

@@ -55,6 +55,16 @@ class KioskSettings(AppSettings):
     request_timeout_s: float = Field(5.0, ge=0.5, le=60)
     device_name: str = Field("", max_length=100)
     """How alerts name this kiosk for staff (e.g. "entrance left"); empty: the token's device."""
+    mode: str = "tickets"
+    """``tickets`` (the entrance kiosk) or ``rating`` (a small screen at one counter where the
+    citizen rates the visit just finished there: docs/ratings.md)."""
+    counter: str = Field("", max_length=64)
+    """The counter a ``rating`` screen stands at (its id, e.g. ``c3``)."""
+    rating_poll_s: float = Field(3.0, ge=0.2, le=60)
+    """Seconds between the rating screen's checks for a finished visit (the live events also
+    wake it at once)."""
+    rating_thanks_s: float = Field(6.0, ge=1, le=120)
+    """Seconds the rating screen says thank you before it goes back to waiting."""
 
     @field_validator("scanner")
     @classmethod
@@ -62,6 +72,13 @@ class KioskSettings(AppSettings):
         value = value.strip()
         if not value:
             raise ValueError('must be "wedge", "none" or a serial port such as /dev/ttyACM0')
+        return value
+
+    @field_validator("mode")
+    @classmethod
+    def _mode(cls, value: str) -> str:
+        if value not in ("tickets", "rating"):
+            raise ValueError('must be "tickets" or "rating"')
         return value
 
     @field_validator("lang")
