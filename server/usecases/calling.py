@@ -20,6 +20,7 @@ from server.store.events import append_event
 from server.store.ticket_actions import ticket_at_counter
 from server.store.waiting import queue_heads
 from server.usecases import ticket_sms
+from server.usecases.appointments import expire as expire_bookings
 from server.usecases.catalog import Catalog, catalog_with
 from server.usecases.context import Actor, Context
 from server.usecases.ticket_actions import clerk_view, wrong_state
@@ -115,6 +116,7 @@ def call_next(ctx: Context, actor: Actor, counter_id: str) -> dict[str, Any] | N
     day = local_day(now, catalog.center.timezone)
     with ctx.db.write() as tx:
         _check_counter_free(tx, counter_id)
+        expire_bookings(ctx, tx, catalog, now)  # bookings past slot + grace: no-shows (m032)
         chosen = _profile_choice(tx, catalog, counter_id, now, day)
         if chosen is None:
             return None

@@ -190,6 +190,16 @@ def test_a_booking_not_checked_in_by_the_grace_is_a_no_show(env: AppEnv) -> None
     assert cancel.json()["error"]["code"] == "booking_no_show"
 
 
+def test_a_call_marks_the_no_shows_without_any_read(env: AppEnv) -> None:
+    code = code_of(book(env, "10:30"))
+    clerk = env.login("clerk4", counter="c4")
+    env.clock.set_local(f"{MONDAY} 10:46")
+    assert env.http.post("/api/v1/counters/c4/next", headers=clerk).status_code == 204
+    assert [e["data"]["code"] for e in events(env, "appointment_no_show")] == [
+        code.replace("-", "")
+    ]
+
+
 def test_the_manager_closes_days_and_slots(env: AppEnv) -> None:
     manager = env.login("manager")
     clerk = env.login("clerk1")
