@@ -19,6 +19,8 @@ from kivy.properties import NumericProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.alerts import AlertOutbox
+from kiosk.appointment_booking import BookingFlow
+from kiosk.appointments import CheckInFlow
 from kiosk.catalog import Catalog, parse_catalog, queue_text
 from kiosk.config import KioskSettings
 from kiosk.control import IDLE_WARNING_S, control_commands
@@ -33,7 +35,7 @@ from nafitha.gui.automation import serve_control
 from nafitha.gui.background import Background
 from nafitha.gui.fonts import register_fonts
 from nafitha.gui.theme import PALETTE
-from nafitha.reference import LENGTH
+from nafitha.reference import LENGTH, kind_of
 from nafitha.reference import normalize as compact
 from nafitha.scanner import DummyScanner, ScanError, Scanner
 from nafitha.text import both, t
@@ -42,7 +44,7 @@ from printers.queue_words import queue_lines
 log = logging.getLogger("nafitha.kiosk")
 
 CATALOG_REFRESH_S = 15.0  # the services' queue figures (waiting, about how long) stay fresh
-SCANS_IGNORED_ON = ("issuing", "ticket", "confirm")
+SCANS_IGNORED_ON = ("issuing", "ticket", "confirm", "appointment_confirm")
 BACK = {
     "categories": "welcome",
     "services": "categories",
@@ -52,6 +54,13 @@ BACK = {
     "reprint_result": "welcome",
     "cutoff": "services",  # a service past its cut-off (kiosk/cutoff.py)
     "person": "confirm",  # who takes the ticket, for a limited service
+    "appointment_entry": "welcome",  # I have an appointment (kiosk/appointments.py)
+    "appointment_result": "welcome",
+    "appointment_services": "welcome",  # book an appointment (kiosk/appointment_booking.py)
+    "appointment_days": "appointment_services",
+    "appointment_slots": "appointment_days",
+    "appointment_confirm": "appointment_slots",
+    "appointment_slip": "welcome",
 }
 
 
@@ -107,6 +116,18 @@ class KioskApp(App):
             self.state, self.background, self.client, self.printer, self.alerts, self.go
         )
         self.printer_watch = PrinterWatch(self.state, self.background, self.printer)
+        self.booking = BookingFlow(
+            self.state, self.background, self.client, self.printer, self.alerts, self.go
+        )
+        self.checkin = CheckInFlow(
+            self.state,
+            self.background,
+            self.client,
+            self.printer,
+            self.alerts,
+            self.go,
+            lambda: self.booking.early_checkin_min,
+        )
         Window.bind(on_resize=self._resized)
         self._resized(Window, *Window.size)
         self.manager = ScreenManager(transition=NoTransition())
@@ -217,6 +238,8 @@ class KioskApp(App):
         self.issuer.cancel()
         self.issuer.finish()
         self.reprint.reset()
+        self.checkin.reset()
+        self.booking.reset()
         self.state.start_over(self.settings.lang)
         self.go("welcome")
         self.taps = 0
@@ -298,6 +321,10 @@ class KioskApp(App):
         self.state.track_error = {}
 
     def search(self) -> None:
+        """Look the file up; a booking code typed here is a check-in (one keypad, any code)."""
+        if kind_of(self.state.reference_input) == "booking":
+            self.checkin.scanned(self.state.reference_input)
+            return
         self.lookup.look_up(self.state.reference_input)
 
     def ticket_for_file(self) -> None:
@@ -317,6 +344,8 @@ class KioskApp(App):
         if self.manager.current in SCANS_IGNORED_ON:
             return
         if self.reprint.scanned(text):  # a ticket's QR: print it again
+            return
+        if self.checkin.scanned(text):  # a booking's or a phone place's code: its ticket
             return
         if self.manager.current != "track_entry":
             self.go("track_entry")
@@ -351,6 +380,7 @@ class KioskApp(App):
         self.state.catalog = parse_catalog(payload)
         self.state.catalog_loaded = True
         self.state.server_ok = True
+        self.booking.refresh_offer()  # whether the welcome screen offers appointments
         self.alerts.flush()
         self._schedule_catalog(CATALOG_REFRESH_S)
 

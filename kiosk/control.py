@@ -51,6 +51,8 @@ def snapshot(app: Any) -> dict[str, Any]:
             "ticket": dict(app.reprint.state.ticket),
             "print_error": dict(app.reprint.state.print_error),
         },
+        "checkin": app.checkin.snapshot(),  # issue 19 (kiosk/appointments.py)
+        "booking": app.booking.snapshot(),  # (kiosk/appointment_booking.py)
     }
 
 

@@ -1,5 +1,12 @@
 """The kiosk's screens: one class and one ``.kv`` file each, all reachable by name."""
 
+from kiosk.screens.appointment_confirm import AppointmentConfirmScreen
+from kiosk.screens.appointment_days import AppointmentDaysScreen
+from kiosk.screens.appointment_entry import AppointmentEntryScreen
+from kiosk.screens.appointment_result import AppointmentResultScreen
+from kiosk.screens.appointment_services import AppointmentServicesScreen
+from kiosk.screens.appointment_slip import AppointmentSlipScreen
+from kiosk.screens.appointment_slots import AppointmentSlotsScreen
 from kiosk.screens.categories import CategoriesScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.cutoff_notice import CutoffScreen
@@ -26,4 +33,11 @@ SCREENS = (
     TrackResultScreen,
     ReprintEntryScreen,
     ReprintResultScreen,
+    AppointmentEntryScreen,  # issue 19: check in, confirm a phone place (kiosk/appointments.py)
+    AppointmentResultScreen,
+    AppointmentServicesScreen,  # book at the kiosk (kiosk/appointment_booking.py)
+    AppointmentDaysScreen,
+    AppointmentSlotsScreen,
+    AppointmentConfirmScreen,
+    AppointmentSlipScreen,
 )
