@@ -52,6 +52,16 @@ def _demo_files(setup: DemoSetup) -> None:
 STEPS.append(_demo_files)
 
 
+def _demo_bookings(setup: DemoSetup) -> None:
+    """Bookings to check in at the kiosk (docs/appointments.md), imported only when run."""
+    from server.demo.appointments import demo_bookings_step
+
+    demo_bookings_step(setup)
+
+
+STEPS.append(_demo_bookings)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port of the server")
