@@ -22,6 +22,7 @@ from kiosk.alerts import AlertOutbox
 from kiosk.appointment_booking import BookingFlow
 from kiosk.appointments import CheckInFlow
 from kiosk.catalog import Catalog, parse_catalog, queue_text
+from kiosk.complaints import ComplaintFlow
 from kiosk.config import KioskSettings
 from kiosk.control import IDLE_WARNING_S, control_commands
 from kiosk.cutoff import needs_person, past_cutoff, person_complete
@@ -116,6 +117,9 @@ class KioskApp(App):
             self.state, self.background, self.client, self.printer, self.alerts, self.go
         )
         self.printer_watch = PrinterWatch(self.state, self.background, self.printer)
+        self.complaints = ComplaintFlow(  # complaints and suggestions (kiosk/complaints.py)
+            self.state, self.background, self.client, self.printer, self.alerts, self.go
+        )
         self.booking = BookingFlow(
             self.state, self.background, self.client, self.printer, self.alerts, self.go
         )
@@ -230,6 +234,8 @@ class KioskApp(App):
         current = self.manager.current
         if current == "confirm":
             self.go(self._confirm_back)
+        elif current.startswith("complaint_"):
+            self.complaints.back(current)
         else:
             self.go(BACK.get(current, "welcome"))
 
@@ -238,6 +244,7 @@ class KioskApp(App):
         self.issuer.cancel()
         self.issuer.finish()
         self.reprint.reset()
+        self.complaints.reset()
         self.checkin.reset()
         self.booking.reset()
         self.state.start_over(self.settings.lang)
@@ -325,6 +332,9 @@ class KioskApp(App):
         if kind_of(self.state.reference_input) == "booking":
             self.checkin.scanned(self.state.reference_input)
             return
+        if kind_of(self.state.reference_input) == "complaint":  # its status and answer
+            self.complaints.look_up(self.state.reference_input)
+            return
         self.lookup.look_up(self.state.reference_input)
 
     def ticket_for_file(self) -> None:
@@ -346,6 +356,8 @@ class KioskApp(App):
         if self.reprint.scanned(text):  # a ticket's QR: print it again
             return
         if self.checkin.scanned(text):  # a booking's or a phone place's code: its ticket
+            return
+        if self.complaints.scanned(text):  # a complaint slip: its status and answer
             return
         if self.manager.current != "track_entry":
             self.go("track_entry")
