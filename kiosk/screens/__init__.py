@@ -8,6 +8,11 @@ from kiosk.screens.appointment_services import AppointmentServicesScreen
 from kiosk.screens.appointment_slip import AppointmentSlipScreen
 from kiosk.screens.appointment_slots import AppointmentSlotsScreen
 from kiosk.screens.categories import CategoriesScreen
+from kiosk.screens.complaint_choose import ComplaintChooseScreen
+from kiosk.screens.complaint_done import ComplaintDoneScreen
+from kiosk.screens.complaint_phone import ComplaintPhoneScreen
+from kiosk.screens.complaint_result import ComplaintResultScreen
+from kiosk.screens.complaint_text import ComplaintTextScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.cutoff_notice import CutoffScreen
 from kiosk.screens.issuing import IssuingScreen
@@ -33,6 +38,11 @@ SCREENS = (
     TrackResultScreen,
     ReprintEntryScreen,
     ReprintResultScreen,
+    ComplaintChooseScreen,  # issue 20: complaints and suggestions (kiosk/complaints.py)
+    ComplaintTextScreen,
+    ComplaintPhoneScreen,
+    ComplaintDoneScreen,
+    ComplaintResultScreen,
     AppointmentEntryScreen,  # issue 19: check in, confirm a phone place (kiosk/appointments.py)
     AppointmentResultScreen,
     AppointmentServicesScreen,  # book at the kiosk (kiosk/appointment_booking.py)
