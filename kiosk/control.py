@@ -53,6 +53,7 @@ def snapshot(app: Any) -> dict[str, Any]:
         },
         "checkin": app.checkin.snapshot(),  # issue 19 (kiosk/appointments.py)
         "booking": app.booking.snapshot(),  # (kiosk/appointment_booking.py)
+        "complaints": app.complaints.snapshot(),  # issue 20 (kiosk/complaints.py)
     }
 
 
