@@ -174,6 +174,13 @@ class CounterActions(ServingActions, FileActions):
 
     def refresh_today(self) -> None:
         self._do(self.client.clerk_today, self._show_today, busy=False, failed=lambda exc: None)
+        self._do(self.client.my_ratings, self._show_ratings, busy=False, failed=lambda exc: None)
+
+    def _show_ratings(self, mine: dict[str, Any] | None) -> None:
+        """The clerk's own rating today (docs/ratings.md): shown beside the day's figures."""
+        today = (mine or {}).get("today") or {}
+        self.state.rating_count = int(today.get("count") or 0)
+        self.state.rating_mean = float(today.get("mean") or 0.0)
 
     def _show_queue(self, queue: dict[str, Any]) -> None:
         self.state.queue = queue

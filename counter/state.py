@@ -92,6 +92,8 @@ class CounterState(EventDispatcher):
 
     served_count = NumericProperty(0)
     average_service_s = NumericProperty(0.0)
+    rating_mean = NumericProperty(0.0)  # the clerk's own mean stars today (0: none yet)
+    rating_count = NumericProperty(0)
 
     file = DictProperty({})
     """The file on screen (opened or looked up), as the server gives it."""
@@ -188,5 +190,7 @@ class CounterState(EventDispatcher):
         self.pause_reason = ""
         self.served_count = 0
         self.average_service_s = 0.0
+        self.rating_mean = 0.0
+        self.rating_count = 0
         self.receipt_image = ""
         self.screen = "login"

@@ -261,6 +261,11 @@ class Client:
         """The signed-in clerk's day: ``served``, ``no_shows``, ``average_service_s``."""
         return self.request("GET", "/api/v1/me/today", retry=True)
 
+    def my_ratings(self) -> dict[str, Any]:
+        """The signed-in clerk's own rating averages: ``today``, ``week``, ``month`` (each
+        ``count``, ``mean``, ``satisfied``); nobody else's (docs/ratings.md)."""
+        return self.request("GET", "/api/v1/me/ratings", retry=True)
+
     def queue(self) -> dict[str, Any]:
         return self.request("GET", "/api/v1/queue", retry=True)
 

@@ -12,6 +12,7 @@ from counter.state import epoch, service_id
 from nafitha.formats import format_duration
 from nafitha.gui.bidi_label import BidiLabel
 from nafitha.gui.theme import PALETTE
+from nafitha.text import t
 
 load_kv(__file__)
 
@@ -76,12 +77,18 @@ class ServeScreen(CounterScreen):
             lines.append(self.app.tr("step_note", lang, note=ticket["note"]))
         return "\n".join(lines)
 
-    def today_text(self, count: float, average: float, lang: str) -> str:
-        return "{}: {}  ·  {}".format(
+    def today_text(
+        self, count: float, average: float, lang: str, stars: float = 0.0, rated: float = 0
+    ) -> str:
+        text = "{}: {}  ·  {}".format(
             self.app.tr("today", lang),
             self.app.tr("served_today", lang, count=int(count)),
             self.app.tr("average_service", lang, duration=format_duration(average, lang)),
         )
+        if rated:  # the clerk's own rating today, nobody else's (docs/ratings.md)
+            mine = t("ratings.my_ratings", lang, mean=f"{stars:.1f}", count=int(rated))
+            text = f"{text}  ·  {mine}"
+        return text
 
     def no_show_text(self, ticket: dict[str, Any], now: float, lang: str) -> str:
         """The no-show key, with the seconds left before the server accepts it."""
