@@ -30,6 +30,7 @@ from kiosk.issuing import TicketIssuer
 from kiosk.printer_watch import PrinterWatch
 from kiosk.printing import TicketPrinter, queue_figures
 from kiosk.reprint import ReprintFlow
+from kiosk.sms_optin import SmsOptinFlow
 from kiosk.state import KioskState
 from kiosk.tracking import FileLookup
 from nafitha.gui.automation import serve_control
@@ -55,6 +56,7 @@ BACK = {
     "reprint_result": "welcome",
     "cutoff": "services",  # a service past its cut-off (kiosk/cutoff.py)
     "person": "confirm",  # who takes the ticket, for a limited service
+    "sms_optin": "ticket",  # text me when my turn is near (kiosk/sms_optin.py)
     "appointment_entry": "welcome",  # I have an appointment (kiosk/appointments.py)
     "appointment_result": "welcome",
     "appointment_services": "welcome",  # book an appointment (kiosk/appointment_booking.py)
@@ -120,6 +122,7 @@ class KioskApp(App):
         self.complaints = ComplaintFlow(  # complaints and suggestions (kiosk/complaints.py)
             self.state, self.background, self.client, self.printer, self.alerts, self.go
         )
+        self.sms = SmsOptinFlow(self.state, self.background, self.client, self.go)  # docs/sms.md
         self.booking = BookingFlow(
             self.state, self.background, self.client, self.printer, self.alerts, self.go
         )
@@ -245,6 +248,7 @@ class KioskApp(App):
         self.issuer.finish()
         self.reprint.reset()
         self.complaints.reset()
+        self.sms.reset()
         self.checkin.reset()
         self.booking.reset()
         self.state.start_over(self.settings.lang)

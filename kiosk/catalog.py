@@ -74,6 +74,8 @@ class Catalog:
     center_name: dict[str, str] = field(default_factory=dict)
     categories: tuple[CategoryView, ...] = ()
     timezone: str = "UTC"  # the center's: every time shown is in it, never the kiosk PC's
+    sms_available: bool = False  # the server sends text messages (kiosk/sms_optin.py)
+    sms_countries: tuple[str, ...] = ()  # calling codes whose mobile numbers it accepts
 
     @property
     def services(self) -> dict[str, ServiceView]:
@@ -174,8 +176,13 @@ def parse_catalog(payload: Mapping[str, Any]) -> Catalog:
     center = payload.get("center") or {}
     name = center.get("name") if isinstance(center, Mapping) else center
     zone = center.get("timezone") if isinstance(center, Mapping) else None
+    sms = payload.get("sms") if isinstance(payload.get("sms"), Mapping) else {}
     return Catalog(
-        center_name=_bilingual(name, ""), categories=tuple(views), timezone=str(zone or "UTC")
+        center_name=_bilingual(name, ""),
+        categories=tuple(views),
+        timezone=str(zone or "UTC"),
+        sms_available=bool(sms.get("available")),
+        sms_countries=tuple(str(c) for c in sms.get("countries") or ()),
     )
 
 

@@ -43,6 +43,7 @@ def snapshot(app: Any) -> dict[str, Any]:
         "printer": dict(state.printer),
         "idle_left": state.idle_left,
         "taps": app.taps,
+        "sms": app.sms.snapshot(),  # text me when my turn is near (kiosk/sms_optin.py)
         "reprint": {
             "typed": app.reprint.state.typed,
             "phase": app.reprint.state.phase,

@@ -20,6 +20,8 @@ from kiosk.screens.person import PersonScreen
 from kiosk.screens.reprint_entry import ReprintEntryScreen
 from kiosk.screens.reprint_result import ReprintResultScreen
 from kiosk.screens.services import ServicesScreen
+from kiosk.screens.sms_done import SmsDoneScreen
+from kiosk.screens.sms_optin import SmsOptinScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.track_entry import TrackEntryScreen
 from kiosk.screens.track_result import TrackResultScreen
@@ -34,6 +36,8 @@ SCREENS = (
     PersonScreen,
     IssuingScreen,
     TicketScreen,
+    SmsOptinScreen,
+    SmsDoneScreen,
     TrackEntryScreen,
     TrackResultScreen,
     ReprintEntryScreen,
