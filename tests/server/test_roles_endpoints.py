@@ -78,6 +78,18 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("POST", "/api/v1/tickets/{ticket_id}/reprint"): Can.REPRINT_TICKET,
     ("POST", "/api/v1/counters/{counter}/alarm"): Can.RAISE_SILENT_ALARM,
     ("GET", "/api/v1/alerts/wait"): Can.HANDLE_ALERTS,
+    # appointments (docs/appointments.md): public by code, check-in, the manager's side
+    ("GET", "/api/v1/appointments/services"): None,
+    ("GET", "/api/v1/appointments/slots"): None,
+    ("POST", "/api/v1/appointments"): None,
+    ("GET", "/api/v1/appointments/{code}"): None,
+    ("POST", "/api/v1/appointments/{code}/cancel"): None,
+    ("POST", "/api/v1/appointments/{code}/move"): None,
+    ("POST", "/api/v1/appointments/{code}/check-in"): Can.CHECK_IN_APPOINTMENT,
+    ("GET", "/api/v1/appointments/figures"): Can.MANAGE_APPOINTMENTS,
+    ("GET", "/api/v1/admin/appointments/days/{day}"): Can.MANAGE_APPOINTMENTS,
+    ("PUT", "/api/v1/admin/appointments/days/{day}"): Can.MANAGE_APPOINTMENTS,
+    ("PUT", "/api/v1/admin/appointments/slots"): Can.MANAGE_APPOINTMENTS,
 }
 
 # Endpoints that stream for ever: only their table entry is checked, not a request.
@@ -107,6 +119,8 @@ PATH_VALUES = {
     "username": "no-such-person",
     "device_id": "no-such-device",
     "reference": "7KQ2-M9XD-M",
+    "code": "7KQ2-M9XD-M",  # a booking code (this one is a file's: mistyped as a booking)
+    "day": "2026-11-23",
 }
 
 
