@@ -35,6 +35,7 @@ from server.usecases import ticket_sms
 from server.usecases.catalog import Catalog, catalog_with, load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.estimates import forget_service_time
+from server.usecases.rating_sms import after_finish as rating_link
 from server.usecases.ticket_view import counter_brief, fetch_ticket, public_event_fields, staff_view
 from server.usecases.visit_steps import after_finish, finish_outcome
 
@@ -218,6 +219,7 @@ def ticket_action(
         )
         if action == "finish":
             updated = after_finish(tx, catalog, actor, updated, outcome, note, now)
+            rating_link(ctx, tx, catalog, updated, now)  # a visit ended: sms.rating_link
         if action == "recall":  # text messages (docs/sms.md): "called" once, "turn near"
             ticket_sms.after_call(ctx, tx, catalog, updated, now)
         elif action == "cancel" and row["state"] == "waiting":  # one fewer ahead of others
