@@ -96,7 +96,7 @@ def plan_status(current: str, target: str) -> None:
     if target not in STATUSES or target == "answered":
         raise Refusal("complaint_bad_status")
     if target not in MOVES[current]:
-        raise Refusal("complaint_wrong_state", status=current)
+        raise Refusal("complaint_wrong_state", state=current)
 
 
 def is_overdue(row: dict[str, Any], now: float) -> bool:

@@ -369,7 +369,7 @@ def answer(ctx: Context, actor: Actor, reference: str, text: str, lang: str) -> 
 
     def plan(row: dict[str, Any], now: float, tx: sqlite_utils.Database) -> dict[str, Any]:
         if row["status"] not in rules.OPEN:
-            raise Refusal("complaint_wrong_state", status=row["status"])
+            raise Refusal("complaint_wrong_state", state=row["status"])
         if row["phone"] and ctx.settings.sms is not None and outbox.may_message(tx, row["phone"]):
             params = {"center": center, "reference": printed(row["reference"])}
             outbox.queue_message(
@@ -393,7 +393,7 @@ def mark_spam(ctx: Context, actor: Actor, reference: str, spam: bool) -> dict[st
 
     def plan(row: dict[str, Any], now: float, tx: sqlite_utils.Database) -> dict[str, Any]:
         if bool(row["spam"]) == spam:
-            raise Refusal("complaint_wrong_state", status=row["status"])
+            raise Refusal("complaint_wrong_state", state=row["status"])
         if spam:
             outbox.withdraw(tx, f"complaint:{row['reference']}", now)
         return {"spam": int(spam)}
