@@ -329,3 +329,20 @@ def test_public_bookings_are_rate_limited_per_address(env: AppEnv) -> None:
     limited = answers[codes.index(429)]
     assert limited.json()["error"]["code"] == "booking_rate_limited"
     assert int(limited.headers["Retry-After"]) >= 1
+
+
+def test_the_audit_replays_the_tickets_of_check_ins(env: AppEnv) -> None:
+    """A check-in's ticket is in the log (``ticket_issued``) like any ticket: verify finds no
+    problem after on-time and late check-ins, a call and a finish."""
+    from tests.server.test_audit_replay import problems
+
+    clerk = env.login("clerk4", counter="c4")
+    on_time = code_of(book(env, "10:30"))
+    late = code_of(book(env, "11:00"))
+    env.http.post(f"/api/v1/appointments/{on_time}/check-in", headers=env.kiosk)
+    env.clock.set_local(f"{MONDAY} 11:20")
+    env.http.post(f"/api/v1/appointments/{late}/check-in", headers=env.kiosk)
+    called = env.http.post("/api/v1/counters/c4/next", headers=clerk).json()
+    assert called["appointment_code"] == on_time
+    env.http.post(f"/api/v1/tickets/{called['id']}/finish", headers=clerk)
+    assert problems(env) == []
