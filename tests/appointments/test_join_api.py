@@ -17,12 +17,16 @@ PHONE = "03 123 456"  # a Lebanese mobile: +9613123456
 OTHER = "70 123 456"
 
 
-def _env(seeded: Path, folder: Path, enabled: bool = True) -> Iterator[AppEnv]:
+def _env(seeded: Path, folder: Path, enabled: bool = True, **settings: object) -> Iterator[AppEnv]:
     config = load_center_config(DEFAULT_CENTER)
     places = config.center.places.model_copy(update={"enabled": enabled, "lapse_min": 20})
     center = config.center.model_copy(update={"places": places})
     yield from make_env(
-        seeded, folder, center=config.model_copy(update={"center": center}), ignore_hours=True
+        seeded,
+        folder,
+        center=config.model_copy(update={"center": center}),
+        ignore_hours=True,
+        **settings,
     )
 
 
@@ -157,3 +161,36 @@ def test_a_center_without_places_refuses_them(seeded_db: Path, tmp_path: Path) -
         answer = join(env)
         assert answer.status_code == 409
         assert answer.json()["error"]["code"] == "places_disabled"
+
+
+def outbox_rows(env: AppEnv) -> list[tuple]:
+    return (
+        env.ctx.db.read()
+        .execute("SELECT kind, phone, state, not_before, about FROM sms_outbox ORDER BY id")
+        .fetchall()
+    )
+
+
+def test_the_turn_near_message_waits_for_the_come_back_time_and_is_withdrawn_on_confirm(
+    seeded_db: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    sms = {"mode": "folder", "folder": str(tmp_path / "sms")}
+    for env in _env(seeded_db, tmp_path, sms=sms):
+        open_counter(env)
+        for _ in range(3):
+            env.issue("work-permit")
+        quiet = join(env, phone=OTHER).json()  # no notify: nothing queued
+        place = join(env, notify=True).json()
+        rows = outbox_rows(env)
+        assert [r[0] for r in rows] == ["place_near"] and rows[0][1] == "+9613123456"
+        assert rows[0][3] == place["come_back_at"] - 600 and rows[0][4] == f"place:{place['id']}"
+        assert quiet["id"] != place["id"]
+        env.http.post(f"/api/v1/places/{place['token']}/confirm", headers=env.kiosk)
+        assert outbox_rows(env)[0][2] == "withdrawn"
+
+
+def test_without_messages_nothing_is_queued(env: AppEnv) -> None:
+    open_counter(env)
+    assert join(env, notify=True).status_code == 201
+    assert outbox_rows(env) == []

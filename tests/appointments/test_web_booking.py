@@ -5,6 +5,7 @@ change is asked once more before it is done. Screenshots in tests/artifacts/appo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from nafitha.formats import format_time
 from nafitha.text import t
+from server.config import DEFAULT_CENTER
 from tests.support.server import RunningServer, running_server
 from tests.web.conftest import browser, open_page  # noqa: F401 - fixtures
 
@@ -133,3 +135,25 @@ def test_a_mistyped_code_says_so(demo_server: RunningServer, open_page) -> None:
         t("appointments.w_code_mistyped", "en"),
         t("appointments.w_booking_missing", "en"),
     )
+
+
+MARKUP = '<img src=x onerror="window.__xss=1"><b id=bold>renewal</b>'
+
+
+def test_names_are_shown_as_text_never_as_markup(tmp_path: Path, open_page) -> None:  # noqa: F811
+    """A service named with markup (an admin's paste) shows as its characters on /book and /join."""
+    text = DEFAULT_CENTER.read_text(encoding="utf-8")
+    named = text.replace('en = "Passport renewal" }', f"en = {json.dumps(MARKUP)} }}", 1)
+    assert named != text
+    center = tmp_path / "center.toml"
+    center.write_text(named, encoding="utf-8")
+    with running_server(tmp_path / "server", center=center) as server:
+        server.login("clerk4", counter="c4")  # so /join offers passport renewals too
+        for path in ("/book", "/join"):
+            _, page = phone(open_page, "en")
+            page.goto(f"{server.url}{path}?lang=en")
+            button = page.locator("button[data-service=passport-renewal]")
+            button.wait_for()
+            assert MARKUP in button.inner_text()
+            assert page.locator("#bold").count() == 0 and page.locator("img[src=x]").count() == 0
+            assert page.evaluate("window.__xss") is None
