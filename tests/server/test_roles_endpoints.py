@@ -58,6 +58,14 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("GET", "/api/v1/files/overdue"): Can.VIEW_OVERDUE_FILES,
     ("GET", "/api/v1/files/{reference}"): Can.VIEW_FILES,
     ("POST", "/api/v1/files/{reference}/stage"): Can.MOVE_FILE,
+    # complaints and suggestions (docs/complaints.md): filing and reading by reference are public
+    ("GET", "/api/v1/complaints/options"): None,
+    ("POST", "/api/v1/complaints"): None,
+    ("GET", "/api/v1/complaints/{reference}"): None,
+    ("GET", "/api/v1/complaints"): Can.HANDLE_COMPLAINTS,
+    ("POST", "/api/v1/complaints/{reference}/status"): Can.HANDLE_COMPLAINTS,
+    ("POST", "/api/v1/complaints/{reference}/answer"): Can.HANDLE_COMPLAINTS,
+    ("POST", "/api/v1/complaints/{reference}/spam"): Can.HANDLE_COMPLAINTS,
     ("GET", "/api/v1/track/{reference}"): None,
     ("GET", "/api/v1/me/today"): Can.SERVE_AT_COUNTER,
     # ratings of visits (docs/ratings.md): by the ticket's token, the counter's screen, managers
