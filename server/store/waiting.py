@@ -52,6 +52,20 @@ def waiting_at_least(
     return {r[0]: r[1] for r in rows}
 
 
+def appointments_after(
+    db: sqlite_utils.Database, day: str, now: float
+) -> dict[tuple[str, bool], int]:
+    """Waiting appointment tickets of ``day`` whose slot is after ``now``, per (service,
+    priority): a ticket issued now is called before them (m032, docs/appointments.md)."""
+    rows = db.execute(
+        "SELECT service, priority, count(*) FROM tickets INDEXED BY tickets_appointment_waiting"
+        " WHERE appointment_at IS NOT NULL AND state = 'waiting' AND day = ?"
+        " AND appointment_at > ? GROUP BY service, priority",
+        [day, now],
+    )
+    return {(r[0], bool(r[1])): r[2] for r in rows}
+
+
 def sent_to_counters(db: sqlite_utils.Database, day: str) -> list[Waiting]:
     """The waiting tickets of ``day`` transferred to one counter (a call clears the target)."""
     rows = db.execute(

@@ -65,7 +65,7 @@ def check_in(ctx: Context, actor: Actor, text: str) -> dict[str, Any]:
             )
         late = outcome == "late"
         seq = tickets_store.next_number(tx, day, service.prefix)
-        quoted = quote_new(tx, catalog, service.id, day, False, cache=ctx.cache) if late else None
+        quoted = quote_new(tx, catalog, service.id, day, False, ctx.cache, now) if late else None
         ticket_id = tickets_store.insert_waiting(
             tx,
             day=day,

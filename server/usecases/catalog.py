@@ -240,7 +240,8 @@ def public_catalog(ctx: Context) -> dict[str, Any]:
     from server.usecases.cutoff import cutoffs  # it reads this module's catalog
 
     with ctx.db.snapshot() as db:
-        queues = estimates.queue_figures(db, catalog, local_day(now, timezone), ctx.cache)
+        day = local_day(now, timezone)
+        queues = estimates.queue_figures(db, catalog, day, ctx.cache, now=now)
         cutoff = cutoffs(ctx, db, catalog, now, queues)  # the honest cut-off, docs/server.md
     services = [
         {

@@ -231,6 +231,18 @@ def _quote(
     return Quote(count, round(wait), True)
 
 
+def due_counts(
+    db: sqlite_utils.Database, day: str, now: float | None
+) -> dict[tuple[str, bool], int]:
+    """The waiting counts a ticket issued at ``now`` is behind: appointment tickets whose slot
+    is later are not (m032). ``now`` None: every waiting ticket, as before appointments."""
+    counts = waiting.waiting_counts(db, day)
+    later = waiting.appointments_after(db, day, now) if now is not None else {}
+    if not later:
+        return counts
+    return {k: n - later.get(k, 0) for k, n in counts.items() if n - later.get(k, 0) > 0}
+
+
 def quote_new(
     db: sqlite_utils.Database,
     catalog: Catalog,
@@ -238,11 +250,13 @@ def quote_new(
     day: str,
     priority: bool,
     cache: dict[str, Any] | None = None,
+    now: float | None = None,
 ) -> Quote:
-    """The figures for a ticket of ``service`` issued now (the kiosk's hot path: a few rows)."""
+    """The figures for a ticket of ``service`` issued now (the kiosk's hot path: a few rows);
+    with ``now``, appointment tickets whose slot is later are not counted ahead."""
     live = waiting.open_counters(db)
     reach, serves = reach_of(catalog, service, None, live)
-    counts = waiting.waiting_counts(db, day)
+    counts = due_counts(db, day, now)
     sent = waiting.sent_to_counters(db, day)
     runs = call_runs.runs_of(db, day)
     by_service = _ahead_of_new(catalog, priority, counts, sent, reach, serves, runs)
@@ -305,11 +319,17 @@ def quote_waiting(
 
 
 def queue_figures(
-    db: sqlite_utils.Database, catalog: Catalog, day: str, cache: dict[str, Any] | None = None
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    day: str,
+    cache: dict[str, Any] | None = None,
+    now: float | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Per active service: who waits for it and what a ticket taken now would be told."""
+    """Per active service: who waits for it and what a ticket taken now would be told (with
+    ``now``, appointment tickets whose slot is later are not ahead of it)."""
     live = waiting.open_counters(db)
-    counts = waiting.waiting_counts(db, day)
+    all_counts = waiting.waiting_counts(db, day)
+    counts = due_counts(db, day, now)
     sent = waiting.sent_to_counters(db, day)
     runs = call_runs.runs_of(db, day)
     figures: dict[str, dict[str, Any]] = {}
@@ -320,6 +340,6 @@ def queue_figures(
         by_service = _ahead_of_new(catalog, False, counts, sent, reach, serves, runs)
         helped = _help_share(catalog, service.id, reach, live, counts, sent)
         quote = _quote(db, catalog, service.id, day, reach, by_service, live, cache, helped)
-        waiting_here = sum(n for (s, _), n in counts.items() if s == service.id)
+        waiting_here = sum(n for (s, _), n in all_counts.items() if s == service.id)
         figures[service.id] = {"waiting": waiting_here, **quote.fields()}
     return figures

@@ -83,7 +83,7 @@ def issue_ticket(
         digest = check_person(ctx, tx, service, day, person)  # limited services only
         seq = tickets_store.next_number(tx, day, service.prefix)
         if quoted is None:
-            quoted = quote_new(tx, catalog, service.id, day, priority, cache=ctx.cache)
+            quoted = quote_new(tx, catalog, service.id, day, priority, cache=ctx.cache, now=now)
         ticket_id = tickets_store.insert_waiting(
             tx,
             day=day,

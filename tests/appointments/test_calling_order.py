@@ -127,3 +127,25 @@ def test_people_ahead_of_an_appointment_ticket_follow_its_slot(env: AppEnv) -> N
     assert mine["people_ahead"] == len(before)
     later = env.http.get(f"/api/v1/tickets/public/{after[0]['token']}").json()
     assert later["people_ahead"] == len(before) + 1  # the appointment ticket is ahead of it
+
+
+def test_a_walk_in_is_not_told_an_early_appointment_is_ahead(env: AppEnv) -> None:
+    """Checked in an hour early, an appointment ticket waits for its slot: a walk-in coming now
+    is called first, and the kiosk's figures say so (the services list and the issue answer)."""
+    env.login("clerk4", counter="c4")
+    env.clock.set_local(f"{DAY} 10:00")
+    body = {"service": "id-card", "day": DAY, "start": "11:00", "lang": "en"}
+    code = env.http.post("/api/v1/appointments", json=body).json()["code"]
+    env.http.post(f"/api/v1/appointments/{code}/check-in", headers=env.kiosk)
+    services = env.http.get("/api/v1/services").json()["services"]
+    queue = next(s["queue"] for s in services if s["id"] == "id-card")
+    assert queue["waiting"] == 1 and queue["people_ahead"] == 0
+    walk_in = env.issue("id-card")
+    assert walk_in["people_ahead"] == 0
+    env.clock.set_local(f"{DAY} 11:00")  # the slot: now the appointment ticket is ahead
+    queue = next(
+        s["queue"]
+        for s in env.http.get("/api/v1/services").json()["services"]
+        if s["id"] == "id-card"
+    )
+    assert queue["people_ahead"] == 2
