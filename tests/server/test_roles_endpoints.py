@@ -103,6 +103,10 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("POST", "/api/v1/appointments/{code}/cancel"): None,
     ("POST", "/api/v1/appointments/{code}/move"): None,
     ("POST", "/api/v1/appointments/{code}/check-in"): Can.CHECK_IN_APPOINTMENT,
+    # places taken from a phone (docs/appointments.md): public by token, confirmed by the kiosk
+    ("POST", "/api/v1/places"): None,
+    ("GET", "/api/v1/places/{token}"): None,
+    ("POST", "/api/v1/places/{token}/confirm"): Can.ISSUE_TICKET,
     ("GET", "/api/v1/appointments/figures"): Can.MANAGE_APPOINTMENTS,
     ("GET", "/api/v1/admin/appointments/days/{day}"): Can.MANAGE_APPOINTMENTS,
     ("PUT", "/api/v1/admin/appointments/days/{day}"): Can.MANAGE_APPOINTMENTS,
