@@ -64,6 +64,7 @@ KNOWN_KINDS = frozenset(
         "alert_raised",
         "alert_resolved",
         "history_seeded",
+        "ratings_seeded",  # the demo's past ratings (server/demo/ratings.py)
         "chain_signed",
         "ticket_reprinted",
         "silent_alarm",

@@ -324,6 +324,7 @@ def seed_demo_history(
     """``nafitha demo --history DAYS``: past days for a demo database that has no past yet."""
     from server.app import open_context
     from server.config import ServerSettings
+    from server.demo.ratings import seed_ratings
     from server.usecases.context import SYSTEM
 
     if days <= 0:
@@ -332,6 +333,10 @@ def seed_demo_history(
     try:
         if has_history(ctx):
             return None
-        return seed_history(ctx, SYSTEM, days, seed=seed, as_events=as_events)
+        summary = seed_history(ctx, SYSTEM, days, seed=seed, as_events=as_events)
+        if not as_events:  # the dashboard's satisfaction and the self-assessment (docs/ratings.md)
+            first, last = date.fromisoformat(summary["from"]), date.fromisoformat(summary["to"])
+            summary["ratings"] = seed_ratings(ctx, SYSTEM, first, last, seed)
+        return summary
     finally:
         ctx.db.close()

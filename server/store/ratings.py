@@ -72,3 +72,14 @@ def clerk_stars(
         "SELECT stars, day FROM ratings WHERE clerk = ? AND day BETWEEN ? AND ?",
         [clerk, first_day, last_day],
     ).fetchall()
+
+
+def finished_visits(db: sqlite_utils.Database, first_day: str, last_day: str) -> list[tuple]:
+    """(id, day, service, counter, clerk, issued_at, called_at, finished_at) of the visits of
+    ``first_day..last_day`` that ended (the demo's past ratings)."""
+    return db.execute(
+        "SELECT id, day, service, counter, clerk, issued_at, called_at, finished_at"
+        " FROM tickets WHERE day BETWEEN ? AND ? AND state = 'done'"
+        " AND finished_at IS NOT NULL ORDER BY id",
+        [first_day, last_day],
+    ).fetchall()
