@@ -127,3 +127,27 @@ def test_scripts_and_overrides_are_inert_on_the_phone_and_the_managers_page(
     shot(desk, f"admin-{lang}.png")
     public = demo_server.client().request("GET", f"/api/v1/complaints/{reference}")
     assert public["status"] == "answered" and public["answer"] == "<b>bold</b> answer"
+
+
+def test_the_ticket_page_links_a_complaint_to_the_visit(
+    demo_server: RunningServer, open_page
+) -> None:
+    ticket = demo_server.client(demo_server.kiosk_token).issue_ticket(
+        "civil-extract", idempotency_key=str(uuid.uuid4())
+    )
+    token = ticket["status_url"].rsplit("/", 1)[-1]
+    page = open_page(390, 844, locale="en-US").page
+    page.goto(f"{demo_server.url}/t/{token}?lang=en")
+    page.wait_for_selector("#ticket:not(.hidden)")
+    assert page.get_attribute("#complaint-link", "href") == f"/c?t={token}"
+    page.click("#complaint-link")
+    page.wait_for_selector("#topics input")
+    assert page.is_checked("input[name=about][value=visit]")
+    page.uncheck("#anonymous")
+    assert page.is_visible("#visit-linked")
+    page.check("input[name=topic][value=skipped_turn]")
+    page.click("#send")
+    page.wait_for_selector("#sent:not(.hidden)")
+    reference = page.inner_text("#sent-reference")
+    staff = demo_server.login("manager").request("GET", f"/api/v1/complaints/{reference}")
+    assert staff["ticket_id"] == ticket["id"] and staff["about"] == "visit"
