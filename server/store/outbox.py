@@ -30,7 +30,13 @@ from server.sms.text import TooLong, split_text
 # What a message is about: the catalog's ``sms.msg_<kind>`` text. Replies answer a citizen who
 # texted the center: they need no recorded consent and are sent even in quiet hours. NOTICES are
 # the ones this module's authors knew; any other kind with a catalog text is a notice as well.
-NOTICES = ("turn_near", "called", "file_ready", "documents_missing", "appointment")
+NOTICES = (
+    "turn_near",
+    "called",
+    "file_ready",
+    "documents_missing",
+    "appointment",
+)
 REPLIES = ("track_stage", "track_unknown", "track_mistyped", "track_help", "stopped")
 KINDS = NOTICES + REPLIES
 FINAL = ("sent", "delivered", "failed", "withdrawn")
@@ -376,6 +382,16 @@ def inbound_times(db: sqlite_utils.Database, start: float, end: float) -> list[t
         "SELECT received_at, outcome FROM sms_inbound WHERE received_at >= ? AND received_at < ?",
         [start, end],
     ).fetchall()
+
+
+def opted_in_per_day(db: sqlite_utils.Database, first: str, last: str) -> dict[str, int]:
+    """Tickets per center-local day whose holder asked for messages (kiosk or phone page,
+    ``ticket_phones``, m030): the opt-in rate's numerator."""
+    rows = db.execute(
+        "SELECT day, count(*) FROM ticket_phones WHERE day >= ? AND day <= ? GROUP BY day",
+        [first, last],
+    ).fetchall()
+    return {day: n for day, n in rows}
 
 
 def tickets_per_day(db: sqlite_utils.Database, first: str, last: str) -> dict[str, int]:

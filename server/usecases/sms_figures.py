@@ -1,9 +1,12 @@
 """Text messages per day for the manager's dashboard: sent, delivered, failed, opt-in rate.
 
-A day is the center's local calendar day. ``opt_in_rate`` is the consents given that day (still on
-record: consent is purged after ``purge_days``) per ticket issued that day, None on a day without
-tickets; ``failed`` counts every failure and ``given_up`` those that used every try or were
-interrupted (not ``stopped`` or ``expired``, which are the citizen's or the clock's doing).
+A day is the center's local calendar day. ``opted_in`` is the tickets of that day whose holder
+asked for messages (at the kiosk or on the phone page) and ``opt_in_rate`` their share of the
+tickets issued that day (None on a day without tickets); ``consents`` counts the numbers that
+agreed that day on any surface (a file at the counter too). Both are purged with the numbers
+after ``purge_days``. ``failed`` counts every failure and ``given_up`` those that used every try or
+were interrupted (not ``stopped`` or ``expired``, which are the citizen's or the clock's doing);
+``withdrawn`` messages (a cancelled booking's reminder) are neither.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ def sms_figures(ctx: Context, date_from: str, date_to: str) -> dict[str, Any]:
         consents = outbox.consent_times(db, start, end)
         inbound = outbox.inbound_times(db, start, end)
         tickets = outbox.tickets_per_day(db, first.isoformat(), last.isoformat())
+        opted_in = outbox.opted_in_per_day(db, first.isoformat(), last.isoformat())
 
     def day_of(at: float) -> str:
         return datetime.fromtimestamp(at, zone).date().isoformat()
@@ -60,6 +64,7 @@ def sms_figures(ctx: Context, date_from: str, date_to: str) -> dict[str, Any]:
         key = day.isoformat()
         counts = states.get(key, Counter())
         issued = tickets.get(key, 0)
+        asked = opted_in.get(key, 0)
         days.append(
             {
                 "day": key,
@@ -68,10 +73,12 @@ def sms_figures(ctx: Context, date_from: str, date_to: str) -> dict[str, Any]:
                 "delivered": counts["delivered"],
                 "failed": counts["failed"],
                 "given_up": counts["given_up"],
+                "withdrawn": counts["withdrawn"],
                 "received": received[key],
                 "consents": opted[key],
                 "tickets": issued,
-                "opt_in_rate": round(opted[key] / issued, 4) if issued else None,
+                "opted_in": asked,
+                "opt_in_rate": round(asked / issued, 4) if issued else None,
             }
         )
         day += timedelta(days=1)

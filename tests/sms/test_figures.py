@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server.store import outbox
+from server.store import outbox, ticket_phones
 from tests.server.conftest import AppEnv, make_env
 from tests.sms.conftest import PHONE
 
@@ -18,11 +18,12 @@ def env(seeded_db: Path, tmp_path: Path) -> Iterator[AppEnv]:
 
 
 def test_the_days_figures_count_states_consents_and_the_opt_in_rate(env: AppEnv) -> None:
-    for _ in range(4):
-        env.issue()
+    tickets = [env.issue() for _ in range(4)]
     now = env.clock()
     with env.ctx.db.write() as tx:
         outbox.record_consent(tx, PHONE, now, "clerk1", "en", now + 86_400)
+        # one ticket's holder asked at the kiosk (a file's consent is not a ticket's opt-in)
+        ticket_phones.opt_in(tx, tickets[0]["id"], "2026-11-23", "+9613999999", "ar", now)
         params = {"center": "Demo", "number": "A-001", "counter": 1}
         first = outbox.queue_message(tx, "called", PHONE, "en", params, now)
         second = outbox.queue_message(tx, "called", PHONE, "en", params, now)
@@ -40,11 +41,13 @@ def test_the_days_figures_count_states_consents_and_the_opt_in_rate(env: AppEnv)
     quiet, today = answer.json()["days"]
     assert quiet == {
         "day": "2026-11-22", "queued": 0, "sent": 0, "delivered": 0, "failed": 0, "given_up": 0,
-        "received": 0, "consents": 0, "tickets": 0, "opt_in_rate": None,
+        "withdrawn": 0, "received": 0, "consents": 0, "tickets": 0, "opted_in": 0,
+        "opt_in_rate": None,
     }  # fmt: skip
     assert today == {
         "day": "2026-11-23", "queued": 1, "sent": 1, "delivered": 0, "failed": 1, "given_up": 0,
-        "received": 1, "consents": 1, "tickets": 4, "opt_in_rate": 0.25,
+        "withdrawn": 0, "received": 1, "consents": 1, "tickets": 4, "opted_in": 1,
+        "opt_in_rate": 0.25,
     }  # fmt: skip
     assert second is not None
     clerk = env.login("clerk1", "c1")

@@ -90,6 +90,7 @@ def test_withdraw_takes_back_what_waits_and_counts_it_neither_sent_nor_failed(
     day = outbox.counts(env.ctx.db.read(), 0.0)
     assert day.get("withdrawn") == 2 and "failed" not in day
     figures = sms_figures(env.ctx, "2026-11-23", "2026-11-23")["days"][0]
+    assert figures["withdrawn"] == 2
     assert (figures["sent"], figures["failed"], figures["given_up"], figures["queued"]) == (
         2, 0, 0, 0,
     )  # fmt: skip
