@@ -45,17 +45,34 @@ def waiting_to_be_told(db: sqlite_utils.Database, day: str) -> list[dict[str, An
     """Today's opted-in tickets still waiting that were told nothing yet (once called, a ticket
     sent on to another step or counter is not told its turn is near: it was in the hall).
 
-    Each: the ticket's columns the queue figures read, with its ``phone`` and ``lang``.
+    Each: the ticket's columns the queue figures read, with its ``phone`` and ``lang``; in
+    queue order within each (service, priority, counter sent to): the hooks stop at the first of
+    a group that is not near yet, as every later one has at least as many people ahead.
     """
     cursor = db.execute(
         "SELECT t.id, t.day, t.state, t.service, t.priority, t.issued_at, t.target_counter,"
         " t.number, p.phone, p.lang FROM ticket_phones p INDEXED BY ticket_phones_near"
         " JOIN tickets t ON t.id = p.ticket_id WHERE p.day = ? AND p.turn_near_sent_at IS NULL"
-        " AND p.called_sent_at IS NULL AND t.state = 'waiting' ORDER BY p.ticket_id",
+        " AND p.called_sent_at IS NULL AND t.state = 'waiting'"
+        " ORDER BY t.service, t.priority, t.target_counter, t.issued_at, t.id",
         [day],
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def surely_ahead(db: sqlite_utils.Database, row: dict[str, Any], limit: int) -> int:
+    """Up to ``limit`` of the waiting tickets always called before ``row`` (not sent to a
+    counter): its own service and kind, issued before it. A lower bound of its people ahead,
+    counted on the call-order index without reading a row."""
+    found = db.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM tickets INDEXED BY tickets_call_order"
+        " WHERE state = 'waiting' AND day = ? AND service = ? AND priority = ?"
+        " AND (issued_at < ? OR (issued_at = ? AND id < ?)) AND target_counter IS NULL LIMIT ?)",
+        [row["day"], row["service"], row["priority"], row["issued_at"], row["issued_at"],
+         row["id"], limit],
+    ).fetchone()  # fmt: skip
+    return int(found[0])
 
 
 def is_stopped(db: sqlite_utils.Database, phone: str) -> bool:
@@ -93,5 +110,6 @@ __all__ = [
     "of_ticket",
     "opt_in",
     "purge",
+    "surely_ahead",
     "waiting_to_be_told",
 ]

@@ -11,8 +11,9 @@ The hooks run inside the transaction of the change that causes them (a call, a r
 transfer, a cancel, a next step): the called ticket gets ``called`` once; every other opted-in
 ticket still waiting whose people ahead (the very figure the kiosk and the phone page show,
 ``estimates.quote_waiting``) fell to the service's ``sms_turn_near`` or fewer gets ``turn_near``
-once. Only opted-in tickets not told yet are looked at (a partial index), so the calling path
-stays fast; without ``[sms]`` nothing is read at all.
+once. Only opted-in tickets not told yet are looked at (a partial index), and in each queue only
+up to the first that is not near (the people ahead grow along a queue), so a call places a few
+tickets, not every opted-in one; without ``[sms]`` nothing is read at all.
 """
 
 from __future__ import annotations
@@ -181,8 +182,17 @@ def notify_near(
     if ctx.settings.sms is None:
         return 0
     told = 0
+    stopped: set[tuple[Any, ...]] = set()
     for row in ticket_phones.waiting_to_be_told(tx, day):
-        told += _tell_if_near(ctx, tx, catalog, row, now)
+        # In one queue (service, kind, counter sent to), in queue order, the people ahead only
+        # grow: once one ticket is not near, no later one is (one quote per queue, not per ticket).
+        group = (row["service"], row["priority"], row["target_counter"])
+        if group in stopped:
+            continue
+        if _tell_if_near(ctx, tx, catalog, row, now):
+            told += 1
+        else:
+            stopped.add(group)
     return told
 
 
@@ -194,6 +204,8 @@ def _tell_if_near(
     near = service.sms_turn_near if service else 0
     if near <= 0:
         return 0
+    if row["target_counter"] is None and ticket_phones.surely_ahead(tx, row, near + 1) > near:
+        return 0  # more than N of its own queue before it: far yet, no need to place it
     quote = quote_waiting(tx, catalog, row, now, ctx.cache)
     if not quote.callable or quote.people_ahead > near:
         return 0

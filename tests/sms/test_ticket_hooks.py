@@ -86,7 +86,7 @@ def test_turn_near_once_at_n_and_called_once_for_the_opted_in_ticket_only(
     assert ahead(env, mine) == 3  # the very figure the phone page shows
     [near] = messages(env)
     assert near["kind"] == "turn_near" and near["phone"] == PHONE
-    assert near["ticket_id"] == mine["id"] and near["state"] == "queued"
+    assert near["ticket_id"] == mine["id"]  # queued, or sent already by the app's sender
     assert near["body"].endswith(
         f"Ticket {mine['number']}, 3 ahead of you. Please come back to the hall."
     )
@@ -215,3 +215,14 @@ def test_the_sender_purges_a_tickets_number_with_the_rest(sms_app: AppEnv, tmp_p
     assert sender.purge()["ticket_phones"] == 1
     assert ticket_phones.of_ticket(env.ctx.db.read(), ticket["id"]) is None
     assert not outbox.may_message(env.ctx.db.read(), PHONE)  # the consent went too
+
+
+def test_every_ticket_of_a_queue_that_comes_near_in_one_call_is_told(sms_app: AppEnv) -> None:
+    env = sms_app
+    tickets = [env.issue(SERVICE) for _ in range(6)]
+    for n, ticket in enumerate(tickets[3:]):
+        opt_in(env, ticket, phone=f"70 123 45{n}")
+    Counter(env).next()  # opens c3: 2, 3 and 4 ahead of the three opted in
+    told = {m["ticket_id"]: m["body"] for m in messages(env) if m["kind"] == "turn_near"}
+    assert set(told) == {tickets[3]["id"], tickets[4]["id"]}  # the third is still 4 away
+    assert "2 ahead" in told[tickets[3]["id"]] and "3 ahead" in told[tickets[4]["id"]]
