@@ -16,6 +16,7 @@ from nafitha.formats import format_time, format_wait
 from nafitha.text import t
 from tests.support.server import RunningServer, running_server
 from tests.web.conftest import browser, open_page  # noqa: F401 - fixtures
+from tests.web.test_pages import check_accessibility
 
 pytestmark = pytest.mark.browser
 ZONE = "Asia/Beirut"
@@ -48,6 +49,7 @@ def test_join_from_a_phone_then_confirm_at_the_kiosk(
     shot_path = SHOTS / f"join-{lang}.png"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot_path), full_page=True)
+    check_accessibility(recorded)
     page.click("#submit")
     page.wait_for_url("**/p/**")
     page.wait_for_selector("#place:not(.hidden)")
@@ -60,6 +62,7 @@ def test_join_from_a_phone_then_confirm_at_the_kiosk(
     assert format_time(place["expires_at"], ZONE) in page.inner_text("#confirm-by")
     assert page.evaluate("document.getElementById('qr').naturalWidth") > 0
     page.screenshot(path=str(SHOTS / f"place-{lang}.png"), full_page=True)
+    check_accessibility(recorded)
 
     answer = server.client(server.kiosk_token).confirm_place(token)
     number = answer["ticket"]["number"]

@@ -16,6 +16,7 @@ from nafitha.text import t
 from server.config import DEFAULT_CENTER
 from tests.support.server import RunningServer, running_server
 from tests.web.conftest import browser, open_page  # noqa: F401 - fixtures
+from tests.web.test_pages import check_accessibility
 
 pytestmark = pytest.mark.browser
 SERVICE = "passport-renewal"  # bookable in the demo (its counters 4, 5 and 10)
@@ -83,6 +84,7 @@ def test_book_see_move_and_cancel_on_a_phone(
     assert button.inner_text() == start
     assert f"{slot['free']}" in page.locator(f"#slots button[data-start='{start}']").inner_text()
     shot(page, f"book-{lang}")
+    check_accessibility(recorded)
     page.click("#submit")
     page.wait_for_url("**/a/**")
     page.wait_for_selector("#booking:not(.hidden)")
@@ -96,6 +98,7 @@ def test_book_see_move_and_cancel_on_a_phone(
     assert docs == [d[lang] for d in booking["documents"]] and docs
     assert page.evaluate("document.getElementById('qr').naturalWidth") > 0
     shot(page, f"appointment-{lang}")
+    check_accessibility(recorded)
 
     page.click("#move")
     page.wait_for_selector("#move-box #days button.choice:not([disabled])")
@@ -157,3 +160,33 @@ def test_names_are_shown_as_text_never_as_markup(tmp_path: Path, open_page) -> N
             assert MARKUP in button.inner_text()
             assert page.locator("#bold").count() == 0 and page.locator("img[src=x]").count() == 0
             assert page.evaluate("window.__xss") is None
+
+
+def test_the_pages_run_under_the_content_security_policy(
+    demo_server: RunningServer,
+    open_page,  # noqa: F811
+) -> None:
+    day = demo_server.client().request(
+        "GET", f"/api/v1/appointments/slots?service={SERVICE}&days=2"
+    )["days"][1]
+    start = next(s["start"] for s in day["slots"] if s["free"] > 0)
+    code = demo_server.client().book(SERVICE, day["day"], start, "ar")["code"]
+    pages = [
+        ("/book?lang=ar", "#services button.choice"),
+        (f"/a/{code}?lang=en", "#booking:not(.hidden)"),
+        ("/join?lang=ar", "#join-form:not(.hidden)"),
+    ]
+    for path, ready in pages:
+        recorded = open_page(390, 844, enforce_csp=True)
+        page = recorded.page
+        violations: list[str] = []
+        page.on(
+            "console",
+            lambda message, seen=violations: (
+                seen.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        answer = page.goto(f"{demo_server.url}{path}")
+        assert "script-src 'self'" in answer.headers["content-security-policy"]
+        page.wait_for_selector(ready, state="attached")
+        assert violations == [], (path, violations)
