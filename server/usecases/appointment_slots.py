@@ -30,10 +30,14 @@ def settings_of(catalog: Catalog) -> AppointmentSettings:
 
 
 def parse_day(text: str) -> date:
+    """A ``YYYY-MM-DD`` day of the years 2000-2199 (far days would overflow the day arithmetic)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise Refusal("invalid_input", field="day", reason="YYYY-MM-DD") from None
+    if not 2000 <= day.year <= 2199:
+        raise Refusal("invalid_input", field="day", reason="2000-2199")
+    return day
 
 
 def bookable(catalog: Catalog, service_id: str) -> Service:

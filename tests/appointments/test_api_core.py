@@ -118,6 +118,9 @@ def test_the_refusals_name_the_broken_rule(env: AppEnv) -> None:
         json={"service": SERVICE, "day": MONDAY, "start": "11:00", "lang": "en", "x": 1},
     )
     assert extra.status_code == 422
+    far = {"service": SERVICE, "from": "9999-12-31", "days": 31}
+    assert refused(env.http.get("/api/v1/appointments/slots", params=far)) == "invalid_input"
+    assert refused(book(env, day="2026-02-30")) == "invalid_input"
 
 
 def test_a_booking_moves_to_a_free_slot_and_not_to_a_full_one(env: AppEnv) -> None:
