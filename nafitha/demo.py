@@ -62,6 +62,16 @@ def _demo_bookings(setup: DemoSetup) -> None:
 STEPS.append(_demo_bookings)
 
 
+def _demo_complaints(setup: DemoSetup) -> None:
+    """Complaints to handle and follow (docs/complaints.md), imported only when run."""
+    from server.demo.complaints import demo_complaints_step
+
+    demo_complaints_step(setup)
+
+
+STEPS.append(_demo_complaints)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port of the server")
