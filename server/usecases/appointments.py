@@ -24,6 +24,7 @@ from server.store import appointments as store
 from server.store import outbox
 from server.store.events import append_event
 from server.store.rate_limits import shared_buckets
+from server.store.tickets import ticket_row
 from server.usecases.appointment_slots import (
     MAX_DAYS,
     bookable,
@@ -86,8 +87,6 @@ def view_of(ctx: Context, catalog: Catalog, row: dict[str, Any], db: Any = None)
     slot_s = settings_of(catalog).slot_min * 60
     ticket = None
     if row["ticket_id"] is not None and db is not None:
-        from server.store.tickets import ticket_row
-
         found = ticket_row(db, row["ticket_id"])
         ticket = found["number"] if found else None
     base = (ctx.settings.public_url or catalog.center.public_url).rstrip("/")
