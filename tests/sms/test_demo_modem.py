@@ -1,5 +1,7 @@
-"""``nafitha demo`` names its simulated modem's folder; a reference dropped in its inbox comes back
-in ``sent/`` with the file's stage, as a citizen's basic phone would get it."""
+"""``nafitha demo`` (on a port of its own) names its simulated modem's folder; its server sends
+messages, so the kiosk and the counter offer them; a file opened with the citizen's consent texts
+"ready" into ``sent/``; a reference dropped in its inbox comes back in ``sent/`` with the file's
+stage, as a citizen's basic phone would get it."""
 
 from __future__ import annotations
 
@@ -30,9 +32,17 @@ def test_the_demo_answers_a_texted_reference_through_its_folder_modem(tmp_path: 
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for_http(url + "/api/v1/health", timeout=60)
+        assert Client(url).health()["sms"]["state"] in ("starting", "connected")  # offered
         clerk = Client(url)
         clerk.login("clerk1", "demo", counter="c1")
         reference = clerk.open_file("passport-new", {"name": "Rana"}, [0])["reference"]
+        told = clerk.open_file(
+            "civil-extract", {"name": "Rana", "phone": "03 765 432"}, [0, 1], notify=True, lang="en"
+        )["reference"]
+        manager = Client(url)
+        manager.login("manager", "demo")
+        for stage in ("document-check", "registry", "signature", "ready"):
+            manager.move_file(told, stage)
         sent, inbox = data / "sms" / "sent", data / "sms" / "inbox"
         deadline = time.monotonic() + 20
         while f"{inbox}" not in log.read_text(errors="replace"):
@@ -47,6 +57,9 @@ def test_the_demo_answers_a_texted_reference_through_its_folder_modem(tmp_path: 
         text = answer.read_text(encoding="utf-8")
         assert f"المعاملة {reference}: " in text
         assert "Encoding: ucs2" in text and "Rana" not in text
+        [ready] = sent.glob("*_+9613765432.txt")  # sent long before the reply was asked for
+        text = ready.read_text(encoding="utf-8")
+        assert "Encoding: gsm7" in text and told in text and "ready" in text
     finally:
         process.send_signal(signal.SIGTERM)
         try:
