@@ -349,3 +349,26 @@ def test_the_audit_replays_the_tickets_of_check_ins(env: AppEnv) -> None:
     assert called["appointment_code"] == on_time
     env.http.post(f"/api/v1/tickets/{called['id']}/finish", headers=clerk)
     assert problems(env) == []
+
+
+def test_every_appointment_event_is_a_kind_the_national_hub_takes_in(env: AppEnv) -> None:
+    from nafitha.national.wire import KNOWN_KINDS
+
+    manager = env.login("manager")
+    kept, dropped, moved, missed = (
+        code_of(book(env, t)) for t in ("10:30", "11:00", "11:30", "12:00")
+    )
+    env.http.post(f"/api/v1/appointments/{dropped}/cancel")
+    env.http.post(f"/api/v1/appointments/{moved}/move", json={"day": MONDAY, "start": "12:30"})
+    env.http.post(f"/api/v1/appointments/{kept}/check-in", headers=env.kiosk)
+    env.http.put(
+        "/api/v1/admin/appointments/days/2026-11-25", json={"closed": True}, headers=manager
+    )
+    slot_body = {"day": MONDAY, "start": "12:30", "closed": True}
+    env.http.put("/api/v1/admin/appointments/slots", json=slot_body, headers=manager)
+    env.clock.set_local(f"{MONDAY} 12:20")
+    assert env.http.get(f"/api/v1/appointments/{missed}").json()["status"] == "no_show"
+    with sqlite3.connect(env.db_path) as db:
+        kinds = {r[0] for r in db.execute("SELECT DISTINCT kind FROM events")}
+    mine = {k for k in kinds if k.startswith("appointment_")}
+    assert len(mine) == 7 and kinds <= KNOWN_KINDS
