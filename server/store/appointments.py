@@ -57,6 +57,13 @@ def booked_by_slot(db: sqlite_utils.Database, day: str, service: str) -> dict[st
     return {r[0]: r[1] for r in rows}
 
 
+def live_on_day(db: sqlite_utils.Database, day: str) -> int:
+    """Bookings still holding a slot on ``day`` (any service)."""
+    return db.execute(
+        f"SELECT count(*) FROM bookings WHERE day = ? AND status IN {_LIVE}", [day]
+    ).fetchone()[0]
+
+
 def live_for_phone(db: sqlite_utils.Database, phone: str, day: str, but: str | None = None) -> int:
     """Live bookings of ``phone`` on ``day`` (any service), ``but`` one (a move) left out."""
     return db.execute(

@@ -26,8 +26,14 @@ MAX_FIGURE_DAYS = 366
 def get_day(ctx: Context, actor: Actor, day_text: str) -> dict[str, Any]:
     require(actor, Can.MANAGE_APPOINTMENTS)
     day = parse_day(day_text).isoformat()
-    closed = store.closed_day(ctx.db.read(), day)
-    return {"day": day, "closed": closed is not None, "reason": closed["reason"] if closed else ""}
+    db = ctx.db.read()
+    closed = store.closed_day(db, day)
+    return {
+        "day": day,
+        "closed": closed is not None,
+        "reason": closed["reason"] if closed else "",
+        "bookings": store.live_on_day(db, day),  # they stand: the manager tells the citizens
+    }
 
 
 def set_day(ctx: Context, actor: Actor, day_text: str, closed: bool, reason: str) -> dict[str, Any]:
@@ -45,8 +51,9 @@ def set_day(ctx: Context, actor: Actor, day_text: str, closed: bool, reason: str
             data={"day": day, "closed": closed, "reason": reason},
             public={"day": day, "closed": closed},
         )
+        bookings = store.live_on_day(tx, day)
     ctx.on_event()
-    return {"day": day, "closed": closed, "reason": reason if closed else ""}
+    return {"day": day, "closed": closed, "reason": reason if closed else "", "bookings": bookings}
 
 
 def set_slot(

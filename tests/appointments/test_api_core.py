@@ -213,7 +213,11 @@ def test_the_manager_closes_days_and_slots(env: AppEnv) -> None:
     assert (
         put(f"/api/v1/admin/appointments/days/{day}", json=body, headers=clerk).status_code == 403
     )
-    assert put(f"/api/v1/admin/appointments/days/{day}", json=body, headers=manager).is_success
+    code_of(book(env, "09:00", day=day))  # made before the day closes: it stands
+    closed = put(f"/api/v1/admin/appointments/days/{day}", json=body, headers=manager)
+    assert closed.json() == {"day": day, "closed": True, "reason": "Public holiday", "bookings": 1}
+    seen = env.http.get(f"/api/v1/admin/appointments/days/{day}", headers=manager).json()
+    assert seen["closed"] and seen["bookings"] == 1
     listed = env.http.get(
         "/api/v1/appointments/slots", params={"service": SERVICE, "from": day, "days": 2}
     ).json()["days"]
