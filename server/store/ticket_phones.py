@@ -41,24 +41,45 @@ def opt_in(
     )
 
 
-def waiting_to_be_told(db: sqlite_utils.Database, day: str) -> list[dict[str, Any]]:
+def waiting_to_be_told(
+    db: sqlite_utils.Database, day: str, per_queue: int = 1_000_000
+) -> list[dict[str, Any]]:
     """Today's opted-in tickets still waiting that were told nothing yet (once called, a ticket
     sent on to another step or counter is not told its turn is near: it was in the hall).
 
     Each: the ticket's columns the queue figures read, with its ``phone`` and ``lang``; in
-    queue order within each (service, priority, counter sent to): the hooks stop at the first of
-    a group that is not near yet, as every later one has at least as many people ahead.
+    queue order within each (service, priority, counter sent to), at most ``per_queue`` of each:
+    the k-th of a queue has at least k - 1 people ahead (those before it), so with "turn near"
+    at N no more than N + 1 of a queue can be near; the hooks also stop at the first of a queue
+    that is not near yet, as every later one has at least as many people ahead.
     """
+    heads = db.execute(
+        "SELECT t.service, t.priority, t.target_counter, t.issued_at, t.id"
+        " FROM ticket_phones p INDEXED BY ticket_phones_near JOIN tickets t ON t.id = p.ticket_id"
+        " WHERE p.day = ? AND p.turn_near_sent_at IS NULL AND p.called_sent_at IS NULL"
+        " AND t.state = 'waiting'",
+        [day],
+    ).fetchall()  # narrow rows, sorted here: cheaper than SQLite's sort of the wide ones
+    heads.sort(key=lambda r: (r[0], r[1], r[2] or "", r[3], r[4]))
+    chosen: list[int] = []
+    taken: dict[tuple[Any, ...], int] = {}
+    for service, priority, target, _issued, ticket_id in heads:
+        group = (service, priority, target)
+        if taken.get(group, 0) < per_queue:
+            taken[group] = taken.get(group, 0) + 1
+            chosen.append(ticket_id)
+    if not chosen:
+        return []
+    marks = ",".join("?" * len(chosen))
     cursor = db.execute(
         "SELECT t.id, t.day, t.state, t.service, t.priority, t.issued_at, t.target_counter,"
-        " t.number, p.phone, p.lang FROM ticket_phones p INDEXED BY ticket_phones_near"
-        " JOIN tickets t ON t.id = p.ticket_id WHERE p.day = ? AND p.turn_near_sent_at IS NULL"
-        " AND p.called_sent_at IS NULL AND t.state = 'waiting'"
-        " ORDER BY t.service, t.priority, t.target_counter, t.issued_at, t.id",
-        [day],
+        f" t.number, p.phone, p.lang FROM tickets t JOIN ticket_phones p ON p.ticket_id = t.id"
+        f" WHERE t.id IN ({marks})",
+        chosen,
     )
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    found = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    return [found[i] for i in chosen if i in found]
 
 
 def surely_ahead(db: sqlite_utils.Database, row: dict[str, Any], limit: int) -> int:

@@ -183,7 +183,10 @@ def notify_near(
         return 0
     told = 0
     stopped: set[tuple[Any, ...]] = set()
-    for row in ticket_phones.waiting_to_be_told(tx, day):
+    deepest = max((s.sms_turn_near for s in catalog.services.values()), default=0)
+    if deepest <= 0:
+        return 0
+    for row in ticket_phones.waiting_to_be_told(tx, day, per_queue=deepest + 1):
         # In one queue (service, kind, counter sent to), in queue order, the people ahead only
         # grow: once one ticket is not near, no later one is (one quote per queue, not per ticket).
         group = (row["service"], row["priority"], row["target_counter"])
