@@ -1,0 +1,144 @@
+"""Booking an appointment at the real kiosk (Xvfb) against a real server and the virtual printer,
+end to end, in Arabic and in English: service → day → time → optional phone → the booking slip.
+
+The slip is decoded from the bytes the printer received: its QR holds the server's /a/<code>
+link, its barcode the code; Tesseract reads the service, the day and the time in the center's
+zone. Then the citizen comes back on the day: the slip's own QR, scanned, checks the booking in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import zxingcpp
+
+from nafitha.formats import format_date, format_time
+from tests.kiosk.appointment_center import BOOKABLE, AppointmentKiosk, appointment_kiosk
+from tests.kiosk.driver import Kiosk, arabic_ocr, english_ocr
+from tests.support.ocr import ocr_paper
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def center(
+    display: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppointmentKiosk]:
+    with appointment_kiosk(tmp_path_factory.mktemp("booking"), artifacts) as running:
+        yield running
+
+
+@pytest.fixture
+def kiosk(center: AppointmentKiosk) -> Kiosk:
+    center.kiosk.home()
+    return center.kiosk
+
+
+def choose_language(kiosk: Kiosk, lang: str) -> None:
+    if kiosk.state()["lang"] != lang:
+        kiosk.tap(f"lang_{lang}")
+        kiosk.wait_state(lambda s: s["lang"] == lang, f"the {lang} layout")
+
+
+def codes_on(image) -> dict[str, str]:
+    return {str(r.format): r.text for r in zxingcpp.read_barcodes(image.convert("L"))}
+
+
+@pytest.mark.parametrize(("lang", "phone"), [("ar", "0991234567"), ("en", "")])
+def test_booking_at_the_kiosk_prints_a_slip_whose_qr_checks_in_on_the_day(
+    center: AppointmentKiosk, kiosk: Kiosk, lang: str, phone: str, tmp_path: Path
+) -> None:
+    choose_language(kiosk, lang)
+    kiosk.shot(f"booking_welcome_{lang}")
+    kiosk.tap_to("book_appointment", "appointment_services")
+    kiosk.wait_for_name(f"book_service_{BOOKABLE}")
+    kiosk.shot(f"booking_services_{lang}")
+    kiosk.tap_to(f"book_service_{BOOKABLE}", "appointment_days")
+    state = kiosk.wait_state(lambda s: s["booking"]["days"], "the days")
+    today = state["booking"]["days"][0]
+    assert today["free"] > 0, today
+    kiosk.shot(f"booking_days_{lang}")
+    kiosk.tap_to(f"book_day_{today['day']}", "appointment_slots")
+    slot = center.next_slot(0, 0)  # the first time still to come (earlier ones are not shown)
+    name = "book_slot_" + slot["start"].replace(":", "")
+    kiosk.wait_for_name(name)
+    assert not any(n.startswith("book_slot_") and n < name for n in kiosk.names())
+    kiosk.shot(f"booking_slots_{lang}")
+    kiosk.tap_to(name, "appointment_confirm")
+    summary = " ".join(kiosk.texts("book_summary"))
+    assert slot["start"] in summary, summary
+    for digit in phone:
+        kiosk.tap(f"book_phone_{digit}")
+    kiosk.wait_state(lambda s: s["booking"]["phone_digits"] == len(phone), "the phone typed")
+    kiosk.shot(f"booking_confirm_{lang}")
+    pages = len(center.paper.pages)
+    kiosk.tap("book_print")
+    state = kiosk.wait_state(
+        lambda s: s["booking"]["phase"] in ("printed", "print_failed", "refused"), "the booking"
+    )
+    booking = state["booking"]["booking"]
+    assert state["booking"]["phase"] == "printed", state["booking"]
+    assert state["screen"] == "appointment_slip"
+    assert booking["start"] == slot["start"] and booking["lang"] == lang
+    assert state["booking"]["phone_digits"] == 0  # not kept on screen once booked
+    screen = kiosk.shot(f"booking_slip_{lang}")
+    assert " ".join(kiosk.texts("slip_code")) == booking["code"]
+    if lang == "ar":
+        read = arabic_ocr(screen)
+        assert "تم حجز موعدك" in read or "احتفظ بالإيصال" in read, read
+    else:
+        assert "Your appointment is booked" in english_ocr(screen)
+
+    stored = center.citizen().appointment(booking["code"])
+    assert stored["status"] == "booked"
+    assert bool(stored["phone_masked"]) == bool(phone)  # the number went only when typed
+
+    page = center.paper.wait_for_pages(pages + 1)[-1]
+    page.save(kiosk.artifacts / f"paper_kiosk_booking_slip_{lang}.png")
+    codes = codes_on(page)
+    assert codes.get("QR Code") == booking["url"] == f"{center.server.url}/a/{booking['code']}"
+    assert codes.get("Code 128") == booking["code"].replace("-", "")
+    day = format_date(booking["at"], center.zone)
+    time = format_time(booking["at"], center.zone)
+    if lang == "ar":
+        words = " / ".join(ocr_paper(page, "ara", tmp_path, psm=psm) for psm in ("4", "6"))
+        assert "تجديد جواز سفر" in words and day in words and f"من {time}" in words, words
+    else:
+        words = ocr_paper(page, "eng", tmp_path, psm="6")
+        assert "Passport renewal" in words and day in words and f"{time} to" in words, words
+        assert "The old passport" in words  # the documents to bring
+
+    # on the day: the slip's QR, as decoded from the paper, checks the booking in
+    kiosk.home()
+    center.scan(codes["QR Code"])
+    state = kiosk.wait_state(
+        lambda s: s["checkin"]["phase"] in ("printed", "failed", "refused"), "the check-in"
+    )
+    assert state["checkin"]["outcome"] == "checked_in", state["checkin"]
+    assert center.citizen().appointment(booking["code"])["status"] == "checked_in"
+
+
+def test_a_slot_taken_meanwhile_is_refused_in_the_citizens_words_and_nothing_prints(
+    center: AppointmentKiosk, kiosk: Kiosk
+) -> None:
+    choose_language(kiosk, "ar")
+    slot = center.next_slot(1, 0)  # tomorrow's first time
+    kiosk.tap_to("book_appointment", "appointment_services")
+    kiosk.wait_for_name(f"book_service_{BOOKABLE}")
+    kiosk.tap_to(f"book_service_{BOOKABLE}", "appointment_days")
+    kiosk.wait_for_name(f"book_day_{slot['day']}")
+    kiosk.tap_to(f"book_day_{slot['day']}", "appointment_slots")
+    kiosk.tap_to("book_slot_" + slot["start"].replace(":", ""), "appointment_confirm")
+    for _ in range(slot["free"]):  # others book its last places on their phones meanwhile
+        center.citizen().book(BOOKABLE, slot["day"], slot["start"], "ar")
+    pages = len(center.paper.pages)
+    kiosk.tap("book_print")
+    state = kiosk.wait_state(lambda s: s["booking"]["phase"] == "refused", "the refusal")
+    assert state["booking"]["error"]["code"] == "slot_full"
+    assert state["screen"] == "appointment_confirm"
+    shown = " ".join(kiosk.texts("book_error"))
+    assert shown and not any("a" <= c.lower() <= "z" for c in shown), shown  # Arabic, no code
+    kiosk.shot("booking_slot_full_ar")
+    assert len(center.paper.pages) == pages
