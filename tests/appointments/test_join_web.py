@@ -28,9 +28,6 @@ NUMBERS = {"ar": "03 123 456", "en": "70 123 456"}
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     with running_server(tmp_path_factory.mktemp("server")) as running:
         running.login("clerk8", counter="c8")  # counter 8 serves work permits: it opens
-        kiosk = running.client(running.kiosk_token)
-        for _ in range(2):
-            kiosk.issue_ticket("work-permit", idempotency_key=str(uuid.uuid4()))
         yield running
 
 
@@ -42,6 +39,9 @@ def test_join_from_a_phone_then_confirm_at_the_kiosk(
 ) -> None:
     recorded = open_page(390, 844, locale="ar-LB" if lang == "ar" else "en-US", timezone_id="UTC")
     page = recorded.page
+    kiosk = server.client(server.kiosk_token)
+    for _ in range(2):  # two walk-ins ahead of the place
+        kiosk.issue_ticket("work-permit", idempotency_key=str(uuid.uuid4()))
     page.goto(f"{server.url}/join?lang={lang}")
     page.wait_for_selector("button[data-service=work-permit]")
     page.click("button[data-service=work-permit]")
@@ -64,6 +64,15 @@ def test_join_from_a_phone_then_confirm_at_the_kiosk(
     page.screenshot(path=str(SHOTS / f"place-{lang}.png"), full_page=True)
     check_accessibility(recorded)
 
+    assert page.is_hidden("#come-now")
+    clerk = server.login("clerk8", counter="c8")
+    while server.client().place(token)["people_ahead"] > 0:  # the place itself is never called
+        called = clerk.call_next("c8")
+        assert called is not None
+        clerk.request("POST", f"/api/v1/tickets/{called['id']}/finish")
+    page.wait_for_selector("#come-now:not(.hidden)")
+    assert page.inner_text("#ahead") == "0"
+    assert page.inner_text("#come-now") == t("appointments.w_come_now", lang)
     answer = server.client(server.kiosk_token).confirm_place(token)
     number = answer["ticket"]["number"]
     expected = t("appointments.w_place_state_confirmed", lang, number=number)

@@ -25,6 +25,8 @@
     }
     $("ticket-row").classList.toggle("hidden", !(place.state === "confirmed" && ticket));
     for (const id of ["figures", "come-back-box", "qr-box"]) $(id).classList.toggle("hidden", !waiting);
+    // Nobody ahead any more: the next call of its counters could be this place's, once confirmed.
+    $("come-now").classList.toggle("hidden", !(waiting && place.people_ahead === 0));
     $("ahead").textContent = String(place.people_ahead ?? "—");
     $("wait").textContent = NF.formatWait(place.wait_minutes) || "—";
     $("come-back").textContent = NF.formatTime(place.come_back_at);
