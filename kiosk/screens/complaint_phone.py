@@ -18,13 +18,23 @@ class ComplaintPhoneScreen(KioskScreen):
     def on_kv_post(self, *_: object) -> None:
         app = self.app
         for key in KEYS:
-            label = key if key.isdigit() else ("⌫" if key == "erase" else "C")
+            digit = key.isdigit()
             button = BigButton(
                 name=f"cphone_{key}",
-                logical=label,
-                font_size=app.scale * 56,
-                background_color=PALETTE.secondary,
-                color=PALETTE.on_secondary,
+                logical=key if digit else self._label(key),
+                font_size=app.scale * (56 if digit else 36),
+                background_color=PALETTE.secondary if digit else PALETTE.surface,
+                color=PALETTE.on_secondary if digit else PALETTE.text,
             )
             button.bind(on_release=lambda _b, k=key: app.complaints.phone_key(k))
             self.ids.keypad.add_widget(button)
+
+    def _label(self, key: str) -> str:
+        return self.tr(f"kiosk.key_{'back' if key == 'erase' else key}")
+
+    def refresh(self) -> None:
+        self.ids.keypad.orientation = "lr-tb"  # a phone keypad reads the same in every language
+        for button in self.ids.keypad.children:
+            key = button.name[len("cphone_") :]
+            if not key.isdigit():
+                button.logical = self._label(key)
