@@ -18,7 +18,8 @@
     const waiting = place.state === "waiting";
     const ticket = place.ticket;
     if (place.state === "confirmed" && ticket) {
-      $("state").textContent = NF.t("appointments.w_place_state_confirmed", { number: ticket.number });
+      const number = NF.isolate(ticket.number, { dir: "ltr" }); // "W-003" whole inside Arabic
+      $("state").replaceChildren(...NF.fill("appointments.w_place_state_confirmed", { number }));
       $("ticket-link").href = ticket.url;
     } else {
       $("state").textContent = NF.t(`appointments.w_place_state_${place.state}`);
