@@ -16,7 +16,7 @@ from server.api.deps import Ctx, client_address, current_actor, permit
 from server.api.inputs import INPUT
 from server.domain.complaints import ANSWER_MAX, TEXT_MAX
 from server.domain.roles import Can, may
-from server.usecases import complaints, files_track
+from server.usecases import complaints, complaints_handling, files_track
 from server.usecases.context import Actor
 
 router = APIRouter(tags=["complaints"])
@@ -79,7 +79,7 @@ def list_complaints(
     overdue: bool = False,
     spam: bool | None = None,
 ) -> dict[str, Any]:
-    return complaints.list_complaints(ctx, actor, status, overdue, spam)
+    return complaints_handling.list_complaints(ctx, actor, status, overdue, spam)
 
 
 @router.get(
@@ -90,21 +90,21 @@ def get_complaint(
     reference: Reference, request: Request, ctx: Ctx, actor: Anyone
 ) -> dict[str, Any]:
     if may(actor, Can.HANDLE_COMPLAINTS):
-        return complaints.staff_complaint(ctx, actor, reference)
+        return complaints_handling.staff_complaint(ctx, actor, reference)
     files_track.check_track_allowed(ctx, actor, client_address(request))
     return complaints.public_complaint(ctx, reference)
 
 
 @router.post("/api/v1/complaints/{reference}/status")
 def set_status(reference: Reference, body: StatusIn, ctx: Ctx, actor: Handler) -> dict[str, Any]:
-    return complaints.set_status(ctx, actor, reference, body.status)
+    return complaints_handling.set_status(ctx, actor, reference, body.status)
 
 
 @router.post("/api/v1/complaints/{reference}/answer")
 def answer(reference: Reference, body: AnswerIn, ctx: Ctx, actor: Handler) -> dict[str, Any]:
-    return complaints.answer(ctx, actor, reference, body.text, body.lang)
+    return complaints_handling.answer(ctx, actor, reference, body.text, body.lang)
 
 
 @router.post("/api/v1/complaints/{reference}/spam")
 def mark_spam(reference: Reference, body: SpamIn, ctx: Ctx, actor: Handler) -> dict[str, Any]:
-    return complaints.mark_spam(ctx, actor, reference, body.spam)
+    return complaints_handling.mark_spam(ctx, actor, reference, body.spam)

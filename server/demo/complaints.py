@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from server.usecases import complaints
+from server.usecases import complaints, complaints_handling
 from server.usecases.complaints_overdue import run_overdue
 from server.usecases.context import Actor, Context
 
@@ -34,7 +34,7 @@ def seed_demo_complaints(ctx: Context) -> list[tuple[str, str]]:
     answered = _file(ctx, 2, kind="complaint", about="service", service="civil-extract",
                      topic="documents_asked", lang="en",
                      text="I was asked for a paper the website does not list.")  # fmt: skip
-    complaints.answer(
+    complaints_handling.answer(
         replace(ctx, clock=lambda: ctx.now() - DAY_S), MANAGER, answered,
         "The list is corrected; thank you.", "en",
     )  # fmt: skip

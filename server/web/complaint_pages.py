@@ -3,7 +3,7 @@ and ``/complaints-admin`` (the manager's page). docs/complaints.md.
 
 As the other pages: the handler picks the language and fills the page; its script reads the API
 and writes every text a citizen typed with ``textContent`` (never as HTML), isolated (``dir=auto``).
-``/c?t=<ticket token>`` (the link on a ticket's phone page) offers to link the complaint to the visit.
+``/c?t=<ticket token>`` (the link on a ticket's phone page) offers to link it to the visit.
 """
 
 from __future__ import annotations
