@@ -65,6 +65,13 @@ def test_join_from_a_phone_then_confirm_at_the_kiosk(
     check_accessibility(recorded)
 
     assert page.is_hidden("#come-now")
+    other = "en" if lang == "ar" else "ar"
+    page.click("[data-switch-lang]")  # the switch: texts and direction change, figures stay
+    assert page.get_attribute("html", "dir") == ("rtl" if other == "ar" else "ltr")
+    assert page.inner_text("#state") == t("appointments.w_place_state_waiting", other)
+    assert page.inner_text("#wait") == format_wait(place["wait_minutes"], other)
+    assert page.inner_text("#come-back") == format_time(place["come_back_at"], ZONE)
+    page.click("[data-switch-lang]")
     clerk = server.login("clerk8", counter="c8")
     while server.client().place(token)["people_ahead"] > 0:  # the place itself is never called
         called = clerk.call_next("c8")
