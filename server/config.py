@@ -407,6 +407,9 @@ class SmsSettings(Settings):
     retry_max_s: float = Field(default=1800.0, ge=1, le=86_400)
     per_number_per_hour: int = Field(default=6, ge=1, le=1000)
     inbound_per_hour: int = Field(default=10, ge=1, le=1000)  # answered per number, then silence
+    # Replies to citizens' messages per hour for the whole center (a flood from many numbers must
+    # not spend the SIM's credit nor hold the notices back); past it, received and kept, unanswered.
+    replies_per_hour: int = Field(default=200, ge=1, le=100_000)
     max_parts: int = Field(default=4, ge=1, le=10)
     purge_days: int = Field(default=30, ge=1, le=3650)
     called_expires_min: int = Field(default=30, ge=1, le=1440)  # "called"/"turn near" go stale

@@ -19,13 +19,14 @@ needs consent, waits out quiet hours, fails on STOP): a new notice needs only it
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import sqlite_utils
 
 from nafitha.text import catalogs, normalize_lang, t
 from server.domain.errors import Refusal
-from server.sms.text import TooLong, split_text
+from server.sms.text import TooLong, encoding_for, split_text
 
 # What a message is about: the catalog's ``sms.msg_<kind>`` text. Replies answer a citizen who
 # texted the center: they need no recorded consent and are sent even in quiet hours. NOTICES are
@@ -41,6 +42,7 @@ REPLIES = ("track_stage", "track_unknown", "track_mistyped", "track_help", "stop
 KINDS = NOTICES + REPLIES
 FINAL = ("sent", "delivered", "failed", "withdrawn")
 DEFAULT_MAX_PARTS = 4
+log = logging.getLogger("nafitha.sms")
 
 _COLUMNS = (
     "id, created_at, kind, phone, lang, body, encoding, parts, ticket_id, file_reference, state,"
@@ -97,12 +99,16 @@ def queue_message(
     expires_at: float | None = None,
     not_before: float | None = None,
     about: str | None = None,
+    refuse_too_long: bool = False,
 ) -> int | None:
     """Queue one message to ``phone`` (E.164) inside the caller's transaction: its id, or None.
 
     None when the number has no consent or said STOP (a notice is then simply not sent). A text
-    needing more than ``max_parts`` parts is refused (``sms_too_long``): the caller's whole
-    transaction rolls back, so fix the text or raise the limit, never lose the event silently.
+    needing more than ``max_parts`` parts is never sent: it is recorded ``failed`` with
+    ``error = "too_long: N parts, M allowed"`` (the dashboard counts it given up, the log says
+    so) and the caller's move goes on: a message must never block the call or the move that
+    causes it. With ``refuse_too_long`` it is refused instead (``sms_too_long``, the caller's
+    transaction rolls back): for a caller that shortens its text and tries again.
     ``not_before``: never sent before that time (its first try is then). ``about``: what the
     message is about (``"booking:<code>"``, ``"complaint:<reference>"``, ``"place:<id>"``), so
     ``withdraw`` can take it back while it waits.
@@ -114,7 +120,9 @@ def queue_message(
     try:
         parts = split_text(body, max_parts)
     except TooLong as exc:
-        raise Refusal("sms_too_long", parts=exc.parts, allowed=exc.allowed) from None
+        if refuse_too_long:
+            raise Refusal("sms_too_long", parts=exc.parts, allowed=exc.allowed) from None
+        return _too_long(tx, kind, phone, lang, body, now, ticket_id, file_reference, about, exc)
     cursor = tx.execute(
         "INSERT INTO sms_outbox (created_at, kind, phone, lang, body, encoding, parts, ticket_id,"
         " file_reference, next_try_at, expires_at, not_before, about)"
@@ -135,6 +143,33 @@ def queue_message(
             about,
         ],
     )
+    return int(cursor.lastrowid)
+
+
+def _too_long(
+    tx: sqlite_utils.Database,
+    kind: str,
+    phone: str,
+    lang: str,
+    body: str,
+    now: float,
+    ticket_id: int | None,
+    file_reference: str | None,
+    about: str | None,
+    exc: TooLong,
+) -> int:
+    """A message past the parts limit, kept as ``failed`` (never sent) so it shows and counts."""
+    error = f"too_long: {exc.parts} parts, {exc.allowed} allowed"
+    log.warning("sms %s to a number not queued: %s", kind, error)
+    cursor = tx.execute(
+        "INSERT INTO sms_outbox (created_at, kind, phone, lang, body, encoding, parts, ticket_id,"
+        " file_reference, next_try_at, state, failed_at, error, about)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'failed', ?, ?, ?)",
+        [
+            now, kind, phone, lang, body, encoding_for(body), exc.parts, ticket_id,
+            file_reference, now, now, error, about,
+        ],
+    )  # fmt: skip
     return int(cursor.lastrowid)
 
 
@@ -236,7 +271,8 @@ def claim_due(
 
     Skipped: a message before its ``not_before``, a number that already had ``per_hour``
     messages claimed in the last hour (it waits its turn, the others go on), and in quiet hours
-    everything but replies.
+    everything but replies. Notices go before replies (a flood of citizens' messages must not
+    hold back "you are called"); each in the order they became due.
     """
     marks = ",".join("?" * len(REPLIES))
     only_replies = f"AND o.kind IN ({marks})" if quiet else ""
@@ -244,8 +280,8 @@ def claim_due(
         f"SELECT o.id FROM sms_outbox o WHERE o.state = 'queued' AND o.next_try_at <= ?"
         f" AND (o.not_before IS NULL OR o.not_before <= ?) {only_replies}"
         f" AND (SELECT count(*) FROM sms_outbox p WHERE p.phone = o.phone AND p.claimed_at > ?"
-        f" AND p.id != o.id) < ? ORDER BY o.next_try_at, o.id LIMIT 1",
-        [now, now, *(REPLIES if quiet else ()), now - 3600.0, per_hour],
+        f" AND p.id != o.id) < ? ORDER BY o.kind IN ({marks}), o.next_try_at, o.id LIMIT 1",
+        [now, now, *(REPLIES if quiet else ()), now - 3600.0, per_hour, *REPLIES],
     ).fetchone()
     if row is None:
         return None
@@ -350,6 +386,15 @@ def record_inbound(
         [now, phone, body[:500], outcome],
     )
     return int(cursor.lastrowid)
+
+
+def replies_count(db: sqlite_utils.Database, since: float) -> int:
+    """Replies queued for citizens' messages since ``since`` (the center's reply budget)."""
+    marks = ",".join("?" * len(REPLIES))
+    return db.execute(
+        f"SELECT count(*) FROM sms_outbox WHERE created_at >= ? AND kind IN ({marks})",
+        [since, *REPLIES],
+    ).fetchone()[0]
 
 
 def inbound_count(db: sqlite_utils.Database, phone: str, since: float) -> int:

@@ -57,7 +57,8 @@ def is_stop(text: str) -> bool:
 
 
 def handle_inbound(ctx: Context, sender: str, text: str) -> str:
-    """Answer one received message; the outcome: stopped, track, help, throttled, refused."""
+    """Answer one received message; the outcome: stopped, track, help, refused, throttled (the
+    number's limit) or throttled_center (the center's reply budget)."""
     settings = sms_settings(ctx)
     now = ctx.now()
     found = parse_phone(sender, settings.countries)
@@ -66,20 +67,31 @@ def handle_inbound(ctx: Context, sender: str, text: str) -> str:
             outbox.record_inbound(tx, now, sender[:20], text, "refused")
         return "refused"
     phone = found.e164
-    if outbox.inbound_count(ctx.db.read(), phone, now - 3600.0) >= settings.inbound_per_hour:
-        with ctx.db.write() as tx:
-            outbox.record_inbound(tx, now, phone, text, "throttled")
-        return "throttled"
+    db = ctx.db.read()
+    over = (
+        "throttled"
+        if outbox.inbound_count(db, phone, now - 3600.0) >= settings.inbound_per_hour
+        else "throttled_center"
+        if outbox.replies_count(db, now - 3600.0) >= settings.replies_per_hour
+        else None
+    )
     lang = "ar" if has_arabic(text) else _consent_lang(ctx, phone)
-    if is_stop(text):
+    if is_stop(text):  # always obeyed, even past a limit (then without the confirmation)
         with ctx.db.write() as tx:
             outbox.record_inbound(tx, now, phone, text, "stopped")
             outbox.stop_number(tx, phone, now, now + settings.purge_days * DAY_S)
-            outbox.queue_message(tx, "stopped", phone, lang, {}, now, max_parts=settings.max_parts)
+            if over is None:
+                outbox.queue_message(
+                    tx, "stopped", phone, lang, {}, now, max_parts=settings.max_parts
+                )
             append_event(
                 tx, "sms_stopped", at=now, actor="sms", data={"phone": _digest(ctx, phone)}
             )
         return "stopped"
+    if over is not None:  # kept, with why it was not answered
+        with ctx.db.write() as tx:
+            outbox.record_inbound(tx, now, phone, text, over)
+        return over
     kind, params, reference = _track_reply(ctx, text)
     with ctx.db.write() as tx:
         outbox.record_inbound(tx, now, phone, text, "track" if reference else "help")

@@ -91,19 +91,16 @@ def file_moved(
         return outbox.queue_message(
             tx, message_kind, phone.e164, lang, params, now,
             file_reference=reference, max_parts=settings.max_parts,
+            refuse_too_long=message_kind == "documents_missing",  # shortened below
         )  # fmt: skip
     except Refusal:
         if message_kind != "documents_missing":
             raise
     params["documents"] = _names(missing[:1], more=len(missing) > 1)
-    try:
-        return outbox.queue_message(
-            tx, message_kind, phone.e164, lang, params, now,
-            file_reference=reference, max_parts=settings.max_parts,
-        )  # fmt: skip
-    except Refusal:
-        log.warning("the missing-documents message for %s is too long even shortened", reference)
-        return None
+    return outbox.queue_message(  # still too long: kept as failed ("too_long"), never sent
+        tx, message_kind, phone.e164, lang, params, now,
+        file_reference=reference, max_parts=settings.max_parts,
+    )  # fmt: skip
 
 
 def _names(documents: list[dict[str, str]], more: bool = False) -> dict[str, str]:

@@ -67,6 +67,7 @@ def test_a_text_past_the_parts_limit_is_refused_and_rolls_back(sms_env: SmsEnv) 
         outbox.queue_message(
             tx, "documents_missing", PHONE, "ar",
             {"center": "م", "reference": "7KQ2-M9XD-M", "documents": documents}, env.clock(),
+            refuse_too_long=True,
         )  # fmt: skip
     assert refused.value.code == "sms_too_long"
     assert refused.value.params["allowed"] == 4 and refused.value.params["parts"] > 4
