@@ -96,3 +96,13 @@ def test_a_finish_at_another_counter_is_not_asked_about(
     screen.app.call("state")
     screen.wait_state(lambda s: s["checks"] >= checks + 1, "a check after the finish", timeout=30)
     assert screen.screen() == "rating_idle" and screen.state()["shown"] == shown
+
+
+def test_a_rating_screen_without_a_counter_stops_at_start_naming_the_key() -> None:
+    from kiosk.config import load_kiosk_settings
+    from kiosk.rating_mode import run_rating_screen
+    from nafitha.settings import ConfigError
+
+    settings = load_kiosk_settings(None, {"mode": "rating"})
+    with pytest.raises(ConfigError, match="counter"):
+        run_rating_screen(settings, None, size_given=False)
