@@ -44,3 +44,21 @@ def kiosk_part(setup: Any) -> Any:
         ],
         gui=True,
     )
+
+
+RATING_SIZE = "640x384"
+
+
+def rating_screen_part(setup: Any) -> Any:
+    """``nafitha kiosk --mode rating`` at counter c1 (the demo clerk's), with the second demo kiosk
+    token: finish a visit at the counter and it asks for a rating (docs/ratings.md)."""
+    from nafitha.demo_part import Part
+
+    if not setup.gui:
+        return None
+    print(f"  rating       {RATING_SIZE}, at counter c1, token {setup.kiosk_tokens[1]}", flush=True)
+    argv = [
+        sys.executable, "-m", "nafitha.cli", "kiosk", "--mode", "rating", "--counter", "c1",
+        "--server", setup.url, "--token", setup.kiosk_tokens[1], "--size", RATING_SIZE,
+    ]  # fmt: skip
+    return Part("rating", argv, gui=True)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from counter.demo import counter_part
-from kiosk.demo import kiosk_part
+from kiosk.demo import kiosk_part, rating_screen_part
 from nafitha.demo_part import DemoSetup, Part
 from printers.demo import virtual_printer_part
 
@@ -38,6 +38,7 @@ EXTRA_PARTS: list[Callable[[DemoSetup], Part | None]] = [
     virtual_printer_part,  # the virtual printer
     counter_part,  # one clerk's terminal at c1
     kiosk_part,  # the entrance touchscreen
+    rating_screen_part,  # the rating screen at c1 (docs/ratings.md)
 ]
 STEPS: list[Callable[[DemoSetup], None]] = []
 
