@@ -38,6 +38,7 @@ SERVE: tuple[Shortcut, ...] = (
     Shortcut(("u",), "undo_no_show", "U"),
     Shortcut(("d",), "reprint", "D"),  # the ticket again on this counter's printer
     Shortcut(("c",), "call_chosen", "C"),  # a chosen ticket, out of order, with a reason
+    Shortcut(("b",), "book_for", "B"),  # an appointment for the citizen (screens/book_for.py)
     Shortcut(("enter", "numpadenter"), "confirm", "Enter"),
     Shortcut(("escape",), "cancel", "Esc"),
     Shortcut(("f12",), "language_switch", "F12"),
@@ -69,6 +70,7 @@ BY_SCREEN: dict[str, tuple[Shortcut, ...]] = {
     "paused": PAUSED,
     "transfer": DIALOG,
     "call_chosen": DIALOG,  # counter/screens/call_chosen.py
+    "book_for": DIALOG,  # counter/screens/book_for.py
     "outcome": DIALOG,  # finish with an outcome, or send back (counter/screens/outcome.py)
     "pause": DIALOG,
     "open_file": DIALOG,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from counter.screens.book_for import BookForScreen
 from counter.screens.call_chosen import CallChosenScreen
 from counter.screens.files import FilesScreen
 from counter.screens.login import LoginScreen
@@ -18,6 +19,7 @@ SCREENS = (
     ServeScreen,
     TransferScreen,
     CallChosenScreen,
+    BookForScreen,
     OutcomeScreen,
     PauseScreen,
     PausedScreen,

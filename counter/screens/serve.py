@@ -198,6 +198,11 @@ class ServeScreen(CounterScreen):
         if self.app.state.can("call_next"):  # the counter is free and open
             self.app.state.screen = "call_chosen"
 
+    def action_book_for(self) -> None:
+        """Book an appointment for the citizen here (counter/screens/book_for.py)."""
+        if not self.app.state.busy:
+            self.app.state.screen = "book_for"
+
     def action_pause(self) -> None:
         if self.app.state.can("pause"):  # finish or transfer the citizen first
             self.app.state.screen = "pause"
