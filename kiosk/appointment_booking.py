@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
@@ -26,52 +24,27 @@ from kivy.properties import (
 )
 
 from kiosk.alerts import AlertOutbox
-from kiosk.appointments import day_of, slot_time
+from kiosk.appointment_values import (
+    PHONE_DIGITS,
+    day_label,
+    day_note,
+    day_of,
+    free_slots,
+    phone_ok,
+    slip_of,
+    slot_time,
+    today_in,
+)
 from kiosk.state import KioskState
 from nafitha.client import ApiError, ServerUnreachable
 from nafitha.gui.background import Background
 from nafitha.text import LANGS, both, t
-from printers.booking_slip import BookingSlip
 from printers.errors import PrinterError
 
 log = logging.getLogger("nafitha.kiosk")
 
+STALE_SLOTS = ("slot_full", "slot_closed", "slot_past", "day_closed")  # read the times again
 DEFAULT_HORIZON_DAYS = 14  # the contract's default; the services answer may say the center's
-PHONE_DIGITS = (6, 15)  # what the keypad accepts; the server validates the number itself
-
-
-def slip_of(booking: dict[str, Any], center: dict[str, str], lang: str, zone: str) -> BookingSlip:
-    """The printable slip for the server's booking answer, in the citizen's language."""
-    start = datetime.fromtimestamp(float(booking["at"]), UTC)
-    end_text = str(booking.get("end") or "")
-    end = start
-    if end_text:
-        local = start.astimezone(ZoneInfo(zone))
-        hours, minutes = (int(part) for part in end_text.split(":")[:2])
-        end = local.replace(hour=hours, minute=minutes)
-    name = booking.get("service_name") or {"ar": booking["service"], "en": booking["service"]}
-    return BookingSlip(
-        center_name=center or {"ar": "", "en": ""},
-        code=str(booking["code"]),
-        url=str(booking["url"]),
-        service_name=name,
-        starts_at=start,
-        ends_at=end,
-        timezone=zone,
-        documents=tuple(booking.get("documents") or ()),
-        lang=lang,
-    )
-
-
-def today_in(zone: str, now: float | None = None) -> str:
-    """Today's date in the center's zone (``YYYY-MM-DD``): the first day offered."""
-    moment = datetime.fromtimestamp(now, UTC) if now is not None else datetime.now(UTC)
-    return moment.astimezone(ZoneInfo(zone)).date().isoformat()
-
-
-def phone_ok(phone: str) -> bool:
-    low, high = PHONE_DIGITS
-    return phone.isdigit() and low <= len(phone) <= high
 
 
 class BookingState(EventDispatcher):
@@ -305,6 +278,26 @@ class BookingFlow:
             return
         self.state.error = _error(self.kiosk, error)
         self.state.phase = "refused"
+        if self.state.error["code"] in STALE_SLOTS:
+            self._reload_days(asked)
+
+    def _reload_days(self, asked: int) -> None:
+        """The time was taken (or closed) meanwhile: the days and times shown behind "back" are
+        read again, so the citizen picks among what is really free; the refusal stays shown."""
+        service, first = self.state.service.get("id", ""), today_in(self.kiosk.catalog.timezone)
+        days = self.horizon_days
+
+        def loaded(answer: Any) -> None:
+            if asked != self._asked:
+                return
+            self._slots_loaded(answer)
+            self.state.phase = "refused"  # _slots_loaded said "ready"; the refusal stays
+            chosen = self.state.day.get("day")
+            self.state.day = next((d for d in self.state.days if d.get("day") == chosen), {})
+
+        self.background.run(
+            lambda: self.client.appointment_slots(service, first, days), loaded, lambda _e: None
+        )
 
     # ------------------------------------------------------------------ loading lists
     def _load(self, ask: Callable[[], Any], loaded: Callable[[Any], None]) -> None:
@@ -346,22 +339,10 @@ class BookingFlow:
         )
 
     def day_label(self, day: dict[str, Any], lang: str) -> str:
-        """``Monday 30/11/2026`` for a day of the slots answer (its date, no time involved)."""
-        from printers.booking_slip import WEEKDAYS
-
-        date = datetime.strptime(str(day.get("day")), "%Y-%m-%d").date()
-        weekday = t(f"appointments.q_weekday_{WEEKDAYS[date.weekday()]}", lang)
-        return f"{weekday} {date.strftime('%d/%m/%Y')}"
+        return day_label(day, lang)
 
     def day_note(self, day: dict[str, Any], lang: str) -> str:
-        if day.get("closed"):
-            reason = day.get("reason")
-            text = reason.get(lang) if isinstance(reason, dict) else ""
-            return text or t("appointments.q_day_closed", lang)
-        free = free_slots(day)
-        if not free:
-            return t("appointments.q_day_full", lang)
-        return t("appointments.q_day_free", lang, free=free)
+        return day_note(day, lang)
 
     def print_text(self, phase: str, print_error: dict[str, Any], lang: str) -> str:
         if phase == "printing":
@@ -393,21 +374,6 @@ class BookingFlow:
             "error": dict(state.error),
             "print_error": dict(state.print_error),
         }
-
-
-def name_in(item: dict[str, Any], lang: str) -> str:
-    """A service's name in ``lang`` from a services or booking answer (its id when nameless)."""
-    name = item.get("name") or item.get("service_name") or {}
-    if isinstance(name, dict):
-        return str(name.get(lang) or name.get("en") or item.get("id", ""))
-    return str(name or item.get("id", ""))
-
-
-def free_slots(day: dict[str, Any]) -> int:
-    """How many of a day's slots can still be booked (a closed day: none)."""
-    if day.get("closed"):
-        return 0
-    return sum(1 for s in day.get("slots") or () if int(s.get("free") or 0) > 0)
 
 
 def _service_list(answer: Any) -> list[dict[str, Any]]:

@@ -16,79 +16,40 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import DictProperty, OptionProperty, StringProperty
 
 from kiosk.alerts import AlertOutbox
+from kiosk.appointment_values import (
+    OUTCOMES,
+    day_of,
+    is_late,
+    result_title,
+    route_scan,
+    slot_time,
+    typed_problem,
+)
 from kiosk.printing import PrintOutcome, TicketPrinter, print_ticket, ticket_to_print
 from kiosk.state import KioskState
 from nafitha.client import ApiError, ServerUnreachable
 from nafitha.formats import format_time
 from nafitha.gui.background import Background
-from nafitha.reference import LENGTH, Malformed, Mistyped, display, kind_of, parse_reference
+from nafitha.reference import LENGTH, display
 from nafitha.reference import normalize as compact
 from nafitha.text import LANGS, both, t
-from printers.booking_slip import day_words
 
 log = logging.getLogger("nafitha.kiosk")
 
-# refusals about a booking that exists: each has its own screen (title, body with its times)
-OUTCOMES = {
-    "checkin_too_early": "too_early",
-    "checkin_wrong_day": "wrong_day",
-    "already_checked_in": "already",
-    "booking_cancelled": "cancelled",
-}
+# refusals about a booking that exists have their own screens (appointment_values.OUTCOMES);
 # refusals about the code itself: said on the keypad, where one symbol can be corrected
 _CODE_MESSAGES = {
     "reference_mistyped": "appointments.q_code_mistyped",
     "reference_malformed": "appointments.q_code_short",
     "booking_not_found": "appointments.q_not_found",
 }
-
-
-def _link_part(text: str, marker: str) -> str | None:
-    """The last path part of a scanned ``http://…/<marker>/<part>`` link, or None."""
-    candidate = text.strip()
-    if "://" not in candidate:
-        return None
-    parts = urlsplit(candidate).path.rstrip("/").split("/")
-    if len(parts) >= 2 and parts[-2] == marker and parts[-1]:
-        return unquote(parts[-1])
-    return None
-
-
-def route_scan(text: str) -> tuple[str, str] | None:
-    """What a scan is for this module: ``("booking", code)``, ``("place", token)`` or None.
-
-    A booking's QR holds its ``/a/<code>`` link and the slip's barcode the bare code; a bare
-    code is ours only when it passes the booking check (a file reference goes on to "where is
-    my file"). A phone place's QR holds its ``/p/<token>`` link.
-    """
-    code = _link_part(text, "a")
-    if code is not None:
-        return "booking", compact(code)
-    token = _link_part(text, "p")
-    if token is not None:
-        return "place", token
-    if "://" not in text and kind_of(text.strip()) == "booking":
-        return "booking", compact(text.strip())
-    return None
-
-
-def typed_problem(typed: str) -> dict[str, Any]:
-    """Why the typed code cannot be a booking code ({} when it may be sent), said at once."""
-    parsed = parse_reference(typed, kind="booking")
-    if isinstance(parsed, Malformed):
-        return {"code": "reference_malformed", "message": both("appointments.q_code_short")}
-    if isinstance(parsed, Mistyped):
-        return {"code": "reference_mistyped", "message": both("appointments.q_code_mistyped")}
-    return {}
 
 
 class CheckInState(EventDispatcher):
@@ -249,7 +210,7 @@ class CheckInFlow:
             Clock.schedule_once(lambda _dt: self._answered(asked, answer), 0)
             ticket = answer.get("ticket") or {}
             try:
-                slot = "" if _late(answer) else slot_time(answer.get("appointment") or {}, zone)
+                slot = "" if is_late(answer) else slot_time(answer.get("appointment") or {}, zone)
                 paper = ticket_to_print(ticket, center, lang, zone, appointment_time=slot)
                 outcome = print_ticket(self.printer, paper)
             except Exception as exc:  # the ticket exists: a print bug must not look refused
@@ -282,7 +243,7 @@ class CheckInFlow:
         if state.kind == "place":
             state.outcome = "place"
         else:
-            state.outcome = "late" if _late(answer) else "checked_in"
+            state.outcome = "late" if is_late(answer) else "checked_in"
         state.phase = "printing"
         self.go("appointment_result")
 
@@ -338,20 +299,7 @@ class CheckInFlow:
 
     # ------------------------------------------------------------------ texts for the screens
     def title(self, outcome: str, kind: str, lang: str) -> str:
-        key = {
-            "checked_in": "q_checked_in_title",
-            "late": "q_late_title",
-            "place": "q_place_confirmed_title",
-            "too_early": "q_too_early_title",
-            "wrong_day": "q_wrong_day_title",
-            "already": "q_already_title",
-            "cancelled": "q_cancelled_title",
-        }.get(outcome)
-        if key is None:
-            key = "q_place_title" if kind == "place" else "q_checkin_title"
-            if outcome == "refused":
-                key = "q_place_refused_title" if kind == "place" else "q_refused_title"
-        return t(f"appointments.{key}", lang)
+        return result_title(outcome, kind, lang)
 
     def body(
         self, outcome: str, appointment: dict[str, Any], error: dict[str, Any], lang: str
@@ -445,22 +393,3 @@ class _Refused(Exception):
         super().__init__(error.code)
         self.error = error
         self.view = view
-
-
-def _late(answer: dict[str, Any]) -> bool:
-    """A late arrival beyond the grace: its ticket is a walk-in's (no appointment line)."""
-    ticket = answer.get("ticket") or {}
-    return bool(answer.get("late") or ticket.get("late"))
-
-
-def slot_time(appointment: dict[str, Any], timezone: str) -> str:
-    """The booking's slot as ``09:15`` in the center's zone ("" when not known)."""
-    if appointment.get("at") is not None:
-        return format_time(float(appointment["at"]), timezone)
-    return str(appointment.get("start") or "")
-
-
-def day_of(appointment: dict[str, Any], timezone: str, lang: str) -> str:
-    """The booking's day in words, ``Monday 30/11/2026``, in the center's zone."""
-    moment = datetime.fromtimestamp(float(appointment["at"]), UTC)
-    return day_words(moment, timezone, lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.appointment_booking import free_slots
+from kiosk.appointment_values import free_slots
 from kiosk.icons import icon_path
 from kiosk.screens.appointment_pages import BookingPages
 from kiosk.screens.base import load_kv

@@ -142,3 +142,16 @@ def test_a_slot_taken_meanwhile_is_refused_in_the_citizens_words_and_nothing_pri
     assert shown and not any("a" <= c.lower() <= "z" for c in shown), shown  # Arabic, no code
     kiosk.shot("booking_slot_full_ar")
     assert len(center.paper.pages) == pages
+    # back to the times: the one just taken is read again as full, and cannot be chosen
+    kiosk.tap_to("back", "appointment_slots")
+    kiosk.wait_state(
+        lambda s: (
+            s["booking"]["days"] and any(d["day"] == slot["day"] for d in s["booking"]["days"])
+        ),
+        "the days read again",
+    )
+    name = "book_slot_" + slot["start"].replace(":", "")
+    kiosk.app.wait_for(
+        lambda: kiosk.app.call("describe", name=name)["disabled"], 20, "the full time greyed"
+    )
+    kiosk.shot("booking_slots_after_full_ar")

@@ -261,3 +261,20 @@ def test_a_place_taken_on_a_phone_is_confirmed_by_scanning_its_qr(
     center.scan(link)  # scanned again: the same ticket, never a second one
     again = settled(kiosk)["checkin"]
     assert again["ticket"]["id"] == ticket["id"], again
+
+
+def test_a_booking_code_typed_on_the_where_is_my_file_keypad_checks_in(
+    center: AppointmentKiosk, kiosk: Kiosk
+) -> None:
+    booking = center.book(after_min=0)
+    choose_language(kiosk, "en")
+    kiosk.tap_to("track_file", "track_entry")
+    for symbol in booking["code"].replace("-", ""):
+        kiosk.tap(f"key_{symbol}")
+    kiosk.wait_state(
+        lambda s: s["reference_input"] == booking["code"].replace("-", ""), "the typed code"
+    )
+    kiosk.tap("search")
+    state = settled(kiosk)
+    assert state["checkin"]["outcome"] == "checked_in", state["checkin"]
+    assert state["track_phase"] != "failed"  # never refused as a mistyped file reference

@@ -14,7 +14,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk.appointment_booking import slip_of
+from kiosk.appointment_values import slip_of
 from kiosk.printing import ticket_to_print
 from nafitha.reference import Reference, new_reference, parse_reference
 from printers.booking_slip import BookingSlip
