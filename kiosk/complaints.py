@@ -22,11 +22,10 @@ from kivy.event import EventDispatcher
 from kivy.properties import DictProperty, OptionProperty, StringProperty
 
 from kiosk.alerts import AlertOutbox
+from kiosk.complaint_lookup import ComplaintLookup, call_error
 from kiosk.state import KioskState
-from nafitha.client import ApiError, ServerUnreachable
+from nafitha.formats import format_date
 from nafitha.gui.background import Background
-from nafitha.reference import from_scan, kind_of
-from nafitha.reference import normalize as compact
 from nafitha.text import LANGS, both, t
 from printers.complaint_slip import ComplaintSlip, render_complaint_slip
 from printers.errors import PrinterError
@@ -39,12 +38,6 @@ ARABIC_KEYS = "ضصثقفغعهخحجدشسيبلاتنمكطذئءؤرىةوز�
 LATIN_KEYS = "QWERTYUIOPASDFGHJKLZXCVBNM"
 PUNCTUATION = ".،,?؟"
 STEPS = ("kind", "about", "service", "topic")
-_MESSAGES = {
-    "reference_mistyped": "kiosk.track_mistyped",
-    "reference_malformed": "kiosk.track_malformed",
-    "complaint_not_found": "complaints.c_not_found",
-    "track_rate_limited": "kiosk.track_rate_limited",
-}
 
 
 class ComplaintState(EventDispatcher):
@@ -79,18 +72,6 @@ class ComplaintState(EventDispatcher):
         self.found = {}
 
 
-def _error(kiosk: KioskState, error: Exception) -> dict[str, Any]:
-    if isinstance(error, ServerUnreachable):
-        kiosk.server_ok = False
-        return {"code": "unreachable", "message": both("kiosk.track_unreachable")}
-    if isinstance(error, ApiError):
-        kiosk.server_ok = True
-        key = _MESSAGES.get(error.code)
-        return {"code": error.code, "message": both(key) if key else dict(error.message)}
-    log.error("complaint call failed unexpectedly: %r", error)
-    return {"code": "unexpected", "message": both("kiosk.error_unexpected")}
-
-
 class ComplaintFlow:
     def __init__(
         self,
@@ -109,9 +90,11 @@ class ComplaintFlow:
         self.alerts = alerts
         self.go = go
         self._asked = 0
+        self.lookup = ComplaintLookup(kiosk, self.state, background, client, go)
 
     def reset(self) -> None:
         self._asked += 1
+        self.lookup.reset()
         self.state.reset(self.kiosk.lang)
 
     # ------------------------------------------------------------------ choosing
@@ -131,7 +114,7 @@ class ComplaintFlow:
 
         def failed(error: Exception) -> None:
             if asked == self._asked:
-                self.state.error = _error(self.kiosk, error)
+                self.state.error = call_error(self.kiosk, error)
                 self.state.phase = "failed"
 
         self.background.run(self.client.complaint_options, loaded, failed)
@@ -312,48 +295,22 @@ class ComplaintFlow:
     def _refused(self, asked: int, error: Exception) -> None:
         if asked != self._asked:
             return
-        self.state.error = _error(self.kiosk, error)
+        self.state.error = call_error(self.kiosk, error)
         self.state.phase = "refused"
 
     # ------------------------------------------------------------------ following one
     def scanned(self, text: str) -> bool:
-        """A scanned complaint reference (the slip's Code128 or QR): its answer; else False."""
-        reference = compact(from_scan(text))
-        if kind_of(reference) != "complaint":
-            return False
-        self.look_up(reference)
-        return True
+        """A scanned complaint reference: its status and answer (else False, not one)."""
+        return self.lookup.scanned(text)
 
     def look_up(self, reference: str) -> None:
-        kiosk = self.kiosk
-        kiosk.reference_input = compact(reference)
-        kiosk.track_error = {}
-        kiosk.track_phase = "looking"
-        self._asked += 1
-        asked = self._asked
-
-        def found(answer: dict[str, Any]) -> None:
-            if asked == self._asked:
-                kiosk.server_ok = True
-                kiosk.track_phase = "found"
-                self.state.found = dict(answer)
-                self.go("complaint_result")
-
-        def failed(error: Exception) -> None:
-            if asked == self._asked:
-                kiosk.track_error = _error(kiosk, error)
-                kiosk.track_phase = "failed"
-                self.go("track_entry")
-
-        self.background.run(lambda: self.client.complaint(reference), found, failed)
+        self.lookup.look_up(reference)
 
     # ------------------------------------------------------------------ texts for the screens
     def deadline_text(self, filed: dict[str, Any], lang: str) -> str:
         deadline = filed.get("deadline")
         if not deadline:
             return ""
-        from nafitha.formats import format_date
-
         return t(
             "complaints.k_deadline", lang, date=format_date(deadline, self.kiosk.catalog.timezone)
         )
@@ -369,20 +326,6 @@ class ComplaintFlow:
             reason = (print_error.get("message") or {}).get(lang, "")
             return t("kiosk.print_failed", lang, reason=reason)
         return ""
-
-    def status_text(self, found: dict[str, Any], lang: str) -> str:
-        name = (found.get("status_name") or {}).get(lang, "")
-        return t("complaints.k_track_status", lang, status=name) if name else ""
-
-    def answer_text(self, found: dict[str, Any], lang: str) -> str:
-        if not found:
-            return ""
-        if found.get("answer"):
-            return str(found["answer"])
-        from nafitha.formats import format_date
-
-        date = format_date(found["deadline"], self.kiosk.catalog.timezone)
-        return t("complaints.k_track_no_answer", lang, date=date)
 
     def snapshot(self) -> dict[str, Any]:
         state = self.state
