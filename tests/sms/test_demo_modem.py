@@ -32,7 +32,8 @@ def test_the_demo_answers_a_texted_reference_through_its_folder_modem(tmp_path: 
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for_http(url + "/api/v1/health", timeout=60)
-        assert Client(url).health()["sms"]["state"] in ("starting", "connected")  # offered
+        assert Client(url).health()["sms"]["state"] in ("starting", "connected")  # the counter
+        assert Client(url).services()["sms"]["available"] is True  # the kiosk and phone page
         clerk = Client(url)
         clerk.login("clerk1", "demo", counter="c1")
         reference = clerk.open_file("passport-new", {"name": "Rana"}, [0])["reference"]
