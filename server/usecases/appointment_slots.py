@@ -57,14 +57,20 @@ def mean_s(db: sqlite_utils.Database, service: Service, today: date) -> float:
 
 
 def share_at(ctx: Context, catalog: Catalog, service: Service, at: float) -> float:
-    """The counters' time the service has at ``at`` (``rules.counter_share``)."""
+    """The counters' time the service has at ``at`` (``rules.counter_share``): only the
+    counters serving it, and their services, are looked at."""
     tz = catalog.center.timezone
+    serves = {
+        c.id: frozenset(c.services) for c in catalog.counters.values() if service.id in c.services
+    }
+    others = frozenset().union(*serves.values()) if serves else frozenset()
     open_services = frozenset(
-        s.id
-        for s in catalog.services.values()
-        if s.active and (ctx.settings.ignore_hours or is_open(s.hours, at, tz))
+        s
+        for s in others
+        if s in catalog.services
+        and catalog.services[s].active
+        and (ctx.settings.ignore_hours or is_open(catalog.services[s].hours, at, tz))
     )
-    serves = {c.id: frozenset(c.services) for c in catalog.counters.values()}
     return rules.counter_share(service.id, serves, open_services)
 
 
@@ -86,9 +92,12 @@ def day_view(
     today: date,
     mean: float,
     only: str | None = None,
+    shares: dict[tuple[int, str], float] | None = None,
 ) -> DayView:
-    """One day of a service as booking sees it (``only``: read just that slot's count)."""
+    """One day of a service as booking sees it (``only``: read just that slot's count;
+    ``shares``: the counters' share by weekday and start, kept across the days of a request)."""
     settings = settings_of(catalog)
+    shares = {} if shares is None else shares
     if not rules.in_horizon(day, today, settings.horizon_days):
         return DayView(day, True, "outside_horizon", None, [])
     closed = store.closed_day(db, day.isoformat())
@@ -109,8 +118,11 @@ def day_view(
     shut = store.closed_slots(db, iso_day, iso_day)
     states = []
     for slot in slots:
+        key = (day.weekday(), slot.start)  # the hours, hence the share, repeat each week
+        if key not in shares:
+            shares[key] = share_at(ctx, catalog, service, slot.at)
         cap = rules.capacity(
-            share_at(ctx, catalog, service, slot.at),
+            shares[key],
             settings.slot_min * 60.0,
             mean,
             settings.walk_in_share,
@@ -158,10 +170,12 @@ def slots(ctx: Context, service_id: str, first: str | None, days: int) -> dict[s
     if not 1 <= days <= MAX_DAYS:
         raise Refusal("bad_day_range", most=MAX_DAYS)
     out = []
+    shares: dict[tuple[int, str], float] = {}
     with ctx.db.snapshot() as db:
         mean = mean_s(db, service, today)
         for i in range(days):
-            view = day_view(ctx, db, catalog, service, start + timedelta(days=i), today, mean)
+            day = start + timedelta(days=i)
+            view = day_view(ctx, db, catalog, service, day, today, mean, shares=shares)
             out.append(
                 {
                     "day": view.day.isoformat(),
