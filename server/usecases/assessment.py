@@ -4,7 +4,8 @@ by month, side by side (docs/ratings.md, "Self-assessment").
 For each calendar month (the center's days):
 
 - **waiting against target**: the share of called tickets that waited at most their service's
-  target wait, and the mean wait (the dashboard's very figures, ``server/usecases/stats.py``);
+  target wait, and the mean wait (the dashboard's definitions, ``nafitha/stats.py``, in one
+  aggregate query: ``server/store/assessment.py``);
 - **first-visit resolution**: the share of finished visits whose last outcome counts as resolved
   (visits finished without an outcome are counted apart, ``server/usecases/visit_steps.py``);
 - **satisfaction**: ratings of the month's visits, mean stars and the share of 4-5 stars;
@@ -27,6 +28,7 @@ from server.domain.hours import local_day
 from server.domain.ratings import satisfaction
 from server.domain.roles import Can, require
 from server.domain.visit_steps import resolution
+from server.store import assessment as store
 from server.store import complaints as complaints_store
 from server.store import ratings as ratings_store
 from server.usecases import stats as stats_uc
@@ -79,11 +81,11 @@ def _share(part: int, whole: int) -> float | None:
 def month_figures(ctx: Context, catalog: Catalog, month: date) -> dict[str, Any]:
     """The four measures of one calendar month."""
     first, last = _month_bounds(month)
-    hour_of = stats_uc.LocalHour(catalog.center.timezone)
-    report, _exact = stats_uc._report(ctx, catalog, first, last, hour_of, overall_only=True)
-    overall = report.overall
     total, _per = resolution(step_rules(catalog), finished_visits(ctx, catalog, first, last))
     with ctx.db.snapshot() as db:
+        called, within, waited = store.wait_figures(
+            db, first.isoformat(), last.isoformat(), stats_uc.targets(catalog)
+        )
         stars = [
             r["stars"] for r in ratings_store.rating_rows(db, first.isoformat(), last.isoformat())
         ]
@@ -93,9 +95,9 @@ def month_figures(ctx: Context, catalog: Catalog, month: date) -> dict[str, Any]
         "month": month.isoformat()[:7],
         "from": first.isoformat(),
         "to": last.isoformat(),
-        "called": overall.wait.count,
-        "within_target": overall.within_target,
-        "mean_wait_s": overall.wait.mean,
+        "called": called,
+        "within_target": _share(within, called),
+        "mean_wait_s": waited / called if called else None,
         "visits_finished": total.finished,
         "visits_resolved": total.resolved,
         "visits_unrecorded": total.unrecorded,

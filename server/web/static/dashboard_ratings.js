@@ -93,7 +93,7 @@
         NF.el("td", {}, NF.isolate(`${NF.formatDay(c.day)} ${NF.formatTime(c.at)}`)),
         NF.el("td", {}, NF.isolate(c.number)),
         NF.el("td", { class: "stars-mean", "aria-label": NF.t("ratings.stars_label", { stars: c.stars, word: NF.t(`ratings.star_${c.stars}`) }) },
-          NF.isolate("★".repeat(c.stars) + "☆".repeat(5 - c.stars))),
+          NF.el("span", { "aria-hidden": "true" }, "★".repeat(c.stars) + "☆".repeat(5 - c.stars))), // from the start side
         NF.el("td", {}, NF.el("bdi", {}, label("service", c.service))),
         NF.el("td", {}, NF.el("bdi", {}, c.counter ? label("counter", c.counter) : "")),
         NF.el("td", {}, NF.isolate(c.clerk || "")),
