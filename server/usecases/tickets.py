@@ -159,6 +159,7 @@ def public_status(ctx: Context, token: str) -> dict[str, Any]:
         "priority": bool(ticket["priority"]),
         "issued_at": staff["issued_at"],
         "called_at": staff["called_at"],
+        "appointment_at": staff["appointment_at"],  # a checked-in booking's slot (m032)
         **quoted.fields(),
         "counter": staff["counter"] if ticket["state"] in ("called", "serving") else None,
         **{k: staff[k] for k in STEP_FIELDS},

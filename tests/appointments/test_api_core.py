@@ -159,6 +159,8 @@ def test_check_in_on_time_gives_an_appointment_ticket_shaped_as_any_ticket(env: 
     )
     assert ticket["estimated_wait_s"] >= 3600 - 5  # not called before 11:00
     assert answer["appointment"]["ticket_number"] == ticket["number"]
+    public = env.http.get(f"/api/v1/tickets/public/{ticket['token']}").json()
+    assert public["appointment_at"] == ticket["appointment_at"]  # the phone page shows the slot
     again = env.http.post(f"/api/v1/appointments/{code}/check-in", headers=env.kiosk)
     assert again.json()["error"]["code"] == "already_checked_in"
     anonymous = env.http.post(f"/api/v1/appointments/{code}/check-in")
