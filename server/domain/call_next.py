@@ -63,9 +63,7 @@ def choose_next(
 ) -> Waiting | None:
     """The ticket ``counter`` (serving ``services``) calls next, or None when nobody waits."""
     targets = target_wait_s or {}
-    candidates = [
-        t for t in waiting if is_candidate(t, counter, services) and callable_now(t, now)
-    ]
+    candidates = [t for t in waiting if is_candidate(t, counter, services) and callable_now(t, now)]
     if not candidates:
         return None
     return min(candidates, key=lambda t: order_key(t, policy, now, targets))
