@@ -236,12 +236,17 @@ def serve_control(extra: Mapping[str, Command] | None = None) -> bool:
 
     def run(request: dict[str, Any]) -> None:
         cmd, args = request.get("cmd", ""), request.get("args", {})
+
+        def answer(payload: dict[str, Any]) -> None:
+            # the request's id goes back, so a driver that gave up waiting skips a late answer
+            reply({**payload, "id": request.get("id")})
+
         if cmd == "tap":
-            tap_when_still(args.get("name", ""), float(args.get("hold", 0.05)), reply)
+            tap_when_still(args.get("name", ""), float(args.get("hold", 0.05)), answer)
             return
         if cmd == "screenshot":  # after two frames: laid out and drawn, as a person sees it
             Clock.schedule_once(
-                lambda _dt: Clock.schedule_once(lambda _dt2: later(cmd, args), 0), 0
+                lambda _dt: Clock.schedule_once(lambda _dt2: later(cmd, args, answer), 0), 0
             )
             return
         if cmd == "type":
@@ -249,23 +254,23 @@ def serve_control(extra: Mapping[str, Command] | None = None) -> bool:
                 type_keys(
                     args["keys"],
                     float(args.get("interval", 0)),
-                    lambda: reply({"ok": True, "value": True}),
+                    lambda: answer({"ok": True, "value": True}),
                 )
             except (KeyError, ValueError, LookupError) as exc:
-                reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+                answer({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
             return
         try:
             value = commands[cmd](**args)
         except Exception as exc:  # the reason goes back to the test, the app keeps running
-            reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+            answer({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
         else:
-            reply({"ok": True, "value": value})
+            answer({"ok": True, "value": value})
 
-    def later(cmd: str, args: dict[str, Any]) -> None:
+    def later(cmd: str, args: dict[str, Any], answer: Callable[[dict[str, Any]], None]) -> None:
         try:
-            reply({"ok": True, "value": commands[cmd](**args)})
+            answer({"ok": True, "value": commands[cmd](**args)})
         except Exception as exc:  # the reason goes back to the test
-            reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+            answer({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
 
     def listen() -> None:
         with os.fdopen(read_fd, encoding="utf-8") as reader:

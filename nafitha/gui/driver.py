@@ -57,6 +57,7 @@ class AppProcess:
         os.close(to_app_r)
         os.close(from_app_w)
         self._buffer = b""
+        self._last_id = 0
         self.ready_after = self._wait_ready(start_timeout)
 
     def _wait_ready(self, timeout: float) -> float:
@@ -66,20 +67,24 @@ class AppProcess:
 
     def call(self, cmd: str, timeout: float = 10.0, **args: Any) -> Any:
         """Run ``cmd`` in the app; its value, or :class:`ControlError` with the app's reason."""
-        line = json.dumps({"cmd": cmd, "args": args}, ensure_ascii=False) + "\n"
+        self._last_id += 1
+        request_id = self._last_id
+        line = json.dumps({"cmd": cmd, "args": args, "id": request_id}, ensure_ascii=False) + "\n"
         try:
             os.write(self._to_app, line.encode("utf-8"))
         except BrokenPipeError:
             raise ControlError(
                 f"the app has exited ({self.process.poll()}): {self.log_tail()}"
             ) from None
-        answer = self._read_line(timeout)
+        deadline = time.monotonic() + timeout
+        answer = self._read_line(deadline)
+        while answer.get("id") != request_id:  # a late answer to a call that timed out
+            answer = self._read_line(deadline)
         if not answer.get("ok"):
             raise ControlError(f"{cmd}: {answer.get('error')}")
         return answer.get("value")
 
-    def _read_line(self, timeout: float) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
+    def _read_line(self, deadline: float) -> dict[str, Any]:
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0 or self.process.poll() is not None:
