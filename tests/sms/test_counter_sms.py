@@ -149,6 +149,8 @@ def test_the_counter_offers_messages_refuses_a_bad_number_and_shows_the_modem(
     app.wait(lambda s: s["screen"] == "receipt", "the receipt on screen (no printer here)")
     app.press("escape")
     app.wait(lambda s: s["screen"] != "receipt", "the receipt closed")
+    app.app.call("goto", screen="serve")  # the status line is the serve screen's header
+    app.wait(lambda s: s["screen"] == "serve", "the serve screen")
     shutil.move(modem, tmp_path / "modem-away")
     modem.write_text("not a folder", encoding="utf-8")
     began = time.monotonic()
@@ -158,6 +160,7 @@ def test_the_counter_offers_messages_refuses_a_bad_number_and_shows_the_modem(
     assert state["notice"]["en"].startswith("Text messages are not going out (SMS: no modem)")
     kinds = {a["kind"] for a in manager.alerts()}
     assert "sms_modem_absent" in kinds  # on the dashboard's list
+    assert app.describe("sms_status")["texts"] == [t("counter.sms_state_absent", "ar")]
     app.shots_both("sms-status-absent")
     modem.unlink()
     shutil.move(tmp_path / "modem-away", modem)
