@@ -15,6 +15,7 @@ module). The database gets the demo accounts (password
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -119,9 +120,11 @@ def _launch(
         out.close()  # the child holds its own copy; the parent's would leak (ResourceWarning)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(url + "/api/v1/health", timeout=40)
+        wait_for_http(url + "/api/v1/health", timeout=60)
     except TimeoutError:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)  # reaped here, not reported later by Popen.__del__ in another test
         detail = log.read_text(errors="replace")[-2000:] if log else ""
         raise RuntimeError(f"the server did not start: {detail}") from None
     return RunningServer(url, port, db, process, people, log=log, argv=argv)
