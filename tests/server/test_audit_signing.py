@@ -23,7 +23,7 @@ def heads_in(path: Path) -> list[SignedHead]:
     return [SignedHead.from_json(json.loads(line)) for line in path.read_text().splitlines()]
 
 
-def wait_for_head(path: Path, at_least: int, timeout: float = 15.0) -> SignedHead:
+def wait_for_head(path: Path, at_least: int, timeout: float = 60.0) -> SignedHead:
     """The first head in the file signing event ``at_least`` or later (polled, with a deadline)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
