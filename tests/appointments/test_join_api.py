@@ -194,3 +194,19 @@ def test_without_messages_nothing_is_queued(env: AppEnv) -> None:
     open_counter(env)
     assert join(env, notify=True).status_code == 201
     assert outbox_rows(env) == []
+
+
+def test_the_audit_replays_a_confirmed_places_ticket(env: AppEnv) -> None:
+    """The ticket a place becomes (issued at the join time, in the log as ``ticket_issued`` at
+    the confirmation) replays to what the table holds: verify finds no problem."""
+    from tests.server.test_audit_replay import problems
+
+    clerk = open_counter(env)
+    env.issue("work-permit")
+    place = join(env).json()
+    env.clock.advance(300)
+    env.issue("work-permit")
+    env.http.post(f"/api/v1/places/{place['token']}/confirm", headers=env.kiosk)
+    for _ in range(3):
+        call_next(env, clerk)
+    assert problems(env) == []
