@@ -103,7 +103,7 @@ def check_cutoff(
     The wait is a normal ticket's, as the kiosk shows it, so the button and the server agree."""
     if ctx.settings.ignore_hours or not service.hours:
         return
-    wait = estimates.quote_new(tx, catalog, service.id, day, False, cache=ctx.cache)
+    wait = estimates.quote_new(tx, catalog, service.id, day, False, cache=ctx.cache, now=now)
     decision = service_cutoff(
         ctx, catalog, service, now, wait.estimated_wait_s, store.open_overrides(tx, day)
     )
