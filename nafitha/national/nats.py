@@ -28,6 +28,8 @@ from nafitha.national.wire import HUB_CONSUMER, HUB_DOMAIN, STREAM, check_center
 
 WRITER_USER = "hub-writer"
 RELAY_USER = "relay"
+PORTAL_USER = "portal"  # on a leaf: the center's portal responder (server/portal_requests.py)
+HUB_PORTAL_USER = "hub-portal"  # on the hub: the portal's forwarder (hub/api/portal_forward.py)
 # JetStream's acks carry the leaf's domain (``$JS.ACK.<domain>.<account>.<stream>...``), so the
 # hub can let each leaf hear only the acks for its own stream: every leaf has a stream EVENTS and
 # a consumer hub-writer, and with the old format their ack subjects would be the same.
@@ -53,6 +55,15 @@ def writer_inbox(center: str) -> str:
     leaf may publish into it: another center's leaf cannot slip messages into them.
     """
     return f"_HUB_INBOX.{domain(center)}"
+
+
+def portal_subject(center: str) -> str:
+    """The subject of the portal's requests to ``center`` (bookings, complaints: docs/hub.md).
+
+    The hub's forwarder may publish only to such subjects; a center's leaf hears only its own
+    and may answer only on the reply subject the request carried.
+    """
+    return f"nafitha.{check_center(center)}.portal"
 
 
 def _secret(name: str, value: str) -> str:
@@ -96,7 +107,7 @@ def hub_conf(
     accounts: list[str] = []
     for center, password in sorted(centers.items()):
         dom, account = domain(center), json.dumps(center_account(center))
-        services = [f"$JS.{dom}.API.>", f"$JS.ACK.{dom}.>"]
+        services = [f"$JS.{dom}.API.>", f"$JS.ACK.{dom}.>", portal_subject(center)]
         imports += [
             f"{{ service: {{ account: {account}, subject: {json.dumps(s)} }} }}" for s in services
         ]
@@ -110,12 +121,20 @@ def hub_conf(
             f"      permissions: {{ publish: {{ allow: {_list(says)} }},"
             f" subscribe: {{ allow: {_list(hears)} }} }} }} ]",
             f"    exports: [ {{ service: {json.dumps(services[0])}, response_type: stream }},"
-            f" {{ service: {json.dumps(services[1])} }} ]",
+            f" {{ service: {json.dumps(services[1])} }},"
+            f" {{ service: {json.dumps(services[2])} }} ]",
             "  }",
         ]
     writer = (
         f"{{ user: {WRITER_USER}, password: {_secret('writer_password', writer_password)},"
         ' allowed_connection_types: ["STANDARD"] }'
+    )
+    # the portal's forwarder: requests to the centers' portal subjects, answers on its inbox
+    forwarder = (
+        f"{{ user: {json.dumps(HUB_PORTAL_USER)}, password: {json.dumps(writer_password)},"
+        ' allowed_connection_types: ["STANDARD"],'
+        f" permissions: {{ publish: {{ allow: {_list(['nafitha.*.portal'])} }},"
+        f" subscribe: {{ allow: {_list(['_INBOX.>'])} }} }} }}"
     )
     return "\n".join(
         [
@@ -126,7 +145,7 @@ def hub_conf(
             "accounts {",
             f"  {HUB_ACCOUNT}: {{",
             "    jetstream: enabled",
-            f"    users: [ {writer} ]",
+            f"    users: [ {writer}, {forwarder} ]",
             "    imports: [",
             *(f"      {line}," for line in imports),
             "    ]",
@@ -198,7 +217,11 @@ def leaf_conf(
             f"    {{ user: {RELAY_USER}, password: {_secret('relay_password', relay_password)},"
             ' allowed_connection_types: ["STANDARD"],',
             f"      permissions: {{ publish: {{ allow: {_list(publish)} }},"
-            f" subscribe: {{ allow: {_list(sub)} }} }} }}",
+            f" subscribe: {{ allow: {_list(sub)} }} }} }},",
+            f"    {{ user: {PORTAL_USER}, password: {json.dumps(relay_password)},"
+            ' allowed_connection_types: ["STANDARD"],',
+            f"      permissions: {{ publish: {{ allow: {_list(['_R_.>'])} }},"
+            f" subscribe: {{ allow: {_list([portal_subject(center)])} }} }} }}",
             "  ]",
             "}",
             f"leafnodes {{ remotes: [ {{ url: {json.dumps(remote)} }} ] }}",
@@ -358,6 +381,8 @@ def wait_for_leaf(monitor_url: str, center: str, timeout: float = 20.0) -> None:
 
 __all__ = [
     "HUB_CONSUMER",
+    "HUB_PORTAL_USER",
+    "PORTAL_USER",
     "RELAY_USER",
     "WRITER_USER",
     "NatsProcess",
@@ -365,6 +390,7 @@ __all__ = [
     "leaf_conf",
     "leaves",
     "nats_server_binary",
+    "portal_subject",
     "wait_for_leaf",
     "writer_inbox",
 ]
