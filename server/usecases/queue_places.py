@@ -29,6 +29,7 @@ from server.store.rate_limits import shared_buckets
 from server.usecases import tickets
 from server.usecases.catalog import Catalog, catalog_with, load_catalog, service_is_open
 from server.usecases.context import Actor, Context
+from server.usecases.cutoff import check_cutoff
 from server.usecases.estimates import quote_new, quote_waiting
 from server.usecases.sms_notices import check_phone, record_consent
 from server.usecases.ticket_view import fetch_ticket
@@ -149,6 +150,7 @@ def join(
     with ctx.db.write() as tx:
         if places_store.by_phone(tx, day, service.id, phone.e164) is not None:
             raise Refusal("place_limit_reached")
+        check_cutoff(ctx, tx, catalog, service, day, now)  # as the kiosk would refuse a ticket
         quote = quote_new(tx, catalog, service.id, day, False, cache=ctx.cache)
         if not quote.callable:
             raise Refusal("places_no_counter", service=service.id)
@@ -217,7 +219,8 @@ def confirm(ctx: Context, actor: Actor, token: str) -> dict[str, Any]:
     """The kiosk scanned a place's QR: its ticket, keeping the place's position.
 
     Confirming twice answers the same ticket (a kiosk retrying after a lost answer); a lapsed
-    place or one of another day is refused (``place_lapsed``).
+    place or one of another day is refused (``place_lapsed``). The service's cut-off was checked
+    when the place was taken: a place confirmed past it keeps its turn.
     """
     now = ctx.now()
     catalog = load_catalog(ctx)

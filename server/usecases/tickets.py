@@ -79,7 +79,8 @@ def issue_ticket(
                 if row[1] != service_id:
                     raise Refusal("idempotency_conflict")
                 return ticket_for_kiosk(ctx, fetch_ticket(tx, row[0]), tx), False
-        check_cutoff(ctx, tx, catalog, service, day, now)  # after a retry's lookup: it stands
+        if issued_at is None:  # a place (issued for its join time) was checked when it joined
+            check_cutoff(ctx, tx, catalog, service, day, now)  # after a retry's lookup: it stands
         digest = check_person(ctx, tx, service, day, person)  # limited services only
         seq = tickets_store.next_number(tx, day, service.prefix)
         if quoted is None:

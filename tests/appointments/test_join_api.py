@@ -210,3 +210,26 @@ def test_the_audit_replays_a_confirmed_places_ticket(env: AppEnv) -> None:
     for _ in range(3):
         call_next(env, clerk)
     assert problems(env) == []
+
+
+def test_the_cut_off_refuses_a_place_as_a_ticket_and_a_place_taken_before_keeps_its_turn(
+    seeded_db: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Passports: Mon-Fri 08:00-13:00, the last ticket at 12:50 with nobody waiting."""
+    config = load_center_config(DEFAULT_CENTER)
+    places = config.center.places.model_copy(update={"enabled": True, "lapse_min": 20})
+    center = config.model_copy(
+        update={"center": config.center.model_copy(update={"places": places})}
+    )
+    for env in make_env(seeded_db, tmp_path, center=center):  # opening hours kept
+        env.login("clerk4", counter="c4")
+        env.clock.set_local("2026-11-23 12:45")
+        early = join(env, service="passport-new")
+        assert early.status_code == 201, early.text
+        env.clock.set_local("2026-11-23 12:51")
+        late = join(env, phone=OTHER, service="passport-new")
+        assert late.status_code == 409 and late.json()["error"]["code"] == "past_cutoff"
+        token = early.json()["token"]
+        confirmed = env.http.post(f"/api/v1/places/{token}/confirm", headers=env.kiosk)
+        assert confirmed.status_code == 200, confirmed.text
