@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.domain.errors import Refusal
-from server.store import outbox
+from server.store import sms_figures as figures_store
 from server.usecases.catalog import load_catalog
 from server.usecases.context import Context
 
@@ -41,11 +41,11 @@ def sms_figures(ctx: Context, date_from: str, date_to: str) -> dict[str, Any]:
     zone = ZoneInfo(load_catalog(ctx).center.timezone)
     start, end = _bounds(first, last, zone)
     with ctx.db.snapshot() as db:
-        messages = outbox.message_times(db, start, end)
-        consents = outbox.consent_times(db, start, end)
-        inbound = outbox.inbound_times(db, start, end)
-        tickets = outbox.tickets_per_day(db, first.isoformat(), last.isoformat())
-        opted_in = outbox.opted_in_per_day(db, first.isoformat(), last.isoformat())
+        messages = figures_store.message_times(db, start, end)
+        consents = figures_store.consent_times(db, start, end)
+        inbound = figures_store.inbound_times(db, start, end)
+        tickets = figures_store.tickets_per_day(db, first.isoformat(), last.isoformat())
+        opted_in = figures_store.opted_in_per_day(db, first.isoformat(), last.isoformat())
 
     def day_of(at: float) -> str:
         return datetime.fromtimestamp(at, zone).date().isoformat()

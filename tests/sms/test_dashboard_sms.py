@@ -17,7 +17,11 @@ from nafitha.harness.server import RunningServer, running_server
 from nafitha.text import t
 from server.store import outbox
 from server.store.database import Database
-from tests.web.conftest import browser, login_in_page, open_page  # noqa: F401 - fixtures
+from tests.web import conftest as web
+from tests.web.conftest import login_in_page
+
+browser = web.browser  # the web tests' fixtures: headless Chromium and its pages
+open_page = web.open_page
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +75,7 @@ def a_day_of_messages(server: RunningServer) -> None:
         db.close()
 
 
-def open_dashboard(open_page, server: RunningServer, lang: str):  # noqa: F811
+def open_dashboard(open_page, server: RunningServer, lang: str):
     recorded = open_page(1400, 1000, locale="ar-LB" if lang == "ar" else "en-GB")
     page = recorded.page
     page.goto(f"{server.url}/dashboard?lang={lang}")
@@ -87,7 +91,7 @@ def figure(page, key: str) -> str:
 def test_the_dashboard_shows_the_periods_messages_and_the_modem(
     sms_server,
     open_page,
-    artifacts: Path,  # noqa: F811
+    artifacts: Path,
 ) -> None:
     server, modem = sms_server
     a_day_of_messages(server)
@@ -126,7 +130,7 @@ def test_the_dashboard_shows_the_periods_messages_and_the_modem(
 
 def test_without_messages_the_dashboard_has_no_messages_section(
     tmp_path: Path,
-    open_page,  # noqa: F811
+    open_page,
 ) -> None:
     with running_server(tmp_path) as server:
         page = open_dashboard_plain(open_page, server)
@@ -134,7 +138,7 @@ def test_without_messages_the_dashboard_has_no_messages_section(
         assert not page.is_visible("#sms")
 
 
-def open_dashboard_plain(open_page, server: RunningServer):  # noqa: F811
+def open_dashboard_plain(open_page, server: RunningServer):
     recorded = open_page(1400, 1000, locale="en-GB")
     page = recorded.page
     page.goto(f"{server.url}/dashboard?lang=en")
