@@ -52,6 +52,11 @@ class PortalSettings(Settings):
     track_per_minute: float = Field(default=20.0, gt=0, le=10_000)
     track_burst: int = Field(default=10, ge=1, le=10_000)
     stale_after_s: float = Field(default=120.0, gt=0, le=86_400)
+    # Bookings and complaints forwarded to a center (hub/api/portal_forward.py): requests per
+    # client address, and how long the hub waits for the center's answer.
+    forward_per_minute: float = Field(default=10.0, gt=0, le=10_000)
+    forward_burst: int = Field(default=10, ge=1, le=10_000)
+    forward_timeout_s: float = Field(default=5.0, gt=0, le=60)
 
 
 class WriterSettings(Settings):

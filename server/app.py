@@ -147,6 +147,10 @@ def create_app(
             ctx.db.read, settings.national, relay_lock_path(settings.db), settings.event_poll_s
         )
         ctx.cache["national_relay"] = relay
+        from server.portal_requests import PortalResponder, portal_lock_path
+
+        responder = PortalResponder(ctx, settings.national, portal_lock_path(settings.db))
+        ctx.cache["portal_responder"] = responder  # the portal's requests (docs/national.md)
         ctx.on_event = lambda: (ctx.db.after_commit(feed.notify), ctx.db.after_commit(relay.wake))
 
     @asynccontextmanager
@@ -164,6 +168,7 @@ def create_app(
         complaints_job.start()
         if relay is not None:
             relay.start()
+            ctx.cache["portal_responder"].start()
         sender = None
         if settings.sms is not None:  # text messages through the modem (docs/sms.md)
             from server.sms.sender import start_sender
@@ -176,6 +181,7 @@ def create_app(
             await feed.stop()
             if relay is not None:
                 await asyncio.to_thread(relay.stop)
+                await asyncio.to_thread(ctx.cache["portal_responder"].stop)
             if sender is not None:
                 await asyncio.to_thread(sender.stop)
             await asyncio.to_thread(warmup.join, 10)

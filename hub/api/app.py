@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from hub.api.ministry import ministry_routers
 from hub.api.portal import Portal, api_router
+from hub.api.portal_forward import ForwardLink, forward_router
 from hub.config import MinistrySettings, PortalSettings
 from hub.store.database import connect_reader, ping
 from hub.usecases.status import all_centers
@@ -34,10 +35,12 @@ def create_app(
     dsn: str,
     ministry: MinistrySettings | None = None,
     portal: PortalSettings | None = None,
+    forward: ForwardLink | None = None,
 ) -> FastAPI:
     app = FastAPI(title="Nafitha hub", version=__version__)
     public = Portal(dsn, portal or PortalSettings())  # the public portal (docs/portal.md)
     app.include_router(api_router(public))
+    app.include_router(forward_router(public, forward))  # bookings/complaints to a center
     app.include_router(page_router(public))
     for router in ministry_routers(dsn, ministry):  # the ministry's dashboard (hub/api/ministry.py)
         app.include_router(router)

@@ -78,6 +78,11 @@ CODES: dict[str, Code] = {
     "file_closed": Code(409, _FILES),
     "file_changed": Code(409, _FILES),
     "workflow_changed": Code(409, _FILES),
+    # the portal's requests forwarded by the hub (server/usecases/portal_requests.py, H)
+    "portal_request_invalid": Code(422, "forward"),
+    "portal_request_too_large": Code(413, "forward"),
+    "portal_request_reused": Code(409, "forward"),
+    "portal_center_error": Code(500, "forward"),
     # complaints and suggestions (server/domain/complaints.py, docs/complaints.md)
     "complaint_not_found": Code(404, "complaints"),
     "complaint_wrong_state": Code(409, "complaints"),

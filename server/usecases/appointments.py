@@ -59,7 +59,9 @@ def printed(code: str) -> str:
 
 
 def by_of(actor: Actor) -> str:
-    """Who booked, as recorded: ``device:<id>``, ``person:<name>`` or ``public``."""
+    """Who booked, as recorded: ``device:<id>``, ``person:<name>``, ``portal`` or ``public``."""
+    if actor.role == "portal":  # the national portal through the hub (portal_requests.py)
+        return "portal"
     return "public" if actor.kind == "anonymous" else f"{actor.kind}:{actor.name}"
 
 

@@ -96,6 +96,8 @@ def _check_rate(ctx: Context, actor: Actor, address: str, now: float) -> None:
 
 
 def _channel(actor: Actor) -> str:
+    if actor.role == "portal":  # the national portal through the hub (portal_requests.py)
+        return "portal"
     return {"device": "kiosk", "person": "staff"}.get(actor.kind, "phone")
 
 
