@@ -17,9 +17,29 @@ load_kv(__file__)
 class WelcomeScreen(KioskScreen):
     screen_name = "welcome"
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.app.booking.state.bind(offered=self._changed)
+
+    def on_kv_post(self, *_: object) -> None:
+        # held here (``ids`` keeps weak proxies): taken out of the grid where nothing is bookable
+        ids = self.ids
+        self._appointments = [ids.have_appointment.__self__, ids.book_appointment.__self__]
+
+    def _show_appointments(self, shown: bool) -> None:
+        """The appointment buttons lead the actions grid only where a service takes bookings;
+        elsewhere they are taken out (hidden, they would still catch touches and take cells)."""
+        grid = self.ids.actions
+        for button in reversed(self._appointments):  # each put first: the first ends first
+            if shown and button.parent is None:
+                grid.add_widget(button, index=len(grid.children))
+            elif not shown and button.parent is not None:
+                grid.remove_widget(button)
+
     def refresh(self) -> None:
         app = self.app
         state = app.state
+        self._show_appointments(app.booking.state.offered)
         grid: GridLayout = self.ids.quick
         grid.clear_widgets()
         grid.cols = 1 if state.portrait else 2
