@@ -94,7 +94,7 @@
     box.replaceChildren(
       NF.el("h2", {}, NF.isolate(c.reference)),
       NF.el("dl", {}, ...rows.flatMap(([key, value]) => [NF.el("dt", {}, NF.t(key)), NF.el("dd", {}, value)])),
-      NF.el("h3", {}, NF.t("complaints.c_your_text")), text,
+      NF.el("h3", {}, NF.t("complaints.m_text")), text,
       ...(c.answer ? [NF.el("h3", {}, NF.t("complaints.c_answer")), answerShown] : []),
       NF.el("h3", {}, NF.t("complaints.c_history")),
       NF.el("ol", {}, ...c.steps.map((s) => NF.el("li", { "data-step": s.step },
