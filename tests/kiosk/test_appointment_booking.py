@@ -8,6 +8,7 @@ zone. Then the citizen comes back on the day: the slip's own QR, scanned, checks
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +16,12 @@ import pytest
 import zxingcpp
 
 from nafitha.formats import format_date, format_time
+from nafitha.paths import DEMO
+from printers.virtual import VirtualPrinter
 from tests.kiosk.appointment_center import BOOKABLE, AppointmentKiosk, appointment_kiosk
-from tests.kiosk.driver import Kiosk, arabic_ocr, english_ocr
+from tests.kiosk.driver import Kiosk, arabic_ocr, english_ocr, start_kiosk
 from tests.support.ocr import ocr_paper
+from tests.support.server import running_server
 
 pytestmark = pytest.mark.gui
 
@@ -155,3 +159,26 @@ def test_a_slot_taken_meanwhile_is_refused_in_the_citizens_words_and_nothing_pri
         lambda: kiosk.app.call("describe", name=name)["disabled"], 20, "the full time greyed"
     )
     kiosk.shot("booking_slots_after_full_ar")
+
+
+def test_a_center_with_nothing_bookable_shows_no_appointment_buttons(
+    display: str, artifacts: Path, tmp_path: Path
+) -> None:
+    text = (DEMO / "center.toml").read_text(encoding="utf-8")
+    center = tmp_path / "center.toml"
+    center.write_text(re.sub(r"^appointments = true.*\n", "", text, flags=re.M), "utf-8")
+    with (
+        running_server(tmp_path / "server", center=center) as server,
+        VirtualPrinter(out_dir=tmp_path / "paper") as paper,
+    ):
+        assert server.client().appointment_services()["services"] == []
+        kiosk = start_kiosk(tmp_path / "kiosk", artifacts / "kiosk", server.url, paper.url)
+        try:
+            kiosk.wait_for_name("track_file")
+            names = kiosk.names()
+            assert "have_appointment" not in names and "book_appointment" not in names
+            assert kiosk.state()["booking"]["offered"] is False
+            kiosk.shot("welcome_nothing_bookable_ar")
+            kiosk.tap_to("track_file", "track_entry")  # the others still where a finger expects
+        finally:
+            kiosk.close()
