@@ -146,8 +146,16 @@ def file_complaint(
     anonymous: bool,
     phone: str | None,
     lang: str,
+    channel: str | None = None,
 ) -> dict[str, Any]:
-    """A new complaint or suggestion: its reference, phone page and answer deadline."""
+    """A new complaint or suggestion: its reference, phone page and answer deadline.
+
+    ``channel``: where it came from when the actor does not say (``"portal"`` for the national
+    portal's forwarded filings); by default kiosk for a device, staff for a person, else phone.
+    ``address`` keys the per-client limit of anonymous callers (devices: per device).
+    """
+    if channel is not None and channel not in rules.CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
     now = ctx.now()
     catalog = load_catalog(ctx)
     settings = catalog.center.complaints
@@ -182,7 +190,7 @@ def file_complaint(
             "text": body,
             "lang": lang,
             "phone": number,
-            "channel": _channel(actor),
+            "channel": channel or _channel(actor),
             "device": actor.device,
             "status": "received",
             "spam": 0,

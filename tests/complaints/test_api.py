@@ -217,3 +217,17 @@ def test_options_offer_topics_services_and_no_sms_when_unconfigured(app_env: App
     assert kinds["complaint"]["days"] == 7 and kinds["suggestion"]["days"] == 30
     assert "long_wait" in [t["id"] for t in kinds["complaint"]["topics"]]
     assert options["services"] and all(set(s["name"]) == {"ar", "en"} for s in options["services"])
+
+
+def test_the_portal_channel_is_recorded_when_the_caller_says_so(app_env: AppEnv) -> None:
+    from server.usecases.complaints import file_complaint
+    from server.usecases.context import ANYONE
+
+    filed = file_complaint(
+        app_env.ctx, ANYONE, "portal:10.0.0.9", kind="suggestion", about="center",
+        service=None, ticket_token=None, topic="online_service", text=None, anonymous=True,
+        phone=None, lang="en", channel="portal",
+    )  # fmt: skip
+    boss = app_env.login("manager")
+    staff = app_env.http.get(f"/api/v1/complaints/{filed['reference']}", headers=boss).json()
+    assert staff["channel"] == "portal"
