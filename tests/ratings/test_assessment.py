@@ -152,6 +152,9 @@ def test_every_figure_equals_a_computation_from_the_rows_and_the_page_prints(
             before = previous[measure]
             delta = page.locator(f"[data-figure='{month}.{measure}'] .trend")
             assert delta.count() == (0 if before is None or figure is None else 1), (month, measure)
+            if delta.count():  # the trend: the change from the month before, computed here
+                change = float(delta.get_attribute("data-change"))  # type: ignore[arg-type]
+                assert change == pytest.approx(figure - before), (month, measure)
         previous = want[month]
     latest = want["2026-10"]
     for measure, goal in GOALS.items():

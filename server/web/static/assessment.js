@@ -82,7 +82,7 @@
           const reached = goal === null || value === null ? "" : value >= goal ? "met" : "missed";
           return NF.el("td", { class: `num ${reached}`, "data-figure": `${m.month}.${measure}`, "data-value": value ?? "" },
             NF.el("bdi", {}, shown(value, kind)),
-            delta == null ? null : NF.el("div", { class: `trend ${up === null ? "" : up ? "up" : "down"}` },
+            delta == null ? null : NF.el("div", { class: `trend ${up === null ? "" : up ? "up" : "down"}`, "data-change": delta },
               NF.isolate(change(delta, kind))));
         }));
     });
