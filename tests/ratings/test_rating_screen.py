@@ -53,8 +53,7 @@ def test_the_screen_asks_after_a_finish_at_its_counter_and_rates_that_visit_once
     screen.shot("rating_idle")
     _, ticket = served(demo_server, "work-permit", "c8", "clerk8")
     screen.wait_screen("rating_ask", timeout=15)  # well before the 20 s poll: the live event
-    state = screen.state()
-    assert state["woken"] >= 1
+    state = screen.wait_state(lambda s: s["woken"] >= 1, "the live event of the finish")
     assert state["pending"]["ticket"] == ticket["id"]
     assert state["pending"]["number"] == ticket["number"]
     assert {f"face_{n}" for n in range(1, 6)} <= set(screen.names())
@@ -94,7 +93,7 @@ def test_a_finish_at_another_counter_is_not_asked_about(
     served(demo_server, "civil-extract", "c1", "clerk1")
     checks = screen.state()["checks"]
     screen.app.call("state")
-    screen.wait_state(lambda s: s["checks"] >= checks + 1, "a check after the finish", timeout=30)
+    screen.wait_state(lambda s: s["checks"] >= checks + 1, "a check after the finish", timeout=60)
     assert screen.screen() == "rating_idle" and screen.state()["shown"] == shown
 
 
