@@ -21,6 +21,7 @@ from hub.api.portal_forward import ForwardLink, forward_router
 from hub.config import MinistrySettings, PortalSettings
 from hub.store.database import connect_reader, ping
 from hub.usecases.status import all_centers
+from hub.web.portal.forward_pages import forward_page_router
 from hub.web.portal.pages import page_router
 from nafitha import __version__
 from nafitha.text import both
@@ -41,6 +42,7 @@ def create_app(
     public = Portal(dsn, portal or PortalSettings())  # the public portal (docs/portal.md)
     app.include_router(api_router(public))
     app.include_router(forward_router(public, forward))  # bookings/complaints to a center
+    app.include_router(forward_page_router(public))
     app.include_router(page_router(public))
     for router in ministry_routers(dsn, ministry):  # the ministry's dashboard (hub/api/ministry.py)
         app.include_router(router)

@@ -35,7 +35,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hub.api.portal import NO_STORE, Portal, client_address, refusal_response
@@ -264,6 +264,15 @@ def forward_router(hub: Portal, link: ForwardLink | None) -> APIRouter:
         args = {"code": code, "day": body.day, "start": body.start}  # type: ignore[attr-defined]
         return await forward(request, center, "move", args, body.request_id)  # type: ignore[attr-defined]
 
+    @router.get(prefix + "/appointments/{code}/qr.svg", response_model=None)
+    async def qr(center: Center, code: Code, request: Request) -> Response:
+        """The QR code of the booking's page at the center, as the center answers its address."""
+        seen = await view(center, code, request)
+        if seen.status_code != 200:
+            return seen
+        url = json.loads(bytes(seen.body))["url"]
+        return Response(qr_svg(url), media_type="image/svg+xml", headers=NO_STORE)
+
     @router.get(prefix + "/complaints/options", response_model=None)
     async def complaint_options(center: Center, request: Request) -> JSONResponse:
         return await forward(request, center, "complaint_options", {}, None)
@@ -282,6 +291,26 @@ def forward_router(hub: Portal, link: ForwardLink | None) -> APIRouter:
         return await forward(request, center, "complaint", {"reference": reference}, None)
 
     return router
+
+
+def qr_svg(data: str) -> str:
+    """A QR code of ``data`` as SVG (dark modules as one path; 4 modules of quiet zone)."""
+    import qrcode
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(data)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix) + 8
+    cells = "".join(
+        f"M{x + 4} {y + 4}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row)
+        if dark
+    )  # fmt: skip
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}"'
+        f' shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path d="{cells}" fill="#000"/></svg>'
+    )
 
 
 def _center_ok(center: str) -> bool:

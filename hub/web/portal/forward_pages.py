@@ -1,0 +1,181 @@
+"""The portal's booking and complaint pages for one center (docs/hub.md, "Booking and complaints
+through the portal").
+
+- ``/centers/{center}/book``: choose a service and a free time, book; the answer shows the
+  center's booking code, the time, the documents, and the center's own ``/a/<code>`` page as a
+  link and a QR code; a booking already made is found by its code (and can be cancelled).
+- ``/centers/{center}/complaint``: file a complaint or suggestion; the answer gives its reference
+  and the link to follow it.
+- ``/centers/{center}/complaints/{reference}``: its status and the center's answer.
+
+The frame is the portal's (:func:`hub.web.portal.html.page`); the page's work is done by
+``static/forward.js`` through the forwarding API (``hub/api/portal_forward.py``). Every text the
+script shows comes from the catalogs (embedded as JSON, never run) and is set with
+``textContent``; the Content-Security-Policy allows this hub's own script and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from hub.api.portal import Portal
+from hub.store import centers as centers_store
+from hub.usecases.portal import PortalRefusal
+from hub.web.portal import html
+from hub.web.portal.pages import Lang, choose_lang, respond
+from nafitha.text import t
+
+STATIC = Path(__file__).parent / "static"
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+TEXTS = (
+    "book_lead", "service", "slot", "slot_free", "no_slots", "book_button", "sending",
+    "booked_title", "code", "when", "status", "documents", "center_page", "qr_label",
+    "find_title", "find_button", "cancel_button", "status_booked", "status_cancelled",
+    "status_checked_in", "status_no_show", "kind", "topic", "text", "send_button", "filed_title",
+    "reference", "deadline", "follow_link", "answer", "no_answer_yet",
+)  # fmt: skip
+
+
+def _texts(lang: str) -> str:
+    """The script's texts in ``lang``, as JSON safe inside a ``<script type=application/json>``."""
+    texts = {key: t(f"forward.{key}", lang) for key in TEXTS}
+    return json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def _frame(lang: str, center: str, view: str, extra: dict[str, str] | None = None) -> str:
+    data = {"center": center, "view": view, "lang": lang, **(extra or {})}
+    attributes = " ".join(f'data-{k}="{html.e(v)}"' for k, v in data.items())
+    return (
+        f'<div id="forward" {attributes}>'
+        '<p id="error" class="notice warn" role="alert" hidden></p>'
+        '<p id="busy" class="hint" aria-live="polite" hidden></p>'
+        f'<script type="application/json" id="texts">{_texts(lang)}</script>'
+        '<script src="/portal/static/forward.js" defer></script>'
+    )
+
+
+def _book_body(lang: str, center: str) -> str:
+    say = lambda key: html.e(t(f"forward.{key}", lang))  # noqa: E731
+    return (
+        _frame(lang, center, "book") + f'<p class="hint">{say("book_lead")}</p>'
+        '<form id="book-form">'
+        f'<label for="service">{say("service")}</label><select id="service" required></select>'
+        f'<label for="slot">{say("slot")}</label><select id="slot" required></select>'
+        f'<p id="no-slots" class="hint" hidden>{say("no_slots")}</p>'
+        f'<button id="book" type="submit">{say("book_button")}</button></form>'
+        '<section id="booking" class="facts" hidden>'
+        f'<h2 id="booking-title">{say("booked_title")}</h2>'
+        f'<div><b>{say("code")}</b> <bdi dir="ltr" id="booking-code"></bdi></div>'
+        f'<div><b>{say("when")}</b> <bdi dir="ltr" id="booking-when"></bdi></div>'
+        f'<div><b>{say("status")}</b> <span id="booking-status"></span></div>'
+        f'<div><b>{say("documents")}</b><ul id="booking-documents"></ul></div>'
+        '<div><a id="booking-link" href="#"></a></div>'
+        f'<div><img id="booking-qr" alt="{say("qr_label")}" width="180" height="180"></div>'
+        f'<button id="cancel" type="button">{say("cancel_button")}</button></section>'
+        f'<form id="find-form"><h2>{say("find_title")}</h2>'
+        f'<label for="find-code">{say("code")}</label>'
+        '<input id="find-code" autocomplete="off" maxlength="20" dir="ltr" required>'
+        f'<button type="submit">{say("find_button")}</button></form></div>'
+    )
+
+
+def _complaint_body(lang: str, center: str) -> str:
+    say = lambda key: html.e(t(f"forward.{key}", lang))  # noqa: E731
+    return (
+        _frame(lang, center, "complaint") + '<form id="complaint-form">'
+        f'<label for="kind">{say("kind")}</label><select id="kind" required></select>'
+        f'<label for="topic">{say("topic")}</label><select id="topic"></select>'
+        f'<label for="text">{say("text")}</label>'
+        '<textarea id="text" dir="auto" rows="5" maxlength="2000" required></textarea>'
+        f'<button id="send" type="submit">{say("send_button")}</button></form>'
+        '<section id="filed" class="facts" hidden>'
+        f"<h2>{say('filed_title')}</h2>"
+        f'<div><b>{say("reference")}</b> <bdi dir="ltr" id="filed-reference"></bdi></div>'
+        f'<div><b>{say("deadline")}</b> <bdi dir="ltr" id="filed-deadline"></bdi></div>'
+        f'<div><a id="follow" href="#">{say("follow_link")}</a></div></section></div>'
+    )
+
+
+def _follow_body(lang: str, center: str, reference: str) -> str:
+    say = lambda key: html.e(t(f"forward.{key}", lang))  # noqa: E731
+    return (
+        _frame(lang, center, "follow", {"reference": reference[:32]})
+        + '<section id="complaint" class="facts" hidden>'
+        f'<div><b>{say("reference")}</b> <bdi dir="ltr" id="c-reference"></bdi></div>'
+        f'<div><b>{say("kind")}</b> <span id="c-kind"></span></div>'
+        f'<div><b>{say("status")}</b> <span id="c-status"></span></div>'
+        f'<div><b>{say("deadline")}</b> <bdi dir="ltr" id="c-deadline"></bdi></div>'
+        f'<div><b>{say("text")}</b> <p id="c-text" dir="auto"></p></div>'
+        f'<div><b>{say("answer")}</b> <p id="c-answer" dir="auto"></p></div>'
+        "</section></div>"
+    )
+
+
+def forward_page_router(hub: Portal) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    def center_name(center: str, lang: str) -> str | None:
+        if len(center) > 32:
+            return None
+        try:
+            row: dict[str, Any] | None = hub.read(lambda conn: centers_store.one(conn, center))
+        except PortalRefusal:
+            return center
+        return dict(row["name"]).get(lang, center) if row else None
+
+    def answer(request: Request, lang: str, asked: str | None, title: str, body: str) -> Response:
+        page = respond(request, lang, asked, title, body)
+        page.headers["Content-Security-Policy"] = CSP
+        return page
+
+    def unknown(request: Request, lang: str, asked: str | None) -> Response:
+        text = html.e(t("portal.error_unknown_center", lang))
+        return respond(request, lang, asked, text, f'<p class="notice warn">{text}</p>', 404)
+
+    @router.get("/portal/static/forward.js")
+    def script() -> Response:
+        return FileResponse(
+            STATIC / "forward.js",
+            media_type="text/javascript",
+            headers={"Cache-Control": "max-age=3600"},
+        )
+
+    @router.get("/centers/{center}/book", response_class=HTMLResponse)
+    def book_page(center: str, request: Request, lang: Lang = None) -> Response:
+        chosen = choose_lang(request, lang)
+        name = center_name(center, chosen)
+        if name is None:
+            return unknown(request, chosen, lang)
+        title = t("forward.book_title", chosen, center=name)
+        return answer(request, chosen, lang, title, _book_body(chosen, center))
+
+    @router.get("/centers/{center}/complaint", response_class=HTMLResponse)
+    def complaint_page(center: str, request: Request, lang: Lang = None) -> Response:
+        chosen = choose_lang(request, lang)
+        name = center_name(center, chosen)
+        if name is None:
+            return unknown(request, chosen, lang)
+        title = t("forward.complaint_title", chosen, center=name)
+        return answer(request, chosen, lang, title, _complaint_body(chosen, center))
+
+    @router.get("/centers/{center}/complaints/{reference}", response_class=HTMLResponse)
+    def follow_page(center: str, reference: str, request: Request, lang: Lang = None) -> Response:
+        chosen = choose_lang(request, lang)
+        name = center_name(center, chosen)
+        if name is None:
+            return unknown(request, chosen, lang)
+        title = t("forward.follow_title", chosen, center=name)
+        return answer(request, chosen, lang, title, _follow_body(chosen, center, reference))
+
+    return router
+
+
+__all__ = ["forward_page_router"]

@@ -1,0 +1,204 @@
+// The portal's booking and complaint pages (hub/web/portal/forward_pages.py): every request goes
+// through the hub's forwarding API to the center; texts come from the embedded catalog JSON and
+// every value is set with textContent (never innerHTML).
+"use strict";
+(function () {
+  const root = document.getElementById("forward");
+  if (!root) return;
+  const center = root.dataset.center;
+  const lang = root.dataset.lang;
+  const texts = JSON.parse(document.getElementById("texts").textContent);
+  const api = `/api/v1/portal/centers/${encodeURIComponent(center)}`;
+  const $ = (id) => document.getElementById(id);
+
+  function say(key, params) {
+    let text = texts[key] || key;
+    for (const [k, v] of Object.entries(params || {})) text = text.split(`{${k}}`).join(String(v));
+    return text;
+  }
+  function pick(both) {
+    return both && typeof both === "object" ? both[lang] || both.ar || "" : String(both || "");
+  }
+  function newId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  function showError(body) {
+    const box = $("error");
+    const message = body && body.error ? pick(body.error.message) : "";
+    box.textContent = message || say("no_slots");
+    box.hidden = false;
+  }
+  function clearError() {
+    $("error").hidden = true;
+    $("error").textContent = "";
+  }
+  function busy(on) {
+    const note = $("busy");
+    note.textContent = on ? say("sending") : "";
+    note.hidden = !on;
+  }
+  async function call(method, path, body) {
+    const options = { method, headers: { Accept: "application/json" } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let answer;
+    try {
+      answer = await fetch(api + path, options);
+    } catch (err) {
+      return { ok: false, body: null };
+    }
+    let parsed = null;
+    try {
+      parsed = await answer.json();
+    } catch (err) {
+      parsed = null;
+    }
+    return { ok: answer.ok, status: answer.status, body: parsed };
+  }
+  function option(select, value, label) {
+    const item = document.createElement("option");
+    item.value = value;
+    item.textContent = label;
+    select.appendChild(item);
+  }
+
+  // -- booking ---------------------------------------------------------------------------
+  let pendingId = null; // kept for a retry of the same booking, renewed when the choice changes
+  let shown = null;
+
+  function showBooking(booking) {
+    shown = booking;
+    $("booking").hidden = false;
+    $("booking-code").textContent = booking.code;
+    $("booking-when").textContent = `${booking.day} ${booking.start}–${booking.end}`;
+    $("booking-status").textContent = say(`status_${booking.status}`);
+    const list = $("booking-documents");
+    list.replaceChildren();
+    for (const doc of booking.documents || []) {
+      const item = document.createElement("li");
+      item.textContent = pick(doc);
+      list.appendChild(item);
+    }
+    const link = $("booking-link");
+    link.href = booking.url; // the center's own page, as the center answered it
+    link.textContent = say("center_page");
+    const qr = $("booking-qr");
+    qr.src = `${api}/appointments/${encodeURIComponent(booking.code)}/qr.svg`;
+    qr.hidden = booking.status !== "booked";
+    $("cancel").hidden = booking.status !== "booked";
+  }
+
+  async function loadSlots() {
+    const service = $("service").value;
+    const select = $("slot");
+    select.replaceChildren();
+    pendingId = null;
+    if (!service) return;
+    const from = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+    const answer = await call("GET", `/appointments/slots?service=${encodeURIComponent(service)}&from=${from}&days=7`);
+    if (!answer.ok) return showError(answer.body);
+    for (const day of answer.body.days) {
+      for (const slot of day.slots) {
+        if (slot.free > 0) {
+          option(select, `${day.day} ${slot.start}`, say("slot_free", { day: day.day, start: slot.start, free: slot.free }));
+        }
+      }
+    }
+    $("no-slots").hidden = select.options.length > 0;
+    $("book").disabled = select.options.length === 0;
+  }
+
+  async function startBooking() {
+    const answer = await call("GET", "/appointments/services");
+    if (!answer.ok) return showError(answer.body);
+    for (const service of answer.body.services) option($("service"), service.id, pick(service.name));
+    $("service").addEventListener("change", () => { clearError(); loadSlots(); });
+    $("slot").addEventListener("change", () => { pendingId = null; });
+    await loadSlots();
+    $("book-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearError();
+      const [day, start] = $("slot").value.split(" ");
+      pendingId = pendingId || newId();
+      busy(true);
+      $("book").disabled = true;
+      const answer = await call("POST", "/appointments", { request_id: pendingId, service: $("service").value, day, start, lang });
+      busy(false);
+      $("book").disabled = false;
+      if (!answer.ok) return showError(answer.body); // nothing shown as booked: the center did not confirm
+      pendingId = null;
+      $("book-form").hidden = true;
+      showBooking(answer.body);
+    });
+    $("find-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearError();
+      const answer = await call("GET", `/appointments/${encodeURIComponent($("find-code").value.trim())}`);
+      if (!answer.ok) return showError(answer.body);
+      showBooking(answer.body);
+    });
+    $("cancel").addEventListener("click", async () => {
+      if (!shown) return;
+      clearError();
+      busy(true);
+      const answer = await call("POST", `/appointments/${encodeURIComponent(shown.code)}/cancel`, { request_id: newId() });
+      busy(false);
+      if (!answer.ok) return showError(answer.body);
+      showBooking(answer.body);
+    });
+  }
+
+  // -- complaints --------------------------------------------------------------------------
+  async function startComplaint() {
+    const answer = await call("GET", "/complaints/options");
+    if (!answer.ok) return showError(answer.body);
+    const kinds = answer.body.kinds;
+    const fillTopics = () => {
+      const kind = kinds.find((k) => k.id === $("kind").value);
+      $("topic").replaceChildren();
+      for (const topic of (kind && kind.topics) || []) option($("topic"), topic.id, pick(topic.name));
+      $("topic").hidden = !$("topic").options.length;
+    };
+    for (const kind of kinds) option($("kind"), kind.id, pick(kind.name));
+    $("kind").addEventListener("change", fillTopics);
+    fillTopics();
+    let sendId = null;
+    $("text").addEventListener("input", () => { sendId = null; });
+    $("complaint-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearError();
+      sendId = sendId || newId();
+      const body = { request_id: sendId, kind: $("kind").value, about: "center", text: $("text").value, anonymous: true, lang };
+      if ($("topic").value) body.topic = $("topic").value;
+      busy(true);
+      const filed = await call("POST", "/complaints", body);
+      busy(false);
+      if (!filed.ok) return showError(filed.body);
+      $("complaint-form").hidden = true;
+      $("filed").hidden = false;
+      $("filed-reference").textContent = filed.body.reference;
+      $("filed-deadline").textContent = String(filed.body.deadline || "").slice(0, 10);
+      $("follow").href = `/centers/${encodeURIComponent(center)}/complaints/${encodeURIComponent(filed.body.reference)}?lang=${lang}`;
+    });
+  }
+
+  async function startFollow() {
+    const answer = await call("GET", `/complaints/${encodeURIComponent(root.dataset.reference)}`);
+    if (!answer.ok) return showError(answer.body);
+    const c = answer.body;
+    $("complaint").hidden = false;
+    $("c-reference").textContent = c.reference;
+    $("c-kind").textContent = pick(c.kind_name);
+    $("c-status").textContent = pick(c.status_name);
+    $("c-deadline").textContent = String(c.deadline || "").slice(0, 10);
+    $("c-text").textContent = c.text || "";
+    $("c-answer").textContent = c.answer || say("no_answer_yet");
+  }
+
+  const views = { book: startBooking, complaint: startComplaint, follow: startFollow };
+  (views[root.dataset.view] || (() => {}))();
+})();

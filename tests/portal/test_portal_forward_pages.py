@@ -1,0 +1,150 @@
+"""The portal's booking and complaint pages in headless Chromium, on the real network of
+``test_portal_forward.py`` (hub, leaves, centers): book in English (the QR code opens the
+center's own booking page), cancel; the link cut → the refusal shown, nothing booked; a complaint
+filed and followed in Arabic. Screenshots under ``tests/artifacts/portal/``.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.portal.test_portal_forward import Net, net
+from tests.web.conftest import browser
+
+__all__ = ["browser", "net"]
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "portal"
+
+
+def _page(browser, lang: str):
+    context = browser.new_context(viewport={"width": 390, "height": 900}, locale=lang)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )  # a failed load is told by the response below, with its address
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return context, page, errors
+
+
+def _choose_slot(page) -> None:
+    # (the page's CSP forbids eval: wait_for_function's string predicates; locators instead)
+    page.locator("#service option").first.wait_for(state="attached")
+    page.locator("#slot option").first.wait_for(state="attached")
+
+
+def _until(page, what: str, check) -> None:
+    for _ in range(100):
+        if check():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _decode_qr(png: bytes) -> list[str]:
+    import zxingcpp
+    from PIL import Image
+
+    return [c.text for c in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))]
+
+
+def test_booking_on_the_portal_page_in_english_then_cancel(net: Net, browser) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    net.fresh_bucket()
+    context, page, errors = _page(browser, "en")
+    try:
+        page.goto(f"{net.url}/centers/c1/book?lang=en")
+        assert page.locator("html").get_attribute("dir") == "ltr"
+        _choose_slot(page)
+        page.screenshot(path=str(ARTIFACTS / "forward-book-en.png"), full_page=True)
+        page.click("#book")
+        page.wait_for_selector("#booking:not([hidden])")
+        code = page.text_content("#booking-code") or ""
+        canonical = code.replace("-", "")
+        assert net.rows("c1", "SELECT by, status FROM bookings WHERE code = ?", canonical) == [
+            ("portal", "booked")
+        ]
+        center_page = f"{net.net.centers['c1'].url}/a/{code}"
+        assert page.get_attribute("#booking-link", "href") == center_page
+        qr = page.locator("#booking-qr")
+        _until(page, "the QR code", lambda: qr.evaluate("img => img.naturalWidth") > 0)
+        assert _decode_qr(page.locator("#booking-qr").screenshot()) == [center_page]
+        assert page.text_content("#booking-status") == "Booked"
+        page.screenshot(path=str(ARTIFACTS / "forward-booked-en.png"), full_page=True)
+        page.click("#cancel")
+        expect(page.locator("#booking-status")).to_have_text("Cancelled")
+        assert net.rows("c1", "SELECT status FROM bookings WHERE code = ?", canonical) == [
+            ("cancelled",)
+        ]
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_cut_link_shows_the_refusal_and_books_nothing(net: Net, browser) -> None:
+    net.fresh_bucket()
+    context, page, _ = _page(browser, "ar")
+    try:
+        page.goto(f"{net.url}/centers/c2/book?lang=ar")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        _choose_slot(page)
+        before = net.rows("c2", "SELECT count(*) FROM bookings")[0][0]
+        net.links["c2"].cut()
+        try:
+            page.click("#book")
+            page.wait_for_selector("#error:not([hidden])", timeout=20_000)
+            assert "احجز في المركز" in (page.text_content("#error") or "")
+            assert page.locator("#booking").is_hidden()
+            page.screenshot(path=str(ARTIFACTS / "forward-cut-ar.png"), full_page=True)
+        finally:
+            net.links["c2"].restore()
+        assert net.rows("c2", "SELECT count(*) FROM bookings")[0][0] == before
+        net.wait_for("c2 answering again", lambda: net.answering("c2"))
+    finally:
+        context.close()
+
+
+def test_a_complaint_filed_and_followed_in_arabic(net: Net, browser) -> None:
+    net.fresh_bucket()
+    context, page, errors = _page(browser, "ar")
+    try:
+        page.goto(f"{net.url}/centers/c1/complaint?lang=ar")
+        page.locator("#kind option").first.wait_for(state="attached")
+        text = 'لا توجد مقاعد كافية في قاعة الانتظار <b>bold?</b> "RLO\u202e"'
+        page.fill("#text", text)
+        page.screenshot(path=str(ARTIFACTS / "forward-complaint-ar.png"), full_page=True)
+        page.click("#send")
+        page.wait_for_selector("#filed:not([hidden])")
+        reference = page.text_content("#filed-reference") or ""
+        assert net.rows(
+            "c1", "SELECT channel FROM complaints WHERE reference = ?", reference.replace("-", "")
+        ) == [("portal",)]
+        page.click("#follow")
+        page.wait_for_selector("#complaint:not([hidden])")
+        assert page.text_content("#c-reference") == reference
+        shown = page.text_content("#c-text") or ""
+        assert "<b>bold?</b>" in shown  # shown as text, never as markup
+        assert page.locator("#c-text b").count() == 0
+        assert page.text_content("#c-status")
+        page.screenshot(path=str(ARTIFACTS / "forward-follow-ar.png"), full_page=True)
+        assert errors == []
+    finally:
+        context.close()
