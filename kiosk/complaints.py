@@ -36,7 +36,6 @@ TEXT_MAX = 300  # what a kiosk keyboard lets one type (the server takes up to 10
 PHONE_DIGITS = (6, 15)
 ARABIC_KEYS = "ضصثقفغعهخحجدشسيبلاتنمكطذئءؤرىةوزظأإآ"
 LATIN_KEYS = "QWERTYUIOPASDFGHJKLZXCVBNM"
-PUNCTUATION = ".،,?؟"
 STEPS = ("kind", "about", "service", "topic")
 
 
