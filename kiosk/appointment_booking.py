@@ -351,7 +351,7 @@ class BookingFlow:
             return t("appointments.q_take_slip", lang)
         if phase == "print_failed":
             reason = (print_error.get("message") or {}).get(lang, "")
-            return t("kiosk.print_failed", lang, reason=reason)
+            return t("appointments.q_slip_print_failed", lang, reason=reason)
         return ""
 
     def snapshot(self) -> dict[str, Any]:

@@ -182,3 +182,38 @@ def test_a_center_with_nothing_bookable_shows_no_appointment_buttons(
             kiosk.tap_to("track_file", "track_entry")  # the others still where a finger expects
         finally:
             kiosk.close()
+
+
+def test_a_slip_that_cannot_print_leaves_the_code_and_qr_on_screen_and_alerts_the_staff(
+    center: AppointmentKiosk, kiosk: Kiosk
+) -> None:
+    slot = center.next_slot(3, 0)
+    choose_language(kiosk, "en")
+    center.paper.state = "paper_out"
+    try:
+        kiosk.tap_to("book_appointment", "appointment_services")
+        kiosk.wait_for_name(f"book_service_{BOOKABLE}")
+        kiosk.tap_to(f"book_service_{BOOKABLE}", "appointment_days")
+        kiosk.wait_for_name(f"book_day_{slot['day']}")
+        kiosk.tap_to(f"book_day_{slot['day']}", "appointment_slots")
+        kiosk.tap_to("book_slot_" + slot["start"].replace(":", ""), "appointment_confirm")
+        kiosk.tap("book_print")
+        state = kiosk.wait_state(
+            lambda s: (
+                s["booking"]["phase"] == "print_failed" and "printer_paper_out" in s["alerts_sent"]
+            ),
+            "the failed slip and its alert",
+        )
+    finally:
+        center.paper.state = "ok"
+    booking = state["booking"]["booking"]
+    assert state["booking"]["print_error"]["code"] == "paper_out"
+    assert state["screen"] == "appointment_slip"  # booked: the code and its QR stay on screen
+    assert " ".join(kiosk.texts("slip_code")) == booking["code"]
+    shown = " ".join(kiosk.texts("slip_print_status"))
+    assert "booking slip could not be printed" in shown and "Your booking is made" in shown
+    kiosk.shot("booking_slip_paper_out_en")
+    alerts = center.server.login("manager").alerts()
+    mine = [a for a in alerts if a["kind"] == "printer_paper_out"]
+    assert mine and booking["code"] in mine[-1]["message"], alerts
+    assert center.citizen().appointment(booking["code"])["status"] == "booked"
