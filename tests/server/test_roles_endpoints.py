@@ -71,6 +71,8 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     # ratings of visits (docs/ratings.md): by the ticket's token, the counter's screen, managers
     ("GET", "/api/v1/tickets/public/{token}/rating"): None,
     ("POST", "/api/v1/tickets/public/{token}/rating"): None,
+    # messages when the turn is near (docs/sms.md): the ticket's token is the capability
+    ("POST", "/api/v1/tickets/public/{token}/notify"): None,
     ("GET", "/api/v1/counters/{counter}/rating"): Can.RATE_AT_COUNTER,
     ("POST", "/api/v1/counters/{counter}/rating"): Can.RATE_AT_COUNTER,
     ("GET", "/api/v1/ratings"): Can.VIEW_RATINGS,
