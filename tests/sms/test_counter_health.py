@@ -6,6 +6,7 @@ list within seconds; the queue goes on meanwhile and no message is lost (docs/sm
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -13,8 +14,13 @@ import requests
 
 from nafitha.harness.at_modem import AtModem
 from nafitha.harness.server import RunningServer, running_server
+from server.process_lock import try_lock
+from server.sms.health import sms_health
+from server.sms.sender import sender_lock_path
 from server.store import outbox
 from server.store.database import Database
+from server.usecases.alerts import sync_system_alert
+from tests.sms.conftest import SmsEnv
 
 PHONE = "+9613123456"
 
@@ -142,3 +148,23 @@ def test_modem_faults_reach_every_worker_and_the_dashboard_within_seconds(
             called = clerk.call_next("c1")
             assert called is not None and called["number"] == ticket["number"]
     print("seconds until every worker said it:", {k: round(v, 1) for k, v in taken.items()})
+
+
+def test_a_standby_worker_answers_from_the_senders_alerts(sms_env: SmsEnv) -> None:
+    """Another process holds the sender's lock: this one stands by, and its health answer comes
+    from the alerts the active sender keeps in the shared database."""
+    env = sms_env
+    held = try_lock(sender_lock_path(env.ctx.db.path))  # the other worker, the sender
+    assert held is not None
+    sender = env.sender()
+    sender.start()
+    try:
+        wait_for(lambda: sender.status()["state"] == "standby", 10, "the standby")
+        assert sms_health(env.ctx, sender) == {"state": "connected"}
+        sync_system_alert(env.ctx, "sms_modem_no_network", True, "no network / بلا شبكة")
+        assert sms_health(env.ctx, sender) == {"state": "fault:no_network"}
+        sync_system_alert(env.ctx, "sms_modem_no_network", False, "")
+        assert sms_health(env.ctx, sender) == {"state": "connected"}
+    finally:
+        sender.stop(timeout=2)
+        os.close(held)
