@@ -38,7 +38,7 @@
     const counts = [1, 2, 3, 4, 5].map((n) => (stars && stars[n]) || 0);
     const top = Math.max(1, ...counts);
     const title = counts.map((c, i) => `${i + 1}★ ${c}`).join(" · ");
-    return NF.el("span", { class: "distribution", title, "aria-label": title, dir: "ltr" },
+    return NF.el("span", { class: "distribution", role: "img", title, "aria-label": title, dir: "ltr" },
       ...counts.map((c) => {
         const bar = NF.el("span");
         bar.style.height = `${Math.max(2, Math.round((c / top) * 100))}%`; // CSSOM, not an attribute
