@@ -41,6 +41,8 @@ def health(ctx: Context) -> tuple[dict[str, Any], bool]:
     body["clock"] = _clock(ctx)  # docs/operations.md, "What to monitor"
     if (relay := ctx.cache.get("national_relay")) is not None:  # docs/national.md, "Relay"
         body["national"] = relay.status()
+        if (responder := ctx.cache.get("portal_responder")) is not None:  # portal requests
+            body["national"]["portal"] = responder.status()  # state, answered, error
     if (sender := ctx.cache.get("sms_sender")) is not None:  # docs/sms.md, "Health"
         body["sms"] = sms_health(ctx, sender)  # a standby worker answers from the alerts
     return body, fault is None

@@ -67,7 +67,9 @@ class Net:
             time.sleep(0.3)
         raise AssertionError(f"timed out waiting for {what}")
 
-    def free_slot(self, center: str) -> tuple[str, str, str]:
+    def free_slot(
+        self, center: str, skip: set[tuple[str, str, str]] | None = None
+    ) -> tuple[str, str, str]:
         """(service, day, start) of a free slot from tomorrow on, as the portal lists them."""
         services = requests.get(self.api(center) + "/appointments/services", timeout=15).json()
         for service in services["services"]:
@@ -80,8 +82,9 @@ class Net:
             assert answer.status_code == 200, answer.text
             for day in answer.json()["days"]:
                 for slot in day["slots"]:
-                    if slot["free"] > 0:
-                        return service["id"], day["day"], slot["start"]
+                    found = (service["id"], day["day"], slot["start"])
+                    if slot["free"] > 0 and found not in (skip or set()):
+                        return found
         raise AssertionError("no free slot in a week")
 
     def answering(self, center: str) -> bool:
@@ -148,6 +151,18 @@ def test_a_booking_through_the_portal_is_made_at_the_center_then_cancelled(net: 
 
     seen = requests.get(f"{net.api('c1')}/appointments/{code}", timeout=15)
     assert seen.status_code == 200 and seen.json()["code"] == code
+    other = net.free_slot("c1", skip={slot})
+    moved = requests.post(
+        f"{net.api('c1')}/appointments/{code}/move",
+        json={"request_id": uuid.uuid4().hex, "day": other[1], "start": other[2]}, timeout=15,
+    )  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    assert net.rows("c1", "SELECT day, start FROM bookings WHERE code = ?", canonical) == [
+        (other[1], other[2])
+    ]
+    health = requests.get(f"{net.net.centers['c1'].url}/api/v1/health", timeout=15).json()
+    assert health["national"]["portal"]["state"] == "connected"
+    assert health["national"]["portal"]["answered"] >= 4
     cancelled = requests.post(
         f"{net.api('c1')}/appointments/{code}/cancel", json={"request_id": uuid.uuid4().hex},
         timeout=15,

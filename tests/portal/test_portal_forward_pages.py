@@ -89,6 +89,13 @@ def test_booking_on_the_portal_page_in_english_then_cancel(net: Net, browser) ->
         assert _decode_qr(page.locator("#booking-qr").screenshot()) == [center_page]
         assert page.text_content("#booking-status") == "Booked"
         page.screenshot(path=str(ARTIFACTS / "forward-booked-en.png"), full_page=True)
+        page.locator("#move-slot option").first.wait_for(state="attached")
+        day, start = (page.input_value("#move-slot")).split(" ")
+        page.click("#move")
+        expect(page.locator("#booking-when")).to_contain_text(f"{day} {start}")
+        assert net.rows("c1", "SELECT day, start FROM bookings WHERE code = ?", canonical) == [
+            (day, start)
+        ]
         page.click("#cancel")
         expect(page.locator("#booking-status")).to_have_text("Cancelled")
         assert net.rows("c1", "SELECT status FROM bookings WHERE code = ?", canonical) == [

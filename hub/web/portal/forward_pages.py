@@ -40,7 +40,7 @@ TEXTS = (
     "booked_title", "code", "when", "status", "documents", "center_page", "qr_label",
     "find_title", "find_button", "cancel_button", "status_booked", "status_cancelled",
     "status_checked_in", "status_no_show", "kind", "topic", "text", "send_button", "filed_title",
-    "reference", "deadline", "follow_link", "answer", "no_answer_yet",
+    "reference", "deadline", "follow_link", "answer", "no_answer_yet", "move_to", "move_button",
 )  # fmt: skip
 
 
@@ -79,6 +79,9 @@ def _book_body(lang: str, center: str) -> str:
         f'<div><b>{say("documents")}</b><ul id="booking-documents"></ul></div>'
         '<div><a id="booking-link" href="#"></a></div>'
         f'<div><img id="booking-qr" alt="{say("qr_label")}" width="180" height="180"></div>'
+        f'<div id="move-box"><label for="move-slot">{say("move_to")}</label> '
+        '<select id="move-slot"></select> '
+        f'<button id="move" type="button">{say("move_button")}</button></div>'
         f'<button id="cancel" type="button">{say("cancel_button")}</button></section>'
         f'<form id="find-form"><h2>{say("find_title")}</h2>'
         f'<label for="find-code">{say("code")}</label>'

@@ -233,9 +233,20 @@ def centers_view(lang: str, answer: Mapping[str, Any], service_id: str | None = 
         stale = " stale" if center["stale"] else ""
         out += (
             f'<section class="center{stale}" aria-labelledby="c-{e(center["id"])}">'
-            f'<h2 id="c-{e(center["id"])}">{e(center["name"][lang])}</h2>{state}{table}</section>'
+            f'<h2 id="c-{e(center["id"])}">{e(center["name"][lang])}</h2>{state}{table}'
+            f"{_forward_links(lang, center['id'])}</section>"
         )
     return out
+
+
+def _forward_links(lang: str, center: str) -> str:
+    """Book at this center, or write to it, through the portal (hub/web/portal/forward_pages.py)."""
+    book = link(f"/centers/{quote(center, safe='')}/book", lang)
+    complaint = link(f"/centers/{quote(center, safe='')}/complaint", lang)
+    return (
+        f'<p class="actions"><a href="{book}">{e(t("forward.book_link", lang))}</a> · '
+        f'<a href="{complaint}">{e(t("forward.complaint_link", lang))}</a></p>'
+    )
 
 
 def services_view(

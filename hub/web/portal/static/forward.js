@@ -90,26 +90,37 @@
     qr.src = `${api}/appointments/${encodeURIComponent(booking.code)}/qr.svg`;
     qr.hidden = booking.status !== "booked";
     $("cancel").hidden = booking.status !== "booked";
+    $("move-box").hidden = booking.status !== "booked";
+    if (booking.status === "booked") fillSlots($("move-slot"), booking.service, booking);
   }
 
-  async function loadSlots() {
-    const service = $("service").value;
-    const select = $("slot");
+  // the free slots of ``service`` from tomorrow, into ``select`` (``current``'s own left out)
+  async function fillSlots(select, service, current) {
     select.replaceChildren();
-    pendingId = null;
-    if (!service) return;
     const from = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
     const answer = await call("GET", `/appointments/slots?service=${encodeURIComponent(service)}&from=${from}&days=7`);
-    if (!answer.ok) return showError(answer.body);
+    if (!answer.ok) {
+      showError(answer.body);
+      return 0;
+    }
     for (const day of answer.body.days) {
       for (const slot of day.slots) {
-        if (slot.free > 0) {
+        const same = current && current.day === day.day && current.start === slot.start;
+        if (slot.free > 0 && !same) {
           option(select, `${day.day} ${slot.start}`, say("slot_free", { day: day.day, start: slot.start, free: slot.free }));
         }
       }
     }
-    $("no-slots").hidden = select.options.length > 0;
-    $("book").disabled = select.options.length === 0;
+    return select.options.length;
+  }
+
+  async function loadSlots() {
+    const service = $("service").value;
+    pendingId = null;
+    if (!service) return;
+    const count = await fillSlots($("slot"), service, null);
+    $("no-slots").hidden = count > 0;
+    $("book").disabled = count === 0;
   }
 
   async function startBooking() {
@@ -138,6 +149,16 @@
       event.preventDefault();
       clearError();
       const answer = await call("GET", `/appointments/${encodeURIComponent($("find-code").value.trim())}`);
+      if (!answer.ok) return showError(answer.body);
+      showBooking(answer.body);
+    });
+    $("move").addEventListener("click", async () => {
+      if (!shown || !$("move-slot").value) return;
+      clearError();
+      const [day, start] = $("move-slot").value.split(" ");
+      busy(true);
+      const answer = await call("POST", `/appointments/${encodeURIComponent(shown.code)}/move`, { request_id: newId(), day, start });
+      busy(false);
       if (!answer.ok) return showError(answer.body);
       showBooking(answer.body);
     });
