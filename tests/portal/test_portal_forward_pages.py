@@ -155,3 +155,26 @@ def test_a_complaint_filed_and_followed_in_arabic(net: Net, browser) -> None:
         assert errors == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_pages_have_no_serious_accessibility_violation(net: Net, browser, lang: str) -> None:
+    from types import SimpleNamespace
+
+    from tests.web.test_pages import check_accessibility
+
+    net.fresh_bucket()
+    # axe is injected as an inline script: this context alone bypasses the pages' CSP
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        for path, ready in (
+            ("/centers/c1/book", "#slot option"),
+            ("/centers/c2/complaint", "#kind option"),
+        ):
+            page.goto(f"{net.url}{path}?lang={lang}")
+            page.locator(ready).first.wait_for(state="attached")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            check_accessibility(SimpleNamespace(page=page))
+    finally:
+        context.close()
