@@ -50,7 +50,7 @@ class PortalResponder:
         self.ctx = ctx
         self.national = national
         self.lock_path = lock_path
-        self.answers = Answers()
+        self.answers: Answers | None = None  # read from its file once this process holds the lock
         self._stop = threading.Event()
         self._lock_fd: int | None = None
         self._state_lock = threading.Lock()
@@ -93,6 +93,7 @@ class PortalResponder:
         while not self._stop.is_set():
             self._lock_fd = try_lock(self.lock_path)
             if self._lock_fd is not None:
+                self.answers = Answers(answers_path(self.lock_path))
                 break
             self._set(state="standby")  # another process of this database answers
             await self._sleep(LOCK_RETRY_S)
@@ -140,7 +141,7 @@ class PortalResponder:
                 await client.close()
 
     async def _on_request(self, msg: Msg) -> None:
-        if not msg.reply:
+        if not msg.reply or self.answers is None:
             return  # not a request: nobody to answer
         raw = msg.data if len(msg.data) <= MAX_REQUEST_BYTES else msg.data[: MAX_REQUEST_BYTES + 1]
         reply = await asyncio.to_thread(answer, self.ctx, raw, self.answers)
@@ -149,9 +150,14 @@ class PortalResponder:
             self._state["answered"] += 1
 
 
+def answers_path(lock_path: Path) -> Path:
+    """The file of the kept answers, beside the lock (``<db>.portal.answers``)."""
+    return lock_path.with_name(lock_path.name.removesuffix(".lock") + ".answers")
+
+
 def portal_lock_path(db: Path) -> Path:
     """The lock file that makes one process per database the portal responder."""
     return db.with_name(db.name + ".portal.lock")
 
 
-__all__ = ["PortalResponder", "portal_lock_path"]
+__all__ = ["PortalResponder", "answers_path", "portal_lock_path"]

@@ -8,8 +8,9 @@ that is too large, not JSON or not one of the shapes below gets a refusal, never
 
 Idempotency: every request carries an ``id``; the answer of a write that succeeded is kept under
 it (:class:`Answers`), so the hub's retry of a booking whose answer was lost returns the same
-booking instead of a second one. The kept answers live in the responder's process (one per
-database): a center restarted between a booking and its retry forgets them.
+booking instead of a second one. The kept answers are also appended to a file beside the
+database (read back at start), so a center restarted between a booking and its retry still
+knows it; only a crash between the booking's commit and that append (one write) can forget one.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -121,13 +124,62 @@ WRITES = frozenset({"book", "cancel", "move", "file_complaint"})
 class Answers:
     """The answers of successful writes by request id (bounded, oldest forgotten first).
 
-    A request id reused for a different request is refused ``portal_request_reused``.
+    A request id reused for a different request is refused ``portal_request_reused``. With a
+    ``path`` every kept answer is appended there as a JSON line (``[id, digest, at, answer]``,
+    mode 0600: a booking's answer holds a masked phone at most), read back on the next start;
+    the file is rewritten with only the live answers when it grows past twice ``keep``.
     """
 
-    def __init__(self, keep: int = KEEP_ANSWERS, keep_s: float = KEEP_ANSWERS_S) -> None:
-        self.keep, self.keep_s = keep, keep_s
+    def __init__(
+        self, path: Path | None = None, keep: int = KEEP_ANSWERS, keep_s: float = KEEP_ANSWERS_S
+    ) -> None:
+        self.path, self.keep, self.keep_s = path, keep, keep_s
         self._held: OrderedDict[str, tuple[str, float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        self._lines = 0
+        if path is not None:
+            self._load(time.time())
+
+    def _load(self, now: float) -> None:
+        assert self.path is not None
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return
+        for line in lines:
+            try:
+                request_id, digest, at, text = json.loads(line)
+            except (ValueError, TypeError):
+                continue  # a line torn by a crash
+            if isinstance(at, int | float) and at >= now - self.keep_s:
+                self._held[str(request_id)] = (str(digest), float(at), str(text).encode())
+                self._held.move_to_end(str(request_id))
+        while len(self._held) > self.keep:
+            self._held.popitem(last=False)
+        self._lines = len(lines)
+
+    def _line(self, request_id: str, held: tuple[str, float, bytes]) -> str:
+        digest, at, answer = held
+        return json.dumps([request_id, digest, at, answer.decode()], ensure_ascii=False) + "\n"
+
+    def _append(self, request_id: str) -> None:
+        assert self.path is not None
+        if self._lines >= 2 * self.keep:
+            temporary = self.path.with_name(self.path.name + ".new")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.writelines(self._line(k, v) for k, v in self._held.items())
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, self.path)
+            self._lines = len(self._held)
+            return
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
+            out.write(self._line(request_id, self._held[request_id]))
+            out.flush()
+            os.fsync(out.fileno())
+        self._lines += 1
 
     def get(self, request_id: str, digest: str, now: float) -> bytes | None:
         with self._lock:
@@ -144,6 +196,8 @@ class Answers:
             self._held.move_to_end(request_id)
             while len(self._held) > self.keep:
                 self._held.popitem(last=False)
+            if self.path is not None:
+                self._append(request_id)
 
 
 def _refusal_body(refusal: Refusal) -> dict[str, Any]:
