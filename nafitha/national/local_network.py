@@ -251,9 +251,10 @@ class NationalNetwork:
 
     def _catalog_text(self, name: dict[str, str], url: str) -> str:
         """The demo catalog with this center's name and address."""
-        out = []
+        out, named = [], False
         for line in self.center_catalog.read_text(encoding="utf-8").splitlines():
-            if line.startswith("name = { ar ="):
+            if line.startswith("name = { ar =") and not named:  # the center's, not a service's
+                named = True
                 line = f"name = {{ ar = {_toml_text(name['ar'])}, en = {_toml_text(name['en'])} }}"
             elif line.startswith("public_url ="):
                 line = f"public_url = {_toml_text(url)}"
