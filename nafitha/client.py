@@ -394,11 +394,16 @@ class Client:
         body = {"day": day, "start": start}
         return self.request("POST", f"/api/v1/appointments/{_segment(code)}/move", json_body=body)
 
-    def check_in(self, code: str) -> dict[str, Any]:
+    def check_in(self, code: str, idempotency_key: str | None = None) -> dict[str, Any]:
         """Check a booking in (kiosk or clerk): ``{appointment, ticket, late}``; ``ticket`` is
-        shaped as :meth:`issue_ticket`'s answer. Not retried: a lost answer is read again by
-        :meth:`appointment` (its ``ticket_number``), never a second ticket."""
-        return self.request("POST", f"/api/v1/appointments/{_segment(code)}/check-in")
+        shaped as :meth:`issue_ticket`'s answer. Retried safely under one idempotency key (made
+        here if not given): a lost answer comes back as the same ticket, never a second one."""
+        return self.request(
+            "POST",
+            f"/api/v1/appointments/{_segment(code)}/check-in",
+            headers={"Idempotency-Key": idempotency_key or uuid.uuid4().hex},
+            retry=True,
+        )
 
     # ------------------------------------------------------------------ places (join from a phone)
     def join_queue(

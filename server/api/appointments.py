@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from server.api.deps import Ctx, client_address, current_actor, permit
@@ -125,9 +125,15 @@ def move(code: Code, body: MoveIn, request: Request, ctx: Ctx, actor: Anyone) ->
 
 
 @router.post("/api/v1/appointments/{code}/check-in")
-def check_in(code: Code, ctx: Ctx, actor: CheckIn) -> dict[str, Any]:
-    """Check in on the day: ``{appointment, ticket, late}``; the ticket as ``POST /tickets``."""
-    return appointment_checkin.check_in(ctx, actor, code)
+def check_in(
+    code: Code,
+    ctx: Ctx,
+    actor: CheckIn,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> dict[str, Any]:
+    """Check in on the day: ``{appointment, ticket, late}``; the ticket as ``POST /tickets``.
+    Retrying with the same ``Idempotency-Key`` from the same device answers the same ticket."""
+    return appointment_checkin.check_in(ctx, actor, code, idempotency_key)
 
 
 @router.get("/api/v1/admin/appointments/days/{day}")

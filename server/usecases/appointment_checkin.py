@@ -30,12 +30,41 @@ from server.usecases.ticket_view import fetch_ticket, public_event_fields
 from server.usecases.tickets import ticket_for_kiosk
 
 
-def check_in(ctx: Context, actor: Actor, text: str) -> dict[str, Any]:
+def _key_of(actor: Actor, idempotency_key: str | None) -> str | None:
+    """The key stored on the ticket, namespaced per person as ``POST /tickets`` does."""
+    if idempotency_key and actor.device is None:
+        return f"person:{actor.name}:{idempotency_key}"
+    return idempotency_key
+
+
+def _retried(
+    ctx: Context, tx: Any, actor: Actor, row: dict[str, Any], key: str | None
+) -> dict[str, Any] | None:
+    """The first answer again, when this check-in is a retry of the one that made the ticket
+    (same device and ``Idempotency-Key``): a kiosk whose answer was lost still prints it."""
+    if key is None or row["ticket_id"] is None:
+        return None
+    found = tickets_store.by_idempotency_key(tx, actor.device, key)
+    if found is None or found[0] != row["ticket_id"]:
+        return None
+    catalog = catalog_with(ctx, service=row["service"])
+    ticket = fetch_ticket(tx, row["ticket_id"])
+    late = bool(row["late"])
+    issued = ticket_for_kiosk(ctx, ticket, tx, None)
+    issued["late"] = late
+    return {"appointment": view_of(ctx, catalog, row, tx), "ticket": issued, "late": late}
+
+
+def check_in(
+    ctx: Context, actor: Actor, text: str, idempotency_key: str | None = None
+) -> dict[str, Any]:
     """Check in the booking ``text`` (a code as typed or scanned): ``{appointment, ticket,
     late}``; refused ``checkin_wrong_day``, ``checkin_too_early``, ``already_checked_in``,
-    ``booking_cancelled``."""
+    ``booking_cancelled``. Retrying with the same ``idempotency_key`` from the same device
+    answers the first check-in again (no second ticket)."""
     require(actor, Can.CHECK_IN_APPOINTMENT)
     code = code_of(text)
+    key = _key_of(actor, idempotency_key)
     now = ctx.now()
     with ctx.db.write() as tx:
         row = store.booking(tx, code)
@@ -44,6 +73,9 @@ def check_in(ctx: Context, actor: Actor, text: str) -> dict[str, Any]:
         if row["status"] == "cancelled":
             raise Refusal("booking_cancelled")
         if row["status"] == "checked_in":
+            again = _retried(ctx, tx, actor, row, key)
+            if again is not None:
+                return again
             raise Refusal("already_checked_in")
         catalog = catalog_with(ctx, service=row["service"])
         settings = settings_of(catalog)
@@ -78,7 +110,7 @@ def check_in(ctx: Context, actor: Actor, text: str) -> dict[str, Any]:
             issued_at=now,
             device=actor.device,
             file=None,
-            idempotency_key=None,
+            idempotency_key=key,
             quoted_wait_s=quoted.estimated_wait_s if quoted else None,
             appointment_code=code,
             appointment_at=None if late else row["at"],

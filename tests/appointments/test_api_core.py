@@ -167,6 +167,26 @@ def test_check_in_on_time_gives_an_appointment_ticket_shaped_as_any_ticket(env: 
     assert anonymous.status_code == 401
 
 
+def test_a_retried_check_in_answers_the_same_ticket_and_never_makes_a_second(
+    env: AppEnv,
+) -> None:
+    """The kiosk's answer lost on the way: the retry under the same Idempotency-Key gets the
+    same ticket to print; another key is refused as already checked in."""
+    code = code_of(book(env, "11:00"))
+    keyed = {**env.kiosk, "Idempotency-Key": "k-1"}
+    first = env.http.post(f"/api/v1/appointments/{code}/check-in", headers=keyed)
+    assert first.status_code == 200, first.text
+    retry = env.http.post(f"/api/v1/appointments/{code}/check-in", headers=keyed)
+    assert retry.status_code == 200, retry.text
+    assert retry.json()["ticket"]["token"] == first.json()["ticket"]["token"]
+    assert retry.json()["ticket"]["number"] == first.json()["ticket"]["number"]
+    other = {**env.kiosk, "Idempotency-Key": "k-2"}
+    refused = env.http.post(f"/api/v1/appointments/{code}/check-in", headers=other)
+    assert refused.json()["error"]["code"] == "already_checked_in"
+    assert len(events(env, "appointment_checked_in")) == 1
+    assert len([e for e in events(env, "ticket_issued") if e["data"].get("appointment_code")]) == 1
+
+
 def test_check_in_too_early_on_the_wrong_day_or_late(env: AppEnv) -> None:
     later = code_of(book(env, "12:30"))
     tomorrow = code_of(book(env, "08:00", day="2026-11-24"))
