@@ -127,8 +127,16 @@
     const answer = await call("GET", "/appointments/services");
     if (!answer.ok) return showError(answer.body);
     for (const service of answer.body.services) option($("service"), service.id, pick(service.name));
+    const asks = answer.body; // what this center asks for a booking (its own settings)
+    $("name-box").hidden = !asks.ask_name;
+    $("name").required = Boolean(asks.ask_name);
+    $("phone-box").hidden = !asks.ask_phone;
+    $("phone").required = Boolean(asks.require_phone);
+    $("notify-box").hidden = !(asks.ask_phone && asks.messages);
     $("service").addEventListener("change", () => { clearError(); loadSlots(); });
-    $("slot").addEventListener("change", () => { pendingId = null; });
+    for (const id of ["slot", "name", "phone", "notify"]) {
+      $(id).addEventListener("change", () => { pendingId = null; }); // another request: a new id
+    }
     await loadSlots();
     $("book-form").addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -137,7 +145,13 @@
       pendingId = pendingId || newId();
       busy(true);
       $("book").disabled = true;
-      const answer = await call("POST", "/appointments", { request_id: pendingId, service: $("service").value, day, start, lang });
+      const body = { request_id: pendingId, service: $("service").value, day, start, lang };
+      if (!$("name-box").hidden && $("name").value.trim()) body.name = $("name").value.trim();
+      if (!$("phone-box").hidden && $("phone").value.trim()) {
+        body.phone = $("phone").value.trim();
+        body.notify = !$("notify-box").hidden && $("notify").checked;
+      }
+      const answer = await call("POST", "/appointments", body);
       busy(false);
       $("book").disabled = false;
       if (!answer.ok) return showError(answer.body); // nothing shown as booked: the center did not confirm
