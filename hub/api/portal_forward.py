@@ -212,6 +212,9 @@ def forward_router(hub: Portal, link: ForwardLink | None) -> APIRouter:
         return _relayed(center, answer)
 
     async def body_of(request: Request, model: type[BaseModel]) -> BaseModel | JSONResponse:
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            return _error(413, "forward_invalid")  # refused before reading it
         raw = await request.body()
         if len(raw) > MAX_BODY_BYTES:
             return _error(413, "forward_invalid")
@@ -229,14 +232,17 @@ def forward_router(hub: Portal, link: ForwardLink | None) -> APIRouter:
     async def slots(
         center: Center,
         request: Request,
-        service: Annotated[str, Query(max_length=64)] = "",
-        first: Annotated[str | None, Query(alias="from", max_length=10)] = None,
-        days: Annotated[int, Query(ge=1, le=62)] = 7,
+        service: Annotated[str, Query()] = "",
+        first: Annotated[str | None, Query(alias="from")] = None,
+        days: Annotated[str, Query()] = "7",
     ) -> JSONResponse:
-        """The center's free slots of a service, from its own capacity rules."""
-        args: dict[str, Any] = {"service": service, "days": days}
+        """The center's free slots of a service, from its own capacity rules (the center checks
+        the values; a non-number ``days`` is refused here, in the contract's error shape)."""
+        if not days.isdigit() or len(days) > 3:
+            return _error(422, "forward_invalid")
+        args: dict[str, Any] = {"service": service[:64], "days": int(days)}
         if first:
-            args["first"] = first
+            args["first"] = first[:10]
         return await forward(request, center, "slots", args, None)
 
     @router.post(prefix + "/appointments", response_model=None)

@@ -67,6 +67,9 @@ def test_bodies_are_strict_and_centers_known(loaded_hub: LoadedHub) -> None:
     for body in ({**BOOKING, "extra": 1}, {**BOOKING, "day": "tomorrow"}, {"service": "x"}):
         answer = client.post(f"{base}/c1/appointments", json=body)
         assert answer.status_code == 422 and answer.json()["error"]["code"] == "forward_invalid"
+    for days in ("x", "-1", "99999"):
+        answer = client.get(f"{base}/c1/appointments/slots", params={"service": "a", "days": days})
+        assert answer.status_code == 422 and answer.json()["error"]["code"] == "forward_invalid"
     bad_id = client.post(f"{base}/c1/appointments", json={**BOOKING, "request_id": "a b"})
     assert bad_id.status_code == 422
     huge = client.post(f"{base}/c1/complaints", content=b'{"text": "' + b"x" * 9000 + b'"}')
