@@ -60,13 +60,13 @@ ROUTERS: tuple[str, ...] = (
     "server.api.audit",
     "server.api.integrity",  # the published integrity report
     "server.api.call_choices",  # what a counter may call out of order
-    "server.api.queue_places",  # joining the queue from a phone (docs/appointments.md)
-    "server.web.appointment_pages",  # /book, /a/<code>, /join, /p/<token>
     "server.api.complaints",  # complaints and suggestions (docs/complaints.md)
     "server.web.complaint_pages",  # /c, /c/<reference>, /complaints-admin
     "server.api.ratings",  # ratings of visits (docs/ratings.md)
     "server.api.assessment",  # the self-assessment page's measures
     "server.web.assessment_page",  # /assessment
+    "server.api.queue_places",  # joining the queue from a phone (docs/appointments.md)
+    "server.web.appointment_pages",  # /book, /a/<code>, /join, /p/<token>
 )
 
 

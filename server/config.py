@@ -190,13 +190,6 @@ class ComplaintSettings(Settings):
     check_s: float = Field(default=60.0, ge=0.05, le=86_400)  # the overdue job's period
 
 
-class PlacesSettings(Settings):
-    """Joining today's queue from a phone (docs/appointments.md, "Joining from a phone")."""
-
-    enabled: bool = False
-    lapse_min: int = Field(default=20, ge=5, le=240)  # unconfirmed this long after come-back: gone
-
-
 class Center(Settings):
     name: Bilingual
     timezone: str = "Asia/Beirut"
@@ -212,7 +205,6 @@ class Center(Settings):
     # ``board_rotation_s`` seconds of the normal view (0: never); a call shows at once.
     board_rotation_s: int = Field(default=60, ge=0, le=3600)
     board_integrity_s: int = Field(default=12, ge=3, le=600)
-    places: PlacesSettings = Field(default_factory=PlacesSettings)  # join from a phone
     appointments: AppointmentSettings = Field(default_factory=AppointmentSettings)
     places: PlacesSettings = Field(default_factory=PlacesSettings)  # join from a phone
     complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)

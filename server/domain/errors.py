@@ -128,13 +128,6 @@ CODES: dict[str, Code] = {
     "booking_no_show": Code(409, "appointments"),
     "bad_day_range": Code(422, "appointments"),
     "booking_rate_limited": Code(429, "appointments"),
-    # joining the queue from a phone (server/usecases/queue_places.py, docs/appointments.md)
-    "places_disabled": Code(409, "appointments"),
-    "places_no_counter": Code(409, "appointments"),
-    "place_limit_reached": Code(409, "appointments"),
-    "place_lapsed": Code(409, "appointments"),
-    "place_not_found": Code(404, "appointments"),
-    "places_rate_limited": Code(429, "appointments"),
     # 413
     "body_too_large": Code(413),
     # 422
