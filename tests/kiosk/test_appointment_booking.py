@@ -136,7 +136,7 @@ def test_a_slot_taken_meanwhile_is_refused_in_the_citizens_words_and_nothing_pri
     kiosk.tap_to(f"book_day_{slot['day']}", "appointment_slots")
     kiosk.tap_to("book_slot_" + slot["start"].replace(":", ""), "appointment_confirm")
     for _ in range(slot["free"]):  # others book its last places on their phones meanwhile
-        center.citizen().book(BOOKABLE, slot["day"], slot["start"], "ar")
+        center.clerk().book(BOOKABLE, slot["day"], slot["start"], "ar")
     pages = len(center.paper.pages)
     kiosk.tap("book_print")
     state = kiosk.wait_state(lambda s: s["booking"]["phase"] == "refused", "the refusal")

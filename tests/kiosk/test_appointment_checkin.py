@@ -181,7 +181,7 @@ def refused_booking(center: AppointmentKiosk, outcome: str) -> tuple[dict, str]:
     if outcome == "already":
         ticket = center.server.client(center.server.kiosk_tokens[1]).check_in(booking["code"])
         return booking, ticket["ticket"]["number"]
-    center.citizen().cancel_appointment(booking["code"])
+    center.clerk().cancel_appointment(booking["code"])
     return booking, ""
 
 
