@@ -373,15 +373,25 @@ class Client:
         phone: str | None = None,
         name: str | None = None,
         notify: bool = False,
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
-        """Book the slot ``start`` (HH:MM) of ``day``: the booking (``code``, ``url``...)."""
+        """Book the slot ``start`` (HH:MM) of ``day``: the booking (``code``, ``url``...).
+
+        Retried safely under one idempotency key (made here if not given): a kiosk or clerk whose
+        answer was lost gets the same booking, never a second."""
         body: dict[str, Any] = {"service": service, "day": day, "start": start, "lang": lang}
         if phone:
             body["phone"] = phone
             body["notify"] = notify
         if name:
             body["name"] = name
-        return self.request("POST", "/api/v1/appointments", json_body=body)
+        return self.request(
+            "POST",
+            "/api/v1/appointments",
+            json_body=body,
+            headers={"Idempotency-Key": idempotency_key or uuid.uuid4().hex},
+            retry=True,
+        )
 
     def appointment(self, code: str) -> dict[str, Any]:
         """A booking by its code (as typed or scanned, dashes or not)."""

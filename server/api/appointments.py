@@ -96,12 +96,19 @@ def figures(
     status_code=201,
     responses={429: {"description": "Too many bookings from this address; see Retry-After"}},
 )
-def book(body: BookIn, request: Request, ctx: Ctx, actor: Anyone) -> dict[str, Any]:
-    """A booking (anyone, a kiosk, or a clerk for the citizen: ``by`` is recorded)."""
+def book(
+    body: BookIn,
+    request: Request,
+    ctx: Ctx,
+    actor: Anyone,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> dict[str, Any]:
+    """A booking (anyone, a kiosk, or a clerk for the citizen: ``by`` is recorded). A kiosk or
+    clerk retrying with the same ``Idempotency-Key`` gets the same booking."""
     appointments.check_booking_allowed(ctx, actor, client_address(request))
     return appointments.book(
         ctx, actor, body.service, body.day, body.start, body.lang, body.name, body.phone,
-        body.notify,
+        body.notify, idempotency_key,
     )  # fmt: skip
 
 

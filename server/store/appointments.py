@@ -27,6 +27,12 @@ def booking(db: sqlite_utils.Database, code: str) -> dict[str, Any] | None:
     return None if row is None else dict(zip(_NAMES, row, strict=True))
 
 
+def by_request_key(db: sqlite_utils.Database, key: str) -> dict[str, Any] | None:
+    """The booking made under this (namespaced) request key, or None."""
+    row = db.execute("SELECT code FROM bookings WHERE request_key = ?", [key]).fetchone()
+    return None if row is None else booking(db, row[0])
+
+
 def insert(tx: sqlite_utils.Database, **columns: Any) -> None:
     names = ", ".join(columns)
     marks = ", ".join("?" for _ in columns)

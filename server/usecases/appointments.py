@@ -227,6 +227,17 @@ def _messages(
                              expires_at=row["at"])  # fmt: skip
 
 
+def _request_key(actor: Actor, request_key: str | None) -> str | None:
+    """The stored form of an ``Idempotency-Key``: per device or person, none for anyone else."""
+    if not request_key:
+        return None
+    if actor.kind == "device":
+        return f"device:{actor.name}:{request_key}"
+    if actor.kind == "person":
+        return f"person:{actor.name}:{request_key}"
+    return None
+
+
 def book(
     ctx: Context,
     actor: Actor,
@@ -237,8 +248,13 @@ def book(
     name: str | None = None,
     phone_text: str | None = None,
     notify: bool = False,
+    request_key: str | None = None,
 ) -> dict[str, Any]:
-    """A new booking of the slot ``start`` on ``day_text``; refused by the first rule broken."""
+    """A new booking of the slot ``start`` on ``day_text``; refused by the first rule broken.
+
+    ``request_key`` (a kiosk's or clerk's ``Idempotency-Key``): asked again, the booking made
+    under it is answered, never a second one; with another service, day or time,
+    ``idempotency_conflict``. Anonymous requests have none (the page sends once)."""
     catalog = load_catalog(ctx)
     service = bookable(catalog, service_id)
     settings = settings_of(catalog)
@@ -251,7 +267,15 @@ def book(
         raise Refusal("phone_required")
     notify = bool(notify and phone is not None and ctx.settings.sms is not None)
     now = ctx.now()
+    key = _request_key(actor, request_key)
     with ctx.db.write() as tx:
+        if key is not None:
+            earlier = store.by_request_key(tx, key)
+            if earlier is not None:
+                asked = (service.id, day.isoformat(), start)
+                if (earlier["service"], earlier["day"], earlier["start"]) != asked:
+                    raise Refusal("idempotency_conflict")
+                return view_of(ctx, catalog, earlier, tx)
         slot = _check_slot(ctx, tx, catalog, service, day, start, now)
         _check_phone_limit(tx, catalog, phone.e164 if phone else None, day.isoformat(), None)
         code = new_reference(kind="booking").code
@@ -271,6 +295,7 @@ def book(
             notify=int(notify),
             created_at=now,
             by=by_of(actor),
+            request_key=key,
         )
         append_event(
             tx,

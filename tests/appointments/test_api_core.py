@@ -167,6 +167,28 @@ def test_check_in_on_time_gives_an_appointment_ticket_shaped_as_any_ticket(env: 
     assert anonymous.status_code == 401
 
 
+def test_a_retried_booking_answers_the_same_booking_and_never_books_twice(env: AppEnv) -> None:
+    """A kiosk's booking whose answer was lost, asked again under the same Idempotency-Key: the
+    same code, one event, one place taken; the same key for another time is refused."""
+    body = {"service": SERVICE, "day": MONDAY, "start": "11:00", "lang": "en"}
+    keyed = {**env.kiosk, "Idempotency-Key": "b-1"}
+    taken_before = slot(env, "11:00")["booked"]
+    first = env.http.post("/api/v1/appointments", json=body, headers=keyed)
+    assert first.status_code == 201, first.text
+    again = env.http.post("/api/v1/appointments", json=body, headers=keyed)
+    assert again.status_code == 201 and again.json()["code"] == first.json()["code"]
+    assert slot(env, "11:00")["booked"] == taken_before + 1
+    assert len(events(env, "appointment_booked")) == 1
+    other_time = env.http.post(
+        "/api/v1/appointments", json={**body, "start": "11:30"}, headers=keyed
+    )
+    assert other_time.json()["error"]["code"] == "idempotency_conflict"
+    fresh = env.http.post(
+        "/api/v1/appointments", json=body, headers={**env.kiosk, "Idempotency-Key": "b-2"}
+    )
+    assert fresh.status_code == 201 and fresh.json()["code"] != first.json()["code"]
+
+
 def test_a_retried_check_in_answers_the_same_ticket_and_never_makes_a_second(
     env: AppEnv,
 ) -> None:
