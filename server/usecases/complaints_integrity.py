@@ -9,7 +9,6 @@ last event about it. docs/complaints.md, docs/audit.md.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ import sqlite_utils
 
 from server.domain.complaints import RowProblem, check_rows
 from server.store import complaints as store
+from server.store.events import events_of_kinds
 
 KINDS = (
     "complaint_filed",
@@ -28,16 +28,8 @@ KINDS = (
 
 
 def _events(db: sqlite_utils.Database) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    marks = ",".join("?" for _ in KINDS)
-    cursor = db.execute(
-        f"SELECT id, kind, data FROM events WHERE kind IN ({marks}) ORDER BY id", KINDS
-    )
-    for event_id, kind, data in cursor:
-        try:
-            parsed = json.loads(data)
-        except (TypeError, ValueError):
-            parsed = {}
-        yield event_id, kind, parsed if isinstance(parsed, dict) else {}
+    for row in events_of_kinds(db, KINDS):  # data parsed; {} for text an edit left unreadable
+        yield row["id"], row["kind"], row["data"]
 
 
 def last_events(db: sqlite_utils.Database) -> dict[str, int]:

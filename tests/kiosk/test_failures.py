@@ -29,6 +29,8 @@ def center_with_one_closed_service(folder: Path) -> Path:
     text = (DEMO / "center.toml").read_text(encoding="utf-8")
     text = re.sub(r"^hours = \[.*\]\n", "", text, flags=re.M)  # one-line hours
     text = re.sub(r"^hours = \[\n.*?^\]\n", "", text, flags=re.M | re.S)  # multi-line hours
+    # no hours: open all day, so nothing is bookable (a bookable service needs hours)
+    text = re.sub(r"^appointments = true.*\n", "", text, flags=re.M)
     other_day = DAYS[(datetime.now(ZoneInfo("Asia/Beirut")) + timedelta(days=2)).weekday()]
     text = text.replace(
         f'id = "{CLOSED}"\n',

@@ -52,6 +52,8 @@ def cutoff_center(folder: Path) -> tuple[Path, dict[str, str]]:
     text = (DEMO / "center.toml").read_text(encoding="utf-8")
     text = re.sub(r"^hours = \[.*\]\n", "", text, flags=re.M)
     text = re.sub(r"^hours = \[\n.*?^\]\n", "", text, flags=re.M | re.S)
+    # no hours: open all day, so nothing is bookable (a bookable service needs hours)
+    text = re.sub(r"^appointments = true.*\n", "", text, flags=re.M)
     text = re.sub(r'^timezone = ".*"$', f'timezone = "{zone}"', text, count=1, flags=re.M)
     extra = {
         LATE: f'hours = [{{ days = ["{today}"], open = "00:00", close = "{late_close}" }}]\n'
