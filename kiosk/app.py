@@ -28,7 +28,7 @@ from kiosk.control import IDLE_WARNING_S, control_commands
 from kiosk.cutoff import needs_person, past_cutoff, person_complete
 from kiosk.issuing import TicketIssuer
 from kiosk.printer_watch import PrinterWatch
-from kiosk.printing import TicketPrinter, queue_figures
+from kiosk.printing import TicketPrinter, print_phase_text, queue_figures
 from kiosk.reprint import ReprintFlow
 from kiosk.sms_optin import SmsOptinFlow
 from kiosk.state import KioskState
@@ -216,14 +216,7 @@ class KioskApp(App):
         return t("kiosk.printer_down", lang, reason=reason)
 
     def print_text(self, phase: str, error: dict[str, Any], lang: str) -> str:
-        if phase == "printing":
-            return t("kiosk.printing", lang)
-        if phase == "printed":
-            return t("kiosk.take_ticket", lang)
-        if phase == "failed":
-            reason = (error.get("message") or {}).get(lang, "")
-            return t("kiosk.print_failed", lang, reason=reason)
-        return ""
+        return print_phase_text(phase, error, lang, printed="kiosk.take_ticket")
 
     # ------------------------------------------------------------------ navigation
     def go(self, name: str) -> None:

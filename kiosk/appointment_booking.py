@@ -35,6 +35,7 @@ from kiosk.appointment_values import (
     slot_time,
     today_in,
 )
+from kiosk.printing import print_phase_text
 from kiosk.state import KioskState
 from nafitha.client import ApiError, ServerUnreachable
 from nafitha.gui.background import Background
@@ -345,14 +346,14 @@ class BookingFlow:
         return day_note(day, lang)
 
     def print_text(self, phase: str, print_error: dict[str, Any], lang: str) -> str:
-        if phase == "printing":
-            return t("kiosk.printing", lang)
-        if phase == "printed":
-            return t("appointments.q_take_slip", lang)
-        if phase == "print_failed":
-            reason = (print_error.get("message") or {}).get(lang, "")
-            return t("appointments.q_slip_print_failed", lang, reason=reason)
-        return ""
+        return print_phase_text(
+            phase,
+            print_error,
+            lang,
+            printed="appointments.q_take_slip",
+            failed_phase="print_failed",
+            failed="appointments.q_slip_print_failed",
+        )
 
     def snapshot(self) -> dict[str, Any]:
         state = self.state

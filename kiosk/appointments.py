@@ -32,7 +32,13 @@ from kiosk.appointment_values import (
     slot_time,
     typed_problem,
 )
-from kiosk.printing import PrintOutcome, TicketPrinter, print_ticket, ticket_to_print
+from kiosk.printing import (
+    PrintOutcome,
+    TicketPrinter,
+    print_phase_text,
+    print_ticket,
+    ticket_to_print,
+)
 from kiosk.state import KioskState
 from nafitha.client import ApiError, ServerUnreachable
 from nafitha.formats import format_time
@@ -362,14 +368,7 @@ class CheckInFlow:
         )
 
     def print_text(self, phase: str, print_error: dict[str, Any], lang: str) -> str:
-        if phase == "printing":
-            return t("kiosk.printing", lang)
-        if phase == "printed":
-            return t("appointments.q_take_ticket", lang)
-        if phase == "failed":
-            reason = (print_error.get("message") or {}).get(lang, "")
-            return t("kiosk.print_failed", lang, reason=reason)
-        return ""
+        return print_phase_text(phase, print_error, lang, printed="appointments.q_take_ticket")
 
     def snapshot(self) -> dict[str, Any]:
         state = self.state

@@ -23,6 +23,7 @@ from kivy.properties import DictProperty, OptionProperty, StringProperty
 
 from kiosk.alerts import AlertOutbox
 from kiosk.complaint_lookup import ComplaintLookup, call_error
+from kiosk.printing import print_phase_text
 from kiosk.state import KioskState
 from nafitha.formats import format_date
 from nafitha.gui.background import Background
@@ -319,12 +320,7 @@ class ComplaintFlow:
         return t("complaints.k_next" if text.strip() else "complaints.k_skip", lang)
 
     def print_text(self, phase: str, print_error: dict[str, Any], lang: str) -> str:
-        if phase == "printing":
-            return t("kiosk.printing", lang)
-        if phase == "print_failed":
-            reason = (print_error.get("message") or {}).get(lang, "")
-            return t("kiosk.print_failed", lang, reason=reason)
-        return ""
+        return print_phase_text(phase, print_error, lang, printed=None, failed_phase="print_failed")
 
     def snapshot(self) -> dict[str, Any]:
         state = self.state

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from nafitha.formats import wait_minutes
 from nafitha.reference import display
+from nafitha.text import t
 from printers import Ticket
 from printers.errors import PrinterError
 
@@ -100,3 +101,24 @@ def print_ticket(printer: TicketPrinter, ticket: Ticket, lang: str | None = None
     status = getattr(result, "status", None)
     near_end = getattr(status, "state", "") == "near_end"
     return PrintOutcome(True, render_encode_send_s=time.perf_counter() - started, near_end=near_end)
+
+
+def print_phase_text(
+    phase: str,
+    error: Mapping[str, Any],
+    lang: str,
+    *,
+    printed: str | None,
+    failed_phase: str = "failed",
+    failed: str = "kiosk.print_failed",
+) -> str:
+    """What a screen says of its paper: printing, printed (the ``printed`` text), or why not.
+
+    One wording for every flow that prints (ticket, reprint, check-in, booking slip, complaint)."""
+    if phase == "printing":
+        return t("kiosk.printing", lang)
+    if phase == "printed" and printed:
+        return t(printed, lang)
+    if phase == failed_phase:
+        return t(failed, lang, reason=(error.get("message") or {}).get(lang, ""))
+    return ""

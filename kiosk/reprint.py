@@ -21,7 +21,13 @@ from kivy.event import EventDispatcher
 from kivy.properties import DictProperty, OptionProperty, StringProperty
 
 from kiosk.alerts import AlertOutbox
-from kiosk.printing import PrintOutcome, TicketPrinter, print_ticket, ticket_to_print
+from kiosk.printing import (
+    PrintOutcome,
+    TicketPrinter,
+    print_phase_text,
+    print_ticket,
+    ticket_to_print,
+)
 from kiosk.state import KioskState
 from nafitha.client import ApiError, ServerUnreachable
 from nafitha.gui.background import Background
@@ -234,14 +240,7 @@ class ReprintFlow:
 
     # ------------------------------------------------------------------ texts for the screens
     def print_text(self, phase: str, print_error: dict[str, Any], lang: str) -> str:
-        if phase == "printing":
-            return t("kiosk.printing", lang)
-        if phase == "printed":
-            return t("kiosk.reprint_take", lang)
-        if phase == "failed":
-            reason = (print_error.get("message") or {}).get(lang, "")
-            return t("kiosk.print_failed", lang, reason=reason)
-        return ""
+        return print_phase_text(phase, print_error, lang, printed="kiosk.reprint_take")
 
     def letters(self) -> list[str]:
         """The letters of the center's ticket numbers (its services' prefixes), in order."""
