@@ -85,3 +85,12 @@ def login_in_page(page: object, server: RunningServer, username: str) -> None:
     page.fill("#login-form input[name=password]", server.password)  # type: ignore[attr-defined]
     page.click("#login-form button[type=submit]")  # type: ignore[attr-defined]
     page.wait_for_selector("#content:not(.hidden)")  # type: ignore[attr-defined]
+
+
+def open_admin_tab(page: object, tab: str) -> None:
+    """Open one of the admin page's tabs and wait until its rows are fetched again.
+
+    The rows are replaced when the fetch answers, so typing into them before that is lost.
+    """
+    page.click(f"[data-tab={tab}]")  # type: ignore[attr-defined]
+    page.wait_for_selector(f"#tab-{tab}:not(.hidden):not([aria-busy])")  # type: ignore[attr-defined]

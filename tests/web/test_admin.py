@@ -9,7 +9,7 @@ import pytest
 from nafitha.client import ApiError
 from nafitha.text import t
 from tests.support.server import RunningServer
-from tests.web.conftest import login_in_page
+from tests.web.conftest import login_in_page, open_admin_tab
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def test_a_service_is_added_with_documents_hours_and_category_then_edited(
     assert after["documents"] == before["documents"][1:]
 
     # The change log says it in words, in both languages.
-    page.click("[data-tab=audit]")
+    open_admin_tab(page, "audit")
     page.wait_for_selector("#audit tbody tr")
     log = page.inner_text("#audit")
     assert "Service «Tax clearance certificate» added (letter TX)" in log

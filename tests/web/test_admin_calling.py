@@ -8,7 +8,7 @@ import pytest
 
 from nafitha.text import t
 from tests.support.server import RunningServer
-from tests.web.conftest import login_in_page
+from tests.web.conftest import login_in_page, open_admin_tab
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,7 @@ def test_the_manager_sets_the_default_and_a_counter_s_rule_on_the_page(
     page.wait_for_selector("#counter-profiles tr[data-id=c9] .row-status.ok")
     assert manager.request("GET", "/api/v1/admin/counters/c9/profile")["profile"] is None
     if username == "admin":  # the change log is the admin's
-        page.click("[data-tab=audit]")
+        open_admin_tab(page, "audit")
         page.wait_for_selector("#audit tbody tr")
         log = page.inner_text("#audit")
         ratio = t("web.priority_ratio", lang)

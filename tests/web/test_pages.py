@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.server import RunningServer
-from tests.web.conftest import Recorded, login_in_page
+from tests.web.conftest import Recorded, login_in_page, open_admin_tab
 
 pytestmark = pytest.mark.browser
 
@@ -160,7 +160,7 @@ def test_admin_pages(demo_server: RunningServer, open_page, artifacts: Path, lan
     page.wait_for_selector("#services tbody tr")
     check_page(recorded, demo_server, lang, artifacts / f"web-page-admin-services-{lang}.png")
     for tab in ("categories", "counters", "people", "devices", "audit"):
-        page.click(f"[data-tab={tab}]")
+        open_admin_tab(page, tab)
         page.wait_for_selector(f"#tab-{tab}:not(.hidden) tbody tr")
         page.screenshot(path=str(artifacts / f"web-page-admin-{tab}-{lang}.png"), full_page=True)
         check_accessibility(recorded)
@@ -178,7 +178,7 @@ def test_admin_edits_are_saved_and_audited(demo_server: RunningServer, open_page
     names = {s["id"]: s["name"]["en"] for s in demo_server.client().services()["services"]}
     assert names["criminal-record"] == "Criminal record certificate (Form 1)"
 
-    page.click("[data-tab=categories]")
+    open_admin_tab(page, "categories")
     category = page.locator('#categories tr[data-id="vehicles"]')
     category.locator("input[name=name_en]").fill("Vehicles and driving licences")
     category.locator("button").click()
@@ -186,14 +186,14 @@ def test_admin_edits_are_saved_and_audited(demo_server: RunningServer, open_page
     names = {c["id"]: c["name"]["en"] for c in demo_server.client().services()["categories"]}
     assert names["vehicles"] == "Vehicles and driving licences"
 
-    page.click("[data-tab=people]")
+    open_admin_tab(page, "people")
     page.fill("#person-form input[name=username]", "newclerk")
     page.fill("#person-form input[name=password]", "s3cret-pass")
     page.click("#person-form button[type=submit]")
     page.wait_for_selector('#people tr[data-id="newclerk"]')
     demo_server.client().login("newclerk", "s3cret-pass")
 
-    page.click("[data-tab=audit]")
+    open_admin_tab(page, "audit")
     page.wait_for_selector("#audit tbody tr")
     log = page.inner_text("#audit")
     assert "Service «Criminal record certificate (Form 1)» changed" in log

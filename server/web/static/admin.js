@@ -411,7 +411,13 @@
       if (button.dataset.tab === name) button.setAttribute("aria-current", "page");
       else button.removeAttribute("aria-current");
     });
-    (loaders[name] || loadCatalog)().catch((err) => say($("status"), null, true, refusal(err)));
+    // The panel is busy while its rows are fetched again: they are replaced when the answer comes,
+    // so what was typed into the old rows would be lost (tests wait for aria-busy to go).
+    const panel = $(`tab-${name}`);
+    if (panel) panel.setAttribute("aria-busy", "true");
+    (loaders[name] || loadCatalog)()
+      .catch((err) => say($("status"), null, true, refusal(err)))
+      .finally(() => { if (panel) panel.removeAttribute("aria-busy"); });
   }
 
   function checkNewPerson(form) {
