@@ -98,3 +98,26 @@ def test_join_from_a_phone_then_confirm_at_the_kiosk(
     page.wait_for_selector("#error:not(.hidden)")
     assert page.inner_text("#error") == t("appointments.error_place_limit_reached", lang)
     assert recorded.outside(server.url) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_with_no_counter_open_the_page_says_so_and_asks_for_no_phone(
+    tmp_path: Path,
+    open_page,  # noqa: F811
+    lang: str,
+) -> None:
+    with running_server(tmp_path / "server") as closed:  # nobody has opened a counter
+        recorded = open_page(390, 844, locale="ar-LB" if lang == "ar" else "en-US")
+        page = recorded.page
+        page.goto(f"{closed.url}/join?lang={lang}")
+        page.wait_for_selector("#no-services:not(.hidden)")
+        assert page.inner_text("#no-services") == t("appointments.w_no_services", lang)
+        assert page.locator("#services button").count() == 0
+        assert page.is_hidden("#phone") and page.is_hidden("#submit")
+        page.screenshot(path=str(SHOTS / f"join-nothing-open-{lang}.png"), full_page=True)
+        check_accessibility(recorded)
+
+        closed.login("clerk8", counter="c8")  # a counter opens: reloading offers its service
+        page.reload()
+        page.wait_for_selector("button[data-service=work-permit]")
+        assert page.is_hidden("#no-services") and page.is_visible("#phone")

@@ -18,6 +18,8 @@
   function renderServices() {
     $("loading").classList.add("hidden");
     $("no-services").classList.toggle("hidden", services.length > 0);
+    // Nothing to join: no phone field to fill in for nothing.
+    $("join-details").classList.toggle("hidden", services.length === 0);
     $("services").replaceChildren(
       ...services.map((service) => {
         const button = NF.el(
