@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
+
 IDLE_WARNING_S = 15.0  # the last seconds of the idle time: "need more time?" with a countdown
 
 
@@ -39,6 +41,7 @@ def snapshot(app: Any) -> dict[str, Any]:
         "scan_error": dict(state.scan_error),
         "timings": dict(state.timings),
         "first_frame_s": app.first_frame_s,
+        "frames_drawn": Clock.frames_displayed,  # bench/kiosk_redraw.py: frames per screen change
         "history": list(state.history),
         "printer": dict(state.printer),
         "idle_left": state.idle_left,

@@ -9,6 +9,8 @@ in Arabic). Kivy itself does no bidi (kivy/kivy#7704, #7918, #8189), so never pu
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bidi import get_display
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
@@ -34,6 +36,7 @@ Builder.load_string(
 )
 
 
+@lru_cache(maxsize=8192)
 def line_visual(line: str, rtl: bool) -> str:
     """One logical line in drawing order, in its own direction.
 
@@ -87,15 +90,27 @@ class BidiLabel(Label):
         """The lines as drawn (visual order), top to bottom."""
         return self.text.split("\n") if self.text else []
 
-    def _measure(self) -> CoreLabel:
-        return CoreLabel(font_name=self.font_name, font_size=self.font_size, bold=self.bold)
-
     def _apply(self, *_: object) -> None:
         width = self.width - self.padding[0] - self.padding[2] - 2 if self.wrap else 0
-        core = self._measure()
+        font = (self.font_name, float(self.font_size), bool(self.bold))
         lines = wrap_logical(
-            self.logical, width, lambda line: core.get_extents(line_visual(line, self.rtl))[0]
+            self.logical, width, lambda line: _width_of(font, line_visual(line, self.rtl))
         )
         self.text = "\n".join(line_visual(line, self.rtl) for line in lines)
         start, end = ("right", "left") if self.rtl else ("left", "right")
         self.halign = {"start": start, "center": "center", "end": end}[self.align]
+
+
+# A screen is built again on each language switch and each refresh of its figures: its labels'
+# lines are the same as last time, so their shaping and measuring are remembered (a kiosk PC
+# without a graphics chip spends its time on drawing, not on this).
+@lru_cache(maxsize=32)
+def _measurer(font: tuple[str, float, bool]) -> CoreLabel:
+    name, size, bold = font
+    return CoreLabel(font_name=name, font_size=size, bold=bold)
+
+
+@lru_cache(maxsize=16384)
+def _width_of(font: tuple[str, float, bool], drawn: str) -> float:
+    """The drawn width of ``drawn`` (visual order) in ``font`` (name, size, bold)."""
+    return _measurer(font).get_extents(drawn)[0]

@@ -15,11 +15,16 @@ module). The database gets the demo accounts (password
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import hashlib
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -130,6 +135,35 @@ def _launch(
     return RunningServer(url, port, db, process, people, log=log, argv=argv)
 
 
+_TEMPLATES: dict[str, tuple[Path, dict[str, str]]] = {}
+
+
+def seeded_copy(db: Path, center: Path | None) -> dict[str, str]:
+    """:func:`nafitha.demo.seed_demo` into ``db``, from a copy when it can.
+
+    Seeding hashes thirteen demo passwords with the server's Argon2 settings (about a second of
+    CPU); a test run starts hundreds of servers on the same few centers. So a new database is a
+    copy (SQLite's backup) of one seeded once per process for that center file's contents. An
+    existing database (a restart, or one a test prepared) is seeded in place as before.
+    """
+    if db.exists():
+        return seed_demo(db, center)
+    source = center.read_bytes() if center else b""
+    key = f"{center}:{hashlib.sha256(source).hexdigest()}"
+    if key not in _TEMPLATES:
+        folder = Path(tempfile.mkdtemp(prefix="nafitha-seed-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = folder / "nafitha.db"
+        _TEMPLATES[key] = (template, seed_demo(template, center))
+    template, people = _TEMPLATES[key]
+    with (
+        contextlib.closing(sqlite3.connect(template)) as origin,
+        contextlib.closing(sqlite3.connect(db)) as copy,
+    ):
+        origin.backup(copy)
+    return dict(people)
+
+
 def start_server(
     data: Path,
     *,
@@ -146,7 +180,7 @@ def start_server(
     """
     data.mkdir(parents=True, exist_ok=True)
     db = data / "nafitha.db"
-    people = seed_demo(db, center) if seed else {}
+    people = seeded_copy(db, center) if seed else {}
     port = free_port()
     argv = [
         *prefix,
