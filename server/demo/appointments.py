@@ -1,6 +1,6 @@
 """Demo bookings, so the kiosk's check-in and the dashboard's appointment figures have something
 on first start: for each bookable service, today's next slot (check in now), the one after, one
-already past its grace (a no-show), and tomorrow's first. Booked through the real use case with a
+already past its grace (a no-show), and tomorrow morning's. Booked through the real use case with a
 clock set back to the start of the day; seeded once per database, listed at every demo start.
 """
 
@@ -44,8 +44,9 @@ def seed_demo_bookings(ctx: Context) -> list[tuple[str, str, str, str]]:
         tomorrow = rules.day_slots(
             service.hours, today + timedelta(days=1), tz, slot_min, ctx.settings.ignore_hours
         )
-        if tomorrow:
-            picks.append((today + timedelta(days=1), tomorrow[0].start, "tomorrow", now))
+        if tomorrow:  # the morning's first from 09:00 (a demo books around the clock)
+            morning_slot = next((s for s in tomorrow if s.start >= "09:00"), tomorrow[0])
+            picks.append((today + timedelta(days=1), morning_slot.start, "tomorrow", now))
         for day, start, shows, when in picks:
             booked = _book(ctx, when, service.id, day, start)
             if booked is not None:

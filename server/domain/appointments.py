@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from math import floor
 from zoneinfo import ZoneInfo
 
@@ -55,31 +55,39 @@ def moment_of(day: date, hhmm: str, timezone: str) -> float:
 
 
 def day_slots(
-    hours: Sequence[Window], day: date, timezone: str, slot_min: int, every_day: bool = False
+    hours: Sequence[Window], day: date, timezone: str, slot_min: int, always_open: bool = False
 ) -> list[Slot]:
-    """The slots of ``day`` from the windows open that weekday (every window when
-    ``every_day``: a demo server that ignores hours books every day), by start."""
-    weekday = DAYS[day.weekday()]
+    """The slots of ``day`` from the windows open that weekday, by start.
+
+    ``always_open``: a server that ignores hours (the demo, whose services take tickets at any
+    hour) books around the clock, from 00:00 to midnight, so its bookings can be made and checked
+    in whenever it is tried."""
     zone = ZoneInfo(timezone)
+    midnight = datetime.combine(day, time(0))
+    if always_open:
+        spans = [(midnight, midnight + timedelta(days=1))]
+    else:
+        weekday = DAYS[day.weekday()]
+        spans = [
+            (datetime.combine(day, w.open), datetime.combine(day, w.close))  # type: ignore[arg-type]
+            for w in hours
+            if weekday in w.days
+        ]
     found: dict[str, Slot] = {}
-    for window in hours:
-        if not every_day and weekday not in window.days:
-            continue
-        opening = datetime.combine(day, window.open)  # type: ignore[arg-type]
-        close = datetime.combine(day, window.close)  # type: ignore[arg-type]
+    for opening, close in spans:
         start = opening
         while start + timedelta(minutes=slot_min) <= close:
             end = start + timedelta(minutes=slot_min)
             key = start.strftime("%H:%M")
             if key not in found:
-                found[key] = Slot(
-                    key,
-                    end.strftime("%H:%M"),
-                    _moment(day, key, zone),
-                    _moment(day, end.strftime("%H:%M"), zone),
-                )
+                found[key] = Slot(key, end.strftime("%H:%M"), _at(start, zone), _at(end, zone))
             start = end
     return sorted(found.values(), key=lambda s: (s.at, s.start))
+
+
+def _at(local: datetime, zone: ZoneInfo) -> float:
+    """The Unix time of a naive local moment in ``zone`` (midnight ending the day included)."""
+    return local.replace(tzinfo=zone).timestamp()
 
 
 def mean_service_s(prior_s: float, measured_mean_s: float | None, count: int) -> float:

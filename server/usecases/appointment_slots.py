@@ -103,9 +103,9 @@ def day_view(
     closed = store.closed_day(db, day.isoformat())
     if closed is not None:
         return DayView(day, True, "closed_by_manager", closed["reason"], [])
-    every_day = ctx.settings.ignore_hours
+    always_open = ctx.settings.ignore_hours
     slots = rules.day_slots(
-        service.hours, day, catalog.center.timezone, settings.slot_min, every_day
+        service.hours, day, catalog.center.timezone, settings.slot_min, always_open
     )
     if not slots:
         return DayView(day, True, "no_hours", None, [])

@@ -65,16 +65,15 @@ def test_a_window_yields_every_whole_slot_from_its_opening(
     assert len(slots) == length // slot_min
 
 
-def test_a_weekday_outside_the_hours_is_closed_unless_every_day() -> None:
+def test_a_weekday_outside_the_hours_is_closed_unless_always_open() -> None:
     window = Window(["mon"], time(8), time(9))
     sunday = date(2026, 11, 29)
     assert rules.day_slots([window], sunday, TZ, 15) == []
-    assert [s.start for s in rules.day_slots([window], sunday, TZ, 15, every_day=True)] == [
-        "08:00",
-        "08:15",
-        "08:30",
-        "08:45",
-    ]
+    around = rules.day_slots([window], sunday, TZ, 60, always_open=True)
+    assert [s.start for s in around] == [f"{hour:02d}:00" for hour in range(24)]
+    assert around[-1].end == "00:00"  # the last slot ends at the midnight after the day
+    assert around[-1].end_at - around[-1].at == 3600
+    assert around[0].at == rules.moment_of(sunday, "00:00", TZ)
 
 
 shares = st.floats(0, 20, allow_nan=False)
