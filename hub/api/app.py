@@ -9,15 +9,18 @@ connection, so a restarted PostgreSQL costs one failed request, never a stuck on
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from hub.api.center_link import CenterLink, ForwardLink
 from hub.api.ministry import ministry_routers
 from hub.api.portal import Portal, api_router
-from hub.api.portal_forward import ForwardLink, forward_router
+from hub.api.portal_forward import forward_router
 from hub.config import MinistrySettings, PortalSettings
 from hub.store.database import connect_reader, ping
 from hub.usecases.status import all_centers
@@ -38,10 +41,18 @@ def create_app(
     portal: PortalSettings | None = None,
     forward: ForwardLink | None = None,
 ) -> FastAPI:
-    app = FastAPI(title="Nafitha hub", version=__version__)
+    link = CenterLink(forward) if forward else None  # one NATS connection, kept open
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if link is not None:  # HTTP workers run without lifespan: their exit closes the socket
+            await link.close()
+
+    app = FastAPI(title="Nafitha hub", version=__version__, lifespan=lifespan)
     public = Portal(dsn, portal or PortalSettings())  # the public portal (docs/portal.md)
     app.include_router(api_router(public))
-    app.include_router(forward_router(public, forward))  # bookings/complaints to a center
+    app.include_router(forward_router(public, link))  # bookings/complaints to a center
     app.include_router(forward_page_router(public))
     app.include_router(page_router(public))
     for router in ministry_routers(dsn, ministry):  # the ministry's dashboard (hub/api/ministry.py)

@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -38,10 +37,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hub.api.center_link import CenterLink, ForwardLink, Unreachable
 from hub.api.portal import NO_STORE, Portal, client_address, refusal_response
 from hub.store import centers as centers_store
 from hub.store import portal_limits
 from hub.usecases.portal import PortalRefusal
+from nafitha.national.nats import portal_subject
 from nafitha.text import both
 
 MAX_BODY_BYTES = 8 * 1024
@@ -57,15 +58,6 @@ STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 # a center id by its pattern, a code or reference clipped (the center refuses a malformed one).
 Center = Annotated[str, Path()]
 Code = Annotated[str, Path()]
-
-
-@dataclass(frozen=True)
-class ForwardLink:
-    """How this hub process reaches the centers: its nats-server and the forwarder's secret."""
-
-    nats_url: str
-    password: str
-    timeout_s: float = 5.0
 
 
 class BookIn(BaseModel):
@@ -111,50 +103,6 @@ def _error(status: int, code: str, retry_after: int | None = None, **params: Any
     return JSONResponse(body, status, headers=headers)
 
 
-class Unreachable(Exception):
-    """The center did not answer in time (or the hub's nats-server is not there)."""
-
-
-async def ask_center(link: ForwardLink, center: str, body: dict[str, Any]) -> dict[str, Any]:
-    """One request to ``center``'s responder and its decoded answer; :class:`Unreachable`."""
-    import nats
-    from nats.errors import Error as NatsError
-
-    from nafitha.national.nats import HUB_PORTAL_USER, portal_subject
-
-    async def quiet(exc: Exception) -> None:
-        return None
-
-    data = json.dumps(body, ensure_ascii=False).encode()
-    try:
-        client = await nats.connect(
-            link.nats_url,
-            user=HUB_PORTAL_USER,
-            password=link.password,
-            connect_timeout=2,
-            allow_reconnect=False,
-            max_reconnect_attempts=1,
-            reconnect_time_wait=0.1,
-            error_cb=quiet,
-            name="nafitha-hub-portal",
-        )
-    except (OSError, NatsError, TimeoutError) as exc:
-        raise Unreachable(str(exc)) from None
-    try:
-        reply = await client.request(portal_subject(center), data, timeout=link.timeout_s)
-    except (NatsError, TimeoutError) as exc:  # no responders, timeout, connection closed
-        raise Unreachable(type(exc).__name__) from None
-    finally:
-        await client.close()
-    try:
-        answer = json.loads(reply.data)
-    except ValueError:
-        raise Unreachable("not JSON") from None
-    if not isinstance(answer, dict) or "ok" not in answer:
-        raise Unreachable("not an answer")
-    return answer
-
-
 def _relayed(center: str, answer: dict[str, Any]) -> JSONResponse:
     """The center's answer as the portal's: its status, its body or its refusal."""
     status = answer.get("status")
@@ -171,7 +119,7 @@ def _relayed(center: str, answer: dict[str, Any]) -> JSONResponse:
     return JSONResponse({"error": error, "center": center}, status, headers=headers)
 
 
-def forward_router(hub: Portal, link: ForwardLink | None) -> APIRouter:
+def forward_router(hub: Portal, link: CenterLink | None) -> APIRouter:
     router = APIRouter(tags=["portal"])
     prefix = "/api/v1/portal/centers/{center}"
 
@@ -206,7 +154,7 @@ def forward_router(hub: Portal, link: ForwardLink | None) -> APIRouter:
             return refusal_response(refusal)
         envelope = {"v": 1, "id": request_id or secrets.token_urlsafe(12), "op": op, "args": args}
         try:
-            answer = await ask_center(link, center, envelope)
+            answer = await link.ask(portal_subject(center), envelope)
         except Unreachable:
             return _error(503, "center_unreachable", UNREACHABLE_RETRY_S)
         return _relayed(center, answer)
@@ -333,4 +281,4 @@ def _secs(refusal: PortalRefusal) -> dict[str, Any]:
     return {"seconds": refusal.retry_after or 1}
 
 
-__all__ = ["ForwardLink", "Unreachable", "ask_center", "forward_router"]
+__all__ = ["ForwardLink", "forward_router"]

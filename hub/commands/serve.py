@@ -108,7 +108,7 @@ def serve(settings: HubSettings) -> int:
 def http_app(settings: HubSettings) -> Any:
     """The hub's web app: its own process and every HTTP worker build it alike."""
     from hub.api.app import create_app
-    from hub.api.portal_forward import ForwardLink
+    from hub.api.center_link import ForwardLink
 
     link = ForwardLink(  # the portal's forwarder (hub-portal user, docs/hub.md)
         nats_url(settings), settings.nats.writer_password, settings.portal.forward_timeout_s

@@ -8,7 +8,7 @@ from __future__ import annotations
 import warnings
 
 from hub.api.app import create_app
-from hub.api.portal_forward import ForwardLink
+from hub.api.center_link import ForwardLink
 from hub.config import PortalSettings
 from hub.store.database import connect
 from tests.portal.conftest import LoadedHub
