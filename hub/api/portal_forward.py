@@ -20,7 +20,8 @@ portal's shared buckets (``[portal] forward_per_minute``, ``forward_burst``):
   ``{request_id?}``; ``POST .../{code}/move`` ``{request_id?, day, start}``
 - ``GET  /api/v1/portal/centers/{center}/complaints/options``;
   ``POST /api/v1/portal/centers/{center}/complaints`` ``{request_id?, kind, about, service?,
-  topic?, text, anonymous, phone?, lang}``; ``GET .../complaints/{reference}``
+  topic?, text, anonymous, phone?, lang, ticket_number?, ticket_day?}``;
+  ``GET .../complaints/{reference}``
 
 Answers are the center's own bodies (and statuses), plus ``center`` (the id asked).
 """
@@ -93,6 +94,8 @@ class ComplaintIn(BaseModel):
     anonymous: bool = False
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()\-]*$")
     lang: Literal["ar", "en"] = "ar"
+    ticket_number: str | None = Field(default=None, max_length=16)  # a visit: the paper's number
+    ticket_day: str | None = Field(default=None, pattern=DAY, max_length=10)
 
 
 def _error(status: int, code: str, retry_after: int | None = None, **params: Any) -> JSONResponse:

@@ -95,6 +95,7 @@ CODES: dict[str, Code] = {
     "complaint_service_required": Code(422, "complaints"),
     "complaint_anonymous_contact": Code(422, "complaints"),
     "complaint_ticket_unknown": Code(422, "complaints"),
+    "complaint_ticket_number_bad": Code(422, "complaints"),
     "complaint_answer_empty": Code(422, "complaints"),
     "complaint_rate_limited": Code(429, "complaints"),
     # ratings of visits (server/domain/ratings.py, docs/ratings.md)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from nafitha.phone_numbers import fold_digits
 from nafitha.text import both
 from server.domain.errors import Refusal
 
@@ -29,8 +30,9 @@ _NUMBER = re.compile(r"^\s*([A-Za-z]{1,2})\s*[-\s]?\s*0*([0-9]{1,4})\s*$")
 
 
 def parse_number(text: str) -> str | None:
-    """``A-042`` from what was typed (``a42``, ``A 042``, ``A-042``), or None if it is no number."""
-    match = _NUMBER.match(text or "")
+    """``A-042`` from what was typed (``a42``, ``A 042``, ``A-042``, ``A-٠٤٢``), or None if it is
+    no number."""
+    match = _NUMBER.match(fold_digits(text or ""))
     if match is None or int(match.group(2)) == 0:
         return None
     return f"{match.group(1).upper()}-{int(match.group(2)):03d}"

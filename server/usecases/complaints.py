@@ -20,10 +20,12 @@ from nafitha.text import both, normalize_lang
 from server.domain import complaints as rules
 from server.domain.errors import Refusal
 from server.domain.hours import iso
+from server.domain.reprint import parse_number
 from server.store import complaints as store
 from server.store import tickets as tickets_store
 from server.store.events import append_event
 from server.store.rate_limits import shared_buckets
+from server.store.reprints import ticket_id_by_number
 from server.usecases.catalog import Catalog, load_catalog
 from server.usecases.context import Actor, Context
 from server.usecases.sms_notices import check_phone, record_consent
@@ -147,8 +149,14 @@ def file_complaint(
     phone: str | None,
     lang: str,
     channel: str | None = None,
+    ticket_number: str | None = None,
+    ticket_day: str | None = None,
 ) -> dict[str, Any]:
     """A new complaint or suggestion: its reference, phone page and answer deadline.
+
+    A visit is linked to its ticket by the ticket's phone-page token (the phone pages) or by the
+    number printed on it and its day (the portal, where the citizen has only the paper: the day
+    defaults to today).
 
     ``channel``: where it came from when the actor does not say (``"portal"`` for the national
     portal's forwarded filings); by default kiosk for a device, staff for a person, else phone.
@@ -164,8 +172,13 @@ def file_complaint(
     rules.check_filing(kind, about, topic, body, service)
     if service is not None:
         catalog.service(service)
-    if anonymous and (phone or ticket_token):
+    if anonymous and (phone or ticket_token or ticket_number):
         raise Refusal("complaint_anonymous_contact")
+    printed_number = None
+    if ticket_number:
+        printed_number = parse_number(ticket_number)
+        if printed_number is None:
+            raise Refusal("complaint_ticket_number_bad")
     number = check_phone(ctx, phone).e164 if phone else None
     _check_rate(ctx, actor, address, now)
     deadline_at = rules.deadline(kind, now, settings.complaint_days, settings.suggestion_days)
@@ -178,6 +191,12 @@ def file_complaint(
                 raise Refusal("complaint_ticket_unknown")
             ticket_id = ticket["id"]
             service = service or ticket["service"]
+        elif printed_number:
+            day = ticket_day or iso(now, catalog.center.timezone)[:10]  # type: ignore[index]
+            ticket_id = ticket_id_by_number(tx, day, printed_number)
+            if ticket_id is None:
+                raise Refusal("complaint_ticket_unknown")
+            service = service or tickets_store.ticket_row(tx, ticket_id)["service"]  # type: ignore[index]
         if number and store.filed_since(tx, number, now - DAY_S) >= settings.per_phone_per_day:
             raise Refusal.retry_after("complaint_rate_limited", int(DAY_S))
         row = {

@@ -100,6 +100,8 @@ class ComplaintArgs(BaseModel):
     anonymous: bool = False
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()\-]*$")
     lang: Lang = "ar"
+    ticket_number: str | None = Field(default=None, max_length=16)  # printed on the paper
+    ticket_day: str | None = Field(default=None, pattern=DAY, max_length=10)
 
 
 class ReferenceArgs(BaseModel):
@@ -237,7 +239,7 @@ def _run(ctx: Context, op: str, args: BaseModel) -> tuple[int, dict[str, Any]]:
         filed = complaints.file_complaint(
             ctx, PORTAL, "portal", kind=a.kind, about=a.about, service=a.service,
             ticket_token=None, topic=a.topic, text=a.text, anonymous=a.anonymous,
-            phone=a.phone, lang=a.lang,
+            phone=a.phone, lang=a.lang, ticket_number=a.ticket_number, ticket_day=a.ticket_day,
         )  # fmt: skip
         return 201, filed
     appointments.check_booking_allowed(ctx, PORTAL, "portal")

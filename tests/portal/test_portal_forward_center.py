@@ -118,3 +118,30 @@ def test_a_complaint_through_the_portal_has_channel_portal(env: AppEnv, tmp_path
     followed = ask(env, answers, "complaint", reference=reference)
     assert followed["ok"] and followed["result"]["status"] == "received"
     assert "phone" not in followed["result"]
+
+
+def test_a_visit_is_linked_by_the_number_printed_on_the_ticket(env: AppEnv, tmp_path: Path) -> None:
+    answers = Answers(tmp_path / "answers")
+    issued = env.http.post("/api/v1/tickets", json={"service": SERVICE}, headers=env.kiosk)
+    assert issued.status_code == 201, issued.text
+    ticket = issued.json()
+    typed = ticket["number"].replace("-", " ").lower().replace("0", "٠")  # "p ٠٠1"
+
+    def file(request_id: str, anonymous: bool = False, **extra: Any) -> dict:
+        return ask(env, answers, "file_complaint", request_id, kind="complaint", about="visit",
+                   topic="long_wait", anonymous=anonymous, lang="ar", **extra)  # fmt: skip
+
+    filed = file("cmp-00002", ticket_number=typed)  # today in the center's zone by default
+    assert filed["ok"] and filed["status"] == 201, filed
+    linked = rows(env, "SELECT about, service, ticket_id FROM complaints WHERE reference = ?",
+                  filed["result"]["reference"].replace("-", ""))  # fmt: skip
+    assert linked == [("visit", SERVICE, ticket["id"])]
+
+    yesterday = file("cmp-00003", ticket_number=ticket["number"], ticket_day="2026-11-22")
+    assert yesterday["error"]["code"] == "complaint_ticket_unknown", yesterday
+    for bad in ("nothing", "A-", "12345"):
+        refused = file(f"cmp-bad-{len(bad)}", ticket_number=bad)
+        assert refused["error"]["code"] == "complaint_ticket_number_bad", refused
+        assert refused["error"]["message"]["ar"] and refused["error"]["message"]["en"]
+    hidden = file("cmp-00004", anonymous=True, ticket_number=ticket["number"])
+    assert hidden["error"]["code"] == "complaint_anonymous_contact"  # a named ticket is no secret

@@ -160,6 +160,46 @@ def test_a_complaint_filed_and_followed_in_arabic(net: Net, browser) -> None:
         context.close()
 
 
+def test_a_complaint_about_a_visit_names_the_ticket_printed_on_the_paper_in_english(
+    net: Net, browser
+) -> None:
+    from nafitha.client import Client
+
+    net.fresh_bucket()
+    kiosk = Client(net.net.centers["c2"].url, token="demo-kiosk-1", timeout=10)
+    ticket = kiosk.issue_ticket("passport-new")
+    typed = ticket["number"].replace("-", " ").lower()  # as people type it: "p 007"
+    context, page, errors = _page(browser, "en")
+    try:
+        page.goto(f"{net.url}/centers/c2/complaint?lang=en")
+        page.locator("#about option").first.wait_for(state="attached")
+        assert page.input_value("#about") == "service" and page.is_visible("#c-service")
+        page.select_option("#about", "center")  # about the center: no service, no ticket
+        assert page.is_hidden("#service-box") and page.is_hidden("#visit-box")
+        page.select_option("#about", "visit")
+        assert page.is_visible("#ticket-number") and page.is_visible("#c-service")
+        page.select_option("#topic", "long_wait")
+        page.fill("#ticket-number", "nothing like a number")  # a typo: told at once, nothing filed
+        assert not page.is_checked("#anonymous")  # a ticket named is not anonymous
+        page.click("#send")
+        page.wait_for_selector("#error:not([hidden])")
+        assert "printed on your ticket" in (page.text_content("#error") or "")
+        page.fill("#ticket-number", typed)
+        page.screenshot(path=str(ARTIFACTS / "forward-complaint-visit-en.png"), full_page=True)
+        page.click("#send")
+        page.wait_for_selector("#filed:not([hidden])")
+        reference = (page.text_content("#filed-reference") or "").replace("-", "")
+        row = net.rows(
+            "c2",
+            "SELECT about, service, ticket_id, channel, topic FROM complaints WHERE reference = ?",
+            reference,
+        )
+        assert row == [("visit", "passport-new", ticket["id"], "portal", "long_wait")]
+        assert [e for e in errors if not e.startswith("422 ")] == []  # the typo's refusal only
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_the_pages_have_no_serious_accessibility_violation(net: Net, browser, lang: str) -> None:
     from types import SimpleNamespace

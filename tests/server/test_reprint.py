@@ -37,7 +37,14 @@ def reprint_events(env: AppEnv, ticket_id: int) -> list[tuple[dict, str | None, 
 
 @pytest.mark.parametrize(
     ("typed", "number"),
-    [("A-042", "A-042"), ("a42", "A-042"), (" A 042 ", "A-042"), ("PA-7", "PA-007")],
+    [
+        ("A-042", "A-042"),
+        ("a42", "A-042"),
+        (" A 042 ", "A-042"),
+        ("PA-7", "PA-007"),
+        ("A-٠٤٢", "A-042"),  # Arabic-Indic digits, as an Arabic keyboard types them
+        ("p ۷", "P-007"),  # Extended Arabic-Indic (Persian keyboards)
+    ],
 )
 def test_a_typed_number_reads_as_the_printed_number(typed: str, number: str) -> None:
     assert parse_number(typed) == number

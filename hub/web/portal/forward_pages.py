@@ -41,6 +41,7 @@ TEXTS = (
     "find_title", "find_button", "cancel_button", "status_booked", "status_cancelled",
     "status_checked_in", "status_no_show", "kind", "topic", "text", "send_button", "filed_title",
     "reference", "deadline", "follow_link", "answer", "no_answer_yet", "move_to", "move_button",
+    "any_service",
 )  # fmt: skip
 
 
@@ -101,14 +102,26 @@ def _complaint_body(lang: str, center: str) -> str:
     return (
         _frame(lang, center, "complaint") + '<form id="complaint-form">'
         f'<label for="kind">{say("kind")}</label><select id="kind" required></select>'
+        f'<label for="about">{say("about")}</label><select id="about" required></select>'
+        f'<div id="service-box" hidden><label for="c-service">{say("service")}</label>'
+        '<select id="c-service"></select></div>'
+        f'<div id="visit-box" hidden><label for="ticket-number">{say("ticket_number")}</label>'
+        '<input id="ticket-number" dir="ltr" maxlength="16" autocomplete="off">'
+        f'<label for="ticket-day">{say("ticket_day")}</label>'
+        '<input id="ticket-day" type="date" dir="ltr"></div>'
         f'<label for="topic">{say("topic")}</label><select id="topic"></select>'
         f'<label for="text">{say("text")}</label>'
-        '<textarea id="text" dir="auto" rows="5" maxlength="2000" required></textarea>'
+        '<textarea id="text" dir="auto" rows="5" maxlength="1000"></textarea>'
+        f'<div class="check"><input id="anonymous" type="checkbox" checked> '
+        f'<label for="anonymous">{say("anonymous")}</label></div>'
+        f'<div id="c-phone-box" hidden><label for="c-phone">{say("answer_by_sms")}</label>'
+        '<input id="c-phone" type="tel" dir="ltr" maxlength="32" autocomplete="tel"></div>'
         f'<button id="send" type="submit">{say("send_button")}</button></form>'
         '<section id="filed" class="facts" hidden>'
         f"<h2>{say('filed_title')}</h2>"
         f'<div><b>{say("reference")}</b> <bdi dir="ltr" id="filed-reference"></bdi></div>'
         f'<div><b>{say("deadline")}</b> <bdi dir="ltr" id="filed-deadline"></bdi></div>'
+        f'<p class="hint">{say("follow_hint")}</p>'
         f'<div><a id="follow" href="#">{say("follow_link")}</a></div></section></div>'
     )
 

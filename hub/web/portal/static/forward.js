@@ -191,24 +191,58 @@
   async function startComplaint() {
     const answer = await call("GET", "/complaints/options");
     if (!answer.ok) return showError(answer.body);
-    const kinds = answer.body.kinds;
+    const { kinds, abouts, services, sms } = answer.body;
     const fillTopics = () => {
       const kind = kinds.find((k) => k.id === $("kind").value);
       $("topic").replaceChildren();
       for (const topic of (kind && kind.topics) || []) option($("topic"), topic.id, pick(topic.name));
       $("topic").hidden = !$("topic").options.length;
     };
+    // About a service (which one), a visit (the ticket's number and day when the citizen has the
+    // paper: not anonymous then), or the center; a phone for the answer only where the center
+    // sends text messages, and only when not anonymous.
+    const fillAbout = () => {
+      const about = $("about").value;
+      $("service-box").hidden = about === "center";
+      $("c-service").required = about === "service";
+      $("c-service").options[0].hidden = about === "service";
+      if (about === "service" && !$("c-service").value) $("c-service").selectedIndex = 1;
+      $("visit-box").hidden = about !== "visit";
+      const anonymous = $("anonymous").checked;
+      $("c-phone-box").hidden = !sms || anonymous;
+    };
     for (const kind of kinds) option($("kind"), kind.id, pick(kind.name));
+    for (const about of abouts) option($("about"), about.id, pick(about.name));
+    option($("c-service"), "", say("any_service"));
+    for (const service of services) option($("c-service"), service.id, pick(service.name));
     $("kind").addEventListener("change", fillTopics);
+    $("about").addEventListener("change", () => {
+      if ($("about").value === "visit") $("c-service").value = ""; // the ticket tells it
+      fillAbout();
+    });
+    $("anonymous").addEventListener("change", fillAbout);
+    $("ticket-number").addEventListener("input", () => {
+      if ($("ticket-number").value.trim()) $("anonymous").checked = false;
+      fillAbout();
+    });
     fillTopics();
+    fillAbout();
     let sendId = null;
-    $("text").addEventListener("input", () => { sendId = null; });
+    $("complaint-form").addEventListener("input", () => { sendId = null; });
     $("complaint-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       clearError();
       sendId = sendId || newId();
-      const body = { request_id: sendId, kind: $("kind").value, about: "center", text: $("text").value, anonymous: true, lang };
+      const about = $("about").value;
+      const anonymous = $("anonymous").checked;
+      const body = { request_id: sendId, kind: $("kind").value, about, text: $("text").value, anonymous, lang };
       if ($("topic").value) body.topic = $("topic").value;
+      if (about !== "center" && $("c-service").value) body.service = $("c-service").value;
+      if (about === "visit" && !anonymous && $("ticket-number").value.trim()) {
+        body.ticket_number = $("ticket-number").value.trim();
+        if ($("ticket-day").value) body.ticket_day = $("ticket-day").value;
+      }
+      if (sms && !anonymous && $("c-phone").value.trim()) body.phone = $("c-phone").value.trim();
       busy(true);
       const filed = await call("POST", "/complaints", body);
       busy(false);
