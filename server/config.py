@@ -190,6 +190,18 @@ class ComplaintSettings(Settings):
     check_s: float = Field(default=60.0, ge=0.05, le=86_400)  # the overdue job's period
 
 
+class AssessmentGoals(Settings):
+    """What the self-assessment page marks met or missed (docs/ratings.md, "Self-assessment"):
+    shares from 0 to 1, mean stars from 1 to 5. The defaults are common grading thresholds; a
+    ministry sets its own for its centers."""
+
+    within_target: float = Field(default=0.8, ge=0, le=1)  # tickets called within their target
+    resolution: float = Field(default=0.8, ge=0, le=1)  # visits resolved at the first visit
+    satisfied: float = Field(default=0.8, ge=0, le=1)  # ratings of 4 or 5 stars
+    mean_stars: float = Field(default=4.0, ge=1, le=5)
+    complaints_on_time: float = Field(default=0.9, ge=0, le=1)  # answered by their deadline
+
+
 class Center(Settings):
     name: Bilingual
     timezone: str = "Asia/Beirut"
@@ -208,6 +220,7 @@ class Center(Settings):
     appointments: AppointmentSettings = Field(default_factory=AppointmentSettings)
     places: PlacesSettings = Field(default_factory=PlacesSettings)  # join from a phone
     complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
+    assessment: AssessmentGoals = Field(default_factory=AssessmentGoals)  # the goals of /assessment
 
     @field_validator("out_of_order_reasons")
     @classmethod

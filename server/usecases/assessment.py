@@ -13,8 +13,9 @@ For each calendar month (the center's days):
   month (spam left out), the share answered by their deadline
   (``server/store/complaints.answered_within_deadline``).
 
-Each measure has a goal (:data:`GOALS`): the last month is marked met or missed, and each month
-carries its change from the month before (the trend).
+Each measure has a goal (``[center.assessment]``, ``server.config.AssessmentGoals``): the last
+month is marked met or missed, and each month carries its change from the month before (the
+trend).
 """
 
 from __future__ import annotations
@@ -38,15 +39,6 @@ from server.usecases.ticket_view import step_rules
 from server.usecases.visit_steps import finished_visits
 
 MAX_MONTHS = 24
-# What a center aims at (a share 0..1, or mean stars): a common grading threshold, the same for
-# every center until the ministry sets its own.
-GOALS: dict[str, float] = {
-    "within_target": 0.8,
-    "resolution": 0.8,
-    "satisfied": 0.8,
-    "mean_stars": 4.0,
-    "complaints_on_time": 0.9,
-}
 MEASURES = ("within_target", "mean_wait_s", "resolution", "mean_stars", "satisfied",
             "complaints_on_time")  # fmt: skip
 LOWER_IS_BETTER = {"mean_wait_s"}
@@ -127,14 +119,15 @@ def assessment(ctx: Context, actor: Actor, until: str | None, months: int) -> di
         row["change"] = {m: _change(row[m], before[m]) for m in MEASURES}
     shown = rows[1:]
     latest = shown[-1]
+    goals = catalog.center.assessment.model_dump()
     met = {
-        name: None if latest[name] is None else latest[name] >= goal for name, goal in GOALS.items()
+        name: None if latest[name] is None else latest[name] >= goal for name, goal in goals.items()
     }
     return {
         "center": catalog.center.name.model_dump(),
         "until": firsts[-1].isoformat()[:7],
         "months": shown,
-        "goals": GOALS,
+        "goals": goals,
         "met": met,
         "lower_is_better": sorted(LOWER_IS_BETTER),
         "targets": {s.id: s.target_wait_min * 60 for s in catalog.services.values()},

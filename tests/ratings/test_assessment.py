@@ -14,9 +14,10 @@ from statistics import mean
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from nafitha.text import t
-from server.config import DEFAULT_CENTER, load_center_config
+from server.config import DEFAULT_CENTER, AssessmentGoals, load_center_config
 from tests.server.conftest import AppEnv, local_ts, make_env
 from tests.support.server import RunningServer, running_server
 from tests.web.conftest import login_in_page
@@ -209,3 +210,43 @@ def test_month_list_runs_back_from_the_month_asked() -> None:
     assert months == [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
     assert parse_months(None, 1, date(2026, 11, 29)) == [date(2026, 11, 1)]
     assert date(2026, 3, 1) - timedelta(days=1) == date(2026, 2, 28)
+
+
+def test_the_goals_are_the_centers_settings(seeded_db: Path, tmp_path: Path) -> None:
+    config = load_center_config(DEFAULT_CENTER)
+    goals = {"within_target": 0.5, "resolution": 0.6, "satisfied": 0.7, "mean_stars": 3.5,
+             "complaints_on_time": 0.95}  # fmt: skip
+    center = config.model_copy(
+        update={
+            "center": config.center.model_copy(
+                update={"assessment": AssessmentGoals.model_validate(goals)}
+            )
+        }
+    )
+    envs = make_env(seeded_db, tmp_path, center=center, ignore_hours=True)
+    env = next(envs)
+    try:
+        serve_day(env, "2026-10-12", [(5, "served", 4), (30, "served", 3)])  # half within 15 min
+        answer = env.http.get(
+            "/api/v1/assessment", params={"until": "2026-10", "months": 1},
+            headers=env.login("manager"),
+        )  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["goals"] == goals
+        latest = body["months"][-1]
+        assert latest["within_target"] == 0.5 and latest["mean_stars"] == 3.5
+        assert body["met"]["within_target"] is True  # 0.5 meets 0.5 (it would miss 0.8)
+        assert body["met"]["mean_stars"] is True  # 3.5 meets 3.5 (it would miss 4.0)
+        assert body["met"]["satisfied"] is False  # 0.5 misses 0.7
+    finally:
+        envs.close()
+
+
+@pytest.mark.parametrize(
+    "bad", [{"within_target": 1.5}, {"mean_stars": 6}, {"satisfied": -0.1}, {"unknown": 1}]
+)
+def test_a_goal_out_of_range_is_refused_with_its_name(bad: dict) -> None:
+    with pytest.raises(ValidationError) as refused:
+        AssessmentGoals.model_validate(bad)
+    assert next(iter(bad)) in str(refused.value)
