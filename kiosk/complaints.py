@@ -37,6 +37,9 @@ TEXT_MAX = 300  # what a kiosk keyboard lets one type (the server takes up to 10
 PHONE_DIGITS = (6, 15)
 ARABIC_KEYS = "ضصثقفغعهخحجدشسيبلاتنمكطذئءؤرىةوزظأإآ"
 LATIN_KEYS = "QWERTYUIOPASDFGHJKLZXCVBNM"
+# Digits (the same Western digits both languages print) and the punctuation people write with
+# them: an amount, a date, a ticket number, a question, in Arabic or in English.
+DIGIT_KEYS = "1234567890.،,؟?!:-/%"  # two full rows of ten
 STEPS = ("kind", "about", "service", "topic")
 
 
@@ -52,7 +55,7 @@ class ComplaintState(EventDispatcher):
     options = DictProperty({})
     choice = DictProperty({})  # kind, about, service, topic chosen so far
     text = StringProperty("")
-    letters = OptionProperty("ar", options=["ar", "en"])  # the keyboard's letters
+    letters = OptionProperty("ar", options=["ar", "en", "digits"])  # the keyboard's keys
     phone = StringProperty("")
     filed = DictProperty({})  # the server's answer
     error = DictProperty({})
@@ -172,7 +175,7 @@ class ComplaintFlow:
 
     # ------------------------------------------------------------------ the keyboard
     def keys(self, letters: str) -> str:
-        return ARABIC_KEYS if letters == "ar" else LATIN_KEYS
+        return {"ar": ARABIC_KEYS, "en": LATIN_KEYS}.get(letters, DIGIT_KEYS)
 
     def type_key(self, key: str) -> None:
         state = self.state
@@ -180,8 +183,13 @@ class ComplaintFlow:
             state.text = state.text[:-1]
         elif key == "clear":
             state.text = ""
-        elif key == "letters":
-            state.letters = "en" if state.letters == "ar" else "ar"
+        elif key == "letters":  # from digits, back to the language's letters
+            if state.letters == "digits":
+                state.letters = "ar" if self.kiosk.lang == "ar" else "en"
+            else:
+                state.letters = "en" if state.letters == "ar" else "ar"
+        elif key == "digits":
+            state.letters = "digits"
         elif len(state.text) < TEXT_MAX:
             state.text += " " if key == "space" else key
 

@@ -1,6 +1,7 @@
 """A complaint or suggestion, the words: optional, typed on a large on-screen keyboard.
 
-The keys are Arabic letters or Latin capitals (a key switches), with space, erase and clear; what
+The keys are Arabic letters, Latin capitals, or digits and punctuation (two keys switch), with
+space, erase and clear; what
 is typed shows above, shaped and ordered for reading. "Continue without writing" is as large as
 "Continue": a chosen topic says enough.
 """
@@ -29,8 +30,8 @@ class ComplaintTextScreen(KioskScreen):
         keyboard = self.ids.keyboard
         keyboard.clear_widgets()
         letters = flow.state.letters
-        keyboard.cols = 10 if letters == "en" else 9
-        keyboard.orientation = "rl-tb" if letters == "ar" else "lr-tb"
+        keyboard.cols = 9 if letters == "ar" else 10
+        keyboard.orientation = "rl-tb" if letters == "ar" else "lr-tb"  # digits left to right
         for key in flow.keys(letters):
             button = BigButton(
                 name=f"ckey_{key}",

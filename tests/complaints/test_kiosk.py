@@ -79,7 +79,14 @@ def test_a_complaint_filed_at_the_kiosk_prints_its_reference_and_reads_its_answe
     kiosk.wait_for_name("ckey_Q")
     for key in ("ckey_A", "ckey_B"):
         kiosk.tap(key)
-    state = kiosk.wait_state(lambda s: complaints(s)["text"] == "تأخير AB", "the typed words")
+    kiosk.tap("ckey_digits")  # digits and punctuation: an amount, a ticket number, a question
+    kiosk.wait_for_name("ckey_؟")
+    for key in ("ckey_space", "ckey_4", "ckey_2", "ckey_؟"):
+        kiosk.tap(key)
+    kiosk.shot("complaint_digits_ar")
+    kiosk.tap("ckey_letters")  # back to the language's letters
+    kiosk.wait_for_name("ckey_ت")
+    state = kiosk.wait_state(lambda s: complaints(s)["text"] == "تأخير AB 42؟", "the typed words")
     assert complaints(state)["choice"] == {
         "kind": "complaint",
         "about": "service",
@@ -99,7 +106,7 @@ def test_a_complaint_filed_at_the_kiosk_prints_its_reference_and_reads_its_answe
     assert any(code.endswith(f"/c/{reference}") for code in codes)
     manager = hall.server.login("manager")
     stored = manager.request("GET", f"/api/v1/complaints/{reference}")
-    assert stored["text"] == "تأخير AB" and stored["channel"] == "kiosk"
+    assert stored["text"] == "تأخير AB 42؟" and stored["channel"] == "kiosk"
     assert stored["phone"] is None and stored["service"]["id"] == "civil-extract"
 
     # before an answer: the keypad at "where is my file?" shows its status and due date
