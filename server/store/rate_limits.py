@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,13 +58,28 @@ class SharedBuckets:
             conn = sqlite3.connect(
                 self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
             )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=OFF")
-            conn.execute(SCHEMA)
-            self._local.conn = conn
-            with self._lock:
+            with self._lock:  # this process's threads set the file up one at a time
+                self._set_up(conn)
                 self._all.append(conn)
+            self._local.conn = conn
         return conn
+
+    def _set_up(self, conn: sqlite3.Connection) -> None:
+        """WAL, no fsync, the table. Turning a new file to WAL answers "database is locked" at
+        once, without waiting, while another connection (another worker process, or a thread
+        of this one) is doing the same: the first requests of a new server came at once and one
+        got a 500. So those are retried until ``timeout``."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=OFF")
+                conn.execute(SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def allow(self, key: str, now: float, per_minute: float, burst: float) -> int:
         """0 when ``key`` may go ahead now (a token is taken), else the whole seconds to wait."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from server.store.rate_limits import SharedBuckets
@@ -55,3 +58,42 @@ def test_worker_processes_share_one_bucket(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(timeout=30)
     assert len(waits) == 40 and waits.count(0) == 20
+
+
+def test_a_new_file_opened_by_many_workers_at_once_answers_every_request(tmp_path: Path) -> None:
+    """The first requests of a new server come at once: each worker and thread opens the file and
+    turns it to WAL at the same moment; none may fail ("database is locked" was a 500)."""
+    for round_ in range(5):
+        path = tmp_path / f"round-{round_}" / "nafitha-rate-limits.db"
+        workers = [SharedBuckets(path) for _ in range(4)]  # as four processes: no shared lock
+        start = threading.Barrier(32)
+
+        def take(index: int, workers: list[SharedBuckets] = workers, start=start) -> int:
+            start.wait()
+            return workers[index % 4].allow("login:127.0.0.2", 1000.0, per_minute=1.0, burst=5)
+
+        with ThreadPoolExecutor(32) as pool:
+            waits = list(pool.map(take, range(32)))
+        assert waits.count(0) == 5 and len(waits) == 32, waits  # the burst, then waits
+        for worker in workers:
+            worker.close()
+
+
+def test_a_file_another_worker_is_setting_up_is_waited_for_not_refused(tmp_path: Path) -> None:
+    """Turning a file to WAL while another connection holds a lock on it fails at once, without
+    SQLite's busy wait: the set-up is retried until the other worker is done."""
+    path = tmp_path / "limits.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE setting_up (x)")  # a new file, still in rollback-journal mode
+    other.execute("BEGIN IMMEDIATE")  # another worker in the middle of its own set-up
+    done = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    done.start()
+    buckets = SharedBuckets(path)
+    try:
+        assert buckets.allow("login:127.0.0.2", 1000.0, per_minute=1.0, burst=5) == 0
+        with sqlite3.connect(path) as fresh:
+            assert fresh.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        done.join()
+        buckets.close()
+        other.close()
