@@ -91,8 +91,9 @@ def test_a_file_another_worker_is_setting_up_is_waited_for_not_refused(tmp_path:
     buckets = SharedBuckets(path)
     try:
         assert buckets.allow("login:127.0.0.2", 1000.0, per_minute=1.0, burst=5) == 0
-        with sqlite3.connect(path) as fresh:
-            assert fresh.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        fresh = sqlite3.connect(path)
+        assert fresh.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        fresh.close()
     finally:
         done.join()
         buckets.close()
