@@ -46,7 +46,13 @@ from printers.queue_words import queue_lines
 log = logging.getLogger("nafitha.kiosk")
 
 CATALOG_REFRESH_S = 15.0  # the services' queue figures (waiting, about how long) stay fresh
-SCANS_IGNORED_ON = ("issuing", "ticket", "confirm", "appointment_confirm")
+# Screens a scan does not leave: a ticket on its way or on screen, and the keypads and keyboards
+# where a citizen is typing (a scan there, often of the ticket just printed, would throw away
+# what was typed).
+SCANS_IGNORED_ON = (
+    "issuing", "ticket", "confirm", "appointment_confirm",
+    "sms_optin", "complaint_phone", "complaint_text", "person",
+)  # fmt: skip
 BACK = {
     "categories": "welcome",
     "services": "categories",

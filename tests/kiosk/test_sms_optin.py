@@ -112,12 +112,16 @@ def test_english_opt_in_with_the_international_prefix(sms_kiosk: SmsKiosk) -> No
     kiosk.home()
     kiosk.tap("lang_en")
     kiosk.wait_state(lambda s: s["lang"] == "en", "English")
-    take_ticket(kiosk)
+    ticket = take_ticket(kiosk)
     kiosk.shot("en_ticket_offer")
     kiosk.tap_to("sms_offer", "sms_optin")
     kiosk.tap_to("back", "ticket")  # back keeps the ticket on screen
     kiosk.tap_to("sms_offer", "sms_optin")
     type_digits(kiosk, "0096170123456")
+    for code in (ticket["status_url"], "7KQ4-2M9X-D"):  # the paper's QR, a file: scanned by mistake
+        kiosk.app.call("scan", text=code)
+        state = kiosk.state()  # the keypad stays, with what was typed
+        assert state["screen"] == "sms_optin" and state["sms"]["digits"] == 13, state["screen"]
     kiosk.shot("en_keypad")
     kiosk.tap_to("sms_send", "sms_done")
     done = kiosk.shot("en_done")
