@@ -100,9 +100,7 @@ class CenterLink:
         try:
             reply = await client.request(subject, data, timeout=self.link.timeout_s)
         except (NatsError, TimeoutError) as exc:  # no responders, timeout, connection closed
-            if not client.is_connected and self._client is client:
-                self._client = None  # the next request opens a new one
-            raise Unreachable(type(exc).__name__) from None
+            raise Unreachable(type(exc).__name__) from None  # a dropped one: the next reconnects
         try:
             answer = json.loads(reply.data)
         except ValueError:

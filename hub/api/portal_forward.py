@@ -44,6 +44,7 @@ from hub.store import centers as centers_store
 from hub.store import portal_limits
 from hub.usecases.portal import PortalRefusal
 from nafitha.national.nats import portal_subject
+from nafitha.qr import qr_svg
 from nafitha.text import both
 
 MAX_BODY_BYTES = 8 * 1024
@@ -252,26 +253,6 @@ def forward_router(hub: Portal, link: CenterLink | None) -> APIRouter:
         return await forward(request, center, "complaint", {"reference": reference[:64]}, None)
 
     return router
-
-
-def qr_svg(data: str) -> str:
-    """A QR code of ``data`` as SVG (dark modules as one path; 4 modules of quiet zone)."""
-    import qrcode
-
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    size = len(matrix) + 8
-    cells = "".join(
-        f"M{x + 4} {y + 4}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row)
-        if dark
-    )  # fmt: skip
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}"'
-        f' shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path d="{cells}" fill="#000"/></svg>'
-    )
 
 
 def _center_ok(center: str) -> bool:

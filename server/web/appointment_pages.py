@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-import qrcode
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from nafitha.qr import qr_svg
 from server.api.deps import Ctx
 from server.domain.errors import Refusal
 from server.usecases.catalog import load_catalog
@@ -84,26 +84,6 @@ def place_page(token: str, hints: Hints, ctx: Ctx) -> HTMLResponse:
         title_key="appointments.w_place_title",
         body_class="phone",
         page_data=data,
-    )
-
-
-def qr_svg(data: str) -> str:
-    """A QR code of ``data`` as SVG (a path of dark modules; 4 modules of quiet zone)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    size = len(matrix) + 8
-    cells = "".join(
-        f"M{x + 4} {y + 4}h1v1h-1z"
-        for y, row in enumerate(matrix)
-        for x, dark in enumerate(row)
-        if dark
-    )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}"'
-        f' shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path d="{cells}" fill="#000"/></svg>'
     )
 
 

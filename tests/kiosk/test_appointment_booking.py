@@ -46,6 +46,16 @@ def choose_language(kiosk: Kiosk, lang: str) -> None:
         kiosk.wait_state(lambda s: s["lang"] == lang, f"the {lang} layout")
 
 
+def walk_to_confirm(kiosk: Kiosk, slot: dict) -> None:
+    """Book appointment → the service → the slot's day → the slot: its confirm screen."""
+    kiosk.tap_to("book_appointment", "appointment_services")
+    kiosk.wait_for_name(f"book_service_{BOOKABLE}")
+    kiosk.tap_to(f"book_service_{BOOKABLE}", "appointment_days")
+    kiosk.wait_for_name(f"book_day_{slot['day']}")
+    kiosk.tap_to(f"book_day_{slot['day']}", "appointment_slots")
+    kiosk.tap_to("book_slot_" + slot["start"].replace(":", ""), "appointment_confirm")
+
+
 def codes_on(image) -> dict[str, str]:
     return {str(r.format): r.text for r in zxingcpp.read_barcodes(image.convert("L"))}
 
@@ -129,12 +139,7 @@ def test_a_slot_taken_meanwhile_is_refused_in_the_citizens_words_and_nothing_pri
 ) -> None:
     choose_language(kiosk, "ar")
     slot = center.next_slot(1, 0)  # tomorrow's first time
-    kiosk.tap_to("book_appointment", "appointment_services")
-    kiosk.wait_for_name(f"book_service_{BOOKABLE}")
-    kiosk.tap_to(f"book_service_{BOOKABLE}", "appointment_days")
-    kiosk.wait_for_name(f"book_day_{slot['day']}")
-    kiosk.tap_to(f"book_day_{slot['day']}", "appointment_slots")
-    kiosk.tap_to("book_slot_" + slot["start"].replace(":", ""), "appointment_confirm")
+    walk_to_confirm(kiosk, slot)
     for _ in range(slot["free"]):  # others book its last places on their phones meanwhile
         center.clerk().book(BOOKABLE, slot["day"], slot["start"], "ar")
     pages = len(center.paper.pages)
@@ -191,12 +196,7 @@ def test_a_slip_that_cannot_print_leaves_the_code_and_qr_on_screen_and_alerts_th
     choose_language(kiosk, "en")
     center.paper.state = "paper_out"
     try:
-        kiosk.tap_to("book_appointment", "appointment_services")
-        kiosk.wait_for_name(f"book_service_{BOOKABLE}")
-        kiosk.tap_to(f"book_service_{BOOKABLE}", "appointment_days")
-        kiosk.wait_for_name(f"book_day_{slot['day']}")
-        kiosk.tap_to(f"book_day_{slot['day']}", "appointment_slots")
-        kiosk.tap_to("book_slot_" + slot["start"].replace(":", ""), "appointment_confirm")
+        walk_to_confirm(kiosk, slot)
         kiosk.tap("book_print")
         state = kiosk.wait_state(
             lambda s: (

@@ -17,6 +17,7 @@ script shows comes from the catalogs (embedded as JSON, never run) and is set wi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -153,14 +154,19 @@ def forward_page_router(hub: Portal) -> APIRouter:
             return center
         return dict(row["name"]).get(lang, center) if row else None
 
-    def answer(request: Request, lang: str, asked: str | None, title: str, body: str) -> Response:
-        page = respond(request, lang, asked, title, body)
+    def center_page(
+        request: Request, center: str, asked: str | None, title_key: str,
+        body: Callable[[str], str],
+    ) -> Response:  # fmt: skip
+        """One center's page in the chosen language, titled with its name; 404 if unknown."""
+        lang = choose_lang(request, asked)
+        name = center_name(center, lang)
+        if name is None:
+            text = html.e(t("portal.error_unknown_center", lang))
+            return respond(request, lang, asked, text, f'<p class="notice warn">{text}</p>', 404)
+        page = respond(request, lang, asked, t(title_key, lang, center=name), body(lang))
         page.headers["Content-Security-Policy"] = CSP
         return page
-
-    def unknown(request: Request, lang: str, asked: str | None) -> Response:
-        text = html.e(t("portal.error_unknown_center", lang))
-        return respond(request, lang, asked, text, f'<p class="notice warn">{text}</p>', 404)
 
     @router.get("/portal/static/forward.js")
     def script() -> Response:
@@ -172,30 +178,18 @@ def forward_page_router(hub: Portal) -> APIRouter:
 
     @router.get("/centers/{center}/book", response_class=HTMLResponse)
     def book_page(center: str, request: Request, lang: Lang = None) -> Response:
-        chosen = choose_lang(request, lang)
-        name = center_name(center, chosen)
-        if name is None:
-            return unknown(request, chosen, lang)
-        title = t("forward.book_title", chosen, center=name)
-        return answer(request, chosen, lang, title, _book_body(chosen, center))
+        body = lambda chosen: _book_body(chosen, center)  # noqa: E731
+        return center_page(request, center, lang, "forward.book_title", body)
 
     @router.get("/centers/{center}/complaint", response_class=HTMLResponse)
     def complaint_page(center: str, request: Request, lang: Lang = None) -> Response:
-        chosen = choose_lang(request, lang)
-        name = center_name(center, chosen)
-        if name is None:
-            return unknown(request, chosen, lang)
-        title = t("forward.complaint_title", chosen, center=name)
-        return answer(request, chosen, lang, title, _complaint_body(chosen, center))
+        body = lambda chosen: _complaint_body(chosen, center)  # noqa: E731
+        return center_page(request, center, lang, "forward.complaint_title", body)
 
     @router.get("/centers/{center}/complaints/{reference}", response_class=HTMLResponse)
     def follow_page(center: str, reference: str, request: Request, lang: Lang = None) -> Response:
-        chosen = choose_lang(request, lang)
-        name = center_name(center, chosen)
-        if name is None:
-            return unknown(request, chosen, lang)
-        title = t("forward.follow_title", chosen, center=name)
-        return answer(request, chosen, lang, title, _follow_body(chosen, center, reference))
+        body = lambda chosen: _follow_body(chosen, center, reference)  # noqa: E731
+        return center_page(request, center, lang, "forward.follow_title", body)
 
     return router
 
