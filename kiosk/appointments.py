@@ -107,6 +107,8 @@ class CheckInFlow:
         self.alerts = alerts
         self.go = go
         self._asked = 0  # each request's number: a late answer to an older one is dropped
+        # typed at "where is my file?": who says "no such code here" instead of this flow
+        self._on_unknown: Callable[[], None] | None = None
 
     @property
     def busy(self) -> bool:
@@ -114,6 +116,7 @@ class CheckInFlow:
 
     def reset(self) -> None:
         self._asked += 1
+        self._on_unknown = None
         self.state.reset()
 
     # ------------------------------------------------------------------ the keypad
@@ -177,6 +180,17 @@ class CheckInFlow:
         else:
             self._check_in(value, "scan")
         return True
+
+    def typed_on_track(self, code: str, on_unknown: Callable[[], None]) -> None:
+        """A code that passes the booking check, typed at "where is my file?" (one keypad, any
+        code): checked in; if no booking has it, ``on_unknown`` speaks on that keypad, since a
+        one-symbol typo of a file reference can pass another kind's check."""
+        if self.busy:
+            return
+        self.reset()
+        self._on_unknown = on_unknown
+        self.state.typed = code[:LENGTH]
+        self._check_in(code, "typed")
 
     # ------------------------------------------------------------------ asking and printing
     def _check_in(self, code: str, how: str) -> None:
@@ -279,6 +293,11 @@ class CheckInFlow:
         view: dict[str, Any] = {}
         if isinstance(error, _Refused):
             error, view = error.error, error.view
+        if self._on_unknown and isinstance(error, ApiError) and error.code == "booking_not_found":
+            self.kiosk.server_ok = True
+            state.phase = "idle"
+            self._on_unknown()
+            return
         if isinstance(error, ServerUnreachable):
             self.kiosk.server_ok = False
             code, message = "unreachable", both("appointments.q_unreachable")

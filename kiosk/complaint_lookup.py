@@ -69,7 +69,9 @@ class ComplaintLookup:
         self.look_up(reference)
         return True
 
-    def look_up(self, reference: str) -> None:
+    def look_up(self, reference: str, on_unknown: Callable[[], None] | None = None) -> None:
+        """Its status and answer. ``on_unknown``, when given, speaks for a reference nobody filed
+        here (typed at "where is my file?", see ``KioskApp.search``)."""
         kiosk = self.kiosk
         kiosk.reference_input = compact(reference)
         kiosk.track_error = {}
@@ -85,7 +87,12 @@ class ComplaintLookup:
                 self.go("complaint_result")
 
         def failed(error: Exception) -> None:
-            if asked == self._asked:
+            if asked != self._asked:
+                return
+            if on_unknown and isinstance(error, ApiError) and error.code == "complaint_not_found":
+                kiosk.server_ok = True
+                on_unknown()
+            else:
                 kiosk.track_error = call_error(kiosk, error)
                 kiosk.track_phase = "failed"
                 self.go("track_entry")

@@ -311,8 +311,8 @@ class ComplaintFlow:
         """A scanned complaint reference: its status and answer (else False, not one)."""
         return self.lookup.scanned(text)
 
-    def look_up(self, reference: str) -> None:
-        self.lookup.look_up(reference)
+    def look_up(self, reference: str, on_unknown: Callable[[], None] | None = None) -> None:
+        self.lookup.look_up(reference, on_unknown)
 
     # ------------------------------------------------------------------ texts for the screens
     def deadline_text(self, filed: dict[str, Any], lang: str) -> str:

@@ -270,15 +270,16 @@ class Supervisor:
         ):
             self._last_fallback = now
             self._fallback_checkpoint()
-        try:
-            write_state(self.state_file, snapshot)
-        except OSError as exc:
-            log.warning("cannot write %s: %s", self.state_file, exc)
+        # the alerts first: once the file (health, `nafitha status`) says ok, the alert is gone
         if self.on_state is not None:
             try:
                 self.on_state(snapshot)
             except Exception:
                 log.exception("the replica's state callback failed")
+        try:
+            write_state(self.state_file, snapshot)
+        except OSError as exc:
+            log.warning("cannot write %s: %s", self.state_file, exc)
 
     def _fallback_checkpoint(self) -> None:
         """One PASSIVE checkpoint while Litestream is down and the WAL has grown past a bound."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nafitha.formats import format_datetime
-from nafitha.reference import new_reference, normalize
+from nafitha.reference import ALPHABET, kind_of, new_reference, normalize
 from tests.kiosk.driver import Kiosk, Portrait, arabic_ocr, english_ocr, start_kiosk
 
 pytestmark = pytest.mark.gui
@@ -118,13 +118,23 @@ def test_a_file_in_progress_has_no_ticket_offer(fresh: Kiosk, moving_file: str):
     assert kiosk.app.call("describe", name="file_ticket")["disabled"]
 
 
+def one_symbol_typo(reference: str, lands_on: str | None) -> str:
+    """``reference`` with its fourth symbol mistyped so that the result passes the check of
+    ``lands_on`` (a booking or a complaint), or of no kind at all."""
+    code = normalize(reference)
+    for symbol in ALPHABET:
+        wrong = code[:3] + symbol + code[4:]
+        if symbol != code[3] and kind_of(wrong) == lands_on:
+            return wrong
+    raise AssertionError(f"no typo of {code} lands on {lands_on}")
+
+
 def test_mistyped_and_unknown_references_each_get_their_own_message(
     fresh: Kiosk, portrait: Portrait, waiting_file: str
 ):
     kiosk = fresh
     kiosk.tap_to("track_file", "track_entry")
-    code = waiting_file.replace("-", "")
-    wrong = code[:3] + ("X" if code[3] != "X" else "Y") + code[4:]
+    wrong = one_symbol_typo(waiting_file, None)
     portrait.scan(wrong.lower())  # as a person might type it too: the server checks the symbol
     state = kiosk.wait_state(lambda s: s["track_phase"] == "failed", "the mistyped answer")
     assert state["track_error"]["code"] == "reference_mistyped"
@@ -138,6 +148,31 @@ def test_mistyped_and_unknown_references_each_get_their_own_message(
     )
     assert state["track_error"]["message"]["ar"] != state["track_error"]["message"]["en"]
     assert state["screen"] == "track_entry"
+
+
+@pytest.mark.parametrize("lands_on", ["complaint", "booking"])
+def test_a_typo_that_passes_another_kinds_check_is_said_on_the_keypad_and_kept(
+    fresh: Kiosk, waiting_file: str, lands_on: str
+):
+    """One typo in 31 turns a file reference into a well-formed booking or complaint code: with
+    none at the center, the keypad says nothing has this number (not "no such booking" on another
+    screen) and keeps it to correct."""
+    kiosk = fresh
+    wrong = one_symbol_typo(waiting_file, lands_on)
+    type_reference(kiosk, wrong)
+    kiosk.tap("search")
+    state = kiosk.wait_state(lambda s: s["track_phase"] == "failed", "the unknown code")
+    assert state["screen"] == "track_entry" and state["reference_input"] == wrong
+    assert state["track_error"]["code"] == "reference_mistyped"
+    message = state["track_error"]["message"]
+    assert "No file, booking or complaint" in message["en"] and "شكوى" in message["ar"]
+    kiosk.shot(f"ar_track_typo_as_{lands_on}")
+    kiosk.tap("key_clear")  # typed again, right, the file is found
+    kiosk.wait_state(lambda s: s["reference_input"] == "" and not s["track_error"], "cleared")
+    for symbol in normalize(waiting_file):
+        kiosk.tap(f"key_{symbol}")
+    kiosk.tap_to("search", "track_result")
+    assert kiosk.state()["track"]["reference"] == waiting_file
 
 
 def test_a_serial_scanner_reading_the_receipts_qr_opens_the_file_from_the_welcome_screen(
