@@ -33,7 +33,6 @@ LANGS: tuple[str, ...] = ("ar", "en")
 DEFAULT_LANG = "ar"
 _RTL = {"ar"}
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-_EASTERN_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 class MissingText(KeyError):
@@ -121,11 +120,6 @@ def is_rtl(lang: str) -> bool:
 
 def has_arabic(text: str) -> bool:
     return bool(_ARABIC.search(text))
-
-
-def eastern_digits(text: str) -> str:
-    """Western digits to Arabic-Indic ones (٠١٢…), for centers that print those."""
-    return text.translate(_EASTERN_DIGITS)
 
 
 def first_strong(line: str) -> str | None:

@@ -35,12 +35,3 @@ def test_every_refusal_has_its_message() -> None:
         )
         == []
     )
-
-
-def test_no_eastern_digits_in_the_dashboard_texts() -> None:
-    texts = [
-        v for k, entry in catalogs().items() if k.startswith("ministry.") for v in entry.values()
-    ]
-    assert not any(
-        "\u0660" <= ch <= "\u0669" or "\u06f0" <= ch <= "\u06f9" for v in texts for ch in v
-    )

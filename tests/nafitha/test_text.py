@@ -12,6 +12,18 @@ def test_every_catalog_entry_has_both_languages_with_the_same_placeholders():
         assert set(entry) == set(text.LANGS), key
 
 
+def test_every_catalog_text_writes_western_digits():
+    """One digit set per language, Western in both (nafitha/formats.py): a ticket number, a
+    reference and a count read the same on paper, on screen and in the catalog's sentences."""
+    eastern = [
+        f"{key} ({lang})"
+        for key, entry in text.load_catalogs().items()
+        for lang, value in entry.items()
+        if any("\u0660" <= ch <= "\u0669" or "\u06f0" <= ch <= "\u06f9" for ch in value)
+    ]
+    assert eastern == []
+
+
 def test_a_catalog_entry_missing_english_is_refused_with_file_and_key(tmp_path: Path):
     (tmp_path / "x.toml").write_text('[hello]\nar = "مرحبا"\n', encoding="utf-8")
     with pytest.raises(text.CatalogError, match=r"x\.toml: hello: missing or empty en"):
@@ -46,7 +58,3 @@ def test_visual_order_keeps_a_ticket_number_readable_inside_arabic():
 
 def test_latin_text_is_untouched():
     assert text.visual("Ticket A-042") == "Ticket A-042"
-
-
-def test_eastern_digits():
-    assert text.eastern_digits("A-042") == "A-٠٤٢"
