@@ -177,6 +177,7 @@ class PlacesSettings(Settings):
 
     enabled: bool = False
     lapse_min: int = Field(default=20, ge=5, le=240)  # unconfirmed this long after come-back: gone
+    portal: bool = False  # places also taken through the national portal (a [national] hub)
 
 
 class ComplaintSettings(Settings):

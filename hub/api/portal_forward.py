@@ -4,7 +4,7 @@ The hub never books: it sends the citizen's request to the center's portal subje
 (``nafitha.<center>.portal``, :func:`nafitha.national.nats.portal_subject`) as the ``hub-portal``
 user, which may publish nothing else, and waits ``forward_timeout_s`` for the center's own use
 case to answer (``server/usecases/portal_requests.py``). No answer in time (the center's link is
-cut, its server down) is a 503 ``center_unreachable``: "this center cannot take bookings through
+cut, its server down) is a 503 ``center_unreachable``: "this center cannot be reached through
 the portal right now"; never a booking the center did not confirm. A write carries a
 ``request_id`` (the page makes one per attempt, a retry reuses it): the center answers a retried
 id with its first answer, so a booking whose answer was lost is not made twice.
@@ -22,6 +22,11 @@ portal's shared buckets (``[portal] forward_per_minute``, ``forward_burst``):
   ``POST /api/v1/portal/centers/{center}/complaints`` ``{request_id?, kind, about, service?,
   topic?, text, anonymous, phone?, lang, ticket_number?, ticket_day?}``;
   ``GET .../complaints/{reference}``
+- ``GET  /api/v1/portal/centers/{center}/places/services``;
+  ``POST /api/v1/portal/centers/{center}/places`` ``{request_id?, service, phone, lang, notify?}``
+  (a place in today's queue, where the center offers it through the portal);
+  ``GET .../places/{token}`` and ``GET .../places/{token}/qr.svg`` (the QR the kiosk scans: the
+  center's own ``/p/<token>`` address)
 
 Answers are the center's own bodies (and statuses), plus ``center`` (the id asked).
 """
@@ -97,6 +102,15 @@ class ComplaintIn(BaseModel):
     lang: Literal["ar", "en"] = "ar"
     ticket_number: str | None = Field(default=None, max_length=16)  # a visit: the paper's number
     ticket_day: str | None = Field(default=None, pattern=DAY, max_length=10)
+
+
+class JoinIn(BaseModel):
+    model_config = STRICT
+    request_id: str | None = Field(default=None, pattern=REQUEST_ID)
+    service: str = Field(min_length=1, max_length=64)
+    phone: str = Field(min_length=1, max_length=32, pattern=r"^\+?[0-9 ()\-]*$")
+    lang: Literal["ar", "en"] = "ar"
+    notify: bool = False
 
 
 def _error(status: int, code: str, retry_after: int | None = None, **params: Any) -> JSONResponse:
@@ -251,6 +265,33 @@ def forward_router(hub: Portal, link: CenterLink | None) -> APIRouter:
     @router.get(prefix + "/complaints/{reference}", response_model=None)
     async def complaint(center: Center, reference: Code, request: Request) -> JSONResponse:
         return await forward(request, center, "complaint", {"reference": reference[:64]}, None)
+
+    @router.get(prefix + "/places/services", response_model=None)
+    async def join_options(center: Center, request: Request) -> JSONResponse:
+        """Whether the center takes places through the portal, and for which services now."""
+        return await forward(request, center, "join_options", {}, None)
+
+    @router.post(prefix + "/places", response_model=None)
+    async def join(center: Center, request: Request) -> JSONResponse:
+        """A place in the center's queue today; only the center's answer is a place."""
+        body = await body_of(request, JoinIn)
+        if isinstance(body, JSONResponse):
+            return body
+        args = body.model_dump(exclude={"request_id"})
+        return await forward(request, center, "join", args, body.request_id)  # type: ignore[attr-defined]
+
+    @router.get(prefix + "/places/{token}", response_model=None)
+    async def place(center: Center, token: Code, request: Request) -> JSONResponse:
+        return await forward(request, center, "place", {"token": token[:64]}, None)
+
+    @router.get(prefix + "/places/{token}/qr.svg", response_model=None)
+    async def place_qr(center: Center, token: Code, request: Request) -> Response:
+        """The QR code the kiosk scans to confirm the place: the center's own ``/p/<token>``."""
+        seen = await place(center, token, request)
+        if seen.status_code != 200:
+            return seen
+        url = json.loads(bytes(seen.body))["qr"]
+        return Response(qr_svg(url), media_type="image/svg+xml", headers=NO_STORE)
 
     return router
 

@@ -106,6 +106,7 @@ CODES: dict[str, Code] = {
     "rating_rate_limited": Code(429, "ratings"),
     # joining the queue from a phone (server/usecases/queue_places.py, docs/appointments.md)
     "places_disabled": Code(409, "appointments"),
+    "places_portal_off": Code(409, "appointments"),
     "places_no_counter": Code(409, "appointments"),
     "place_limit_reached": Code(409, "appointments"),
     "place_lapsed": Code(409, "appointments"),

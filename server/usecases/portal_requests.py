@@ -1,8 +1,9 @@
 """The center's answers to the national portal's requests (docs/national.md, "Portal requests").
 
-The hub forwards a citizen's booking or complaint as one JSON request on the center's portal
-subject; :mod:`server.portal_requests` hands its bytes here. Each operation is the very use case
-the center's own API runs (``server/usecases/appointments.py``, ``complaints.py``), acting as
+The hub forwards a citizen's booking, complaint or place in today's queue as one JSON request on
+the center's portal subject; :mod:`server.portal_requests` hands its bytes here. Each operation is
+the very use case the center's own API runs (``server/usecases/appointments.py``,
+``complaints.py``, ``queue_places.py``), acting as
 :data:`PORTAL` so the booking's ``by`` and the complaint's ``channel`` say ``portal``. A request
 that is too large, not JSON or not one of the shapes below gets a refusal, never a traceback.
 
@@ -29,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from nafitha.text import MissingText, both
 from server.domain.errors import Refusal, code_of
-from server.usecases import appointments, complaints
+from server.usecases import appointments, complaints, queue_places
 from server.usecases.appointment_slots import MAX_DAYS
 from server.usecases.context import Actor, Context
 
@@ -53,7 +54,7 @@ class Envelope(BaseModel):
     id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")
     op: Literal[
         "services", "slots", "book", "view", "cancel", "move", "complaint_options",
-        "file_complaint", "complaint",
+        "file_complaint", "complaint", "join_options", "join", "place",
     ]  # fmt: skip
     args: dict[str, Any] = Field(default_factory=dict)
 
@@ -104,6 +105,19 @@ class ComplaintArgs(BaseModel):
     ticket_day: str | None = Field(default=None, pattern=DAY, max_length=10)
 
 
+class JoinArgs(BaseModel):
+    model_config = STRICT
+    service: str = Field(min_length=1, max_length=64)
+    phone: str = Field(min_length=1, max_length=40)
+    lang: Lang = "ar"
+    notify: bool = False
+
+
+class TokenArgs(BaseModel):
+    model_config = STRICT
+    token: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+
 class ReferenceArgs(BaseModel):
     model_config = STRICT
     reference: str = Field(min_length=1, max_length=64)
@@ -119,8 +133,11 @@ ARGS: dict[str, type[BaseModel]] = {
     "complaint_options": NoArgs,
     "file_complaint": ComplaintArgs,
     "complaint": ReferenceArgs,
+    "join_options": NoArgs,
+    "join": JoinArgs,
+    "place": TokenArgs,
 }
-WRITES = frozenset({"book", "cancel", "move", "file_complaint"})
+WRITES = frozenset({"book", "cancel", "move", "file_complaint", "join"})
 
 
 class Answers:
@@ -235,6 +252,15 @@ def _run(ctx: Context, op: str, args: BaseModel) -> tuple[int, dict[str, Any]]:
         return 200, complaints.options(ctx)
     if op == "complaint":
         return 200, complaints.public_complaint(ctx, a.reference)
+    if op == "join_options":
+        return 200, queue_places.portal_options(ctx)
+    if op == "place":
+        return 200, queue_places.public_place(ctx, a.token)
+    if op == "join":
+        queue_places.check_portal_allowed(ctx)
+        queue_places.check_join_allowed(ctx, "portal", ctx.settings.track_device_factor)
+        queue_places.sweep(ctx)
+        return 201, queue_places.join(ctx, PORTAL, a.service, a.phone, a.lang, a.notify)
     if op == "file_complaint":
         filed = complaints.file_complaint(
             ctx, PORTAL, "portal", kind=a.kind, about=a.about, service=a.service,

@@ -27,7 +27,13 @@ from server.store import queue_places as places_store
 from server.store.events import append_event
 from server.store.rate_limits import shared_buckets
 from server.usecases import tickets
-from server.usecases.catalog import Catalog, catalog_with, load_catalog, service_is_open
+from server.usecases.catalog import (
+    Catalog,
+    catalog_with,
+    load_catalog,
+    public_catalog,
+    service_is_open,
+)
 from server.usecases.context import Actor, Context
 from server.usecases.cutoff import check_cutoff
 from server.usecases.estimates import quote_new, quote_waiting
@@ -42,11 +48,15 @@ def _base_url(ctx: Context, catalog: Catalog) -> str:
     return (ctx.settings.public_url or catalog.center.public_url).rstrip("/")
 
 
-def check_join_allowed(ctx: Context, address: str) -> None:
-    """One join attempt from ``address``, or ``places_rate_limited`` (the tracking limits)."""
+def check_join_allowed(ctx: Context, address: str, factor: int = 1) -> None:
+    """One join attempt from ``address``, or ``places_rate_limited`` (the tracking limits,
+    ``factor`` times: the national portal speaks for many citizens, as a kiosk does)."""
     settings = ctx.settings
     wait = shared_buckets(ctx.cache, ctx.db.path).allow(
-        f"places:{address}", ctx.now(), settings.track_per_minute, settings.track_burst
+        f"places:{address}",
+        ctx.now(),
+        settings.track_per_minute * factor,
+        settings.track_burst * factor,
     )
     if wait:
         raise Refusal.retry_after("places_rate_limited", wait)
@@ -129,6 +139,38 @@ def sweep(ctx: Context) -> int:
     """Lapse what is due now, in a transaction of its own (durable whatever follows)."""
     with ctx.db.write() as tx:
         return lapse_due(ctx, tx, ctx.now())
+
+
+def portal_options(ctx: Context) -> dict[str, Any]:
+    """What the national portal's join page offers (``server/usecases/portal_requests.py``):
+    whether this center takes places through the portal (``Center.places.portal``), whether it
+    texts, and the services a place can be taken for now, each with its waiting count and the wait
+    a ticket taken now is told: the list and figures of the center's own ``/join``."""
+    catalog = load_catalog(ctx)
+    settings = catalog.center.places
+    allowed = settings.enabled and settings.portal
+    services: list[dict[str, Any]] = []
+    if allowed:
+        services = [
+            {"id": s["id"], "name": s["name"], "queue": s["queue"]}
+            for s in public_catalog(ctx)["services"]
+            if s.get("kiosk") is not False and s["open_now"] and s["queue"]["callable"]
+        ]
+    return {
+        "allowed": allowed,
+        "sms": ctx.settings.sms is not None,
+        "timezone": catalog.center.timezone,
+        "services": services,
+    }
+
+
+def check_portal_allowed(ctx: Context) -> None:
+    """A place through the portal only where the center offers it (``places_portal_off``)."""
+    settings = load_catalog(ctx).center.places
+    if not settings.enabled:
+        raise Refusal("places_disabled")
+    if not settings.portal:
+        raise Refusal("places_portal_off")
 
 
 def join(

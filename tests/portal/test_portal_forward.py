@@ -6,6 +6,7 @@ whose leaves reach the hub through TCP links the test can cut.
 - a retried request id → the first answer again, one booking;
 - the link cut → a clear bilingual refusal and nothing booked at the center;
 - a complaint filed through the portal is followed by its reference (channel ``portal``);
+- a place in today's queue taken through the portal, retried once, confirmed at the center;
 - bad and oversized requests get refusals from the hub and from the center itself.
 """
 
@@ -29,6 +30,7 @@ import pytest
 import requests
 
 from hub.store.database import connect
+from nafitha.client import Client
 from nafitha.harness.tcp_proxy import TcpProxy
 from nafitha.national.local_network import HUB_DATABASE, NationalNetwork
 from nafitha.national.nats import HUB_PORTAL_USER, portal_subject
@@ -202,8 +204,8 @@ def test_a_cut_link_is_a_clear_refusal_and_nothing_is_booked(net: Net) -> None:
         assert refused.status_code == 503, refused.text
         error = refused.json()["error"]
         assert error["code"] == "center_unreachable"
-        assert "cannot take bookings through the portal right now" in error["message"]["en"]
-        assert "احجز في المركز" in error["message"]["ar"]
+        assert "cannot be reached through the portal right now" in error["message"]["en"]
+        assert "راجع المركز" in error["message"]["ar"]
         assert refused.headers["Retry-After"] == "30"
         assert net.answering("c2")  # the other center still books
     finally:
@@ -237,10 +239,48 @@ def test_a_complaint_filed_through_the_portal_is_followed_by_reference(net: Net)
     assert elsewhere.status_code == 404  # held by c2 only
 
 
+def test_a_place_taken_through_the_portal_is_confirmed_at_the_centers_kiosk(net: Net) -> None:
+    net.fresh_bucket()
+    center = net.net.centers["c2"]
+    clerk = Client(center.url, timeout=10)
+    clerk.login("clerk8", "demo", "c8")  # counter 8 serves work permits: a place can be taken
+    offered = requests.get(net.api("c2") + "/places/services", timeout=15).json()
+    assert offered["allowed"] is True and offered["center"] == "c2"
+    shown = {s["id"]: s["queue"] for s in offered["services"]}
+    own = {s["id"]: s["queue"] for s in clerk.services()["services"]}
+    assert shown["work-permit"]["wait_minutes"] == own["work-permit"]["wait_minutes"]
+    body = {"request_id": uuid.uuid4().hex, "service": "work-permit", "phone": "03 555 123",
+            "lang": "en"}  # fmt: skip
+    joined = requests.post(net.api("c2") + "/places", json=body, timeout=15)
+    assert joined.status_code == 201, joined.text
+    place = joined.json()
+    again = requests.post(net.api("c2") + "/places", json=body, timeout=15)  # a lost answer
+    assert again.status_code == 201 and again.json()["token"] == place["token"]
+    assert net.rows("c2", "SELECT count(*) FROM queue_places WHERE token = ?", place["token"]) == [
+        (1,)
+    ]
+    assert place["qr"] == f"{center.url}/p/{place['token']}"  # what the kiosk scans
+    qr = requests.get(f"{net.api('c2')}/places/{place['token']}/qr.svg", timeout=15)
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+    other = dict(body, request_id=uuid.uuid4().hex)
+    refused = requests.post(net.api("c2") + "/places", json=other, timeout=15)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "place_limit_reached"
+    confirmed = clerk.confirm_place(place["token"])  # scanned at the kiosk on arrival
+    seen = requests.get(f"{net.api('c2')}/places/{place['token']}", timeout=15).json()
+    assert seen["state"] == "confirmed"
+    assert seen["ticket"]["number"] == confirmed["ticket"]["number"]
+    unknown = requests.get(f"{net.api('c1')}/places/{place['token']}", timeout=15)
+    assert unknown.status_code == 404  # held by c2 only
+
+
 def test_bad_requests_are_refused_by_the_hub_and_by_the_center(net: Net) -> None:
     net.fresh_bucket()
     bad = requests.post(net.api("c1") + "/appointments", json={"service": "x"}, timeout=15)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "forward_invalid"
+    for body in ({"service": "work-permit"}, {"service": "work-permit", "phone": "<b>"},
+                 {"service": "work-permit", "phone": "1", "admin": True}):  # fmt: skip
+        bad = requests.post(net.api("c1") + "/places", json=body, timeout=15)
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "forward_invalid", body
     huge = requests.post(
         net.api("c1") + "/appointments", data=b"{" + b" " * 20_000 + b"}", timeout=15
     )

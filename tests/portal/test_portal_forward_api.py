@@ -39,12 +39,13 @@ def test_a_center_that_does_not_answer_is_a_clear_refusal(loaded_hub: LoadedHub)
     error = answer.json()["error"]
     assert error["code"] == "center_unreachable"
     assert error["message"]["en"] == (
-        "This center cannot take bookings through the portal right now; try again later or book"
-        " at the center."
+        "This center cannot be reached through the portal right now; try again later or go to"
+        " the center."
     )
-    assert "احجز في المركز" in error["message"]["ar"]
+    assert "راجع المركز" in error["message"]["ar"]
     assert answer.headers["Retry-After"] == "30"
-    for path in ("/appointments/services", "/complaints/ZZZZ-ZZZZ-Z", "/appointments/AB"):
+    for path in ("/appointments/services", "/complaints/ZZZZ-ZZZZ-Z", "/appointments/AB",
+                 "/places/services", "/places/some-token"):  # fmt: skip
         assert client.get(f"/api/v1/portal/centers/c2{path}").status_code == 503
 
 
@@ -85,7 +86,9 @@ def test_the_pages_frame_in_both_languages_with_their_own_script_only(
     loaded_hub: LoadedHub,
 ) -> None:
     client = _client(loaded_hub, _nowhere())
-    for path in ("/centers/c1/book", "/centers/c1/complaint", "/centers/c2/complaints/ABCD"):
+    pages = ("/centers/c1/book", "/centers/c1/complaint", "/centers/c2/complaints/ABCD",
+             "/centers/c1/join", "/centers/c2/places/some-token")  # fmt: skip
+    for path in pages:
         for lang, direction in (("ar", "rtl"), ("en", "ltr")):
             page = client.get(path, params={"lang": lang})
             assert page.status_code == 200
@@ -94,6 +97,9 @@ def test_the_pages_frame_in_both_languages_with_their_own_script_only(
             csp = page.headers["Content-Security-Policy"]
             assert "script-src 'self'" in csp and "unsafe" not in csp
     assert client.get("/centers/nowhere/book").status_code == 404
+    assert client.get("/centers/nowhere/join").status_code == 404
+    token = client.get('/centers/c1/places/"><script>x</script>', params={"lang": "en"})
+    assert "<script>x</script>" not in token.text  # the token is an attribute, escaped
     script = client.get("/portal/static/forward.js")
     assert script.status_code == 200
     for sink in (".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write", "eval("):

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from server.config import DEFAULT_CENTER, load_center_config
 from server.usecases.portal_requests import MAX_REQUEST_BYTES, Answers, answer
 from tests.server.conftest import AppEnv, make_env, seeded_db  # noqa: F401 - a fixture
 
@@ -145,3 +146,73 @@ def test_a_visit_is_linked_by_the_number_printed_on_the_ticket(env: AppEnv, tmp_
         assert refused["error"]["message"]["ar"] and refused["error"]["message"]["en"]
     hidden = file("cmp-00004", anonymous=True, ticket_number=ticket["number"])
     assert hidden["error"]["code"] == "complaint_anonymous_contact"  # a named ticket is no secret
+
+
+def _places_env(seeded: Path, folder: Path, portal: bool) -> Iterator[AppEnv]:
+    config = load_center_config(DEFAULT_CENTER)
+    places = config.center.places.model_copy(update={"enabled": True, "portal": portal})
+    center = config.center.model_copy(update={"places": places})
+    yield from make_env(
+        seeded, folder, center=config.model_copy(update={"center": center}), ignore_hours=True
+    )
+
+
+def test_a_place_through_the_portal_is_the_centers_own_and_retried_once(
+    seeded_db: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    for env in _places_env(seeded_db, tmp_path, portal=True):
+        answers = Answers(tmp_path / "answers")
+        offered = ask(env, answers, "join_options")["result"]
+        assert offered["allowed"] is True and offered["services"] == []  # no counter open yet
+        env.login("clerk8", counter="c8")  # counter 8 serves work permits: it opens
+        env.issue("work-permit")
+        offered = ask(env, answers, "join_options")["result"]
+        queue = next(s["queue"] for s in env.http.get("/api/v1/services").json()["services"]
+                     if s["id"] == "work-permit")  # fmt: skip
+        shown = {s["id"]: s for s in offered["services"]}
+        assert shown["work-permit"]["queue"] == queue  # the figures /join and the kiosk show
+        assert offered["timezone"] == "Asia/Beirut" and offered["sms"] is False
+
+        joined = ask(env, answers, "join", "join-0001", service="work-permit",
+                     phone="03 123 456", lang="en")  # fmt: skip
+        assert joined["ok"] and joined["status"] == 201, joined
+        place = joined["result"]
+        assert place["ahead"] == queue["people_ahead"] and place["state"] == "waiting"
+        assert place["qr"].endswith(f"/p/{place['token']}") and "phone" not in place
+        again = ask(env, answers, "join", "join-0001", service="work-permit",
+                    phone="03 123 456", lang="en")  # fmt: skip
+        assert again == joined  # the hub's retry: the same place, not a refusal
+        assert rows(env, "SELECT count(*) FROM queue_places") == [(1,)]
+        assert rows(env, "SELECT actor, device FROM events WHERE kind = 'place_joined'") == [
+            ("portal", "portal")
+        ]
+        second = ask(env, answers, "join", "join-0002", service="work-permit",
+                     phone="+9613123456", lang="en")  # fmt: skip
+        assert second["error"]["code"] == "place_limit_reached"
+        seen = ask(env, answers, "place", token=place["token"])["result"]
+        assert seen["state"] == "waiting" and seen["people_ahead"] == queue["people_ahead"]
+        unknown = ask(env, answers, "place", token="nothing-here")
+        assert unknown["status"] == 404 and unknown["error"]["code"] == "place_not_found"
+        for bad in ({"token": "../x"}, {"token": ""}, {}):
+            refused = ask(env, answers, "place", **bad)
+            assert refused["error"]["code"] == "portal_request_invalid", bad
+
+
+def test_a_center_that_keeps_places_to_its_wifi_refuses_the_portal(
+    seeded_db: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    for env in _places_env(seeded_db, tmp_path, portal=False):
+        answers = Answers(tmp_path / "answers")
+        env.login("clerk8", counter="c8")
+        offered = ask(env, answers, "join_options")["result"]
+        assert offered["allowed"] is False and offered["services"] == []
+        refused = ask(env, answers, "join", "join-0003", service="work-permit",
+                      phone="03 123 456", lang="ar")  # fmt: skip
+        assert refused["status"] == 409 and refused["error"]["code"] == "places_portal_off"
+        assert "البوابة" in refused["error"]["message"]["ar"]
+        assert rows(env, "SELECT count(*) FROM queue_places") == [(0,)]
+        on_wifi = env.http.post("/api/v1/places", json={"service": "work-permit",
+                                "phone": "03 123 456", "lang": "ar"})  # fmt: skip
+        assert on_wifi.status_code == 201, on_wifi.text  # the center's own /join still works

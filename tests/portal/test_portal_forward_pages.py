@@ -10,8 +10,11 @@ import io
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
+from nafitha.client import Client
+from nafitha.formats import format_time, format_wait
 from tests.portal.test_portal_forward import Net, net
 from tests.web.conftest import browser
 
@@ -95,7 +98,8 @@ def test_booking_on_the_portal_page_in_english_then_cancel(net: Net, browser) ->
         page.locator("#move-slot option").first.wait_for(state="attached")
         day, start = (page.input_value("#move-slot")).split(" ")
         page.click("#move")
-        expect(page.locator("#booking-when")).to_contain_text(f"{day} {start}")
+        shown_day = "/".join(reversed(day.split("-")))  # 29/11/2026: one date format
+        expect(page.locator("#booking-when")).to_contain_text(f"{shown_day} {start}")
         assert net.rows("c1", "SELECT day, start FROM bookings WHERE code = ?", canonical) == [
             (day, start)
         ]
@@ -121,13 +125,64 @@ def test_a_cut_link_shows_the_refusal_and_books_nothing(net: Net, browser) -> No
         try:
             page.click("#book")
             page.wait_for_selector("#error:not([hidden])", timeout=20_000)
-            assert "احجز في المركز" in (page.text_content("#error") or "")
+            assert "راجع المركز" in (page.text_content("#error") or "")
             assert page.locator("#booking").is_hidden()
             page.screenshot(path=str(ARTIFACTS / "forward-cut-ar.png"), full_page=True)
         finally:
             net.links["c2"].restore()
         assert net.rows("c2", "SELECT count(*) FROM bookings")[0][0] == before
         net.wait_for("c2 answering again", lambda: net.answering("c2"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "phone"), [("ar", "03 777 001"), ("en", "03 777 002")])
+def test_a_place_in_todays_queue_taken_on_the_portal_page(
+    net: Net, browser, lang: str, phone: str
+) -> None:
+    """The join page lists the center's services with its own figures; the place's page tells
+    the come-back and confirm-by times in the center's zone and shows the QR the kiosk scans."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    net.fresh_bucket()
+    center = net.net.centers["c1"]
+    clerk = Client(center.url, timeout=10)
+    clerk.login("clerk8", "demo", "c8")  # counter 8 serves work permits: places can be taken
+    clerk.request("POST", "/api/v1/tickets", json_body={"service": "work-permit"})
+    context, page, errors = _page(browser, lang)
+    try:
+        page.goto(f"{net.url}/centers/c1/join?lang={lang}")
+        page.locator("#j-service option").first.wait_for(state="attached")
+        page.select_option("#j-service", "work-permit")
+        queue = next(s["queue"] for s in clerk.services()["services"] if s["id"] == "work-permit")
+        label = page.locator("#j-service option:checked").text_content() or ""
+        assert format_wait(queue["wait_minutes"], lang) in label, label
+        expect(page.locator("#j-figures")).to_contain_text(format_wait(queue["wait_minutes"], lang))
+        page.fill("#j-phone", phone)
+        page.screenshot(path=str(ARTIFACTS / f"forward-join-{lang}.png"), full_page=True)
+        page.click("#join")
+        page.wait_for_url("**/centers/c1/places/**")
+        expect(page.locator("#place")).to_be_visible()
+        assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+        token = page.url.split("/places/", 1)[1].split("?", 1)[0]
+        place = requests.get(f"{net.api('c1')}/places/{token}", timeout=15).json()
+        zone = place["timezone"]
+        expect(page.locator("#p-back")).to_have_text(format_time(place["come_back_at"], zone))
+        confirm_by = page.locator("#p-confirm-by").text_content() or ""
+        assert format_time(place["expires_at"], zone) in confirm_by
+        expect(page.locator("#p-ahead")).to_have_text(str(place["people_ahead"]))
+        expect(page.locator("#p-wait")).to_have_text(format_wait(place["wait_minutes"], lang))
+        qr = page.locator("#p-qr")
+        expect(qr).to_be_visible()
+        _until(page, "the QR drawn", lambda: qr.evaluate("img => img.naturalWidth") > 0)
+        assert _decode_qr(qr.screenshot()) == [f"{center.url}/p/{token}"]  # the kiosk's scan
+        page.screenshot(path=str(ARTIFACTS / f"forward-place-{lang}.png"), full_page=True)
+        clerk.confirm_place(token)  # scanned at the kiosk: the page says the ticket's number
+        page.reload()
+        expect(page.locator("#p-state")).to_contain_text(
+            clerk.confirm_place(token)["ticket"]["number"]
+        )
+        assert page.locator("#p-qr-box").is_hidden()
+        assert errors == []
     finally:
         context.close()
 
@@ -207,6 +262,14 @@ def test_the_pages_have_no_serious_accessibility_violation(net: Net, browser, la
     from tests.web.test_pages import check_accessibility
 
     net.fresh_bucket()
+    Client(net.net.centers["c2"].url, timeout=10).login("clerk8", "demo", "c8")  # places open
+    body = {
+        "service": "work-permit",
+        "phone": f"03 777 10{['ar', 'en'].index(lang)}",
+        "lang": lang,
+    }
+    joined = requests.post(net.api("c2") + "/places", json=body, timeout=15)
+    assert joined.status_code == 201, joined.text
     # axe is injected as an inline script: this context alone bypasses the pages' CSP
     context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
     try:
@@ -214,6 +277,8 @@ def test_the_pages_have_no_serious_accessibility_violation(net: Net, browser, la
         for path, ready in (
             ("/centers/c1/book", "#slot option"),
             ("/centers/c2/complaint", "#kind option"),
+            ("/centers/c2/join", "#j-service option"),
+            (f"/centers/c2/places/{joined.json()['token']}", "#place:not([hidden])"),
         ):
             page.goto(f"{net.url}{path}?lang={lang}")
             page.locator(ready).first.wait_for(state="attached")

@@ -7,6 +7,10 @@ through the portal").
 - ``/centers/{center}/complaint``: file a complaint or suggestion; the answer gives its reference
   and the link to follow it.
 - ``/centers/{center}/complaints/{reference}``: its status and the center's answer.
+- ``/centers/{center}/join``: a place in today's queue, where the center offers it through the
+  portal (``Center.places.portal``), with the center's own figures for each service; then
+- ``/centers/{center}/places/{token}``: the place's people ahead, wait, come-back and confirm-by
+  times (the center's zone), refreshed, and the QR code the kiosk scans on arrival.
 
 The frame is the portal's (:func:`hub.web.portal.html.page`); the page's work is done by
 ``static/forward.js`` through the forwarding API (``hub/api/portal_forward.py``). Every text the
@@ -44,11 +48,24 @@ TEXTS = (
     "reference", "deadline", "follow_link", "answer", "no_answer_yet", "move_to", "move_button",
     "any_service",
 )  # fmt: skip
+# the center's own words for a place (its /join and /p/<token> pages say the same)
+SHARED_TEXTS = (
+    "appointments.w_join_intro", "appointments.w_choose_service", "appointments.w_phone",
+    "appointments.w_phone_hint", "appointments.w_notify", "appointments.w_join_submit",
+    "appointments.w_waiting_now", "appointments.w_no_services", "appointments.w_place_title",
+    "appointments.w_come_back_at",
+    "appointments.w_confirm_by", "appointments.w_place_scan", "appointments.w_place_state_waiting",
+    "appointments.w_place_state_confirmed", "appointments.w_place_state_lapsed",
+    "appointments.w_come_now", "appointments.w_error", "appointments.error_places_portal_off",
+    "common.wait_moment",
+    "common.wait_minutes", "common.wait_hours",
+)  # fmt: skip
 
 
 def _texts(lang: str) -> str:
     """The script's texts in ``lang``, as JSON safe inside a ``<script type=application/json>``."""
     texts = {key: t(f"forward.{key}", lang) for key in TEXTS}
+    texts.update({key: t(key, lang) for key in SHARED_TEXTS})
     return json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c")
 
 
@@ -142,6 +159,46 @@ def _follow_body(lang: str, center: str, reference: str) -> str:
     )
 
 
+def _join_body(lang: str, center: str) -> str:
+    say = lambda key: html.e(t(key if "." in key else f"forward.{key}", lang))  # noqa: E731
+    return (
+        _frame(lang, center, "join") + f'<p class="hint">{say("appointments.w_join_intro")}</p>'
+        '<form id="join-form" hidden>'
+        f'<label for="j-service">{say("appointments.w_choose_service")}</label>'
+        '<select id="j-service" required aria-describedby="j-figures"></select>'
+        '<p id="j-figures" class="hint" aria-live="polite"></p>'
+        f'<p id="j-none" class="hint" hidden>{say("appointments.w_no_services")}</p>'
+        f'<label for="j-phone">{say("appointments.w_phone")}</label>'
+        '<input id="j-phone" type="tel" dir="ltr" maxlength="32" autocomplete="tel" required>'
+        f'<p class="hint">{say("appointments.w_phone_hint")}</p>'
+        '<div id="j-notify-box" class="check" hidden><input id="j-notify" type="checkbox"> '
+        f'<label for="j-notify">{say("appointments.w_notify")}</label></div>'
+        f'<button id="join" type="submit">{say("appointments.w_join_submit")}</button>'
+        "</form></div>"
+    )
+
+
+def _place_body(lang: str, center: str, token: str) -> str:
+    say = lambda key: html.e(t(key if "." in key else f"forward.{key}", lang))  # noqa: E731
+    return (
+        _frame(lang, center, "place", {"token": token[:64]})
+        + '<section id="place" class="facts" hidden>'
+        f'<div><b>{say("service")}</b> <span id="p-service"></span></div>'
+        f'<div><b>{say("status")}</b> <span id="p-state"></span></div>'
+        f'<div id="p-ahead-box"><b>{say("place_ahead")}</b> '
+        '<bdi dir="ltr" id="p-ahead"></bdi></div>'
+        f'<div id="p-wait-box"><b>{say("place_wait")}</b> '
+        '<span id="p-wait"></span></div>'
+        f'<div id="p-back-box"><b>{say("appointments.w_come_back_at")}</b> '
+        '<bdi dir="ltr" id="p-back"></bdi></div>'
+        '<p id="p-now" class="notice" hidden></p>'
+        '<p id="p-confirm-by" class="hint"></p>'
+        f'<div id="p-qr-box"><p class="hint">{say("appointments.w_place_scan")}</p>'
+        f'<img id="p-qr" alt="{say("qr_label")}" width="200" height="200"></div>'
+        "</section></div>"
+    )
+
+
 def forward_page_router(hub: Portal) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
@@ -190,6 +247,16 @@ def forward_page_router(hub: Portal) -> APIRouter:
     def follow_page(center: str, reference: str, request: Request, lang: Lang = None) -> Response:
         body = lambda chosen: _follow_body(chosen, center, reference)  # noqa: E731
         return center_page(request, center, lang, "forward.follow_title", body)
+
+    @router.get("/centers/{center}/join", response_class=HTMLResponse)
+    def join_page(center: str, request: Request, lang: Lang = None) -> Response:
+        body = lambda chosen: _join_body(chosen, center)  # noqa: E731
+        return center_page(request, center, lang, "forward.join_title", body)
+
+    @router.get("/centers/{center}/places/{token}", response_class=HTMLResponse)
+    def place_page(center: str, token: str, request: Request, lang: Lang = None) -> Response:
+        body = lambda chosen: _place_body(chosen, center, token)  # noqa: E731
+        return center_page(request, center, lang, "forward.place_title", body)
 
     return router
 

@@ -240,11 +240,14 @@ def centers_view(lang: str, answer: Mapping[str, Any], service_id: str | None = 
 
 
 def _forward_links(lang: str, center: str) -> str:
-    """Book at this center, or write to it, through the portal (hub/web/portal/forward_pages.py)."""
+    """Book at this center, take a place in its queue, or write to it, through the portal
+    (hub/web/portal/forward_pages.py)."""
     book = link(f"/centers/{quote(center, safe='')}/book", lang)
     complaint = link(f"/centers/{quote(center, safe='')}/complaint", lang)
+    join = link(f"/centers/{quote(center, safe='')}/join", lang)
     return (
         f'<p class="actions"><a href="{book}">{e(t("forward.book_link", lang))}</a> · '
+        f'<a href="{join}">{e(t("forward.join_link", lang))}</a> · '
         f'<a href="{complaint}">{e(t("forward.complaint_link", lang))}</a></p>'
     )
 

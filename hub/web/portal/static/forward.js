@@ -1,6 +1,8 @@
-// The portal's booking and complaint pages (hub/web/portal/forward_pages.py): every request goes
-// through the hub's forwarding API to the center; texts come from the embedded catalog JSON and
-// every value is set with textContent (never innerHTML).
+// The portal's booking, complaint and place pages (hub/web/portal/forward_pages.py): every request
+// goes through the hub's forwarding API to the center; texts come from the embedded catalog JSON
+// and every value is set with textContent (never innerHTML). Dates read 29/11/2026 and times 14:05
+// in the center's zone, Western digits in both languages, as on every other surface
+// (nafitha/formats.py).
 "use strict";
 (function () {
   const root = document.getElementById("forward");
@@ -27,7 +29,7 @@
   function showError(body) {
     const box = $("error");
     const message = body && body.error ? pick(body.error.message) : "";
-    box.textContent = message || say("no_slots");
+    box.textContent = message || say("appointments.w_error");
     box.hidden = false;
   }
   function clearError() {
@@ -59,6 +61,30 @@
     }
     return { ok: answer.ok, status: answer.status, body: parsed };
   }
+  // A calendar day "2026-11-29" (or the start of an ISO time in the center's zone) as 29/11/2026.
+  function day(iso) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(iso || ""));
+    return match ? `${match[3]}/${match[2]}/${match[1]}` : "";
+  }
+  // An epoch second as 14:05 in the center's zone (never the phone's).
+  function time(seconds, zone) {
+    if (seconds == null) return "";
+    const parts = {};
+    const format = new Intl.DateTimeFormat("en-GB-u-nu-latn", {
+      timeZone: zone || undefined, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    });
+    for (const part of format.formatToParts(new Date(seconds * 1000))) parts[part.type] = part.value;
+    return `${parts.hour === "24" ? "00" : parts.hour}:${parts.minute}`;
+  }
+  // The center's rounded wait (its wait_minutes) in words; never rounded again here.
+  function waitWords(minutes) {
+    if (minutes == null) return "";
+    if (minutes <= 0) return say("common.wait_moment");
+    if (minutes >= 60) {
+      return say("common.wait_hours", { hours: Math.floor(minutes / 60), minutes: String(minutes % 60).padStart(2, "0") });
+    }
+    return say("common.wait_minutes", { minutes });
+  }
   function option(select, value, label) {
     const item = document.createElement("option");
     item.value = value;
@@ -74,7 +100,7 @@
     shown = booking;
     $("booking").hidden = false;
     $("booking-code").textContent = booking.code;
-    $("booking-when").textContent = `${booking.day} ${booking.start}–${booking.end}`;
+    $("booking-when").textContent = `${day(booking.day)} ${booking.start}–${booking.end}`;
     $("booking-status").textContent = say(`status_${booking.status}`);
     const list = $("booking-documents");
     list.replaceChildren();
@@ -103,11 +129,11 @@
       showError(answer.body);
       return 0;
     }
-    for (const day of answer.body.days) {
-      for (const slot of day.slots) {
-        const same = current && current.day === day.day && current.start === slot.start;
+    for (const one of answer.body.days) {
+      for (const slot of one.slots) {
+        const same = current && current.day === one.day && current.start === slot.start;
         if (slot.free > 0 && !same) {
-          option(select, `${day.day} ${slot.start}`, say("slot_free", { day: day.day, start: slot.start, free: slot.free }));
+          option(select, `${one.day} ${slot.start}`, say("slot_free", { day: day(one.day), start: slot.start, free: slot.free }));
         }
       }
     }
@@ -250,7 +276,7 @@
       $("complaint-form").hidden = true;
       $("filed").hidden = false;
       $("filed-reference").textContent = filed.body.reference;
-      $("filed-deadline").textContent = String(filed.body.deadline || "").slice(0, 10);
+      $("filed-deadline").textContent = day(filed.body.deadline);
       $("follow").href = `/centers/${encodeURIComponent(center)}/complaints/${encodeURIComponent(filed.body.reference)}?lang=${lang}`;
     });
   }
@@ -263,11 +289,84 @@
     $("c-reference").textContent = c.reference;
     $("c-kind").textContent = pick(c.kind_name);
     $("c-status").textContent = pick(c.status_name);
-    $("c-deadline").textContent = String(c.deadline || "").slice(0, 10);
+    $("c-deadline").textContent = day(c.deadline);
     $("c-text").textContent = c.text || "";
     $("c-answer").textContent = c.answer || say("no_answer_yet");
   }
 
-  const views = { book: startBooking, complaint: startComplaint, follow: startFollow };
+  // -- a place in today's queue -------------------------------------------------------------
+  async function startJoin() {
+    const answer = await call("GET", "/places/services");
+    if (!answer.ok) return showError(answer.body);
+    const offered = answer.body;
+    if (!offered.allowed) {
+      return showError({ error: { message: say("appointments.error_places_portal_off") } });
+    }
+    $("join-form").hidden = false;
+    $("j-notify-box").hidden = !offered.sms;
+    const figures = (service) => {
+      const queue = (service && service.queue) || {};
+      return [say("appointments.w_waiting_now", { waiting: queue.waiting }), waitWords(queue.wait_minutes)].filter(Boolean).join(" · ");
+    };
+    for (const service of offered.services) {
+      option($("j-service"), service.id, `${pick(service.name)} · ${figures(service)}`);
+    }
+    // the chosen service's figures in full under the list (a phone cuts the option's text)
+    const showFigures = () => {
+      const chosen = offered.services.find((s) => s.id === $("j-service").value);
+      $("j-figures").textContent = chosen ? figures(chosen) : "";
+    };
+    $("j-service").addEventListener("change", showFigures);
+    showFigures();
+    const none = offered.services.length === 0;
+    $("j-none").hidden = !none;
+    $("join").disabled = none;
+    let joinId = null; // kept for a retry of the same request, renewed when the choice changes
+    $("join-form").addEventListener("input", () => { joinId = null; });
+    $("join-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearError();
+      joinId = joinId || newId();
+      const body = { request_id: joinId, service: $("j-service").value, phone: $("j-phone").value.trim(), lang };
+      body.notify = !$("j-notify-box").hidden && $("j-notify").checked;
+      busy(true);
+      $("join").disabled = true;
+      const joined = await call("POST", "/places", body);
+      busy(false);
+      $("join").disabled = false;
+      if (!joined.ok) return showError(joined.body); // no place unless the center answered one
+      location.assign(`/centers/${encodeURIComponent(center)}/places/${encodeURIComponent(joined.body.token)}?lang=${lang}`);
+    });
+  }
+
+  async function startPlace() {
+    const token = root.dataset.token;
+    const answer = await call("GET", `/places/${encodeURIComponent(token)}`);
+    if (!answer.ok) return showError(answer.body);
+    clearError();
+    const p = answer.body;
+    const zone = p.timezone;
+    $("place").hidden = false;
+    $("p-service").textContent = pick(p.service_name);
+    const states = {
+      waiting: say("appointments.w_place_state_waiting"),
+      confirmed: say("appointments.w_place_state_confirmed", { number: (p.ticket && p.ticket.number) || "" }),
+      lapsed: say("appointments.w_place_state_lapsed"),
+    };
+    $("p-state").textContent = states[p.state] || p.state;
+    const waiting = p.state === "waiting";
+    for (const id of ["p-ahead-box", "p-wait-box", "p-back-box", "p-qr-box", "p-confirm-by"]) $(id).hidden = !waiting;
+    $("p-ahead").textContent = String(p.people_ahead == null ? "" : p.people_ahead);
+    $("p-wait").textContent = waitWords(p.wait_minutes);
+    $("p-back").textContent = time(p.come_back_at, zone);
+    $("p-confirm-by").textContent = say("appointments.w_confirm_by", { time: time(p.expires_at, zone) });
+    $("p-now").hidden = !(waiting && p.people_ahead === 0);
+    $("p-now").textContent = say("appointments.w_come_now");
+    const qr = $("p-qr");
+    if (waiting && !qr.getAttribute("src")) qr.src = `${api}/places/${encodeURIComponent(token)}/qr.svg`;
+    if (waiting) setTimeout(startPlace, 30000); // the queue moves: its figures follow
+  }
+
+  const views = { book: startBooking, complaint: startComplaint, follow: startFollow, join: startJoin, place: startPlace };
   (views[root.dataset.view] || (() => {}))();
 })();
