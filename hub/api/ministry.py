@@ -69,6 +69,16 @@ def _figures_router(hub: Hub, silent_after_s: float) -> APIRouter:
 
         return guarded(work)
 
+    @router.get("/complaints", response_model=None)
+    def complaints(request: Request) -> Any:
+        """Complaints escalated to the ministry by their centers: open ones first."""
+
+        def work() -> Any:
+            with hub.session(request) as (conn, person):
+                return ministry.complaints(conn, person, time.time())
+
+        return guarded(work)
+
     @router.get("/integrity", response_model=None)
     def integrity(
         request: Request,

@@ -175,6 +175,41 @@ def device_alerts(conn: psycopg.Connection, limit: int = 200) -> list[dict[str, 
     return rows
 
 
+COMPLAINT_EVENTS = (
+    "complaint_filed", "complaint_status_changed", "complaint_answered", "complaint_escalated",
+    "complaint_marked_spam",
+)  # fmt: skip
+
+
+def escalated_complaints(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """Every complaint a center escalated to the ministry (``complaint_escalated`` at level
+    ``ministry``), with its state after its latest step as the chain carries it (no text, no
+    phone: digests only), when it was filed, escalated and first answered."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            "WITH steps AS ("
+            "  SELECT center, seq, at, kind, data::jsonb AS data,"
+            "   data::jsonb -> 'complaint' ->> 'reference' AS reference"
+            "  FROM events WHERE kind = ANY(%s)"
+            "), escalated AS ("
+            "  SELECT center, reference, min(at) AS escalated_at FROM steps"
+            "  WHERE kind = 'complaint_escalated' AND data ->> 'level' = 'ministry'"
+            "  GROUP BY center, reference"
+            ") SELECT x.center, x.reference, x.escalated_at,"
+            "  (SELECT min(s.at) FROM steps s WHERE s.center = x.center"
+            "    AND s.reference = x.reference AND s.kind = 'complaint_filed') AS filed_at,"
+            "  (SELECT min(s.at) FROM steps s WHERE s.center = x.center"
+            "    AND s.reference = x.reference AND s.kind = 'complaint_answered') AS answered_at,"
+            "  (SELECT s.data -> 'complaint' FROM steps s WHERE s.center = x.center"
+            "    AND s.reference = x.reference ORDER BY s.seq DESC LIMIT 1) AS state,"
+            "  (SELECT max(s.at) FROM steps s WHERE s.center = x.center"
+            "    AND s.reference = x.reference) AS last_at"
+            " FROM escalated x ORDER BY x.escalated_at DESC",
+            [list(COMPLAINT_EVENTS)],
+        ).fetchall()
+    return rows
+
+
 def call_counts(
     conn: psycopg.Connection, bounds: Mapping[str, tuple[float, float]]
 ) -> list[dict[str, Any]]:

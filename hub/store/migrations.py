@@ -213,6 +213,14 @@ CREATE INDEX tickets_period ON tickets (day);
 CREATE INDEX tickets_waiting ON tickets (center, day) WHERE state = 'waiting';
 """
 
+# The ministry's list of complaints escalated to it (hub/store/figures.py, escalated_complaints):
+# a center's complaint events, few beside its tickets', found without reading the others.
+M008_COMPLAINTS = """
+CREATE INDEX events_complaints ON events (center, seq)
+    WHERE kind IN ('complaint_filed', 'complaint_status_changed', 'complaint_answered',
+        'complaint_escalated', 'complaint_marked_spam');
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "tables and the ticket_days view", M001_TABLES),
     (2, "roles: hub_reader, ministry_personal", M002_ROLES),
@@ -221,6 +229,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (5, "the portal's rate limits and indexes (hub/store/portal_schema.py)", M005_PORTAL),
     (6, "indexes of the ministry's figures", M006_FIGURES),
     (7, "the ministry's day aggregates, kept by a trigger on tickets", M007_FIGURES),
+    (8, "an index of complaint events, for the ministry's escalated complaints", M008_COMPLAINTS),
 )
 
 

@@ -279,6 +279,43 @@ def live(
     }
 
 
+COMPLAINT_OPEN = ("received", "under_review")
+
+
+def complaints(conn: psycopg.Connection, person: Person | None, now: float) -> dict[str, Any]:
+    """The complaints centers escalated to the ministry (open first, the longest overdue first),
+    each with its center, service, state and times: what the ministry follows up on. Nothing
+    personal travels to the hub: no words, no phone, only what the chain's step carries."""
+    require(person, Can.VIEW_FIGURES)
+    centers = {c["id"]: c for c in _centers(conn)}
+    out = []
+    for row in store.escalated_complaints(conn):
+        state = row["state"] if isinstance(row["state"], Mapping) else {}
+        center = centers.get(row["center"]) or {"name": None, "timezone": "UTC", "services": {}}
+        service = state.get("service")
+        reference = str(row["reference"] or "")
+        status = str(state.get("status") or "")
+        deadline = state.get("deadline_at")
+        is_open = status in COMPLAINT_OPEN and not state.get("spam")
+        out.append({
+            "center": row["center"], "center_name": center["name"],
+            "timezone": center["timezone"],
+            "reference": f"{reference[:4]}-{reference[4:8]}-{reference[8:]}",
+            "kind": state.get("kind"), "about": state.get("about"), "topic": state.get("topic"),
+            "channel": state.get("channel"), "service": service,
+            "service_name": (center["services"].get(service) or {}).get("name")
+            if isinstance(service, str) else None,
+            "status": status, "open": is_open, "spam": bool(state.get("spam")),
+            "filed_at": row["filed_at"], "deadline_at": deadline,
+            "escalated_at": row["escalated_at"], "answered_at": row["answered_at"],
+            "last_at": row["last_at"],
+            "overdue_s": max(0.0, now - deadline)
+            if is_open and isinstance(deadline, int | float) else None,
+        })  # fmt: skip
+    out.sort(key=lambda c: (not c["open"], -(c["overdue_s"] or 0), -(c["escalated_at"] or 0)))
+    return {"now": now, "open": sum(1 for c in out if c["open"]), "complaints": out}
+
+
 def integrity(
     conn: psycopg.Connection, person: Person | None, date_from: str, date_to: str
 ) -> dict[str, Any]:

@@ -272,6 +272,9 @@ class NationalNetwork:
             )
         if self.sample_files:
             center.references = self._sample_files(center, catalog)
+            from server.demo.complaints import seeded_complaints  # one escalated to the ministry
+
+            seeded_complaints(center.db, catalog, center.folder / "demo-complaints.txt")
 
     @staticmethod
     def _sample_files(center: Center, catalog: Path) -> list[str]:

@@ -1,7 +1,9 @@
-"""Demo complaints, so the manager's page, the dashboard's alerts and the kiosk's "where is my
-file?" have something on first start: a complaint past its deadline (its alert raised), one
-answered, and a fresh suggestion. Filed through the real use cases with the clock set back;
-seeded once per database, listed at every demo start (docs/complaints.md).
+"""Demo complaints, so the manager's page, the dashboard's alerts, the ministry's escalated
+complaints (``nafitha demo --national``) and the kiosk's "where is my file?" have something on
+first start: a complaint long past its deadline (its manager's alert raised three days ago, then
+escalated to the ministry), one answered, and a fresh suggestion. Filed through the real use
+cases with the clock set back; seeded once per database, listed at every demo start
+(docs/complaints.md).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def _file(ctx: Context, days_ago: float, **body: Any) -> str:
 
 def seed_demo_complaints(ctx: Context) -> list[tuple[str, str]]:
     """File the samples; (printed reference, what it shows) for each."""
-    late = _file(ctx, 9, kind="complaint", about="center", topic="long_wait",
+    late = _file(ctx, 12, kind="complaint", about="center", topic="long_wait",
                  text="انتظرت ساعتين ولم يُنادَ رقمي.")  # fmt: skip
     answered = _file(ctx, 2, kind="complaint", about="service", service="civil-extract",
                      topic="documents_asked", lang="en",
@@ -39,28 +41,34 @@ def seed_demo_complaints(ctx: Context) -> list[tuple[str, str]]:
         "The list is corrected; thank you.", "en",
     )  # fmt: skip
     fresh = _file(ctx, 0, kind="suggestion", about="center", topic="seating")
-    run_overdue(ctx)
+    run_overdue(ctx, ctx.now() - 3 * DAY_S)  # the manager was alerted three days ago...
+    run_overdue(ctx)  # ...and did not answer: escalated to the ministry
     return [
-        (late, "overdue: the manager's alert is on the dashboard"),
+        (late, "overdue: the manager's alert is on the dashboard, escalated to the ministry"),
         (answered, "answered"),
         (fresh, "a suggestion just received"),
     ]
 
 
-def demo_complaints_step(setup: Any) -> None:
-    """A ``nafitha demo`` step: seed the complaints once, then print them at every start."""
-    from server.app import open_context
-    from server.config import ServerSettings
-
-    listing: Path = setup.data / "demo-complaints.txt"
+def seeded_complaints(db: Path, center_config: Path, listing: Path) -> list[str]:
+    """The samples, filed once per database (``listing`` keeps what was made); its lines."""
     if not listing.exists():
-        settings = ServerSettings(db=setup.db, center_config=setup.center, ignore_hours=True)
+        from server.app import open_context
+        from server.config import ServerSettings
+
+        settings = ServerSettings(db=db, center_config=center_config, ignore_hours=True)
         ctx = open_context(settings)
         try:
             lines = [f"{ref}  {shows}" for ref, shows in seed_demo_complaints(ctx)]
         finally:
             ctx.db.close()
         listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return listing.read_text(encoding="utf-8").splitlines()
+
+
+def demo_complaints_step(setup: Any) -> None:
+    """A ``nafitha demo`` step: seed the complaints once, then print them at every start."""
+    lines = seeded_complaints(setup.db, setup.center, setup.data / "demo-complaints.txt")
     print(f"  complaints (managers: {setup.url}/complaints-admin; citizens: {setup.url}/c/REF):")
-    for line in listing.read_text(encoding="utf-8").splitlines():
+    for line in lines:
         print(f"    {line}")

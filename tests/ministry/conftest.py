@@ -17,6 +17,7 @@ from hub.usecases.intake import Message, take_batch
 from nafitha.harness.server import running_server
 from nafitha.paths import DEMO
 from nafitha.postgres import PostgresCluster
+from server.demo.complaints import seeded_complaints
 from server.demo.history import seed_demo_history
 from tests.hub.center_flows import audit, drive_files, drive_tickets, relayed, server_toml
 from tests.hub.conftest import pg_cluster, pg_dsn
@@ -53,6 +54,7 @@ def hub_dsn(pg_cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactor
             drive_tickets(server)
             drive_files(server)
             drive_out_of_order(server)
+            seeded_complaints(server.db, DEMO / "center.toml", folder / "complaints.txt")
             key = audit(server.db, "public-key").strip()
         bodies = relayed(center, server.db)
         with connect(dsn) as conn:

@@ -4,6 +4,7 @@ violation, nothing loaded from outside the hub, no personal data, and screenshot
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,15 @@ def test_the_dashboard_in_chromium(
     assert all(share.startswith("99.") for share in shares), shares
     assert "an elderly citizen" in page.inner_text("#calls")
     assert "out of paper" in page.inner_text("#alerts")
+    # each center's demo complaint left unanswered, escalated to the ministry, open and overdue
+    escalated = page.locator("#complaints tbody tr[data-reference]")
+    assert escalated.count() == 2
+    row = escalated.first.inner_text()
+    overdue, long_wait = (("متأخرة 5 أيام", "انتظار طويل") if lang == "ar"
+                          else ("Overdue by 5 days", "Long wait"))  # fmt: skip
+    assert overdue in row and long_wait in row, row
+    assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", row), row
+    assert ("2" if lang == "ar" else "Open: 2") in page.inner_text("#complaints-open")
     body = page.inner_text("body")
     assert "null" not in body and "undefined" not in body and "NaN" not in body
     for value in CITIZEN.values():

@@ -1,9 +1,10 @@
 """The ministry's dashboard page (``/ministry``) and its own files (``/ministry/static/``).
 
 The page is one HTML file filled with its language and every ``ministry.`` and ``common.`` text
-in both languages (the switch needs no reload); its script reads the API after sign-in. Every
-file comes from the hub itself (this folder's ``static/`` and the project's fonts): nothing is
-loaded from elsewhere, and the Content-Security-Policy says so to the browser.
+(and the complaints' kinds, subjects, topics and statuses) in both languages (the switch needs no
+reload); its script reads the API after sign-in. Every file comes from the hub itself (this
+folder's ``static/`` and the project's fonts): nothing is loaded from elsewhere, and the
+Content-Security-Policy says so to the browser.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def pick_lang(query: str | None, cookie: str | None, accept_language: str | None
 def page_texts() -> dict[str, dict[str, str]]:
     from nafitha.text import catalogs
 
-    return {k: v for k, v in catalogs().items() if k.startswith(("ministry.", "common."))}
+    shared = ("complaints.kind_", "complaints.about_", "complaints.status_", "complaints.topic_")
+    return {k: v for k, v in catalogs().items() if k.startswith(("ministry.", "common.", *shared))}
 
 
 def _script_json(value: Any) -> str:

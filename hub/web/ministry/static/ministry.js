@@ -8,7 +8,7 @@ const NFM = (() => {
   const texts = JSON.parse(document.getElementById("nf-texts").textContent);
   let lang = document.documentElement.lang || "ar";
   const TOKEN = "nf-hub-token";
-  const state = { period: null, live: null, integrity: null, sort: { key: "name", dir: 1 },
+  const state = { period: null, live: null, integrity: null, complaints: null, sort: { key: "name", dir: 1 },
                   serviceSort: { key: "center", dir: 1 }, service: "" };
 
   function t(key, params) {
@@ -99,6 +99,13 @@ const NFM = (() => {
     const m = Math.round(s / 60);
     if (m < 60) return t("common.duration_minutes", { minutes: m });
     return t("common.duration_hours", { hours: Math.floor(m / 60), minutes: String(m % 60).padStart(2, "0") });
+  }
+  // A long delay (a complaint days overdue) in whole days from two days on; shorter: duration.
+  function days(seconds) {
+    if (seconds == null || seconds < 2 * 86400) return duration(seconds);
+    const n = Math.floor(seconds / 86400);
+    const form = n === 1 ? "one" : n === 2 ? "two" : n <= 10 ? "few" : "many";
+    return t(`ministry.days_${form}`, { days: n });
   }
   const percent = (share) => (share == null ? "—" : `${Math.round(share * 100)}%`);
   const count = (value) => (value == null ? "—" : String(value));
@@ -246,9 +253,37 @@ const NFM = (() => {
     document.getElementById("calls").replaceChildren(el("thead", {}, callHead), el("tbody", {}, callRows.length ? callRows : el("tr", {}, el("td", { colspan: 7 }, t("ministry.none")))));
   }
 
+  // Complaints the centers escalated to the ministry: open ones first, the longest overdue first.
+  function drawComplaints() {
+    const report = state.complaints;
+    document.getElementById("complaints-open").replaceChildren(t("ministry.complaints_open", { count: report.open }));
+    const head = el("tr", {}, ["center", "complaint_reference", "complaint_kind", "complaint_about", "status", "complaint_filed", "complaint_deadline", "complaint_escalated"]
+      .map((k) => el("th", { scope: "col" }, t(`ministry.${k}`))));
+    const rows = report.complaints.map((c) => {
+      const topic = c.topic ? t(`complaints.topic_${c.topic}`) : "";
+      const about = c.about === "center" || !c.service ? t(`complaints.about_${c.about}`) : (c.service_name ? pick(c.service_name) : c.service);
+      let status;
+      if (c.spam) status = el("span", { class: "pill warn" }, t("ministry.complaint_spam"));
+      else if (c.open) status = [el("span", { class: "pill bad" }, t(`complaints.status_${c.status}`)), el("div", {}, words(t("ministry.complaint_overdue", { duration: days(c.overdue_s) })))];
+      else status = [el("span", { class: "pill good" }, t(`complaints.status_${c.status}`)), c.answered_at == null ? null : el("div", {}, t("ministry.complaint_answered", { when: datetime(c.answered_at, c.timezone) }))];
+      return el("tr", { "data-reference": c.reference },
+        el("td", {}, pick(c.center_name) || c.center),
+        el("td", {}, num(c.reference)),
+        el("td", {}, t(`complaints.kind_${c.kind}`), topic ? el("div", { class: "muted" }, topic) : null),
+        el("td", {}, el("bdi", {}, about)),
+        el("td", {}, status),
+        el("td", {}, num(datetime(c.filed_at, c.timezone))),
+        el("td", {}, num(datetime(c.deadline_at, c.timezone))),
+        el("td", {}, num(datetime(c.escalated_at, c.timezone))));
+    });
+    document.getElementById("complaints").replaceChildren(el("thead", {}, head),
+      el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", { colspan: 8 }, t("ministry.complaints_none")))));
+  }
+
   function redrawAll() {
     applyTexts();
     if (state.live) drawLive();
+    if (state.complaints) drawComplaints();
     if (state.period) drawPeriod();
     if (state.integrity) drawIntegrity();
   }
@@ -267,10 +302,11 @@ const NFM = (() => {
     const error = document.getElementById("period-error");
     error.textContent = "";
     try {
-      const [live, period, integrity] = await Promise.all([
+      const [live, period, integrity, complaints] = await Promise.all([
         api("/api/v1/ministry/live"), api(`/api/v1/ministry/period?${range()}`), api(`/api/v1/ministry/integrity?${range()}`),
+        api("/api/v1/ministry/complaints"),
       ]);
-      Object.assign(state, { live, period, integrity });
+      Object.assign(state, { live, period, integrity, complaints });
       redrawAll();
       document.body.dataset.loaded = "yes";
     } catch (err) {
@@ -279,12 +315,15 @@ const NFM = (() => {
     }
   }
 
-  // The live table again every 30 s while signed in (the period and integrity on request).
+  // The live table and the escalated complaints again every 30 s while signed in (the period
+  // and integrity on request).
   let liveTimer = null;
   async function refreshLive() {
     try {
-      state.live = await api("/api/v1/ministry/live");
+      const [live, complaints] = await Promise.all([api("/api/v1/ministry/live"), api("/api/v1/ministry/complaints")]);
+      Object.assign(state, { live, complaints });
       drawLive();
+      drawComplaints();
     } catch (err) {
       if (err.status === 401) showLogin(null);
     }
