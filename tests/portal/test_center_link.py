@@ -8,6 +8,7 @@ import asyncio
 import json
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +38,12 @@ def test_requests_share_one_connection_and_a_restarted_server_is_reconnected(
 
     async def scenario() -> None:
         center = await nats.connect(url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
+        try:
+            await exchange(center)
+        finally:  # never left reconnecting: its socket would outlive the test
+            await center.close()
+
+    async def exchange(center: Any) -> None:
         served = 0
 
         async def respond(msg: object) -> None:
@@ -48,28 +55,33 @@ def test_requests_share_one_connection_and_a_restarted_server_is_reconnected(
         await center.subscribe(subject, cb=respond)
         await center.flush()
         link = CenterLink(ForwardLink(url, "a-password", timeout_s=2.0))
-        answers = await asyncio.gather(
-            *(link.ask(subject, {"v": 1, "id": f"r{i}"}) for i in range(20))
-        )
-        assert [a["id"] for a in answers] == [f"r{i}" for i in range(20)]
-        assert link.connects == 1 and served == 20
-        assert connections(server.monitor_url, "nafitha-hub-portal") == 1
+        try:
+            answers = await asyncio.gather(
+                *(link.ask(subject, {"v": 1, "id": f"r{i}"}) for i in range(20))
+            )
+            assert [a["id"] for a in answers] == [f"r{i}" for i in range(20)]
+            assert link.connects == 1 and served == 20
+            assert connections(server.monitor_url, "nafitha-hub-portal") == 1
 
-        server.stop()
-        with pytest.raises(Unreachable):
-            await link.ask(subject, {"v": 1, "id": "while-down"})
-        server.start()
-        for _ in range(100):  # the center's own client reconnects by itself
-            if center.is_connected:
+            server.stop()
+            with pytest.raises(Unreachable):
+                await link.ask(subject, {"v": 1, "id": "while-down"})
+            server.start()
+            for _ in range(100):  # the center's own client reconnects by itself
+                if center.is_connected:
+                    break
+                await asyncio.sleep(0.1)
+            await center.flush()
+            answer = await link.ask(subject, {"v": 1, "id": "after"})
+            assert answer == {"ok": True, "id": "after"}
+            assert link.connects == 2
+        finally:
+            await link.close()
+        for _ in range(50):  # the server's monitor lists a closed connection a moment longer
+            if connections(server.monitor_url, "nafitha-hub-portal") == 0:
                 break
             await asyncio.sleep(0.1)
-        await center.flush()
-        answer = await link.ask(subject, {"v": 1, "id": "after"})
-        assert answer == {"ok": True, "id": "after"}
-        assert link.connects == 2
-        await link.close()
         assert connections(server.monitor_url, "nafitha-hub-portal") == 0
-        await center.close()
 
     try:
         asyncio.run(scenario())
