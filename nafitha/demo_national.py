@@ -41,8 +41,8 @@ def _check_free(host: str, ports: list[int]) -> None:
 def _banner(network: NationalNetwork, data: Path) -> None:
     print(f"Nafitha national demo: the hub at {network.hub_url}", flush=True)
     print(f"  data folder  {data}")
-    print(f"  hub          {network.hub_url}/api/v1/status/centers   (nafitha hub status --config "
-          f"{network.hub_config})")  # fmt: skip
+    print(f"  hub          nafitha hub status --config {network.hub_config}   (signed in: "
+          f"{network.hub_url}/api/v1/status/centers)")  # fmt: skip
     print(f"  portal       {network.hub_url}/f   {network.hub_url}/centers   "
           f"{network.hub_url}/services")  # fmt: skip
     for center in network.centers.values():

@@ -1,5 +1,6 @@
-"""The hub's HTTP API: ``GET /api/v1/health``, ``GET /api/v1/status/centers`` (intake status),
-the public portal (hub/api/portal.py, hub/web/portal/) and the ministry's dashboard.
+"""The hub's HTTP API: ``GET /api/v1/health``, the public portal (hub/api/portal.py,
+hub/web/portal/) and the ministry's side: its dashboard and the intake status
+(``GET /api/v1/status/centers``, for the hub's signed-in people: hub/api/ministry.py).
 
 Every request reads through a connection that has taken the ``hub_reader`` role, which
 PostgreSQL refuses the ``personal`` table: no handler here can serve personal data, whatever it
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import psycopg
 from fastapi import FastAPI
@@ -23,16 +23,9 @@ from hub.api.portal import Portal, api_router
 from hub.api.portal_forward import forward_router
 from hub.config import MinistrySettings, PortalSettings
 from hub.store.database import connect_reader, ping
-from hub.usecases.status import all_centers
 from hub.web.portal.forward_pages import forward_page_router
 from hub.web.portal.pages import page_router
 from nafitha import __version__
-from nafitha.text import both
-
-
-def _error(status: int, code: str) -> JSONResponse:
-    """The one error shape of Nafitha's APIs, its message from the catalogs (assets/i18n)."""
-    return JSONResponse({"error": {"code": code, "message": both(f"hub.error_{code}")}}, status)
 
 
 def create_app(
@@ -68,31 +61,5 @@ def create_app(
             up = False
         body = {"status": "ok" if up else "degraded", "version": __version__, "database": up}
         return JSONResponse(body, status_code=200 if up else 503)
-
-    @app.get("/api/v1/status/centers", response_model=None)
-    def centers_status() -> dict[str, Any] | JSONResponse:
-        """Per center: id, name, head seq, lag (events, seconds), last contact, status, open
-        alarms. No personal data."""
-        try:
-            with connect_reader(dsn) as conn:
-                rows = all_centers(conn)
-        except psycopg.Error:
-            return _error(503, "hub_database_unavailable")
-        return {
-            "centers": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "head_seq": c.head_seq,
-                    "head_at": c.head_at,
-                    "lag_events": c.lag_events,
-                    "lag_s": c.lag_s,
-                    "last_contact": c.last_contact,
-                    "status": c.status,
-                    "open_alarms": c.open_alarms,
-                }
-                for c in rows
-            ]
-        }
 
     return app

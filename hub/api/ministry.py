@@ -1,4 +1,5 @@
-"""The ministry's dashboard: its figures (``/api/v1/ministry/*``) and its page (``/ministry``).
+"""The ministry's dashboard: its figures (``/api/v1/ministry/*``), the intake status
+(``/api/v1/status/centers``) and its page (``/ministry``).
 
 Each endpoint checks the permission it needs before reading anything (anonymous requests get a
 401 and no figure); the reads run on a ``hub_web`` connection, which PostgreSQL refuses the
@@ -17,6 +18,7 @@ from hub.api.auth import PREFIX, Hub, auth_router, guarded
 from hub.config import MinistrySettings
 from hub.usecases import ministry
 from hub.usecases.auth import AuthOptions
+from hub.usecases.status import intake_report
 from hub.web.ministry.pages import page_router
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -96,6 +98,22 @@ def _figures_router(hub: Hub, silent_after_s: float) -> APIRouter:
     return router
 
 
+def _status_router(hub: Hub) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/api/v1/status/centers", response_model=None)
+    def centers_status(request: Request) -> Any:
+        """Each center's intake: head, lag, last contact, status, open alarms (signed in)."""
+
+        def work() -> Any:
+            with hub.session(request) as (conn, person):
+                return intake_report(conn, person)
+
+        return guarded(work)
+
+    return router
+
+
 def ministry_routers(dsn: str, settings: MinistrySettings | None = None) -> list[APIRouter]:
     """Every router of the ministry's side: sign-in and people, figures, the page."""
     settings = settings or MinistrySettings()
@@ -105,4 +123,9 @@ def ministry_routers(dsn: str, settings: MinistrySettings | None = None) -> list
         failures_per_name=settings.login_failures_before_delay,
     )
     hub = Hub(dsn, options)
-    return [auth_router(hub), _figures_router(hub, settings.silent_after_min * 60), page_router()]
+    return [
+        auth_router(hub),
+        _figures_router(hub, settings.silent_after_min * 60),
+        _status_router(hub),
+        page_router(),
+    ]

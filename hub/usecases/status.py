@@ -2,8 +2,9 @@
 
 The lag is measured against what the center's leaf holds (its newest relayed event, read by the
 writer every few seconds, or asked live by ``nafitha hub verify``): ``leaf seq - hub head``
-events, and the time between the two events' own clocks. Nothing personal is in it, so the HTTP
-API serves it to anyone.
+events, and the time between the two events' own clocks. Nothing personal is in it; the HTTP
+API (``GET /api/v1/status/centers``) still serves it to the hub's signed-in people only, since which
+center is stopped or raising alarms is the ministry's to know, not the public's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import psycopg
 
+from hub.domain.roles import Can, Person, require
 from hub.store import alarms, centers
 
 
@@ -75,6 +77,15 @@ def _status(row: dict[str, Any]) -> CenterStatus:
 
 def all_centers(conn: psycopg.Connection) -> list[CenterStatus]:
     return [_status(row) for row in centers.overview(conn)]
+
+
+def intake_report(conn: psycopg.Connection, person: Person | None) -> dict[str, Any]:
+    """Per center: id, name, head seq and time, lag (events, seconds), last contact, status, open
+    alarms; for the hub's people who may read its integrity."""
+    require(person, Can.VIEW_INTEGRITY)
+    fields = ("id", "name", "head_seq", "head_at", "lag_events", "lag_s", "last_contact",
+              "status", "open_alarms")  # fmt: skip
+    return {"centers": [{k: getattr(c, k) for k in fields} for c in all_centers(conn)]}
 
 
 def open_alarms(conn: psycopg.Connection, center: str | None = None) -> list[dict[str, Any]]:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from hub.store.database import connect
+from hub.usecases.auth import add_person
 from nafitha.chain import public_key_text
 from nafitha.harness.ports import free_port, wait_for_http
 from nafitha.national.nats import wait_for_leaf
@@ -29,8 +31,9 @@ from tests.national.support import NatsLeaf, run
 KEY = Ed25519PrivateKey.generate()
 
 
-def get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=5) as answer:
+def get_json(url: str, token: str | None = None) -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as answer:
         return json.loads(answer.read())
 
 
@@ -63,7 +66,25 @@ class Hub:
             encoding="utf-8",
         )
         self.url = f"http://127.0.0.1:{self.ports['http']}"
+        self.dsn = dsn
         self.process: subprocess.Popen[bytes] | None = None
+        self._token: str | None = None
+
+    def token(self) -> str:
+        """A signed-in operator's session: the intake status is not public."""
+        if self._token is None:
+            with connect(self.dsn) as conn:
+                add_person(conn, "operator", "hub_admin", "an operator's long secret", time.time())
+            request = urllib.request.Request(
+                self.url + "/api/v1/ministry/auth/login",
+                data=json.dumps(
+                    {"username": "operator", "password": "an operator's long secret"}
+                ).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                self._token = json.loads(answer.read())["token"]
+        return self._token
 
     def start(self) -> None:
         self.log = open(self.folder / "hub.log", "ab")  # noqa: SIM115 - closed in stop()
@@ -86,7 +107,7 @@ class Hub:
         )
 
     def center(self, center: str) -> dict:
-        found = get_json(self.url + "/api/v1/status/centers")["centers"]
+        found = get_json(self.url + "/api/v1/status/centers", self.token())["centers"]
         return next(c for c in found if c["id"] == center)
 
     def stop(self) -> int | None:
@@ -174,10 +195,16 @@ def test_the_hub_takes_a_center_in_and_reports_checks_and_resumes_it(
         wait_until(lambda: hub.center("c1")["status"] == "stopped", 30, "c1 stopped again")
         assert hub.center("c1")["head_seq"] == 50
 
+        with pytest.raises(urllib.error.HTTPError) as anonymous:  # not for the public
+            get_json(hub.url + "/api/v1/status/centers")
+        assert anonymous.value.code == 401
+        anonymous.value.close()
+
         pg_cluster.stop()  # the API says so, in both languages, and comes back with it
         try:
+            token = hub.token()
             with pytest.raises(urllib.error.HTTPError) as down:
-                get_json(hub.url + "/api/v1/status/centers")
+                get_json(hub.url + "/api/v1/status/centers", token)
             assert down.value.code == 503
             error = json.loads(down.value.read())["error"]
             down.value.close()

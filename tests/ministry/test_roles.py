@@ -30,6 +30,7 @@ ENDPOINTS: dict[tuple[str, str], Can | None] = {
     ("GET", "/api/v1/ministry/live"): Can.VIEW_FIGURES,
     ("GET", "/api/v1/ministry/integrity"): Can.VIEW_INTEGRITY,
     ("GET", "/api/v1/ministry/complaints"): Can.VIEW_FIGURES,
+    ("GET", "/api/v1/status/centers"): Can.VIEW_INTEGRITY,
 }
 QUERY = {"from": "2026-11-01", "to": "2026-11-07"}
 BODIES = {
@@ -57,7 +58,7 @@ def test_every_dashboard_endpoint_checks_its_role(hub: HubHttp) -> None:
     operations = {
         (method.upper(), path)
         for path, item in spec["paths"].items()
-        if path.startswith("/api/v1/ministry/")
+        if path.startswith(("/api/v1/ministry/", "/api/v1/status/"))
         for method in item
     }
     assert operations == set(ENDPOINTS)
@@ -94,6 +95,6 @@ def test_every_dashboard_endpoint_checks_its_role(hub: HubHttp) -> None:
 def test_nobody_gets_any_figure_or_the_csv(hub: HubHttp) -> None:
     for path in ("/api/v1/ministry/period", "/api/v1/ministry/period.csv",
                  "/api/v1/ministry/live", "/api/v1/ministry/integrity",
-                 "/api/v1/ministry/complaints"):  # fmt: skip
+                 "/api/v1/ministry/complaints", "/api/v1/status/centers"):  # fmt: skip
         answer = hub.get(path, params=QUERY, headers={"Authorization": "Bearer forged-token"})
         assert answer.status_code == 401 and set(answer.json()) == {"error"}

@@ -81,10 +81,22 @@ def _processes_using(folder: Path) -> list[str]:
     return found
 
 
+def _signed_in(hub: str) -> dict[str, str]:
+    """The demo ministry account's session header (the intake status is not public)."""
+    answer = requests.post(
+        f"{hub}/api/v1/ministry/auth/login",
+        json={"username": "ministry", "password": "demo-hub"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text  # the demo's ministry account
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
 def _wait_hub_holds(hub: str, data: Path, timeout: float = 90.0) -> dict[str, int]:
     deadline = time.monotonic() + timeout
+    headers = _signed_in(hub)
     while True:
-        status = requests.get(f"{hub}/api/v1/status/centers", timeout=10).json()
+        status = requests.get(f"{hub}/api/v1/status/centers", headers=headers, timeout=10).json()
         heads = {c["id"]: c["head_seq"] for c in status["centers"]}
         local = {c: center_seqs(data / "centers" / c / "nafitha.db")[-1] for c in heads}
         if heads == local:
@@ -112,12 +124,14 @@ def test_the_national_demo_comes_up_ships_everything_and_restarts(data: Path) ->
         ticket = Client(urls["tripoli"], token="demo-kiosk-1").issue_ticket("passport-new")
         heads = _wait_hub_holds(hub, data)
         assert heads["tripoli"] > 30  # accounts, sample files (and a past day, unless a Sunday)
-        ministry = requests.post(
-            f"{hub}/api/v1/ministry/auth/login",
-            json={"username": "ministry", "password": "demo-hub"},
-            timeout=10,
-        )
-        assert ministry.status_code == 200, ministry.text  # the demo's ministry account
+        anonymous = requests.get(f"{hub}/api/v1/status/centers", timeout=10)
+        assert anonymous.status_code == 401  # the intake status is the ministry's, not public
+        escalated = requests.get(
+            f"{hub}/api/v1/ministry/complaints", headers=_signed_in(hub), timeout=10
+        ).json()  # each center's demo complaint, left unanswered, reached the ministry
+        assert sorted(c["center"] for c in escalated["complaints"] if c["open"]) == [
+            "beirut", "saida", "tripoli"
+        ]  # fmt: skip
         verify = subprocess.run(
             [sys.executable, "-m", "nafitha.cli", "hub", "verify", "--config",
              str(data / "hub.toml")],
