@@ -30,6 +30,20 @@ class NatsSettings(Settings):
     leaf_port: int = Field(default=7422, ge=1, le=65535)
     monitor_port: int = Field(default=8222, ge=1, le=65535)
     writer_password: str = Field(min_length=8, max_length=200)
+    # TLS on the leaf port (docs/national.md, "TLS on the leaf link"): the hub's certificate
+    # (then its CA's) and key, e.g. made by ``nafitha tls init --name hub.example``; every
+    # leaf must then speak TLS and trust that CA (``[national] hub_ca`` at the center).
+    leaf_certificate: Path | None = None
+    leaf_key: Path | None = None
+
+    @model_validator(mode="after")
+    def _leaf_tls_whole(self) -> NatsSettings:
+        if (self.leaf_certificate is None) != (self.leaf_key is None):
+            raise ValueError("leaf_certificate and leaf_key go together (both or neither)")
+        for path in (self.leaf_certificate, self.leaf_key):
+            if path is not None and not path.is_file():
+                raise ValueError(f"{path}: no such file (nafitha tls init makes them)")
+        return self
 
 
 class PostgresSettings(Settings):

@@ -315,6 +315,9 @@ class NationalSettings(Settings):
     leaf_url: str = "nats://127.0.0.1:4222"
     relay_password: str = Field(min_length=8, max_length=200)
     hub_url: str | None = None  # e.g. "nats-leaf://hub.example:7422"
+    # The CA that signed the hub's leaf-port certificate (docs/national.md, "TLS on the leaf
+    # link"): with it the leaf speaks TLS to the hub and refuses any other certificate.
+    hub_ca: Path | None = None
     leaf_password: str | None = Field(default=None, min_length=8, max_length=200)
     leaf_client_port: int = Field(default=4222, ge=1, le=65535)
     leaf_monitor_port: int = Field(default=8222, ge=1, le=65535)

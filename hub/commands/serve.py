@@ -17,6 +17,7 @@ from typing import Any
 from hub.config import HubSettings
 
 log = logging.getLogger("nafitha.hub")
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def nats_conf(settings: HubSettings) -> str:
@@ -30,6 +31,11 @@ def nats_conf(settings: HubSettings) -> str:
         monitor_port=settings.nats.monitor_port,
         writer_password=settings.nats.writer_password,
         centers={c.id: c.leaf_password for c in settings.centers},
+        leaf_tls=(
+            (settings.nats.leaf_certificate.resolve(), settings.nats.leaf_key.resolve())
+            if settings.nats.leaf_certificate and settings.nats.leaf_key
+            else None
+        ),
     )
 
 
@@ -94,6 +100,14 @@ def serve(settings: HubSettings) -> int:
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    if settings.nats.leaf_certificate is None and settings.nats.host not in LOOPBACK:
+        log.warning(
+            "the leaf port %s:%d has no TLS: the centers' events and their leaves' passwords"
+            " cross the network in clear; set [nats] leaf_certificate and leaf_key"
+            " (docs/national.md, 'TLS on the leaf link')",
+            settings.nats.host,
+            settings.nats.leaf_port,
+        )
     _wait_for_postgres(settings, settings.postgres.start_wait_s)
     settings.hub.data.mkdir(parents=True, exist_ok=True)
     nats = NatsProcess(nats_conf(settings), settings.hub.data, "hub-nats")

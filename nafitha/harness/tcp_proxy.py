@@ -5,6 +5,9 @@
         link.cut()                             # open connections reset, new ones refused
         link.restore()                         # connections accepted again
 
+``link.seen`` holds every byte that crossed the link in either direction (what someone on the WAN
+could read: a test checks that a TLS link shows no password or event).
+
 While cut, the listening socket stays bound (so the port is not taken by anything else) but every
 connection is closed as soon as it is accepted, the way a dead WAN looks to a client that retries.
 """
@@ -33,6 +36,7 @@ class TcpProxy:
         self._open: list[socket.socket] = []
         self._threads: list[threading.Thread] = []
         self.connections = 0  # accepted while up, in all
+        self.seen = bytearray()  # every byte that crossed, both ways (bounded: 16 MiB)
 
     @property
     def is_up(self) -> bool:
@@ -90,15 +94,20 @@ class TcpProxy:
                 self._open += [client, upstream]
             self.connections += 1
             for a, b in ((client, upstream), (upstream, client)):
-                pump = threading.Thread(target=_pump, args=(a, b), daemon=True)
+                pump = threading.Thread(target=_pump, args=(a, b, self.seen), daemon=True)
                 pump.start()
             self._threads = [t for t in self._threads if t.is_alive()]
 
 
-def _pump(source: socket.socket, sink: socket.socket) -> None:
+SEEN_MAX = 16 * 1024 * 1024
+
+
+def _pump(source: socket.socket, sink: socket.socket, seen: bytearray) -> None:
     try:
         while chunk := source.recv(65536):
             sink.sendall(chunk)
+            if len(seen) < SEEN_MAX:
+                seen.extend(chunk)  # bytearray.extend holds the GIL: whole chunks, no tearing
     except OSError:
         pass
     finally:

@@ -176,6 +176,7 @@ class NationalNetwork:
             "nats_monitor": free_port(),
             "hub_http": self.hub_port or free_port(),
         }
+        self._hub_tls()
         for index, (center_id, name_ar, name_en) in enumerate(self.centers_wanted):
             check_center(center_id)
             port = self.center_ports[index] if self.center_ports else free_port()
@@ -187,6 +188,25 @@ class NationalNetwork:
             "\n".join(f"{k} = {_toml_text(v)}" for k, v in sorted(saved.items())) + "\n"
         )
         (self.folder / "secrets.toml").chmod(0o600)
+
+    @property
+    def hub_tls(self) -> Path:
+        """The hub's leaf-port CA and certificate (``nafitha tls init``'s four files)."""
+        return self.folder / "hub-tls"
+
+    def _hub_tls(self) -> None:
+        """TLS on every leaf link, as in production: a CA made once, the hub's certificate for
+        127.0.0.1 (where every leaf of this machine dials it, or a test's link in between)."""
+        import datetime as dt
+
+        from server.tls import TlsFiles, issue_server, make_ca
+
+        files = TlsFiles(self.hub_tls)
+        if files.cert.exists():
+            return
+        now = dt.datetime.now(dt.UTC)
+        make_ca(files, "Nafitha demo hub", now)
+        issue_server(files, ["127.0.0.1"], ["localhost"], now)
 
     def _saved_secrets(self) -> dict[str, str]:
         path = self.folder / "secrets.toml"
@@ -228,6 +248,7 @@ class NationalNetwork:
             f"leaf_client_port = {leaf_client}",
             f"leaf_monitor_port = {leaf_monitor}",
             f"leaf_store = {_toml_text(str(folder / 'leaf'))}",
+            f"hub_ca = {_toml_text(str(self.hub_tls / 'ca.crt'))}",
         ]
         if self.portal_links:
             lines.append(f"portal_url = {_toml_text(self.hub_url)}")
@@ -327,6 +348,8 @@ class NationalNetwork:
             f"leaf_port = {self.ports['nats_leaf']}",
             f"monitor_port = {self.ports['nats_monitor']}",
             f"writer_password = {_toml_text(self._secret(saved, 'hub_writer'))}",
+            f"leaf_certificate = {_toml_text(str(self.hub_tls / 'server.crt'))}",
+            f"leaf_key = {_toml_text(str(self.hub_tls / 'server.key'))}",
             "",
             "[postgres]",
             f"dsn = {_toml_text(self.pg.dsn(HUB_DATABASE))}",

@@ -93,8 +93,13 @@ def hub_conf(
     monitor_port: int,
     writer_password: str,
     centers: Mapping[str, str],
+    leaf_tls: tuple[Path | str, Path | str] | None = None,
 ) -> str:
     """The hub's nats-server config; ``centers`` maps each center id to its leaf's password.
+
+    With ``leaf_tls`` (certificate, key) the leaf port speaks only TLS: a leaf that does not, or
+    does not trust the hub's certificate, is refused at the handshake (the WAN carries the
+    centers' events, personal parts included, and the leaves' passwords).
 
     Each center's leaf is bound to an account of its own (:func:`center_account`), which exports
     only its JetStream API and acks as services; the writer's account (``HUB``) imports them. A
@@ -155,7 +160,14 @@ def hub_conf(
             # no_advertise: a leaf dials only the address it was given (the hub's public
             # address); without it the hub gossips its own listen address, which a leaf behind
             # NAT or a relay cannot reach, and the leaf would try it on every reconnect
-            f"leafnodes {{ listen: {json.dumps(f'{host}:{leaf_port}')}, no_advertise: true }}",
+            f"leafnodes {{ listen: {json.dumps(f'{host}:{leaf_port}')}, no_advertise: true"
+            + (
+                f", tls {{ cert_file: {json.dumps(str(leaf_tls[0]))},"
+                f" key_file: {json.dumps(str(leaf_tls[1]))}, timeout: 5 }}"
+                if leaf_tls
+                else ""
+            )
+            + " }",
             "",
         ]
     )
@@ -188,12 +200,15 @@ def leaf_conf(
     hub_url: str,
     leaf_password: str,
     relay_password: str,
+    hub_ca: Path | str | None = None,
 ) -> str:
     """The config of ``center``'s leaf: clients on 127.0.0.1 only, the link to ``hub_url``.
 
     ``host`` is where the monitor port listens (the client port is always on 127.0.0.1: only
-    the relay on the same machine publishes). ``hub_url`` is ``nats-leaf://host:port``; the
-    leaf authenticates there as user ``<center>`` with ``leaf_password``.
+    the relay on the same machine publishes). ``hub_url`` is ``nats-leaf://host:port`` (or
+    ``tls://``); the leaf authenticates there as user ``<center>`` with ``leaf_password``. With
+    ``hub_ca`` the link is TLS and the hub's certificate must be signed by that CA and name the
+    host dialled; a ``tls://`` URL without it trusts the system's CAs.
     """
     dom = domain(center)
     publish, sub = relay_permissions(center)
@@ -224,7 +239,9 @@ def leaf_conf(
             f" subscribe: {{ allow: {_list([portal_subject(center)])} }} }} }}",
             "  ]",
             "}",
-            f"leafnodes {{ remotes: [ {{ url: {json.dumps(remote)} }} ] }}",
+            f"leafnodes {{ remotes: [ {{ url: {json.dumps(remote)}"
+            + (f", tls {{ ca_file: {json.dumps(str(hub_ca))} }}" if hub_ca else "")
+            + " } ] }",
             "",
         ]
     )

@@ -11,7 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import urllib.parse
 from pathlib import Path
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +44,7 @@ def leaf_files(settings) -> tuple[Path, str]:  # (ServerSettings) -> (folder, co
         hub_url=national.hub_url,
         leaf_password=national.leaf_password,
         relay_password=national.relay_password,
+        hub_ca=national.hub_ca.resolve() if national.hub_ca else None,
     )
     return folder, conf
 
@@ -62,6 +66,15 @@ def run(args: argparse.Namespace) -> int:
     if args.print:
         print(conf)
         return 0
+    national = settings.national
+    hub = urllib.parse.urlsplit(national.hub_url or "")
+    if national.hub_ca is None and hub.scheme != "tls" and hub.hostname not in LOOPBACK:
+        print(
+            f"nafitha leaf: the link to {hub.hostname} has no TLS: this center's events and"
+            " its leaf password cross the network in clear; set [national] hub_ca (docs/"
+            "national.md, 'TLS on the leaf link')",
+            file=sys.stderr,
+        )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "leaf.conf"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds passwords

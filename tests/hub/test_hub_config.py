@@ -62,6 +62,25 @@ def test_a_bad_file_names_the_key(tmp_path: Path, change: str, key: str) -> None
     assert refused.value.key == key or (key == "centers" and "duplicate" in refused.value.reason)
 
 
+def test_leaf_tls_takes_both_files_and_they_must_exist(tmp_path: Path) -> None:
+    cert, key = tmp_path / "server.crt", tmp_path / "server.key"
+    cert.write_text("x")
+    key.write_text("x")
+    both = GOOD.replace(
+        "client_port = 4300", f'client_port = 4300\nleaf_certificate = "{cert}"\nleaf_key = "{key}"'
+    )
+    settings = load_hub_settings(write(tmp_path, both))
+    assert (settings.nats.leaf_certificate, settings.nats.leaf_key) == (cert, key)
+    for text, says in (
+        (GOOD.replace("client_port = 4300", f'client_port = 4300\nleaf_key = "{key}"'),
+         "both or neither"),
+        (both.replace(str(cert), str(tmp_path / "gone.crt")), "no such file"),
+    ):  # fmt: skip
+        with pytest.raises(ConfigError) as refused:
+            load_hub_settings(write(tmp_path, text))
+        assert refused.value.key == "nats" and says in refused.value.reason
+
+
 def test_every_setting_is_in_the_documented_example() -> None:
     doc = (ROOT / "docs" / "hub.md").read_text(encoding="utf-8")
     example = doc.split("```toml", 1)[1].split("```", 1)[0]

@@ -72,6 +72,7 @@ class NatsHub:
     writer_password: str
     centers: dict[str, str] = field(default_factory=dict)  # center id -> leaf password
     host: str = "127.0.0.1"
+    leaf_tls: tuple[Path, Path] | None = None  # (certificate, key): the leaf port speaks TLS
     process: NatsProcess | None = None
 
     @property
@@ -95,6 +96,7 @@ class NatsHub:
             monitor_port=self.monitor_port,
             writer_password=self.writer_password,
             centers=self.centers,
+            leaf_tls=self.leaf_tls,
         )
 
     def start(self) -> NatsHub:
@@ -138,6 +140,7 @@ class NatsLeaf:
     hub_url: str
     leaf_password: str
     relay_password: str
+    hub_ca: Path | None = None  # the CA the leaf trusts for the hub's TLS leaf port
     process: NatsProcess | None = None
 
     @property
@@ -158,6 +161,7 @@ class NatsLeaf:
             hub_url=self.hub_url,
             leaf_password=self.leaf_password,
             relay_password=self.relay_password,
+            hub_ca=self.hub_ca,
         )
 
     def start(self) -> NatsLeaf:
