@@ -58,6 +58,10 @@ class HttpSettings(Settings):
     port: int = Field(default=8100, ge=1, le=65535)
     # HTTP worker processes sharing the port (the public portal); 1: the hub's own process only.
     workers: int = Field(default=1, ge=1, le=64)
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses, "*" for any):
+    # the portal's per-address limits then count each citizen, not the proxy. Default: a proxy
+    # on this machine; "" believes none (the hub faces citizens itself).
+    forwarded_allow_ips: str = Field(default="127.0.0.1", max_length=1000)
 
 
 class PortalSettings(Settings):

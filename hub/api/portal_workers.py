@@ -38,9 +38,14 @@ def _serve(settings: Any, sock: socket.socket, index: int) -> None:
     os.environ[WORKER_ENV] = str(index)
     import uvicorn
 
-    from hub.commands.serve import http_app
+    from hub.commands.serve import http_app, proxy_options
 
-    config = uvicorn.Config(http_app(settings), log_level=settings.hub.log_level, lifespan="off")
+    config = uvicorn.Config(
+        http_app(settings),
+        log_level=settings.hub.log_level,
+        lifespan="off",
+        **proxy_options(settings),
+    )
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -130,6 +130,13 @@ def http_app(settings: HubSettings) -> Any:
     return create_app(settings.postgres.dsn, settings.ministry, settings.portal, link)
 
 
+def proxy_options(settings: HubSettings) -> dict[str, Any]:
+    """uvicorn's proxy options from ``[http] forwarded_allow_ips``: only those proxies' word on
+    the client's address is believed (the key of the portal's rate limits)."""
+    trusted = settings.http.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or ""}
+
+
 async def _run(settings: HubSettings) -> None:
     import uvicorn
 
@@ -144,6 +151,7 @@ async def _run(settings: HubSettings) -> None:
         port=settings.http.port,
         log_level=settings.hub.log_level,
         lifespan="off",
+        **proxy_options(settings),
     )
     server = uvicorn.Server(config)
 

@@ -81,6 +81,15 @@ def test_leaf_tls_takes_both_files_and_they_must_exist(tmp_path: Path) -> None:
         assert refused.value.key == "nats" and says in refused.value.reason
 
 
+def test_only_the_named_proxies_are_believed(tmp_path: Path) -> None:
+    from hub.commands.serve import proxy_options
+
+    settings = load_hub_settings(write(tmp_path, GOOD))
+    assert proxy_options(settings) == {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1"}
+    facing = load_hub_settings(write(tmp_path, GOOD + '\n[http]\nforwarded_allow_ips = ""\n'))
+    assert proxy_options(facing) == {"proxy_headers": False, "forwarded_allow_ips": ""}
+
+
 def test_every_setting_is_in_the_documented_example() -> None:
     doc = (ROOT / "docs" / "hub.md").read_text(encoding="utf-8")
     example = doc.split("```toml", 1)[1].split("```", 1)[0]

@@ -214,6 +214,12 @@ def test_the_rate_limit_holds_across_the_hub_worker_processes(portal: Portal) ->
         workers.add(answer.headers["X-Hub-Worker"])
     assert codes == [404] * BURST + [429] * 8
     assert len(workers) >= 2, workers  # answered by more than one process, one bucket
+    # behind a proxy on the hub's machine (trusted by default), each citizen has a bucket of
+    # their own: the proxy's X-Forwarded-For is the address counted, in every worker
+    behind = {"X-Forwarded-For": "203.0.113.7"}
+    for _ in range(4):
+        answer = requests.get(f"{portal.url}/api/v1/track/7KQ2-M9XD-M", headers=behind, timeout=10)
+        assert answer.status_code == 404, answer.status_code
     portal.fresh_bucket()
 
 
