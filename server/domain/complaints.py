@@ -3,7 +3,9 @@
 Pure: no I/O, no clock (times are passed in). The row is what the citizen gave and where it
 stands; the event of each step carries :func:`snapshot` of the row: the state and SHA-256 digests
 of the texts, never a text or a phone, so the chain proves a row was not edited or deleted
-(:func:`check_rows`) without copying what a citizen wrote into an append-only log.
+(:func:`check_rows`) without copying what a citizen wrote into an append-only log. A phone is
+too few digits for a plain hash (anyone could try them all): it is kept as a digest keyed with
+the center's citizen digest key (:func:`phone_digest`), which the hub never holds.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from nafitha.chain import digest_key_id, keyed_digest
 from server.domain.errors import Refusal
+
+PhoneDigest = Callable[[str], dict[str, str]]
 
 KINDS = ("complaint", "suggestion")
 ABOUTS = ("service", "visit", "center")
@@ -118,15 +123,42 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def snapshot(row: dict[str, Any]) -> dict[str, Any]:
-    """What each event keeps of the row after its step: the state and the texts' digests."""
+def phone_digest(key: bytes) -> PhoneDigest:
+    """What the chain keeps of a complaint's phone, with ``key`` (the citizen digest key): its
+    keyed digest, laid out as every other phone's (SMS consent), and the key's id."""
+    key_name = digest_key_id(key)
+    return lambda phone: {
+        "phone_hmac": keyed_digest(key, ["", None, phone]),
+        "digest_key": key_name,
+    }
+
+
+def snapshot(row: dict[str, Any], phone: PhoneDigest | None = None) -> dict[str, Any]:
+    """What each event keeps of the row after its step: the state and the texts' digests, and
+    the phone's keyed digest when a digest key is at hand."""
     found = {name: row[name] for name in SNAPSHOT_FIELDS}
     found["spam"] = bool(found["spam"])
     found["reference"] = row["reference"]
     found["text_sha256"] = digest(row["text"])
     found["answer_sha256"] = digest(row["answer"])
     found["phone_given"] = bool(row["phone"])
+    if phone is not None and row["phone"]:
+        found.update(phone(row["phone"]))
     return found
+
+
+_KEYED = ("phone_hmac", "digest_key")
+
+
+def _comparable(
+    now: dict[str, Any], expected: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both sides without the phone's digest when it cannot be compared: an event from before
+    digests, or made with another key than the verifier's (the key was replaced)."""
+    if "phone_hmac" in expected and expected.get("digest_key") == now.get("digest_key"):
+        return now, expected
+    strip = lambda d: {k: v for k, v in d.items() if k not in _KEYED}  # noqa: E731
+    return strip(now), strip(expected)  # "a phone was given" is still checked
 
 
 @dataclass(frozen=True)
@@ -141,9 +173,11 @@ def check_rows(
     rows: Iterable[dict[str, Any]],
     steps: dict[str, list[dict[str, Any]]],
     events: Iterable[tuple[int, str, dict[str, Any]]],
+    phone: PhoneDigest | None = None,
 ) -> tuple[int, list[RowProblem]]:
     """(complaints checked, problems): each row against the last event about it, and its steps
-    against the events, one by one. ``events``: (event id, kind, data) in log order."""
+    against the events, one by one. ``events``: (event id, kind, data) in log order; ``phone``
+    (the citizen digest key's) also checks the phone against its keyed digest."""
     last: dict[str, dict[str, Any]] = {}
     ids: dict[str, list[int]] = {}
     for event_id, _kind, data in events:
@@ -161,8 +195,8 @@ def check_rows(
         if expected is None:
             problems.append(RowProblem(reference, "no event records this complaint (inserted)"))
             continue
-        now = snapshot(row)
-        changed = sorted(k for k in set(now) | set(expected) if now.get(k) != expected.get(k))
+        now, kept = _comparable(snapshot(row, phone), expected)
+        changed = sorted(k for k in set(now) | set(kept) if now.get(k) != kept.get(k))
         if changed:
             problems.append(
                 RowProblem(reference, "row differs from its last event: " + ", ".join(changed))

@@ -91,13 +91,13 @@ def verify(
     _check_external(db, public_key, external, signed, report)
     _check_tickets(db, report)
     _check_files(db, digest_key, report)
-    _check_complaints(db, report)
+    _check_complaints(db, digest_key, report)
     return report
 
 
-def _check_complaints(db: sqlite_utils.Database, report: Report) -> None:
+def _check_complaints(db: sqlite_utils.Database, digest_key: bytes | None, report: Report) -> None:
     """Each complaint row and its steps against its events (docs/complaints.md)."""
-    _checked, problems = check_complaints(db)
+    _checked, problems = check_complaints(db, digest_key)
     if problems:
         placed = last_events(db)
         for problem in problems:

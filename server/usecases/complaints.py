@@ -110,7 +110,13 @@ def _new_reference(db: sqlite_utils.Database) -> str:
             return code
 
 
+def phone_digest_of(ctx: Context) -> rules.PhoneDigest | None:
+    """The keyed digest a complaint's phone is recorded with (None without audit keys)."""
+    return rules.phone_digest(ctx.audit.digest) if ctx.audit is not None else None
+
+
 def record_step(
+    ctx: Context,
     tx: sqlite_utils.Database,
     row: dict[str, Any],
     event_kind: str,
@@ -127,7 +133,11 @@ def record_step(
         actor=actor.name,
         counter=actor.counter,
         device=actor.device,
-        data={"step": step, **(extra or {}), "complaint": rules.snapshot(row)},
+        data={
+            "step": step,
+            **(extra or {}),
+            "complaint": rules.snapshot(row, phone_digest_of(ctx)),
+        },
     )
     store.add_step(
         tx, row["reference"], row["steps"], now, step, row["status"], actor.name, event.id
@@ -223,9 +233,8 @@ def file_complaint(
         store.insert_complaint(tx, row)
         if number and ctx.settings.sms is not None:  # the phone was given for the answer
             record_consent(ctx, tx, actor, check_phone(ctx, number), lang, now)
-        record_step(
-            tx, store.complaint(tx, row["reference"]) or row, "complaint_filed", "filed", actor, now
-        )
+        filed = store.complaint(tx, row["reference"]) or row
+        record_step(ctx, tx, filed, "complaint_filed", "filed", actor, now)
     reference = row["reference"]
     return {
         "reference": printed(reference),

@@ -82,7 +82,7 @@ def _change(
         store.update_complaint(tx, code, **changes)
         after = store.complaint(tx, code)
         assert after is not None
-        record_step(tx, after, event_kind, step, actor, now, extra)
+        record_step(ctx, tx, after, event_kind, step, actor, now, extra)
         if after["status"] not in rules.OPEN or after["spam"]:
             _resolve_alert(tx, after, actor, now)
     ctx.on_event()

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain.complaints import RowProblem, check_rows
+from server.domain.complaints import RowProblem, check_rows, phone_digest
 from server.store import complaints as store
 from server.store.events import events_of_kinds
 
@@ -42,6 +42,10 @@ def last_events(db: sqlite_utils.Database) -> dict[str, int]:
     return found
 
 
-def check_complaints(db: sqlite_utils.Database) -> tuple[int, list[RowProblem]]:
-    """(complaints checked, problems): every row and its steps against its events."""
-    return check_rows(store.all_rows(db), store.all_steps(db), _events(db))
+def check_complaints(
+    db: sqlite_utils.Database, digest_key: bytes | None = None
+) -> tuple[int, list[RowProblem]]:
+    """(complaints checked, problems): every row and its steps against its events; with the
+    citizen digest key, each phone against its keyed digest too."""
+    phone = phone_digest(digest_key) if digest_key is not None else None
+    return check_rows(store.all_rows(db), store.all_steps(db), _events(db), phone)

@@ -56,7 +56,8 @@ def _climb(ctx: Context, reference: str, level: str, now: float) -> bool:
         after = store.complaint(tx, reference)
         assert after is not None
         extra["overdue_s"] = round(now - row["deadline_at"])
-        record_step(tx, after, "complaint_escalated", f"escalated_{level}", SYSTEM, now, extra)
+        step = f"escalated_{level}"
+        record_step(ctx, tx, after, "complaint_escalated", step, SYSTEM, now, extra)
     return True
 
 

@@ -53,6 +53,10 @@ def test_the_chain_keeps_digests_never_the_text_or_phone(app_env: AppEnv) -> Non
     assert state["text_sha256"] == hashlib.sha256(text.encode()).hexdigest()
     assert state["reference"] == str(filed["reference"]).replace("-", "")
     assert state["phone_given"] is True and state["status"] == "received"
+    # the phone as a digest keyed with the center's citizen digest key: not guessable from the
+    # few digits of a number, and never the number
+    assert len(state["phone_hmac"]) == 64 and state["digest_key"]
+    assert state["phone_hmac"] != hashlib.sha256(b"+96171123456").hexdigest()
     view = app_env.http.get(f"/api/v1/complaints/{filed['reference']}").json()
     assert "phone" not in view and PHONE not in json.dumps(view)
     assert view["text"] == text and view["status"] == "received"

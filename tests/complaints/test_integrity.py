@@ -72,6 +72,24 @@ def test_an_edited_text_answer_or_status_is_flagged(app_env: AppEnv) -> None:
     assert result.returncode == 1 and f"complaint {second}" in result.stdout
 
 
+def test_an_edited_phone_is_flagged_with_the_digest_key(app_env: AppEnv) -> None:
+    """The answer would go to someone else's number: the keyed digest in the chain shows it."""
+    body = {"kind": "complaint", "about": "center", "text": "Call me back", "anonymous": False,
+            "phone": "71 123 456"}  # fmt: skip
+    filed = app_env.http.post("/api/v1/complaints", json=body)
+    assert filed.status_code == 201, filed.text
+    reference = filed.json()["reference"].replace("-", "")
+    assert problems(app_env.db_path) == []
+    result = run_nafitha("audit", "verify", "--db", str(app_env.db_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    tamper(app_env.db_path, "UPDATE complaints SET phone = '+96171999999' WHERE reference = ?",
+           (reference,))  # fmt: skip
+    assert problems(app_env.db_path) == []  # without the key only "a phone was given" is known
+    result = run_nafitha("audit", "verify", "--db", str(app_env.db_path))
+    assert result.returncode == 1, result.stdout
+    assert f"complaint {reference}: row differs from its last event: phone_hmac" in result.stdout
+
+
 def test_a_row_slipped_in_or_a_step_removed_is_flagged(app_env: AppEnv) -> None:
     first, _second = filed_and_answered(app_env)
     tamper(
