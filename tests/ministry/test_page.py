@@ -5,11 +5,15 @@ violation, nothing loaded from outside the hub, no personal data, and screenshot
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
+import requests
+from playwright.sync_api import expect
 
 from hub.store.database import connect
+from hub.usecases.auth import add_person
 from tests.hub.center_flows import CITIZEN
 from tests.ministry.conftest import PASSWORD
 from tests.ministry.support import running_hub
@@ -82,10 +86,61 @@ def test_the_dashboard_in_chromium(
     page.screenshot(path=str(artifacts / f"ministry-dashboard-{lang}.png"), full_page=True)
     check_accessibility(recorded)
     assert recorded.outside(hub_url) == []
+    assert page.locator("#people-section").is_hidden()  # a ministry reader manages nobody
     # The language switch redraws without a reload.
     page.click("[data-switch-lang]")
     other = "en" if lang == "ar" else "ar"
     assert page.evaluate("document.documentElement.lang") == other
+
+
+def test_a_hub_admin_manages_the_hubs_people_on_the_page(
+    hub_url: str, hub_dsn: str, open_page, artifacts: Path
+) -> None:
+    """Add a person, change their role, set a new password (they can sign in with it), disable
+    them (they cannot), and the last admin refused, with the refusal said in Arabic."""
+    with connect(hub_dsn) as conn:
+        add_person(conn, "root", "hub_admin", PASSWORD, time.time())
+    recorded = open_page(1400, 1000, locale="ar-LB")
+    page = recorded.page
+    page.goto(f"{hub_url}/ministry?lang=ar")
+    page.fill("#login-form input[name=username]", "root")
+    page.fill("#login-form input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("body[data-loaded=yes]")
+    section = page.locator("#people-section")
+    expect(section).to_be_visible()
+    expect(page.locator("#people tr[data-person=root]")).to_be_visible()
+
+    page.fill("#person-form input[name=username]", "nour")
+    page.select_option("#person-form select[name=role]", "auditor")
+    page.fill("#person-form input[name=password]", "nour's first secret")
+    page.click("#person-form button[type=submit]")
+    expect(page.locator("#people-done")).to_contain_text("أُضيف nour")
+    expect(page.locator("[data-role-of=nour]")).to_have_value("auditor")
+    page.select_option("[data-role-of=nour]", "ministry")
+    expect(page.locator("#people-done")).to_contain_text("حُفظ دور nour")
+    page.select_option("#password-person", "nour")
+    page.fill("#password-form input[name=password]", "nour's second secret")
+    page.click("#password-form button[type=submit]")
+    expect(page.locator("#people-done")).to_contain_text("حُفظت كلمة المرور الجديدة لـnour")
+    with connect(hub_dsn) as conn:
+        listed = {r[0]: (r[1], r[2]) for r in conn.execute(
+            "SELECT username, role, active FROM hub_people").fetchall()}  # fmt: skip
+    assert listed["nour"] == ("ministry", True)
+    nour = {"username": "nour", "password": "nour's second secret"}
+    signed = requests.post(f"{hub_url}/api/v1/ministry/auth/login", json=nour, timeout=10)
+    assert signed.status_code == 200 and signed.json()["role"] == "ministry"
+
+    page.click("[data-toggle-of=nour]")
+    expect(page.locator("#people tr[data-person=nour] .pill")).to_have_text("معطّل")
+    refused = requests.post(f"{hub_url}/api/v1/ministry/auth/login", json=nour, timeout=10)
+    assert refused.status_code == 401
+    page.select_option("[data-role-of=root]", "auditor")  # the only admin: refused, kept
+    expect(page.locator("#people-error")).to_contain_text("آخر مدير")
+    expect(page.locator("[data-role-of=root]")).to_have_value("hub_admin")
+    page.screenshot(path=str(artifacts / "ministry-people-ar.png"), full_page=True)
+    check_accessibility(recorded)
+    assert recorded.outside(hub_url) == []
 
 
 def test_the_page_runs_under_its_content_security_policy(hub_url: str, open_page) -> None:

@@ -280,10 +280,62 @@ const NFM = (() => {
       el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", { colspan: 8 }, t("ministry.complaints_none")))));
   }
 
+  // ------------------------------------------------------------------ the hub's people (hub_admin)
+  const ROLES = ["ministry", "auditor", "hub_admin"];
+  function peopleSaid(key, params) {
+    document.getElementById("people-error").textContent = "";
+    document.getElementById("people-done").textContent = key ? t(key, params) : "";
+  }
+  function peopleFailed(err) {
+    document.getElementById("people-done").textContent = "";
+    document.getElementById("people-error").textContent = err.message_ ? pick(err.message_) : t("ministry.load_failed");
+  }
+  async function changePerson(username, change, doneKey) {
+    try {
+      await api(`/api/v1/ministry/people/${encodeURIComponent(username)}`, { method: "PATCH", body: change });
+      await loadPeople();
+      peopleSaid(doneKey, { username });
+    } catch (err) {
+      if (err.status === 401) return showLogin(null);
+      await loadPeople();
+      peopleFailed(err);
+    }
+  }
+  function drawPeople() {
+    const people = state.people || [];
+    const head = el("tr", {}, ["login_username", "people_role", "people_state", "people_actions"].map((k) => el("th", { scope: "col" }, t(`ministry.${k}`))));
+    const rows = people.map((p) => el("tr", { "data-person": p.username },
+      el("td", {}, el("bdi", {}, p.username)),
+      el("td", {}, el("select", { "aria-label": t("ministry.people_role_of", { username: p.username }), "data-role-of": p.username,
+        onchange: (event) => changePerson(p.username, { role: event.target.value }, "ministry.people_saved") },
+        ROLES.map((r) => el("option", { value: r, selected: r === p.role }, t(`ministry.role_${r}`))))),
+      el("td", {}, p.active ? el("span", { class: "pill good" }, t("ministry.people_active")) : el("span", { class: "pill bad" }, t("ministry.people_disabled"))),
+      el("td", {}, el("button", { type: "button", class: "quiet", "data-toggle-of": p.username,
+        onclick: () => changePerson(p.username, { active: !p.active }, p.active ? "ministry.people_disabled_done" : "ministry.people_enabled_done") },
+        t(p.active ? "ministry.people_disable" : "ministry.people_enable")))));
+    document.getElementById("people").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
+    const chosen = document.getElementById("password-person").value;
+    document.getElementById("password-person").replaceChildren(...people.map((p) => el("option", { value: p.username, selected: p.username === chosen }, p.username)));
+    document.querySelectorAll("[data-roles]").forEach((select) => {
+      const value = select.value || "ministry";
+      select.replaceChildren(...ROLES.map((r) => el("option", { value: r, selected: r === value }, t(`ministry.role_${r}`))));
+    });
+  }
+  async function loadPeople() {
+    try {
+      state.people = (await api("/api/v1/ministry/people")).people;
+      drawPeople();
+    } catch (err) {
+      if (err.status === 401) return showLogin(null);
+      peopleFailed(err);
+    }
+  }
+
   function redrawAll() {
     applyTexts();
     if (state.live) drawLive();
     if (state.complaints) drawComplaints();
+    if (state.people) drawPeople();
     if (state.period) drawPeriod();
     if (state.integrity) drawIntegrity();
   }
@@ -355,6 +407,10 @@ const NFM = (() => {
     document.getElementById("content").classList.remove("hidden");
     document.getElementById("logout").classList.remove("hidden");
     document.getElementById("who").replaceChildren(el("bdi", {}, me.username), ` (${t(`ministry.role_${me.role}`)})`);
+    const admin = me.role === "hub_admin"; // the people's section: the only one who may change them
+    document.getElementById("people-section").classList.toggle("hidden", !admin);
+    state.people = null;
+    if (admin) loadPeople();
     load();
     clearInterval(liveTimer);
     liveTimer = setInterval(refreshLive, 30000);
@@ -390,6 +446,27 @@ const NFM = (() => {
       showLogin(null);
     });
     document.getElementById("period-form").addEventListener("submit", (event) => { event.preventDefault(); load(); });
+    document.getElementById("person-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = new FormData(event.target);
+      const body = { username: String(data.get("username") || "").trim(), role: data.get("role"), password: data.get("password") };
+      try {
+        await api("/api/v1/ministry/people", { method: "POST", body });
+        event.target.reset();
+        await loadPeople();
+        peopleSaid("ministry.people_created", { username: body.username });
+      } catch (err) {
+        if (err.status === 401) return showLogin(null);
+        peopleFailed(err);
+      }
+    });
+    document.getElementById("password-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = new FormData(event.target);
+      const username = String(data.get("username") || "");
+      event.target.querySelector("input[name=password]").value = "";
+      await changePerson(username, { password: data.get("password") }, "ministry.people_password_done");
+    });
     document.querySelectorAll("[data-days]").forEach((button) => button.addEventListener("click", () => { setRange(Number(button.dataset.days)); load(); }));
     document.getElementById("export").addEventListener("click", exportCsv);
     document.getElementById("service-filter").addEventListener("change", (event) => { state.service = event.target.value; drawServices(); });
