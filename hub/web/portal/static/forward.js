@@ -342,7 +342,11 @@
   async function startPlace() {
     const token = root.dataset.token;
     const answer = await call("GET", `/places/${encodeURIComponent(token)}`);
-    if (!answer.ok) return showError(answer.body);
+    if (!answer.ok) {
+      showError(answer.body);
+      if (!$("place").hidden) setTimeout(startPlace, 30000); // shown already: try again later
+      return;
+    }
     clearError();
     const p = answer.body;
     const zone = p.timezone;
