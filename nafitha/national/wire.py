@@ -68,6 +68,7 @@ KNOWN_KINDS = frozenset(
         "chain_signed",
         "ticket_reprinted",
         "silent_alarm",
+        "numbering_skipped",  # after a restore, a day's numbering moved on (no number twice)
         "cutoff_overridden",  # the manager keeps a service issuing past its cut-off for a day
         "ticket_refused_limit",  # a ticket refused beyond the tickets-per-person limit
         "sms_consent_given",  # a citizen agreed to text messages (a digest of the number)

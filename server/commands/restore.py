@@ -5,8 +5,11 @@ audit's key folder comes from where it was kept apart (``--keys``: it is never i
 docs/audit.md); the signed heads kept outside the database are rebuilt: those of ``--heads`` (a
 copy kept elsewhere) that the restored log holds, else the log's own signed heads. A head of
 ``--heads`` past the restored end marks what the replica had not received: it is set aside in
-``chain-heads.lost.jsonl`` and reported, never silently dropped. Afterwards ``nafitha audit
-verify`` passes, numbering goes on from the last ticket restored, and the server starts.
+``chain-heads.lost.jsonl`` and reported, never silently dropped. Today's numbering is then
+moved on by ``--skip`` numbers per ticket letter (50; a ``numbering_skipped`` event each), since
+tickets printed just before the loss may not be in the replica and their numbers must not be
+given again (server/usecases/restore_numbering.py). Afterwards ``nafitha audit verify`` passes
+and the server starts.
 """
 
 from __future__ import annotations
@@ -46,6 +49,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " public key)",
     )
     parser.add_argument("--heads", type=Path, help="a copy of the signed heads file kept elsewhere")
+    parser.add_argument(
+        "--skip",
+        type=int,
+        default=50,
+        metavar="N",
+        help="move today's numbering of each ticket letter on by N (tickets printed just before"
+        " the loss may be missing from the replica; 0: do not)",
+    )
     parser.add_argument(
         "--config", type=Path, help="server settings TOML: the replica's URL and credentials"
     )
@@ -104,6 +115,21 @@ def _heads(db: Path, target: Path, keys: Any, heads: Path | None) -> tuple[int, 
             lost_file = target.with_name("chain-heads.lost.jsonl")
             lost_file.write_text("\n".join(lost) + "\n", encoding="utf-8")
         return len(kept), len(lost)
+    finally:
+        database.close()
+
+
+def _skip_numbers(db: Path, settings: Any, keys: Any, skip: int) -> list[dict[str, Any]]:
+    """Today's numbering moved on by ``skip`` per letter, as events in the restored chain."""
+    from server.store.database import Database
+    from server.usecases.context import Context
+    from server.usecases.restore_numbering import skip_after_restore
+
+    if skip <= 0:
+        return []
+    database = Database(db, timeout=settings.busy_timeout_s, checkpoints=True)
+    try:
+        return skip_after_restore(Context(db=database, settings=settings, audit=keys), skip)
     finally:
         database.close()
 
@@ -184,7 +210,16 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"nafitha restore: {exc}", file=sys.stderr)
         return 1
+    try:
+        moved = _skip_numbers(db, target, keys, args.skip)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"nafitha restore: {exc}", file=sys.stderr)
+        return 1
     print(t("replica.restore_done", lang, url=litestream.redact(source), db=db, **_summary(db)))
+    if moved:
+        letters = ", ".join(f"{m['prefix']} {m['from']}→{m['to']}" for m in moved)
+        print(t("replica.restore_skipped", lang, skip=args.skip, day=moved[0]["day"],
+                letters=letters))  # fmt: skip
     print(t("replica.restore_heads", lang, kept=kept))
     if lost:
         print(

@@ -6,6 +6,11 @@ from __future__ import annotations
 import sqlite_utils
 
 
+def service_prefixes(db: sqlite_utils.Database) -> list[str]:
+    """Every ticket letter of the catalog's services, once each."""
+    return [r[0] for r in db.execute("SELECT DISTINCT prefix FROM services ORDER BY prefix")]
+
+
 def meta(db: sqlite_utils.Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else None

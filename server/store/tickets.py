@@ -123,6 +123,26 @@ def next_number(tx: sqlite_utils.Database, day: str, prefix: str) -> int:
     ).fetchone()[0]
 
 
+def latest_numbering_day(db: sqlite_utils.Database) -> str | None:
+    """The newest day any ticket was numbered on."""
+    row = db.execute("SELECT max(day) FROM ticket_sequences").fetchone()
+    return row[0] if row else None
+
+
+def skip_numbers(tx: sqlite_utils.Database, day: str, prefix: str, count: int) -> tuple[int, int]:
+    """Move ``day``'s numbering of ``prefix`` on by ``count``: (the last number before, after)."""
+    row = tx.execute(
+        "SELECT last FROM ticket_sequences WHERE day = ? AND prefix = ?", [day, prefix]
+    ).fetchone()
+    before = int(row[0]) if row else 0
+    tx.execute(
+        "INSERT INTO ticket_sequences (day, prefix, last) VALUES (?, ?, ?)"
+        " ON CONFLICT(day, prefix) DO UPDATE SET last = excluded.last",
+        [day, prefix, before + count],
+    )
+    return before, before + count
+
+
 def insert_waiting(tx: sqlite_utils.Database, **columns: Any) -> int:
     """A new waiting ticket with these columns (day, prefix, seq, number, service, priority,
     public_token, issued_at, device, file, idempotency_key, quoted_wait_s); its id."""
