@@ -34,6 +34,8 @@ def leaf_files(settings) -> tuple[Path, str]:  # (ServerSettings) -> (folder, co
     missing = [k for k in ("hub_url", "leaf_password") if getattr(national, k) is None]
     if missing:
         raise ValueError(f"[national] needs {' and '.join(missing)} to run the leaf")
+    if national.hub_ca is not None and not national.hub_ca.is_file():
+        raise ValueError(f"[national] hub_ca {national.hub_ca}: no such file (the hub's ca.crt)")
     folder = Path(national.leaf_store or settings.db.resolve().parent / "leaf")
     conf = leaf_conf(
         center=national.center,

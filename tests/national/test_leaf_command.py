@@ -88,3 +88,30 @@ def test_nafitha_leaf_runs_the_leaf_from_the_server_settings_and_a_two_worker_se
 def _leafz(port: int) -> list[dict]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/leafz", timeout=5) as response:
         return json.loads(response.read()).get("leafs") or []
+
+
+def test_the_hub_ca_goes_into_the_leafs_remote_and_a_missing_one_is_named(tmp_path: Path) -> None:
+    """``--print`` shows the link's TLS (the CA the leaf trusts); a CA file that is not there is
+    refused with its key and path, before any nats-server starts."""
+    ca = tmp_path / "hub-ca.crt"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    config = tmp_path / "server.toml"
+
+    def leaf(hub_ca: Path) -> subprocess.CompletedProcess[str]:
+        config.write_text(
+            '[national]\ncenter = "c9"\nrelay_password = "relay-password-c9"\n'
+            'hub_url = "nats-leaf://hub.example.gov:7422"\nleaf_password = "leaf-password-c9"\n'
+            f'hub_ca = "{hub_ca}"\n',
+            encoding="utf-8",
+        )
+        return subprocess.run(
+            [sys.executable, "-m", "nafitha.cli", "leaf", "--config", str(config), "--print"],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    shown = leaf(ca)
+    assert shown.returncode == 0, shown.stderr
+    assert f'tls {{ ca_file: "{ca}" }}' in shown.stdout
+    missing = leaf(tmp_path / "gone.crt")
+    assert missing.returncode == 2
+    assert "hub_ca" in missing.stderr and "gone.crt" in missing.stderr
