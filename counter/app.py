@@ -20,7 +20,7 @@ from kivy.uix.textinput import TextInput
 
 from counter import shortcuts
 from counter.actions import CounterActions
-from counter.config import CounterSettings
+from counter.config import CounterSettings, state_folder
 from counter.live import LiveFeed
 from counter.receipts import ReceiptOutput
 from counter.screens import SCREENS
@@ -53,7 +53,9 @@ class CounterApp(App):
         self.live = LiveFeed(settings.server, self.state, self.actions, verify=settings.verify)
         self.sms = SmsWatch(settings.server, self.state, verify=settings.verify)
         self.alarm = SilentAlarm(
-            self.state, lambda token: Client(settings.server, token=token, verify=settings.verify)
+            self.state,
+            lambda token: Client(settings.server, token=token, verify=settings.verify),
+            pending=state_folder(settings) / f"pending-alarm-{settings.counter or 'any'}.json",
         )
         self.scanner: Any = None
 
@@ -101,6 +103,7 @@ class CounterApp(App):
         Clock.schedule_interval(self.state.tick, 1.0)
         Window.bind(on_key_down=self._on_key_down)
         self._start_scanner()
+        self.alarm.resume()  # an alarm the last run could not get through goes on now
         from counter.control import serve_counter_control
 
         serve_counter_control(self)

@@ -2,6 +2,7 @@
 
     nafitha counter [--config FILE] [--server URL] [--counter ID] [--printer SETTING]
                     [--scanner PORT|wedge] [--size WxH] [--fullscreen] [--lang ar|en]
+                    [--state-dir DIR]
 
 Flags override the file; with neither, the counter talks to a demo server on http://127.0.0.1:8000.
 """
@@ -25,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fullscreen", action="store_true", default=None, help="fill the screen (a real counter)"
     )
     parser.add_argument("--lang", choices=("ar", "en"), help="language shown at start")
+    add("--state-dir", metavar="DIR", help="where a pending silent alarm survives a restart")
 
 
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
@@ -37,6 +39,7 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         "size": args.size,
         "fullscreen": args.fullscreen,
         "language": args.lang,
+        "state_dir": args.state_dir,
     }
 
 

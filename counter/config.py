@@ -6,6 +6,7 @@ this machine and shows receipts on screen instead of printing them.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, ClassVar
@@ -32,6 +33,9 @@ class CounterSettings(AppSettings):
     """Barcode scanner: a serial port (``/dev/ttyACM0``) or pyserial URL (``socket://host:port``),
     ``wedge`` for a scanner that types like a keyboard (then only function keys are shortcuts),
     or empty for none (references are typed)."""
+    state_dir: str = ""
+    """Where the counter keeps what must survive its own restart (a silent alarm not yet
+    acknowledged); empty: ``$XDG_STATE_HOME/nafitha`` or ``~/.local/state/nafitha``."""
     language: str = "ar"
     """The language shown at start (``ar`` or ``en``); each clerk may switch."""
 
@@ -56,6 +60,14 @@ class CounterSettings(AppSettings):
     @classmethod
     def _language_known(cls, value: str) -> str:
         return known_lang(value)
+
+
+def state_folder(settings: CounterSettings) -> Path:
+    """The counter's own state folder (made by whoever writes into it)."""
+    if settings.state_dir:
+        return Path(settings.state_dir).expanduser()
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "nafitha"
 
 
 def load_counter_settings(

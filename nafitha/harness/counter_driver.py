@@ -114,6 +114,8 @@ def start_counter(
         "1280x800",
         "--lang",
         lang,
+        "--state-dir",  # its own, not the user's: tests run side by side
+        str(log_path.parent / f"{log_path.stem}-state"),
         *extra,
     ]
     if printer:
