@@ -158,6 +158,9 @@ def test_a_terminal_pc_gets_its_app_alone_in_x_restarted_when_it_stops(
     text = unit.read_text(encoding="utf-8")
     assert "Restart=always" in text and "StartLimitIntervalSec=0" in text
     assert f"User=nafitha-{role}" in text and "TTYPath=/dev/tty7" in text
+    # a state folder of its own (a pending silent alarm survives a restart of the app)
+    assert unit_value(root, unit.name, "StateDirectory") == f"nafitha-{role}"
+    assert f"Environment=XDG_STATE_HOME=/var/lib/nafitha-{role}" in text
     argv = shlex.split(unit_value(root, unit.name, "ExecStart"))
     assert argv[:2] == ["/usr/bin/xinit", f"/usr/local/lib/nafitha/{role}-session"]
     assert argv[2:5] == ["--", ":0", "vt7"] and ("-nocursor" in argv) == (role == "kiosk")
