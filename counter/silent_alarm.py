@@ -9,7 +9,7 @@ counter. The one sign, for the clerk alone: a full stop after the word "Connecte
 top corner ("متصل." / "Connected."), from the acknowledgement until the clerk signs out.
 
 Until it is acknowledged, the alarm is also written to the counter's state folder
-(``pending-alarm.json``, mode 0600: it holds the session's token). A counter app that is
+(``pending-alarm-<counter>.json``, mode 0600: it holds the session's token). A counter app that is
 restarted meanwhile (a crash, a power cut at the PC while the server was down) sends it again on
 start, for as long as the five minutes of retries last, without anyone pressing the keys again.
 """

@@ -57,6 +57,7 @@ REQUEST_ID = r"^[A-Za-z0-9_-]{8,64}$"
 DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 START = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 CENTER = r"^[a-z0-9][a-z0-9-]{0,31}$"
+PHONE = r"^\+?[0-9 ()\-]*$"  # as typed: the center reads the number itself
 UNREACHABLE_RETRY_S = 30
 STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -75,7 +76,7 @@ class BookIn(BaseModel):
     start: str = Field(pattern=START, max_length=5)
     lang: Literal["ar", "en"] = "ar"
     name: str | None = Field(default=None, max_length=100)
-    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()\-]*$")
+    phone: str | None = Field(default=None, max_length=32, pattern=PHONE)
     notify: bool = False
 
 
@@ -98,7 +99,7 @@ class ComplaintIn(BaseModel):
     topic: str | None = Field(default=None, max_length=64)
     text: str | None = Field(default=None, max_length=4000)
     anonymous: bool = False
-    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()\-]*$")
+    phone: str | None = Field(default=None, max_length=32, pattern=PHONE)
     lang: Literal["ar", "en"] = "ar"
     ticket_number: str | None = Field(default=None, max_length=16)  # a visit: the paper's number
     ticket_day: str | None = Field(default=None, pattern=DAY, max_length=10)
@@ -108,7 +109,7 @@ class JoinIn(BaseModel):
     model_config = STRICT
     request_id: str | None = Field(default=None, pattern=REQUEST_ID)
     service: str = Field(min_length=1, max_length=64)
-    phone: str = Field(min_length=1, max_length=32, pattern=r"^\+?[0-9 ()\-]*$")
+    phone: str = Field(min_length=1, max_length=32, pattern=PHONE)
     lang: Literal["ar", "en"] = "ar"
     notify: bool = False
 
@@ -189,6 +190,16 @@ def forward_router(hub: Portal, link: CenterLink | None) -> APIRouter:
         except (ValidationError, ValueError):
             return _error(422, "forward_invalid")
 
+    async def forward_body(
+        request: Request, center: str, op: str, model: type[BaseModel]
+    ) -> JSONResponse:
+        """A write whose strict body is the center's request, less the retry's ``request_id``."""
+        body = await body_of(request, model)
+        if isinstance(body, JSONResponse):
+            return body
+        args = body.model_dump(exclude={"request_id"}, exclude_none=True)
+        return await forward(request, center, op, args, getattr(body, "request_id", None))
+
     @router.get(prefix + "/appointments/services", response_model=None)
     async def services(center: Center, request: Request) -> JSONResponse:
         """The center's bookable services, as the center answers them now."""
@@ -214,11 +225,7 @@ def forward_router(hub: Portal, link: CenterLink | None) -> APIRouter:
     @router.post(prefix + "/appointments", response_model=None)
     async def book(center: Center, request: Request) -> JSONResponse:
         """Book at the center; only the center's confirmation is a booking."""
-        body = await body_of(request, BookIn)
-        if isinstance(body, JSONResponse):
-            return body
-        args = body.model_dump(exclude={"request_id"}, exclude_none=True)
-        return await forward(request, center, "book", args, body.request_id)  # type: ignore[attr-defined]
+        return await forward_body(request, center, "book", BookIn)
 
     @router.get(prefix + "/appointments/{code}", response_model=None)
     async def view(center: Center, code: Code, request: Request) -> JSONResponse:
@@ -243,11 +250,7 @@ def forward_router(hub: Portal, link: CenterLink | None) -> APIRouter:
     @router.get(prefix + "/appointments/{code}/qr.svg", response_model=None)
     async def qr(center: Center, code: Code, request: Request) -> Response:
         """The QR code of the booking's page at the center, as the center answers its address."""
-        seen = await view(center, code, request)
-        if seen.status_code != 200:
-            return seen
-        url = json.loads(bytes(seen.body))["url"]
-        return Response(qr_svg(url), media_type="image/svg+xml", headers=NO_STORE)
+        return _qr_of(await view(center, code, request), "url")
 
     @router.get(prefix + "/complaints/options", response_model=None)
     async def complaint_options(center: Center, request: Request) -> JSONResponse:
@@ -256,11 +259,7 @@ def forward_router(hub: Portal, link: CenterLink | None) -> APIRouter:
     @router.post(prefix + "/complaints", response_model=None)
     async def file_complaint(center: Center, request: Request) -> JSONResponse:
         """File a complaint or suggestion at the center; its reference is the center's."""
-        body = await body_of(request, ComplaintIn)
-        if isinstance(body, JSONResponse):
-            return body
-        args = body.model_dump(exclude={"request_id"}, exclude_none=True)
-        return await forward(request, center, "file_complaint", args, body.request_id)  # type: ignore[attr-defined]
+        return await forward_body(request, center, "file_complaint", ComplaintIn)
 
     @router.get(prefix + "/complaints/{reference}", response_model=None)
     async def complaint(center: Center, reference: Code, request: Request) -> JSONResponse:
@@ -274,11 +273,7 @@ def forward_router(hub: Portal, link: CenterLink | None) -> APIRouter:
     @router.post(prefix + "/places", response_model=None)
     async def join(center: Center, request: Request) -> JSONResponse:
         """A place in the center's queue today; only the center's answer is a place."""
-        body = await body_of(request, JoinIn)
-        if isinstance(body, JSONResponse):
-            return body
-        args = body.model_dump(exclude={"request_id"})
-        return await forward(request, center, "join", args, body.request_id)  # type: ignore[attr-defined]
+        return await forward_body(request, center, "join", JoinIn)
 
     @router.get(prefix + "/places/{token}", response_model=None)
     async def place(center: Center, token: Code, request: Request) -> JSONResponse:
@@ -287,13 +282,17 @@ def forward_router(hub: Portal, link: CenterLink | None) -> APIRouter:
     @router.get(prefix + "/places/{token}/qr.svg", response_model=None)
     async def place_qr(center: Center, token: Code, request: Request) -> Response:
         """The QR code the kiosk scans to confirm the place: the center's own ``/p/<token>``."""
-        seen = await place(center, token, request)
-        if seen.status_code != 200:
-            return seen
-        url = json.loads(bytes(seen.body))["qr"]
-        return Response(qr_svg(url), media_type="image/svg+xml", headers=NO_STORE)
+        return _qr_of(await place(center, token, request), "qr")
 
     return router
+
+
+def _qr_of(seen: JSONResponse, key: str) -> Response:
+    """The QR code of the address the center answered under ``key``; its refusal as it came."""
+    if seen.status_code != 200:
+        return seen
+    url = json.loads(bytes(seen.body))[key]
+    return Response(qr_svg(url), media_type="image/svg+xml", headers=NO_STORE)
 
 
 def _center_ok(center: str) -> bool:

@@ -191,20 +191,17 @@ def escalated_complaints(conn: psycopg.Connection) -> list[dict[str, Any]]:
             "  SELECT center, seq, at, kind, data::jsonb AS data,"
             "   data::jsonb -> 'complaint' ->> 'reference' AS reference"
             "  FROM events WHERE kind = ANY(%s)"
-            "), escalated AS ("
-            "  SELECT center, reference, min(at) AS escalated_at FROM steps"
-            "  WHERE kind = 'complaint_escalated' AND data ->> 'level' = 'ministry'"
-            "  GROUP BY center, reference"
-            ") SELECT x.center, x.reference, x.escalated_at,"
-            "  (SELECT min(s.at) FROM steps s WHERE s.center = x.center"
-            "    AND s.reference = x.reference AND s.kind = 'complaint_filed') AS filed_at,"
-            "  (SELECT min(s.at) FROM steps s WHERE s.center = x.center"
-            "    AND s.reference = x.reference AND s.kind = 'complaint_answered') AS answered_at,"
-            "  (SELECT s.data -> 'complaint' FROM steps s WHERE s.center = x.center"
-            "    AND s.reference = x.reference ORDER BY s.seq DESC LIMIT 1) AS state,"
-            "  (SELECT max(s.at) FROM steps s WHERE s.center = x.center"
-            "    AND s.reference = x.reference) AS last_at"
-            " FROM escalated x ORDER BY x.escalated_at DESC",
+            "), per AS ("  # one pass over each complaint's steps
+            "  SELECT center, reference,"
+            "   min(at) FILTER (WHERE kind = 'complaint_escalated'"
+            "    AND data ->> 'level' = 'ministry') AS escalated_at,"
+            "   min(at) FILTER (WHERE kind = 'complaint_filed') AS filed_at,"
+            "   min(at) FILTER (WHERE kind = 'complaint_answered') AS answered_at,"
+            "   (array_agg(data -> 'complaint' ORDER BY seq DESC))[1] AS state,"
+            "   max(at) AS last_at"
+            "  FROM steps GROUP BY center, reference"
+            ") SELECT center, reference, escalated_at, filed_at, answered_at, state, last_at"
+            " FROM per WHERE escalated_at IS NOT NULL ORDER BY escalated_at DESC",
             [list(COMPLAINT_EVENTS)],
         ).fetchall()
     return rows

@@ -23,6 +23,7 @@ from hub.store import alarms as alarms_store
 from hub.store import centers as centers_store
 from hub.store import figures as store
 from hub.usecases.ministry_merge import merged_rows, span_keys
+from nafitha.reference import display
 
 MAX_DAYS = 731
 # Periods (with the period before) of up to this many tickets are computed from every ticket
@@ -300,7 +301,7 @@ def complaints(conn: psycopg.Connection, person: Person | None, now: float) -> d
         out.append({
             "center": row["center"], "center_name": center["name"],
             "timezone": center["timezone"],
-            "reference": f"{reference[:4]}-{reference[4:8]}-{reference[8:]}",
+            "reference": display(reference),
             "kind": state.get("kind"), "about": state.get("about"), "topic": state.get("topic"),
             "channel": state.get("channel"), "service": service,
             "service_name": (center["services"].get(service) or {}).get("name")

@@ -15,12 +15,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from nats.aio.client import Client as NatsClient
 
 from nafitha.harness.tcp_proxy import TcpProxy
 from server.tls import TlsFiles, issue_server, make_ca
 from tests.hub.chains import chain
 from tests.hub.relaying import ensure_stream, publish
-from tests.national.support import NatsHub, NatsLeaf, leaf_stream, run, wait_linked
+from tests.national.support import (
+    NatsHub,
+    NatsLeaf,
+    closing,
+    leaf_stream,
+    run,
+    wait_linked,
+)
 
 pytestmark = pytest.mark.slow
 MARKER = "leaf-tls-marker-7QX2-event-words"  # ASCII: the wire may escape other text
@@ -73,13 +81,12 @@ def _ship(hub: NatsHub, leaf: NatsLeaf) -> list[bytes]:
     for row in rows:
         row["data"] = f'{{"note": "{MARKER}"}}'
 
+    async def fill(relay: NatsClient) -> None:
+        await ensure_stream(relay, "c1")
+        await publish(relay, "c1", rows)
+
     async def go() -> list[bytes]:
-        relay = await leaf.relay()
-        try:
-            await ensure_stream(relay, "c1")
-            await publish(relay, "c1", rows)
-        finally:
-            await relay.close()
+        await closing(await leaf.relay(), fill)
         return [body for _, _, body in await leaf_stream(hub, "c1")]
 
     return run(go())
