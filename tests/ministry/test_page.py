@@ -140,6 +140,11 @@ def test_a_hub_admin_manages_the_hubs_people_on_the_page(
     expect(page.locator("[data-role-of=root]")).to_have_value("hub_admin")
     page.screenshot(path=str(artifacts / "ministry-people-ar.png"), full_page=True)
     check_accessibility(recorded)
+    page.click("[data-switch-lang]")  # the same section redrawn in English, no reload
+    expect(page.locator("#people-title")).to_have_text("People who sign in to the hub")
+    expect(page.locator("#people tr[data-person=nour] .pill")).to_have_text("Disabled")
+    expect(page.locator("#people-error")).to_contain_text("the hub's last administrator")
+    page.screenshot(path=str(artifacts / "ministry-people-en.png"), full_page=True)
     assert recorded.outside(hub_url) == []
 
 

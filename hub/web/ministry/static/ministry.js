@@ -282,13 +282,20 @@ const NFM = (() => {
 
   // ------------------------------------------------------------------ the hub's people (hub_admin)
   const ROLES = ["ministry", "auditor", "hub_admin"];
+  // The last outcome, kept as text keys or the API's bilingual message: a language switch
+  // redraws it in the other language.
+  function showPeopleNote() {
+    const note = state.peopleNote || {};
+    document.getElementById("people-done").textContent = note.done ? t(note.done, note.params) : "";
+    document.getElementById("people-error").textContent = note.error ? pick(note.error) : note.failed ? t(note.failed) : "";
+  }
   function peopleSaid(key, params) {
-    document.getElementById("people-error").textContent = "";
-    document.getElementById("people-done").textContent = key ? t(key, params) : "";
+    state.peopleNote = { done: key, params };
+    showPeopleNote();
   }
   function peopleFailed(err) {
-    document.getElementById("people-done").textContent = "";
-    document.getElementById("people-error").textContent = err.message_ ? pick(err.message_) : t("ministry.load_failed");
+    state.peopleNote = err.message_ ? { error: err.message_ } : { failed: "ministry.load_failed" };
+    showPeopleNote();
   }
   async function changePerson(username, change, doneKey) {
     try {
@@ -316,6 +323,7 @@ const NFM = (() => {
     document.getElementById("people").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
     const chosen = document.getElementById("password-person").value;
     document.getElementById("password-person").replaceChildren(...people.map((p) => el("option", { value: p.username, selected: p.username === chosen }, p.username)));
+    showPeopleNote();
     document.querySelectorAll("[data-roles]").forEach((select) => {
       const value = select.value || "ministry";
       select.replaceChildren(...ROLES.map((r) => el("option", { value: r, selected: r === value }, t(`ministry.role_${r}`))));
@@ -410,6 +418,7 @@ const NFM = (() => {
     const admin = me.role === "hub_admin"; // the people's section: the only one who may change them
     document.getElementById("people-section").classList.toggle("hidden", !admin);
     state.people = null;
+    state.peopleNote = null;
     if (admin) loadPeople();
     load();
     clearInterval(liveTimer);
