@@ -55,12 +55,13 @@ async def issue_many(server: RunningServer, count: int, clients: int) -> list[di
 
 
 def assert_unique_and_gapless(tickets: list[dict]) -> None:
-    by_prefix: dict[str, list[int]] = defaultdict(list)
+    # numbering is per day in the center's zone: a run across its midnight starts again at 1
+    by_prefix: dict[tuple[str, str], list[int]] = defaultdict(list)
     for ticket in tickets:
         prefix, seq = ticket["number"].split("-")
-        by_prefix[prefix].append(int(seq))
-    for prefix, seqs in by_prefix.items():
-        assert sorted(seqs) == list(range(1, len(seqs) + 1)), f"prefix {prefix}: gaps or twins"
+        by_prefix[(ticket["day"], prefix)].append(int(seq))
+    for (day, prefix), seqs in by_prefix.items():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1)), f"{day} {prefix}: gaps or twins"
     assert len({t["id"] for t in tickets}) == len(tickets)
 
 
@@ -145,13 +146,15 @@ def test_sigkill_under_load_loses_no_acknowledged_ticket(tmp_path: Path) -> None
     server = server.restart()
     try:
         conn = sqlite3.connect(server.db)
-        rows = dict(conn.execute("SELECT id, number FROM tickets"))
+        rows = {i: (n, d) for i, n, d in conn.execute("SELECT id, number, day FROM tickets")}
         conn.close()
         for ticket in acknowledged:
-            assert rows.get(ticket["id"]) == ticket["number"], ticket["number"]
+            assert rows.get(ticket["id"], (None, None))[0] == ticket["number"], ticket["number"]
         after = server.client(server.kiosk_token).issue_ticket("civil-extract")
-        seqs = [int(n.split("-")[1]) for n in rows.values() if n.startswith("A-")]
-        assert after["number"] == f"A-{max(seqs) + 1:03d}"
-        assert_unique_and_gapless([{"id": i, "number": n} for i, n in rows.items()] + [after])
+        seqs = [int(n.split("-")[1]) for n, d in rows.values()
+                if n.startswith("A-") and d == after["day"]]  # fmt: skip
+        assert after["number"] == f"A-{max(seqs, default=0) + 1:03d}"
+        kept = [{"id": i, "number": n, "day": d} for i, (n, d) in rows.items()]
+        assert_unique_and_gapless([*kept, after])
     finally:
         server.stop()
