@@ -50,7 +50,7 @@ def hub_dsn(pg_cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactor
         folder = tmp_path_factory.mktemp(center)
         extra = ["--config", str(server_toml(folder))]
         with running_server(folder / "center", extra_args=extra) as server:
-            seed_demo_history(server.db, DEMO / "center.toml", 3, as_events=True, seed=7 + index)
+            seed_demo_history(server.db, DEMO / "center.toml", 6, as_events=True, seed=7 + index)
             drive_tickets(server)
             drive_files(server)
             drive_out_of_order(server)

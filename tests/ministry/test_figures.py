@@ -1,11 +1,11 @@
 """The dashboard's figures equal an independent computation from the hub's event table.
 
-Two real centers (real server processes) each get three seeded past days whose tickets carry
-their events, a live morning (tickets waiting, served, a no-show, a call out of order with its
-reason, a printer alert) and files; their logs go into a real PostgreSQL hub through the
-writer's batch. The test then reads the dashboard's API as the ministry and recomputes every
-figure with plain Python from ``SELECT ... FROM events``: the replay here is a dict update per
-event, the percentiles a sort, the targets read from the centers' catalog file.
+Two real centers (real server processes) each get six seeded past days (to yesterday) whose
+tickets carry their events, a live morning (tickets waiting, served, a no-show, a call out of
+order with its reason, a printer alert) and files; their logs go into a real PostgreSQL hub
+through the writer's batch. The test then reads the dashboard's API as the ministry and
+recomputes every figure with plain Python from ``SELECT ... FROM events``: the replay here is a
+dict update per event, the percentiles a sort, the targets read from the centers' catalog file.
 """
 
 from __future__ import annotations
@@ -110,9 +110,11 @@ def bounds(first: date, last: date) -> tuple[float, float]:
 
 def test_period_figures_equal_the_events_recomputed(api: HubHttp, hub_dsn: str) -> None:
     today = datetime.now(ZoneInfo(ZONE)).date()
-    first, last = today - timedelta(days=1), today
+    # Three days against the three before: each holds at least one seeded working day whatever
+    # today is (the demo center is closed on Sundays and open half of Saturday).
+    first, last = today - timedelta(days=2), today
     report = api.get(f"/api/v1/ministry/period?from={first}&to={last}").json()
-    assert report["period"]["previous_from"] == str(first - timedelta(days=2))
+    assert report["period"]["previous_from"] == str(first - timedelta(days=3))
     log = events(hub_dsn)
     tickets = tickets_of(log)
 
@@ -123,7 +125,7 @@ def test_period_figures_equal_the_events_recomputed(api: HubHttp, hub_dsn: str) 
             and str(a) <= t["day"] <= str(b)
         ]  # fmt: skip
 
-    before = (first - timedelta(days=2), first - timedelta(days=1))
+    before = (first - timedelta(days=3), first - timedelta(days=1))
     same(report["all"]["current"], figures(rows(None, None, first, last)))
     same(report["all"]["previous"], figures(rows(None, None, *before)))
     assert [c["id"] for c in report["centers"]] == list(CENTERS)
@@ -132,6 +134,7 @@ def test_period_figures_equal_the_events_recomputed(api: HubHttp, hub_dsn: str) 
         same(center["current"], figures(rows(center["id"], None, first, last)))
         same(center["previous"], figures(rows(center["id"], None, *before)))
         assert center["current"]["tickets"] > 50 and center["current"]["within_target"] is not None
+        assert center["previous"]["tickets"] > 50
         for service in center["services"]:
             same(service["current"], figures(rows(center["id"], service["id"], first, last)))
         start, end = bounds(first, last)
@@ -280,10 +283,13 @@ def test_a_long_period_merged_from_the_aggregates_equals_the_exact_one(
                     assert got[name] is None, name
                 else:
                     assert got[name] == pytest.approx(want[name], rel=1e-9, abs=1e-9), name
-            for name in ("wait_median", "wait_p90"):  # 2 % buckets: within about 1 %
+            # 2 % buckets: within about 1 %, and half a second for waits under a second (one
+            # bucket, counted as 0.5 s), which an interpolated median between a sub-second wait
+            # and a longer one carries (a live morning's calls at once).
+            for name in ("wait_median", "wait_p90"):
                 if want[name] is None or want[name] < 5:
                     continue
-                assert got[name] == pytest.approx(want[name], rel=0.02), name
+                assert got[name] == pytest.approx(want[name], rel=0.02, abs=0.5), name
 
 
 def test_no_answer_of_the_dashboard_holds_personal_data(api: HubHttp, hub_dsn: str) -> None:

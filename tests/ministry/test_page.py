@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -91,6 +93,31 @@ def test_the_dashboard_in_chromium(
     page.click("[data-switch-lang]")
     other = "en" if lang == "ar" else "ar"
     assert page.evaluate("document.documentElement.lang") == other
+
+
+@pytest.mark.parametrize("utc", ["2026-11-29T22:30:00Z", "2026-11-30T12:00:00Z"])
+def test_the_default_period_ends_on_the_centers_today(hub_url: str, open_page, utc: str) -> None:
+    """At 00:30 in Beirut (22:30 UTC the day before) the last 30 days end on Beirut's today, not
+    on UTC's or the ministry browser's own (here New York, a day behind): the centers' tickets of
+    their new day are in the period. The buttons keep to it; dates typed by hand are kept."""
+    recorded = open_page(1280, 900, locale="en-GB", timezone_id="America/New_York")
+    page = recorded.page
+    now = datetime.fromisoformat(utc.replace("Z", "+00:00"))
+    page.clock.set_fixed_time(now)
+    sign_in(page, hub_url, "en")
+    today = now.astimezone(ZoneInfo("Asia/Beirut")).date()
+    assert page.input_value("#to") == str(today)
+    assert page.input_value("#from") == str(today - timedelta(days=29))
+    page.click("[data-days='7']")
+    page.wait_for_function("document.getElementById('from').value !== ''")
+    assert page.input_value("#to") == str(today)
+    assert page.input_value("#from") == str(today - timedelta(days=6))
+    page.fill("#from", "2026-11-01")
+    page.fill("#to", "2026-11-15")
+    page.click("#period-form button[type=submit]")
+    expect(page.locator("#period-error")).to_have_text("")
+    page.wait_for_timeout(300)
+    assert (page.input_value("#from"), page.input_value("#to")) == ("2026-11-01", "2026-11-15")
 
 
 def test_a_hub_admin_manages_the_hubs_people_on_the_page(

@@ -349,12 +349,26 @@ const NFM = (() => {
   }
 
   // ------------------------------------------------------------------------ loading, session
-  function isoDay(date) { return date.toISOString().slice(0, 10); }
-  function setRange(days) {
-    const to = new Date();
-    const from = new Date(to.getTime() - (days - 1) * 86400000);
-    document.getElementById("from").value = isoDay(from);
-    document.getElementById("to").value = isoDay(to);
+  // A "last N days" period ends on the latest center's today: each center's days are its own
+  // (a ticket's day is the center's date), so a ministry browser in another zone, or the hours
+  // just after a center's midnight, must not leave that center's today out.
+  const dayFormats = new Map();
+  function todayIn(zone) {
+    if (!dayFormats.has(zone)) dayFormats.set(zone, new Intl.DateTimeFormat("en-CA-u-nu-latn", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }));
+    return dayFormats.get(zone).format(new Date());
+  }
+  function centersToday(live) {
+    const now = new Date();
+    const local = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+    const days = ((live && live.centers) || []).map((c) => { try { return todayIn(c.timezone || "UTC"); } catch (_) { return local; } });
+    return days.length ? days.reduce((a, b) => (a > b ? a : b)) : local;
+  }
+  function setRange(days, live) {
+    const to = centersToday(live);
+    const end = new Date(`${to}T00:00:00Z`);
+    document.getElementById("from").value = new Date(end.getTime() - (days - 1) * 86400000).toISOString().slice(0, 10);
+    document.getElementById("to").value = to;
+    state.rangeDays = days;
   }
   function range() { return `from=${document.getElementById("from").value}&to=${document.getElementById("to").value}`; }
 
@@ -362,9 +376,10 @@ const NFM = (() => {
     const error = document.getElementById("period-error");
     error.textContent = "";
     try {
-      const [live, period, integrity, complaints] = await Promise.all([
-        api("/api/v1/ministry/live"), api(`/api/v1/ministry/period?${range()}`), api(`/api/v1/ministry/integrity?${range()}`),
-        api("/api/v1/ministry/complaints"),
+      const live = await api("/api/v1/ministry/live");
+      if (state.rangeDays) setRange(state.rangeDays, live); // the centers' today, now their zones are known
+      const [period, integrity, complaints] = await Promise.all([
+        api(`/api/v1/ministry/period?${range()}`), api(`/api/v1/ministry/integrity?${range()}`), api("/api/v1/ministry/complaints"),
       ]);
       Object.assign(state, { live, period, integrity, complaints });
       redrawAll();
@@ -455,6 +470,7 @@ const NFM = (() => {
       showLogin(null);
     });
     document.getElementById("period-form").addEventListener("submit", (event) => { event.preventDefault(); load(); });
+    ["from", "to"].forEach((id) => document.getElementById(id).addEventListener("input", () => { state.rangeDays = null; }));
     document.getElementById("person-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = new FormData(event.target);
@@ -476,7 +492,7 @@ const NFM = (() => {
       event.target.querySelector("input[name=password]").value = "";
       await changePerson(username, { password: data.get("password") }, "ministry.people_password_done");
     });
-    document.querySelectorAll("[data-days]").forEach((button) => button.addEventListener("click", () => { setRange(Number(button.dataset.days)); load(); }));
+    document.querySelectorAll("[data-days]").forEach((button) => button.addEventListener("click", () => { setRange(Number(button.dataset.days), state.live); load(); }));
     document.getElementById("export").addEventListener("click", exportCsv);
     document.getElementById("service-filter").addEventListener("change", (event) => { state.service = event.target.value; drawServices(); });
     if (!sessionStorage.getItem(TOKEN)) return showLogin(null);
