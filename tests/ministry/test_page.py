@@ -66,7 +66,16 @@ def test_the_dashboard_in_chromium(
     shares = page.locator("#integrity tbody td:nth-child(6)").all_inner_texts()
     assert all(share.startswith("99.") for share in shares), shares
     assert "an elderly citizen" in page.inner_text("#calls")
-    assert "out of paper" in page.inner_text("#alerts")
+    alerts = page.inner_text("#alerts")
+    assert "out of paper" in alerts
+    # alert kinds by their names, as on the center's dashboard, never as codes
+    names = {
+        "ar": ("شكوى تجاوزت موعد الرد", "عطل في جهاز"),
+        "en": ("A complaint is past its answer deadline", "Device fault"),
+    }
+    overdue_alert, device_fault = names[lang]
+    assert overdue_alert in alerts and device_fault in alerts, alerts
+    assert not re.search(r"[a-z]+_[a-z_]+", alerts + page.inner_text("#live")), alerts
     # each center's demo complaint left unanswered, escalated to the ministry, open and overdue
     escalated = page.locator("#complaints tbody tr[data-reference]")
     assert escalated.count() == 2

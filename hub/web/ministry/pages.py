@@ -1,7 +1,8 @@
 """The ministry's dashboard page (``/ministry``) and its own files (``/ministry/static/``).
 
 The page is one HTML file filled with its language and every ``ministry.`` and ``common.`` text
-(and the complaints' kinds, subjects, topics and statuses) in both languages (the switch needs no
+(and the complaints' kinds, subjects, topics and statuses, and the device alerts' names the
+center's own dashboard shows) in both languages (the switch needs no
 reload); its script reads the API after sign-in. Every file comes from the hub itself (this
 folder's ``static/`` and the project's fonts): nothing is loaded from elsewhere, and the
 Content-Security-Policy says so to the browser.
@@ -50,7 +51,8 @@ def pick_lang(query: str | None, cookie: str | None, accept_language: str | None
 def page_texts() -> dict[str, dict[str, str]]:
     from nafitha.text import catalogs
 
-    shared = ("complaints.kind_", "complaints.about_", "complaints.status_", "complaints.topic_")
+    shared = ("complaints.kind_", "complaints.about_", "complaints.status_", "complaints.topic_",
+              "web.alert_")  # fmt: skip
     return {k: v for k, v in catalogs().items() if k.startswith(("ministry.", "common.", *shared))}
 
 

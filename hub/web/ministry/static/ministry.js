@@ -222,16 +222,29 @@ const NFM = (() => {
       el("td", {}, num(datetime(c.last_contact, c.timezone))),
       el("td", { class: "num" }, num(c.waiting)),
       el("td", { class: "num" }, words(duration(c.longest_wait_s))),
-      el("td", {}, c.alarms.length ? el("ul", {}, c.alarms.map((a) => el("li", {}, num(a.kind), " ", num(datetime(a.at, c.timezone)), " ", el("bdi", {}, a.detail)))) : t("ministry.none"))));
+      el("td", {}, c.alarms.length ? el("ul", {}, c.alarms.map((a) => el("li", {}, alarmName(a.kind), " ", num(datetime(a.at, c.timezone)), " ", el("bdi", {}, a.detail)))) : t("ministry.none"))));
     document.getElementById("live").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
     const zones = Object.fromEntries(live.centers.map((c) => [c.id, c]));
     const alertHead = el("tr", {}, ["center", "alert_when", "alert_kind", "alert_device", "alert_message", "status"].map((k) => el("th", { scope: "col" }, t(`ministry.${k}`))));
     const alertRows = live.device_alerts.map((a) => el("tr", {},
       el("td", {}, pick((zones[a.center] || {}).name) || a.center),
       el("td", {}, num(datetime(a.at, (zones[a.center] || {}).timezone))),
-      el("td", {}, num(a.kind)), el("td", {}, num(a.label || a.device || "—")), el("td", {}, el("bdi", {}, a.message || "")),
+      el("td", {}, alertName(a.kind)), el("td", {}, num(a.label || a.device || "—")), el("td", {}, el("bdi", {}, a.message || "")),
       el("td", {}, a.resolved_at == null ? el("span", { class: "pill bad" }, t("ministry.alert_open")) : el("span", { class: "pill good" }, t("ministry.alert_resolved")))));
     document.getElementById("alerts").replaceChildren(el("thead", {}, alertHead), el("tbody", {}, alertRows.length ? alertRows : el("tr", {}, el("td", { colspan: 6 }, t("ministry.none")))));
+  }
+
+  // A device alert's name as the center's own dashboard says it (a printer's fault codes are
+  // named printer_<code> there); a chain alarm's from this page's texts; the code itself only
+  // for a kind neither knows.
+  const PRINTER_CODES = new Set(["bad_setting", "offline", "paper_out", "cover_open", "printer_error", "timeout",
+    "permission_denied", "no_such_device", "missing_library", "io_error", "too_wide"]);
+  function alertName(kind) {
+    const key = `web.alert_${PRINTER_CODES.has(kind) ? `printer_${kind}` : kind}`;
+    return texts[key] ? t(key) : t("web.alert_unknown");
+  }
+  function alarmName(kind) {
+    return texts[`ministry.alarm_${kind}`] ? t(`ministry.alarm_${kind}`) : String(kind);
   }
 
   function drawIntegrity() {
