@@ -155,7 +155,8 @@ def waiting_now(conn: psycopg.Connection, today: Mapping[str, str]) -> list[dict
 
 
 def device_alerts(conn: psycopg.Connection, limit: int = 200) -> list[dict[str, Any]]:
-    """The alerts centers raised (printer out of paper, device offline...) and shipped, with
+    """The alerts centers raised (printer out of paper, device offline...) and the counters'
+    silent alarms (a press again while its alert is open is the same alarm), shipped, with
     whether a later ``alert_resolved`` closed them; open ones first, newest first."""
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(
@@ -163,7 +164,9 @@ def device_alerts(conn: psycopg.Connection, limit: int = 200) -> list[dict[str, 
             " (SELECT min(x.at) FROM events x WHERE x.center = r.center"
             "   AND x.kind = 'alert_resolved' AND x.seq > r.seq"
             "   AND x.data::jsonb ->> 'alert' = r.data::jsonb ->> 'alert') AS resolved_at"
-            " FROM events r WHERE r.kind = 'alert_raised' ORDER BY r.at DESC LIMIT %s",
+            " FROM events r WHERE r.kind = 'alert_raised' OR (r.kind = 'silent_alarm'"
+            "   AND coalesce(r.data::jsonb ->> 'repeat', 'false') <> 'true')"
+            " ORDER BY r.at DESC LIMIT %s",
             [limit],
         ).fetchall()
     for row in rows:

@@ -221,6 +221,12 @@ CREATE INDEX events_complaints ON events (center, seq)
         'complaint_escalated', 'complaint_marked_spam');
 """
 
+# The ministry's live alerts list each counter's silent alarm with the devices' alerts
+# (hub/store/figures.py, device_alerts); the presses are few, found without reading the rest.
+M009_SILENT_ALARMS = """
+CREATE INDEX events_silent_alarms ON events (center, seq) WHERE kind = 'silent_alarm';
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "tables and the ticket_days view", M001_TABLES),
     (2, "roles: hub_reader, ministry_personal", M002_ROLES),
@@ -230,6 +236,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (6, "indexes of the ministry's figures", M006_FIGURES),
     (7, "the ministry's day aggregates, kept by a trigger on tickets", M007_FIGURES),
     (8, "an index of complaint events, for the ministry's escalated complaints", M008_COMPLAINTS),
+    (9, "an index of silent alarms, for the ministry's live alerts", M009_SILENT_ALARMS),
 )
 
 

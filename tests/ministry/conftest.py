@@ -32,13 +32,18 @@ CENTERS = ("north", "south")
 PASSWORD = "a long enough secret"
 
 
-def drive_out_of_order(server: Any) -> None:
-    """Three tickets; counter c2 calls the last first, with a reason; a printer alert."""
+def drive_out_of_order(server: Any, resolve_alarm: bool) -> None:
+    """Three tickets; counter c2 calls the last first, with a reason; a printer alert; c2's
+    silent alarm pressed twice (one alarm), which the manager closes if ``resolve_alarm``."""
     kiosk = server.client(server.kiosk_token)
     tickets = [kiosk.issue_ticket("civil-extract") for _ in range(3)]
     clerk = server.login("clerk2", counter="c2")
     clerk.call_ticket("c2", tickets[-1]["id"], "an elderly citizen, by the manager's leave")
     kiosk.post_alert("printer_paper", "out of paper")
+    alarm = clerk.silent_alarm("c2")
+    assert clerk.silent_alarm("c2") == {"alert": alarm["alert"], "repeat": True}
+    if resolve_alarm:
+        server.login("manager").request("POST", f"/api/v1/alerts/{alarm['alert']}/resolve")
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +58,7 @@ def hub_dsn(pg_cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactor
             seed_demo_history(server.db, DEMO / "center.toml", 6, as_events=True, seed=7 + index)
             drive_tickets(server)
             drive_files(server)
-            drive_out_of_order(server)
+            drive_out_of_order(server, resolve_alarm=center == "north")
             seeded_complaints(server.db, DEMO / "center.toml", folder / "complaints.txt")
             key = audit(server.db, "public-key").strip()
         bodies = relayed(center, server.db)

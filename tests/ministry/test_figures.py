@@ -170,6 +170,15 @@ def test_live_and_integrity_equal_the_events_recomputed(api: HubHttp, hub_dsn: s
     alerts = [a for a in live["device_alerts"] if a["kind"] == "printer_paper"]
     assert sorted(a["center"] for a in alerts) == list(CENTERS)
     assert all(a["resolved_at"] is None and a["message"] == "out of paper" for a in alerts)
+    # c2's silent alarm, pressed twice, is one alarm per center: north's closed by its manager
+    alarms = {a["center"]: a for a in live["device_alerts"] if a["kind"] == "silent_alarm"}
+    assert len([a for a in live["device_alerts"] if a["kind"] == "silent_alarm"]) == 2
+    assert alarms["north"]["resolved_at"] is not None and alarms["south"]["resolved_at"] is None
+    assert all(a["counter"] == "c2" and "Silent alarm at counter" in a["message"]
+               for a in alarms.values())  # fmt: skip
+    assert live["device_alerts"].index(alarms["south"]) < live["device_alerts"].index(
+        alarms["north"]
+    )  # open ones first
 
     first = today - timedelta(days=6)
     report = api.get(f"/api/v1/ministry/integrity?from={first}&to={today}").json()

@@ -229,7 +229,7 @@ const NFM = (() => {
     const alertRows = live.device_alerts.map((a) => el("tr", {},
       el("td", {}, pick((zones[a.center] || {}).name) || a.center),
       el("td", {}, num(datetime(a.at, (zones[a.center] || {}).timezone))),
-      el("td", {}, alertName(a.kind)), el("td", {}, num(a.label || a.device || "—")), el("td", {}, el("bdi", {}, a.message || "")),
+      el("td", {}, alertName(a.kind)), el("td", {}, num(a.label || a.device || "—")), el("td", {}, el("bdi", {}, alertDetail(a.message))),
       el("td", {}, a.resolved_at == null ? el("span", { class: "pill bad" }, t("ministry.alert_open")) : el("span", { class: "pill good" }, t("ministry.alert_resolved")))));
     document.getElementById("alerts").replaceChildren(el("thead", {}, alertHead), el("tbody", {}, alertRows.length ? alertRows : el("tr", {}, el("td", { colspan: 6 }, t("ministry.none")))));
   }
@@ -242,6 +242,12 @@ const NFM = (() => {
   function alertName(kind) {
     const key = `web.alert_${PRINTER_CODES.has(kind) ? `printer_${kind}` : kind}`;
     return texts[key] ? t(key) : t("web.alert_unknown");
+  }
+  // A center's alert message says both languages ("… / …"): the page's own part, else all.
+  function alertDetail(message) {
+    const parts = String(message || "").split(" / ").map((p) => p.trim()).filter(Boolean);
+    const mine = parts.filter((p) => /[\u0600-\u06FF]/.test(p) === (lang === "ar"));
+    return (mine.length ? mine : parts).join(" · ");
   }
   function alarmName(kind) {
     return texts[`ministry.alarm_${kind}`] ? t(`ministry.alarm_${kind}`) : String(kind);
