@@ -13,6 +13,10 @@ Prints, in one run, with the machine's own references first:
   disk per million events (events, personal data, projections and their indexes).
 
     .venv/bin/python bench/national.py [--backlogs 10000,100000] [--steady-s 30]
+                                      [--leaf-link tls|clear|both]
+
+``--leaf-link both`` runs a network with its leaf links in clear, then one over TLS (as in
+production and the default), each with its own references: the cost of TLS on the link.
 """
 
 from __future__ import annotations
@@ -237,15 +241,12 @@ def seed_backlog(center: Center, events: int, end: date) -> int:
     return center_count(center) - before
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backlogs", default="10000,100000")
-    parser.add_argument("--steady-s", type=float, default=30.0)
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="nafitha-bench-national-"))
-    os.chmod(folder, 0o755)  # PostgreSQL runs as its own user under root
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-    net = NationalNetwork(folder=folder / "net", centers_wanted=CENTERS, pg_folder=folder / "pg")
+def run(folder: Path, leaf_tls: bool, backlogs: list[int], steady_s: float) -> None:
+    """One national network, its links over TLS or in clear, measured from its references on."""
+    net = NationalNetwork(
+        folder=folder / "net", centers_wanted=CENTERS, pg_folder=folder / "pg", leaf_tls=leaf_tls
+    )
+    print(f"-- leaf links {'over TLS' if leaf_tls else 'in clear'}")
     try:
         net.prepare()
         net.start()
@@ -263,7 +264,7 @@ def main() -> int:
         issuers = [Issuer(c, PEAK_X10_PER_S) for c in centers]
         for issuer in issuers:
             issuer.start()
-        time.sleep(args.steady_s)
+        time.sleep(steady_s)
         for issuer in issuers:
             issuer.stop.set()
             issuer.join()
@@ -273,14 +274,14 @@ def main() -> int:
                 r[0]
                 for r in conn.execute("SELECT received_at - at FROM events WHERE at >= %s", [t0])
             ]
-        rate = sum(i.issued for i in issuers) / args.steady_s
+        rate = sum(i.issued for i in issuers) / steady_s
         p50, p99 = percentile(delays, 0.5) * 1000, percentile(delays, 0.99) * 1000
         print(
             f"{'steady: event at center -> in hub PostgreSQL':<46} n={len(delays)}"
             f"  p50={p50:.0f} ms  p99={p99:.0f} ms  ({rate:.1f} tickets/s over 3 centers)"
         )
         end = date.today() - timedelta(days=400)
-        for backlog in [int(b) for b in args.backlogs.split(",") if b]:
+        for backlog in backlogs:
             net.hub.stop()
             added = {c.id: seed_backlog(c, backlog, end) for c in centers}
             end -= timedelta(days=200)
@@ -316,7 +317,27 @@ def main() -> int:
         )
     finally:
         net.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backlogs", default="10000,100000")
+    parser.add_argument("--steady-s", type=float, default=30.0)
+    parser.add_argument(
+        "--leaf-link", choices=("tls", "clear", "both"), default="tls",
+        help="the leaf links as in production (tls), in clear, or one network of each in turn",
+    )  # fmt: skip
+    args = parser.parse_args()
+    backlogs = [int(b) for b in args.backlogs.split(",") if b]
+    modes = {"tls": [True], "clear": [False], "both": [False, True]}[args.leaf_link]
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+    for leaf_tls in modes:
+        folder = Path(tempfile.mkdtemp(prefix="nafitha-bench-national-"))
+        os.chmod(folder, 0o755)  # PostgreSQL runs as its own user under root
+        try:
+            run(folder, leaf_tls, backlogs, args.steady_s)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

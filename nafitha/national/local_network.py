@@ -156,6 +156,7 @@ class NationalNetwork:
     sample_files: bool = False
     leaf_hub_url: Callable[[str, int], str] | None = None
     portal_links: bool = False  # centers print tracking links to the hub's portal (portal_url)
+    leaf_tls: bool = True  # TLS on every leaf link, as in production (False: bench/national.py)
     center_catalog: Path = DEMO / "center.toml"
     pg_folder: Path | None = None  # PostgreSQL's folder, if not ``folder/pg``
     pg: PostgresCluster | None = None
@@ -176,7 +177,8 @@ class NationalNetwork:
             "nats_monitor": free_port(),
             "hub_http": self.hub_port or free_port(),
         }
-        self._hub_tls()
+        if self.leaf_tls:
+            self._hub_tls()
         for index, (center_id, name_ar, name_en) in enumerate(self.centers_wanted):
             check_center(center_id)
             port = self.center_ports[index] if self.center_ports else free_port()
@@ -248,8 +250,9 @@ class NationalNetwork:
             f"leaf_client_port = {leaf_client}",
             f"leaf_monitor_port = {leaf_monitor}",
             f"leaf_store = {_toml_text(str(folder / 'leaf'))}",
-            f"hub_ca = {_toml_text(str(self.hub_tls / 'ca.crt'))}",
         ]
+        if self.leaf_tls:
+            lines.append(f"hub_ca = {_toml_text(str(self.hub_tls / 'ca.crt'))}")
         if self.portal_links:
             lines.append(f"portal_url = {_toml_text(self.hub_url)}")
         config.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -348,8 +351,14 @@ class NationalNetwork:
             f"leaf_port = {self.ports['nats_leaf']}",
             f"monitor_port = {self.ports['nats_monitor']}",
             f"writer_password = {_toml_text(self._secret(saved, 'hub_writer'))}",
-            f"leaf_certificate = {_toml_text(str(self.hub_tls / 'server.crt'))}",
-            f"leaf_key = {_toml_text(str(self.hub_tls / 'server.key'))}",
+            *(
+                [
+                    f"leaf_certificate = {_toml_text(str(self.hub_tls / 'server.crt'))}",
+                    f"leaf_key = {_toml_text(str(self.hub_tls / 'server.key'))}",
+                ]
+                if self.leaf_tls
+                else []
+            ),
             "",
             "[postgres]",
             f"dsn = {_toml_text(self.pg.dsn(HUB_DATABASE))}",
