@@ -9,6 +9,7 @@ from server.domain.hours import local_day
 from server.store import counters as counters_store
 from server.store import tickets as tickets_store
 from server.store.events import append_event
+from server.usecases import ticket_sms
 from server.usecases.calling import check_at_counter
 from server.usecases.catalog import catalog_with, load_catalog
 from server.usecases.context import Actor, Context
@@ -39,6 +40,8 @@ def set_counter_status(
             data={"reason": reason} if reason else None,
             public={"counter": counter_brief(catalog, counter_id), "status": status},
         )
+        if status == "open":  # tickets only this counter serves become callable: "turn near"
+            ticket_sms.notify_near(ctx, tx, catalog, local_day(now, catalog.center.timezone), now)
     ctx.on_event()
     return {"counter": counter_id, "status": status}
 

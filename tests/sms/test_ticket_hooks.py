@@ -122,6 +122,29 @@ def test_a_waiting_ticket_cancelled_ahead_brings_the_turn_near(sms_app: AppEnv) 
     assert "أمامك 3" in near["body"] and near["encoding"] == "ucs2"
 
 
+def test_a_counter_resumed_brings_the_turn_near_of_the_tickets_it_alone_can_call(
+    sms_app: AppEnv,
+) -> None:
+    """c3 alone serves the service: paused, nobody can call the ticket and nothing is sent (the
+    kiosk says so too); resumed, the ticket one away from its call is told at once, not at the
+    next call."""
+    env = sms_app
+    counter = Counter(env)
+    assert env.http.post("/api/v1/counters/c3/pause", headers=counter.headers).status_code == 200
+    tickets = [env.issue(SERVICE) for _ in range(2)]
+    assert opt_in(env, tickets[1])["near"] is False  # no open counter can call it
+    assert messages(env) == []
+    assert env.http.post("/api/v1/counters/c3/resume", headers=counter.headers).status_code == 200
+    [near] = messages(env)
+    assert near["kind"] == "turn_near" and near["ticket_id"] == tickets[1]["id"]
+    assert near["body"].endswith(
+        f"Ticket {tickets[1]['number']}, 1 ahead of you. Please come back to the hall."
+    )
+    assert env.http.post("/api/v1/counters/c3/pause", headers=counter.headers).status_code == 200
+    assert env.http.post("/api/v1/counters/c3/resume", headers=counter.headers).status_code == 200
+    assert len(messages(env)) == 1  # once
+
+
 def test_a_service_with_turn_near_off_sends_only_called(seeded_db: Path, tmp_path: Path) -> None:
     config = load_center_config(DEFAULT_CENTER)
     services = [
