@@ -50,7 +50,11 @@ TICKET_COLUMNS = (
 # issue event's record and the seeded history's digests keep :data:`TICKET_COLUMNS`), so they
 # are compared once an event has set them.
 VISIT_COLUMNS = ("visit_service", "step", "outcome", "note")
-AUDITED_TICKET_COLUMNS = TICKET_COLUMNS + VISIT_COLUMNS
+# How many times the ticket was printed again (m026): 0 at issue, then each ``ticket_reprinted``
+# carries the running count (events before this replay read it too), so a count edited in the
+# table, up or down, is found.
+REPRINT_COLUMNS = ("reprints",)
+AUDITED_TICKET_COLUMNS = TICKET_COLUMNS + VISIT_COLUMNS + REPRINT_COLUMNS
 FILE_COLUMNS = (
     "service",
     "workflow",
@@ -157,7 +161,7 @@ def _plus_one(value: Any) -> Any:
 def _issued(event: Mapping[str, Any]) -> dict[str, Any]:
     data = event["data"]
     if isinstance(data.get("ticket"), dict):
-        return {**dict.fromkeys(TICKET_COLUMNS, UNKNOWN), **data["ticket"]}
+        return {**dict.fromkeys(TICKET_COLUMNS, UNKNOWN), **data["ticket"], "reprints": 0}
     number = str(data.get("number", ""))
     prefix, _, seq = number.rpartition("-")
     return {
@@ -179,6 +183,7 @@ def _issued(event: Mapping[str, Any]) -> dict[str, Any]:
         "file": data.get("file"),
         "recalls": 0,
         "transfers": 0,
+        "reprints": 0,
     }
 
 
@@ -208,6 +213,8 @@ def replay_tickets(events: Iterable[Mapping[str, Any]]) -> dict[int, Replayed]:
         change = event["data"].get("ticket")
         if not isinstance(change, dict):
             change = _legacy_ticket_change(known.values, kind, event)
+        if kind == "ticket_reprinted" and isinstance(event["data"].get("reprints"), int):
+            change = {**change, "reprints": event["data"]["reprints"]}
         known.values.update(change)
         known.last_event = event["id"]
     return tickets

@@ -146,6 +146,28 @@ def test_a_ticket_row_edited_in_sqlite_is_named(app_env: AppEnv) -> None:
     assert "state is 'done' in the table, 'serving' by the events" in result.stdout
 
 
+def test_a_reprint_count_edited_in_sqlite_is_named(app_env: AppEnv) -> None:
+    """The kiosk's cap on reprints reads ``tickets.reprints``: lowered behind the log's back, a
+    ticket could be printed again past the cap; raised, refused. Either edit is named."""
+    serving = work(app_env)
+    waiting = app_env.issue()
+    for _ in range(2):
+        answer = app_env.http.post(
+            "/api/v1/tickets/reprint", json={"number": waiting["number"]}, headers=app_env.kiosk
+        )
+        assert answer.status_code == 200, answer.text
+    assert verify(app_env).returncode == 0
+    sql(
+        app_env.db_path,
+        f"UPDATE tickets SET reprints = 0 WHERE id = {waiting['id']}",
+        f"UPDATE tickets SET reprints = 3 WHERE id = {serving}",
+    )
+    result = verify(app_env)
+    assert result.returncode == 1
+    assert "reprints is 0 in the table, 2 by the events" in result.stdout
+    assert "reprints is 3 in the table, 0 by the events" in result.stdout
+
+
 def test_a_ticket_row_added_behind_the_logs_back_is_named(app_env: AppEnv) -> None:
     work(app_env)
     sql(
