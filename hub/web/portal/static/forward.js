@@ -132,7 +132,7 @@
     for (const one of answer.body.days) {
       for (const slot of one.slots) {
         const same = current && current.day === one.day && current.start === slot.start;
-        if (slot.free > 0 && !slot.closed && !slot.past && !same) {
+        if (slot.free > 0 && !same) {
           option(select, `${one.day} ${slot.start}`, say("slot_free", { day: day(one.day), start: slot.start, free: slot.free }));
         }
       }
