@@ -161,7 +161,7 @@ def _plus_one(value: Any) -> Any:
 def _issued(event: Mapping[str, Any]) -> dict[str, Any]:
     data = event["data"]
     if isinstance(data.get("ticket"), dict):
-        return {**dict.fromkeys(TICKET_COLUMNS, UNKNOWN), **data["ticket"], "reprints": 0}
+        return {**dict.fromkeys(TICKET_COLUMNS, UNKNOWN), **data["ticket"]}
     number = str(data.get("number", ""))
     prefix, _, seq = number.rpartition("-")
     return {
@@ -183,7 +183,6 @@ def _issued(event: Mapping[str, Any]) -> dict[str, Any]:
         "file": data.get("file"),
         "recalls": 0,
         "transfers": 0,
-        "reprints": 0,
     }
 
 
@@ -195,7 +194,8 @@ def replay_tickets(events: Iterable[Mapping[str, Any]]) -> dict[int, Replayed]:
         if ticket_id is None:
             continue
         if kind == "ticket_issued":
-            tickets[ticket_id] = Replayed(_issued(event), event["id"], event["id"])
+            issued = {**_issued(event), "reprints": 0}  # printed once, at issue
+            tickets[ticket_id] = Replayed(issued, event["id"], event["id"])
             continue
         known = tickets.get(ticket_id)
         if kind == "file_opened":

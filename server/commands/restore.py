@@ -25,6 +25,10 @@ from typing import Any
 
 from nafitha.text import t
 
+# Numbers of each ticket letter skipped after a restore (``--skip``): more than a busy center
+# prints in the replica's recovery point of about a second.
+DEFAULT_SKIP = 50
+
 DB_NAME = "nafitha.db"
 
 
@@ -52,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--skip",
         type=int,
-        default=50,
+        default=DEFAULT_SKIP,
         metavar="N",
         help="move today's numbering of each ticket letter on by N (tickets printed just before"
         " the loss may be missing from the replica; 0: do not)",
@@ -125,8 +129,6 @@ def _skip_numbers(db: Path, settings: Any, keys: Any, skip: int) -> list[dict[st
     from server.usecases.context import Context
     from server.usecases.restore_numbering import skip_after_restore
 
-    if skip <= 0:
-        return []
     database = Database(db, timeout=settings.busy_timeout_s, checkpoints=True)
     try:
         return skip_after_restore(Context(db=database, settings=settings, audit=keys), skip)

@@ -17,13 +17,12 @@ from server.store import catalog as catalog_store
 from server.store import tickets as tickets_store
 from server.store.events import append_event
 from server.usecases.catalog import load_catalog
-from server.usecases.context import Context
+from server.usecases.context import SYSTEM, Context
 
 KIND = "numbering_skipped"
-DEFAULT_MARGIN = 50
 
 
-def skip_after_restore(ctx: Context, margin: int = DEFAULT_MARGIN) -> list[dict[str, Any]]:
+def skip_after_restore(ctx: Context, margin: int) -> list[dict[str, Any]]:
     """Move today's numbering of every ticket letter on by ``margin``; what moved, per letter."""
     if margin <= 0:
         return []
@@ -37,6 +36,6 @@ def skip_after_restore(ctx: Context, margin: int = DEFAULT_MARGIN) -> list[dict[
                 before, after = tickets_store.skip_numbers(tx, day, prefix, margin)
                 data = {"day": day, "prefix": prefix, "from": before, "to": after,
                         "reason": "restore"}  # fmt: skip
-                append_event(tx, KIND, at=now, actor="system", data=data)
+                append_event(tx, KIND, at=now, actor=SYSTEM.name, data=data)
                 moved.append(data)
     return moved

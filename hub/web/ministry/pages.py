@@ -2,8 +2,8 @@
 
 The page is one HTML file filled with its language and every ``ministry.`` and ``common.`` text
 (and the complaints' kinds, subjects, topics and statuses, and the device alerts' names the
-center's own dashboard shows) in both languages (the switch needs no
-reload); its script reads the API after sign-in. Every file comes from the hub itself (this
+center's own dashboard shows) in both languages (the switch needs no reload); its script reads
+the API after sign-in. Every file comes from the hub itself (this
 folder's ``static/`` and the project's fonts): nothing is loaded from elsewhere, and the
 Content-Security-Policy says so to the browser.
 """
